@@ -1,0 +1,121 @@
+/**
+ * `endure server …`: run a server in this process. `start-dev` mirrors
+ * `temporal server start-dev`, except that the default database is a file that survives
+ * restarts (Temporal's dev server defaults to in-memory).
+ */
+import { mkdirSync } from 'node:fs';
+import { constants as osConstants, homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { Command, Option } from 'commander';
+import type { EndureServer } from '@endure/server';
+import { ExitCode } from '../exit-codes.js';
+import { collectNamespace, parseIp, parsePort } from '../parsers.js';
+
+const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+type CliLogLevel = (typeof LOG_LEVELS)[number];
+
+interface StartDevFlags {
+  port: number;
+  ip: string;
+  dbFilename?: string;
+  inMemory?: boolean;
+  namespace?: string[];
+  logLevel: CliLogLevel;
+  headless?: boolean;
+  uiPort?: number;
+}
+
+export function registerServerCommands(program: Command): void {
+  const server = program.command('server').description('Run an Endure server');
+  server
+    .command('start-dev')
+    .description('Start a development server with an embedded SQLite database')
+    .addOption(new Option('-p, --port <port>', 'port for the gRPC frontend').argParser(parsePort).default(7233))
+    .addOption(new Option('--ip <address>', 'address to bind').argParser(parseIp).default('127.0.0.1'))
+    .addOption(
+      new Option(
+        '-f, --db-filename <path>',
+        'SQLite database file, kept across restarts (default: $XDG_DATA_HOME/endure/dev.db, else ~/.local/share/endure/dev.db)',
+      ),
+    )
+    .addOption(new Option('--in-memory', 'keep everything in memory (lost on exit)').conflicts('dbFilename'))
+    .addOption(
+      new Option('-n, --namespace <name>', 'create this namespace besides "default" (repeatable)').argParser(
+        collectNamespace,
+      ),
+    )
+    .addOption(new Option('--log-level <level>', 'server log level').choices(LOG_LEVELS).default('info'))
+    .addOption(new Option('--headless', 'do not start the web UI (there is no UI yet)'))
+    .addOption(new Option('--ui-port <port>', 'port for the web UI (ignored: there is no UI yet)').argParser(parsePort))
+    .action(startDev);
+}
+
+async function startDev(flags: StartDevFlags): Promise<void> {
+  const namespaces = ['default', ...(flags.namespace ?? []).filter((name) => name !== 'default')];
+  let dbFilename: string | null = null;
+  let server: EndureServer;
+  try {
+    dbFilename = flags.inMemory ? null : resolve(flags.dbFilename ?? defaultDbFilename());
+    // Loaded lazily so that commands which never start a server don't pay for gRPC and SQLite.
+    const { EndureServer } = await import('@endure/server');
+    server = await EndureServer.start({
+      port: flags.port,
+      ip: flags.ip,
+      ...(dbFilename === null ? { inMemory: true } : { dbFilename }),
+      namespaces,
+      logLevel: flags.logLevel,
+    });
+  } catch (err) {
+    process.stderr.write(`endure: could not start the server: ${errorMessage(err)}\n`);
+    process.exitCode = ExitCode.Failure;
+    return;
+  }
+
+  process.stdout.write(
+    [
+      `Endure server: ${server.address}`,
+      `Database:      ${dbFilename ?? 'in memory (lost on exit)'}`,
+      `Namespaces:    ${namespaces.join(', ')}`,
+      '',
+    ].join('\n'),
+  );
+  stopOnSignals(server);
+}
+
+/**
+ * The first SIGINT/SIGTERM stops the server gracefully; a second one exits at once, for
+ * when a graceful stop hangs.
+ */
+function stopOnSignals(server: EndureServer): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      process.exit(128 + osConstants.signals[signal]);
+    }
+    stopping = true;
+    process.stderr.write(`\nReceived ${signal}, stopping the server (send it again to exit now)\n`);
+    server.stop().then(
+      () => process.exit(ExitCode.Ok),
+      (err: unknown) => {
+        process.stderr.write(`endure: error while stopping the server: ${errorMessage(err)}\n`);
+        process.exit(ExitCode.Failure);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+/** `$XDG_DATA_HOME/endure/dev.db`, else `~/.local/share/endure/dev.db`; creates the folder. */
+function defaultDbFilename(): string {
+  // The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
+  const xdgDataHome = process.env['XDG_DATA_HOME'];
+  const dataHome = xdgDataHome && isAbsolute(xdgDataHome) ? xdgDataHome : join(homedir(), '.local', 'share');
+  const dir = join(dataHome, 'endure');
+  mkdirSync(dir, { recursive: true });
+  return join(dir, 'dev.db');
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,47 @@
+/**
+ * Typed service errors: each carries the gRPC status the frontend returns.
+ * Expected failures (bad input, missing entities, conflicts) are ServiceErrors;
+ * anything else that escapes a handler is a bug and is answered INTERNAL.
+ */
+import { status } from '@grpc/grpc-js';
+
+export class ServiceError extends Error {
+  constructor(
+    readonly code: status,
+    message: string,
+    /** Encoded google.rpc.Status details (Any-wrapped Temporal error details). */
+    readonly details?: { typeUrl: string; value: Uint8Array },
+  ) {
+    super(message);
+    this.name = 'ServiceError';
+  }
+}
+
+export function invalidArgument(message: string): ServiceError {
+  return new ServiceError(status.INVALID_ARGUMENT, message);
+}
+
+export function notFound(message: string): ServiceError {
+  return new ServiceError(status.NOT_FOUND, message);
+}
+
+export function alreadyExists(message: string, details?: ServiceError['details']): ServiceError {
+  return new ServiceError(status.ALREADY_EXISTS, message, details);
+}
+
+export function failedPrecondition(message: string): ServiceError {
+  return new ServiceError(status.FAILED_PRECONDITION, message);
+}
+
+export function resourceExhausted(message: string): ServiceError {
+  return new ServiceError(status.RESOURCE_EXHAUSTED, message);
+}
+
+export function unimplemented(message: string): ServiceError {
+  return new ServiceError(status.UNIMPLEMENTED, message);
+}
+
+/** A broken invariant: fail loudly. */
+export function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`invariant violated: ${message}`);
+}

@@ -1,0 +1,36 @@
+/**
+ * Protobuf handles from @temporalio/proto: the single source of the service
+ * and message definitions (no hand-copied protos).
+ */
+import { createRequire } from 'node:module';
+import type * as protobuf from 'protobufjs';
+import proto from '@temporalio/proto';
+
+const require = createRequire(import.meta.url);
+/** The reflection root behind @temporalio/proto (gives service method descriptors). */
+export const protoRoot = require('@temporalio/proto/protos/root.js') as protobuf.Root;
+
+export const temporal = proto.temporal;
+export const google = proto.google;
+
+export const enums = temporal.api.enums.v1;
+export const EventType = enums.EventType;
+export type HistoryEventObject = proto.temporal.api.history.v1.IHistoryEvent;
+export type IPayloads = proto.temporal.api.common.v1.IPayloads;
+export type IPayload = proto.temporal.api.common.v1.IPayload;
+export type IFailure = proto.temporal.api.failure.v1.IFailure;
+export type IRetryPolicy = proto.temporal.api.common.v1.IRetryPolicy;
+export type IDuration = proto.google.protobuf.IDuration;
+export type ITimestamp = proto.google.protobuf.ITimestamp;
+export type ws = typeof proto.temporal.api.workflowservice.v1;
+export { proto };
+
+export const HistoryEvent = temporal.api.history.v1.HistoryEvent;
+
+export function encodeEvent(event: HistoryEventObject): Uint8Array {
+  return HistoryEvent.encode(event).finish();
+}
+
+export function decodeEvent(bytes: Uint8Array): proto.temporal.api.history.v1.HistoryEvent {
+  return HistoryEvent.decode(bytes);
+}

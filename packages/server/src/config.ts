@@ -1,0 +1,59 @@
+/** Server options and their defaults: the one place a limit or default lives. */
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+export interface EndureServerOptions {
+  /** TCP port for the gRPC frontend; 0 picks a free port. Default 7233. */
+  port?: number;
+  /** Address to bind. Default 127.0.0.1. */
+  ip?: string;
+  /** SQLite database file. Ignored when `inMemory` is true. */
+  dbFilename?: string;
+  /** Keep everything in memory (lost on exit). */
+  inMemory?: boolean;
+  /** Namespaces to create besides `default`. */
+  namespaces?: string[];
+  logLevel?: LogLevel;
+  /** Largest payload (or payload list) accepted in one field. Default 2 MiB. */
+  payloadSizeMaxBytes?: number;
+  /** How long a task poll waits before answering empty. Default 60 s. */
+  pollTimeoutMs?: number;
+  /** How long a history long-poll waits before answering empty. Default 20 s. */
+  historyLongPollTimeoutMs?: number;
+}
+
+export interface ResolvedConfig {
+  port: number;
+  ip: string;
+  dbFilename: string | null;
+  namespaces: string[];
+  logLevel: LogLevel;
+  payloadSizeMaxBytes: number;
+  pollTimeoutMs: number;
+  historyLongPollTimeoutMs: number;
+  /** Longest workflow / namespace / task-queue / type identifier accepted. */
+  idLengthMax: number;
+  /** Largest gRPC message accepted. */
+  grpcMessageSizeMaxBytes: number;
+  /** Events returned per GetWorkflowExecutionHistory page. */
+  historyPageSizeMax: number;
+  /** How long QueryWorkflow waits for a worker's answer. */
+  queryTimeoutMs: number;
+}
+
+export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
+  return {
+    port: options.port ?? 7233,
+    ip: options.ip ?? '127.0.0.1',
+    dbFilename: options.inMemory ? null : (options.dbFilename ?? null),
+    namespaces: ['default', ...(options.namespaces ?? []).filter((n) => n !== 'default')],
+    logLevel: options.logLevel ?? 'info',
+    payloadSizeMaxBytes: options.payloadSizeMaxBytes ?? 2 * 1024 * 1024,
+    pollTimeoutMs: options.pollTimeoutMs ?? 60_000,
+    historyLongPollTimeoutMs: options.historyLongPollTimeoutMs ?? 20_000,
+    idLengthMax: 1000,
+    grpcMessageSizeMaxBytes: 128 * 1024 * 1024,
+    historyPageSizeMax: 1000,
+    queryTimeoutMs: 30_000,
+  };
+}

@@ -1,0 +1,52 @@
+/** Request checks shared by the frontend handlers; every error names the field. */
+import { invalidArgument } from '../common/errors.js';
+import type { IPayloads, proto } from '../common/proto.js';
+
+export function requireId(value: string | null | undefined, field: string, lengthMax: number): string {
+  if (!value) throw invalidArgument(`${field} is not set`);
+  if (value.length > lengthMax) throw invalidArgument(`${field} exceeds length limit of ${lengthMax}`);
+  return value;
+}
+
+export function optionalId(value: string | null | undefined, field: string, lengthMax: number): string {
+  if (value && value.length > lengthMax) throw invalidArgument(`${field} exceeds length limit of ${lengthMax}`);
+  return value ?? '';
+}
+
+export function payloadsSize(payloads: IPayloads | null | undefined): number {
+  let size = 0;
+  for (const p of payloads?.payloads ?? []) {
+    size += p.data?.length ?? 0;
+    for (const [k, v] of Object.entries(p.metadata ?? {})) size += k.length + (v?.length ?? 0);
+  }
+  return size;
+}
+
+export function checkPayloads(payloads: IPayloads | null | undefined, field: string, sizeMaxBytes: number): void {
+  const size = payloadsSize(payloads);
+  if (size > sizeMaxBytes) {
+    throw invalidArgument(`${field} is ${size} bytes, over the payload size limit of ${sizeMaxBytes} bytes`);
+  }
+}
+
+export function failureSize(failure: proto.temporal.api.failure.v1.IFailure | null | undefined): number {
+  if (!failure) return 0;
+  return (
+    (failure.message?.length ?? 0) +
+    (failure.stackTrace?.length ?? 0) +
+    payloadsSize(failure.encodedAttributes ? { payloads: [failure.encodedAttributes] } : null) +
+    payloadsSize(failure.applicationFailureInfo?.details) +
+    failureSize(failure.cause)
+  );
+}
+
+export function checkFailure(
+  failure: proto.temporal.api.failure.v1.IFailure | null | undefined,
+  field: string,
+  sizeMaxBytes: number,
+): void {
+  const size = failureSize(failure);
+  if (size > sizeMaxBytes) {
+    throw invalidArgument(`${field} is ${size} bytes, over the payload size limit of ${sizeMaxBytes} bytes`);
+  }
+}

@@ -1,0 +1,405 @@
+/**
+ * WorkflowService handlers: check the request (every error names the field),
+ * resolve the namespace, and call history, matching or the query dispatcher.
+ */
+import { randomUUID } from 'node:crypto';
+import { enums, proto } from '../common/proto.js';
+import { invalidArgument, notFound } from '../common/errors.js';
+import { msToDuration } from '../common/time.js';
+import type { ResolvedConfig } from '../config.js';
+import type { NamespaceRecord, Store } from '../persistence/store.js';
+import type { MatchingEngine, MatchedTask } from '../matching/matching-engine.js';
+import type { ExecutionStore, ExecutionRef } from '../history/engine.js';
+import type { RunWatchers } from '../history/run-watchers.js';
+import type { QueryDispatcher } from '../history/queries.js';
+import * as history from '../history/history-service.js';
+import * as activity from '../history/activity.js';
+import { readHistoryEvents } from '../history/history-reader.js';
+import { decodeTaskToken, encodeTaskToken } from '../history/task-token.js';
+import type { CallContext, UnaryHandler } from './grpc-server.js';
+import { checkFailure, checkPayloads, optionalId, requireId } from './validation.js';
+
+import ws = proto.temporal.api.workflowservice.v1;
+type IWorkflowExecution = proto.temporal.api.common.v1.IWorkflowExecution;
+
+export interface FrontendDeps {
+  config: ResolvedConfig;
+  store: Store;
+  executions: ExecutionStore;
+  matching: MatchingEngine;
+  watchers: RunWatchers;
+  queries: QueryDispatcher;
+  namespaces: Map<string, NamespaceRecord>;
+}
+
+export function workflowServiceHandlers(deps: FrontendDeps): Record<string, UnaryHandler> {
+  const { config, executions: es, matching, watchers, queries } = deps;
+  const idMax = config.idLengthMax;
+  const payloadMax = config.payloadSizeMaxBytes;
+
+  const namespace = (name: string | null | undefined): NamespaceRecord => {
+    const n = requireId(name, 'namespace', idMax);
+    const ns = deps.namespaces.get(n);
+    if (!ns) throw notFound(`namespace ${n} is not found`);
+    return ns;
+  };
+  const executionRef = (ns: NamespaceRecord, execution: IWorkflowExecution | null | undefined, field: string): ExecutionRef => ({
+    namespaceId: ns.id,
+    workflowId: requireId(execution?.workflowId, `${field}.workflow_id`, idMax),
+    runId: optionalId(execution?.runId, `${field}.run_id`, idMax),
+  });
+  const checkStart = (req: ws.IStartWorkflowExecutionRequest) => {
+    requireId(req.workflowId, 'workflow_id', idMax);
+    requireId(req.workflowType?.name, 'workflow_type.name', idMax);
+    requireId(req.taskQueue?.name, 'task_queue.name', idMax);
+    optionalId(req.requestId, 'request_id', idMax);
+    checkPayloads(req.input, 'input', payloadMax);
+    for (const field of ['workflowExecutionTimeout', 'workflowRunTimeout', 'workflowTaskTimeout'] as const) {
+      const d = req[field];
+      if (d && (Number(d.seconds ?? 0) < 0 || (d.nanos ?? 0) < 0)) throw invalidArgument(`${snake(field)} cannot be negative`);
+    }
+  };
+
+  const handlers: Record<string, (req: never, ctx: CallContext) => Promise<object>> = {
+    GetSystemInfo: () =>
+      Promise.resolve({
+        serverVersion: '1.24.0',
+        capabilities: {
+          signalAndQueryHeader: true,
+          activityFailureIncludeHeartbeat: true,
+          encodedFailureAttributes: true,
+          sdkMetadata: true,
+        },
+      }),
+
+    DescribeNamespace: (req: ws.IDescribeNamespaceRequest) => {
+      const ns = req.id ? [...deps.namespaces.values()].find((n) => n.id === req.id) : deps.namespaces.get(req.namespace ?? '');
+      if (!ns) throw notFound(`namespace ${req.namespace || req.id} is not found`);
+      return Promise.resolve(describeNamespace(ns));
+    },
+
+    ListNamespaces: () =>
+      Promise.resolve({ namespaces: [...deps.namespaces.values()].map(describeNamespace), nextPageToken: new Uint8Array() }),
+
+    StartWorkflowExecution: async (req: ws.IStartWorkflowExecutionRequest) => {
+      const ns = namespace(req.namespace);
+      checkStart(req);
+      const result = await history.startWorkflow(es, ns, req);
+      return { runId: result.runId, started: result.started };
+    },
+
+    SignalWithStartWorkflowExecution: async (req: ws.ISignalWithStartWorkflowExecutionRequest) => {
+      const ns = namespace(req.namespace);
+      checkStart(req);
+      const signalName = requireId(req.signalName, 'signal_name', idMax);
+      checkPayloads(req.signalInput, 'signal_input', payloadMax);
+      const result = await history.startWorkflow(es, ns, req, {
+        signalName,
+        input: req.signalInput,
+        header: req.header,
+        identity: req.identity ?? '',
+        requestId: '',
+      });
+      return { runId: result.runId, started: result.started };
+    },
+
+    SignalWorkflowExecution: async (req: ws.ISignalWorkflowExecutionRequest) => {
+      const ns = namespace(req.namespace);
+      const ref = executionRef(ns, req.workflowExecution, 'workflow_execution');
+      const signalName = requireId(req.signalName, 'signal_name', idMax);
+      checkPayloads(req.input, 'input', payloadMax);
+      await history.signalWorkflow(es, ref, {
+        signalName,
+        input: req.input,
+        header: req.header,
+        identity: req.identity ?? '',
+        requestId: optionalId(req.requestId, 'request_id', idMax),
+      });
+      return {};
+    },
+
+    RequestCancelWorkflowExecution: async (req: ws.IRequestCancelWorkflowExecutionRequest) => {
+      const ns = namespace(req.namespace);
+      const ref = executionRef(ns, req.workflowExecution, 'workflow_execution');
+      await history.requestCancelWorkflow(es, ref, req.reason ?? '', req.identity ?? '');
+      return {};
+    },
+
+    TerminateWorkflowExecution: async (req: ws.ITerminateWorkflowExecutionRequest) => {
+      const ns = namespace(req.namespace);
+      const ref = executionRef(ns, req.workflowExecution, 'workflow_execution');
+      checkPayloads(req.details, 'details', payloadMax);
+      await history.terminateWorkflow(es, ref, req.reason ?? '', req.details, req.identity ?? '');
+      return {};
+    },
+
+    DescribeWorkflowExecution: (req: ws.IDescribeWorkflowExecutionRequest) => {
+      const ns = namespace(req.namespace);
+      return history.describeWorkflow(es, ns, executionRef(ns, req.execution, 'execution'));
+    },
+
+    GetWorkflowExecutionHistory: async (req: ws.IGetWorkflowExecutionHistoryRequest, ctx) => {
+      const ns = namespace(req.namespace);
+      const ref = executionRef(ns, req.execution, 'execution');
+      const token = history.decodePageToken(req.nextPageToken);
+      if (req.nextPageToken?.length && !token) throw invalidArgument('next_page_token is malformed');
+      if (token) ref.runId = token.run;
+      const page = await history.getHistory(es, watchers, ref, {
+        closeEventOnly: req.historyEventFilterType === enums.HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
+        waitNewEvent: !!req.waitNewEvent,
+        pageSize: Math.min(req.maximumPageSize || config.historyPageSizeMax, config.historyPageSizeMax),
+        fromEventId: token?.next ?? 1,
+        waitMs: config.historyLongPollTimeoutMs,
+        signal: ctx.signal,
+      });
+      return { history: { events: page.events }, nextPageToken: page.nextPageToken };
+    },
+
+    PollWorkflowTaskQueue: async (req: ws.IPollWorkflowTaskQueueRequest, ctx) => {
+      const ns = namespace(req.namespace);
+      const taskQueue = requireId(req.taskQueue?.name, 'task_queue.name', idMax);
+      const identity = req.identity ?? '';
+      // Stickiness is not used: sticky polls wait and answer empty, every task carries full history.
+      if (req.taskQueue?.kind === enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY) {
+        await waitUntilAbortOr(config.pollTimeoutMs, ctx.signal);
+        return {};
+      }
+      const deadline = Date.now() + config.pollTimeoutMs;
+      for (;;) {
+        const matched = await matching.poll(ns.id, taskQueue, 'workflow', identity, deadline - Date.now(), ctx.signal);
+        if (!matched) return {};
+        if (ctx.signal.aborted) {
+          matching.requeue(ns.id, taskQueue, 'workflow', matched);
+          return {};
+        }
+        const response =
+          matched.type === 'query'
+            ? await queryTaskResponse(matched)
+            : await recordStarted(matched, () => history.recordWorkflowTaskStarted(es, matched.task, identity, randomUUID()));
+        if (response) return response;
+      }
+    },
+
+    RespondWorkflowTaskCompleted: async (req: ws.IRespondWorkflowTaskCompletedRequest) => {
+      const token = decodeTaskToken(req.taskToken, 'wt');
+      checkTokenNamespace(namespace(req.namespace), token.ns);
+      checkCommands(req.commands ?? [], payloadMax);
+      const outcome = await history.completeWorkflowTask(es, token, req);
+      if (!outcome.ok) throw outcome.error;
+      return {};
+    },
+
+    RespondWorkflowTaskFailed: async (req: ws.IRespondWorkflowTaskFailedRequest) => {
+      const token = decodeTaskToken(req.taskToken, 'wt');
+      checkTokenNamespace(namespace(req.namespace), token.ns);
+      await history.failWorkflowTask(es, token, req);
+      return {};
+    },
+
+    RespondQueryTaskCompleted: (req: ws.IRespondQueryTaskCompletedRequest) => {
+      const token = decodeTaskToken(req.taskToken, 'q');
+      namespace(req.namespace);
+      checkPayloads(req.queryResult, 'query_result', payloadMax);
+      queries.answer(token.id, req);
+      return Promise.resolve({});
+    },
+
+    QueryWorkflow: (req: ws.IQueryWorkflowRequest, ctx) => {
+      const ns = namespace(req.namespace);
+      const ref = executionRef(ns, req.execution, 'execution');
+      requireId(req.query?.queryType, 'query.query_type', idMax);
+      checkPayloads(req.query?.queryArgs, 'query.query_args', payloadMax);
+      return queries.query(ref, req.query!, req.queryRejectCondition ?? 0, ctx.signal);
+    },
+
+    PollActivityTaskQueue: async (req: ws.IPollActivityTaskQueueRequest, ctx) => {
+      const ns = namespace(req.namespace);
+      const taskQueue = requireId(req.taskQueue?.name, 'task_queue.name', idMax);
+      const identity = req.identity ?? '';
+      const deadline = Date.now() + config.pollTimeoutMs;
+      for (;;) {
+        const matched = await matching.poll(ns.id, taskQueue, 'activity', identity, deadline - Date.now(), ctx.signal);
+        if (!matched) return {};
+        if (ctx.signal.aborted || matched.type !== 'task') {
+          matching.requeue(ns.id, taskQueue, 'activity', matched);
+          return {};
+        }
+        const response = await recordStarted(matched, () =>
+          activity.recordActivityTaskStarted(es, matched.task, identity, randomUUID()),
+        );
+        if (response) return response;
+      }
+    },
+
+    RecordActivityTaskHeartbeat: async (req: ws.IRecordActivityTaskHeartbeatRequest) => {
+      const token = decodeTaskToken(req.taskToken, 'at');
+      checkTokenNamespace(namespace(req.namespace), token.ns);
+      checkPayloads(req.details, 'details', payloadMax);
+      const cancelRequested = await activity.updateActivity(es, token, (tx, a) => activity.recordHeartbeat(tx, a, req.details));
+      return { cancelRequested };
+    },
+
+    RecordActivityTaskHeartbeatById: async (req: ws.IRecordActivityTaskHeartbeatByIdRequest) => {
+      const token = await tokenById(req);
+      checkPayloads(req.details, 'details', payloadMax);
+      const cancelRequested = await activity.updateActivity(es, token, (tx, a) => activity.recordHeartbeat(tx, a, req.details));
+      return { cancelRequested };
+    },
+
+    RespondActivityTaskCompleted: async (req: ws.IRespondActivityTaskCompletedRequest) => {
+      const token = decodeTaskToken(req.taskToken, 'at');
+      checkTokenNamespace(namespace(req.namespace), token.ns);
+      checkPayloads(req.result, 'result', payloadMax);
+      await activity.updateActivity(es, token, (tx, a) => activity.completeActivity(tx, a, req.result, req.identity ?? ''));
+      return {};
+    },
+
+    RespondActivityTaskCompletedById: async (req: ws.IRespondActivityTaskCompletedByIdRequest) => {
+      const token = await tokenById(req);
+      checkPayloads(req.result, 'result', payloadMax);
+      await activity.updateActivity(es, token, (tx, a) => activity.completeActivity(tx, a, req.result, req.identity ?? ''));
+      return {};
+    },
+
+    RespondActivityTaskFailed: async (req: ws.IRespondActivityTaskFailedRequest) => {
+      const token = decodeTaskToken(req.taskToken, 'at');
+      checkTokenNamespace(namespace(req.namespace), token.ns);
+      checkFailure(req.failure, 'failure', payloadMax);
+      checkPayloads(req.lastHeartbeatDetails, 'last_heartbeat_details', payloadMax);
+      await activity.updateActivity(es, token, (tx, a) =>
+        activity.failActivity(tx, a, req.failure, req.lastHeartbeatDetails, req.identity ?? ''),
+      );
+      return {};
+    },
+
+    RespondActivityTaskFailedById: async (req: ws.IRespondActivityTaskFailedByIdRequest) => {
+      const token = await tokenById(req);
+      checkFailure(req.failure, 'failure', payloadMax);
+      await activity.updateActivity(es, token, (tx, a) =>
+        activity.failActivity(tx, a, req.failure, req.lastHeartbeatDetails, req.identity ?? ''),
+      );
+      return {};
+    },
+
+    RespondActivityTaskCanceled: async (req: ws.IRespondActivityTaskCanceledRequest) => {
+      const token = decodeTaskToken(req.taskToken, 'at');
+      checkTokenNamespace(namespace(req.namespace), token.ns);
+      checkPayloads(req.details, 'details', payloadMax);
+      await activity.updateActivity(es, token, (tx, a) => activity.cancelActivity(tx, a, req.details, req.identity ?? ''));
+      return {};
+    },
+
+    RespondActivityTaskCanceledById: async (req: ws.IRespondActivityTaskCanceledByIdRequest) => {
+      const token = await tokenById(req);
+      checkPayloads(req.details, 'details', payloadMax);
+      await activity.updateActivity(es, token, (tx, a) => activity.cancelActivity(tx, a, req.details, req.identity ?? ''));
+      return {};
+    },
+
+    ResetStickyTaskQueue: (req: ws.IResetStickyTaskQueueRequest) => {
+      namespace(req.namespace);
+      return Promise.resolve({});
+    },
+
+    ShutdownWorker: (req: ws.IShutdownWorkerRequest) => {
+      namespace(req.namespace);
+      return Promise.resolve({});
+    },
+  };
+
+  async function tokenById(req: {
+    namespace?: string | null;
+    workflowId?: string | null;
+    runId?: string | null;
+    activityId?: string | null;
+  }) {
+    const ns = namespace(req.namespace);
+    const ref = executionRef(ns, { workflowId: req.workflowId, runId: req.runId }, 'execution');
+    const activityId = requireId(req.activityId, 'activity_id', idMax);
+    return activity.activityTokenById(es, ref, activityId);
+  }
+
+  /** Record a matched task as started; a stale one is dropped so polling goes on. */
+  async function recordStarted<T>(matched: Extract<MatchedTask, { type: 'task' }>, record: () => Promise<T | null>) {
+    try {
+      return await record();
+    } catch (err) {
+      if (history.isStaleTaskError(err)) {
+        await deps.store.deleteTaskQueueTasks([matched.task.id]);
+        return null;
+      }
+      const t = matched.task;
+      matching.requeue(t.namespaceId, t.taskQueue, t.kind, matched);
+      throw err;
+    }
+  }
+
+  async function queryTaskResponse(matched: Extract<MatchedTask, { type: 'query' }>) {
+    const q = matched.query;
+    const query = queries.take(q);
+    if (!query) return null;
+    const state = await es.read({ namespaceId: q.namespaceId, workflowId: q.workflowId, runId: q.runId });
+    const events = await readHistoryEvents(deps.store, q.namespaceId, q.runId, 1, state.nextEventId - 1);
+    return {
+      taskToken: encodeTaskToken({ k: 'q', id: q.id }),
+      workflowExecution: { workflowId: q.workflowId, runId: q.runId },
+      workflowType: { name: state.workflowType },
+      previousStartedEventId: state.lastCompletedWorkflowTaskStartedEventId,
+      startedEventId: 0,
+      attempt: 1,
+      history: { events },
+      query,
+      workflowExecutionTaskQueue: { name: state.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    };
+  }
+
+  return handlers as Record<string, UnaryHandler>;
+}
+
+function describeNamespace(ns: NamespaceRecord): ws.IDescribeNamespaceResponse {
+  return {
+    namespaceInfo: {
+      name: ns.name,
+      state: enums.NamespaceState.NAMESPACE_STATE_REGISTERED,
+      id: ns.id,
+      description: '',
+      ownerEmail: '',
+    },
+    config: {
+      workflowExecutionRetentionTtl: msToDuration(ns.retentionMs),
+      historyArchivalState: enums.ArchivalState.ARCHIVAL_STATE_DISABLED,
+      visibilityArchivalState: enums.ArchivalState.ARCHIVAL_STATE_DISABLED,
+    },
+    replicationConfig: { activeClusterName: 'active', clusters: [{ clusterName: 'active' }] },
+    isGlobalNamespace: false,
+  };
+}
+
+function checkTokenNamespace(ns: NamespaceRecord, namespaceId: string): void {
+  if (ns.id !== namespaceId) throw invalidArgument('task_token belongs to another namespace');
+}
+
+function checkCommands(commands: proto.temporal.api.command.v1.ICommand[], payloadMax: number): void {
+  for (const [i, c] of commands.entries()) {
+    checkPayloads(c.scheduleActivityTaskCommandAttributes?.input, `commands[${i}].schedule_activity_task.input`, payloadMax);
+    checkPayloads(c.completeWorkflowExecutionCommandAttributes?.result, `commands[${i}].complete_workflow_execution.result`, payloadMax);
+    checkFailure(c.failWorkflowExecutionCommandAttributes?.failure, `commands[${i}].fail_workflow_execution.failure`, payloadMax);
+  }
+}
+
+function waitUntilAbortOr(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+function snake(camel: string): string {
+  return camel.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}

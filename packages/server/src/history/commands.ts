@@ -1,0 +1,227 @@
+/**
+ * Workflow commands → history events, in command order. Commands are checked
+ * first, all of them, so a bad one fails the workflow task before anything
+ * from the batch is written.
+ */
+import Long from 'long';
+import { EventType, enums, type proto } from '../common/proto.js';
+import { durationMs } from '../common/time.js';
+import type { ExecutionTx } from './execution-tx.js';
+import { requestCancelActivity, scheduleActivity, validateScheduleActivity } from './activity.js';
+import { closeExecution } from './workflow-lifecycle.js';
+import type { UserTimerData } from './timer-tasks.js';
+
+type Command = proto.temporal.api.command.v1.ICommand;
+const CommandType = enums.CommandType;
+const Cause = enums.WorkflowTaskFailedCause;
+const Status = enums.WorkflowExecutionStatus;
+
+export interface CommandError {
+  /** temporal.api.enums.v1.WorkflowTaskFailedCause */
+  cause: number;
+  message: string;
+}
+
+const CLOSE_COMMANDS = new Set<number>([
+  CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION,
+  CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION,
+  CommandType.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION,
+  CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION,
+]);
+
+export function closesWorkflow(commands: Command[]): boolean {
+  return commands.some((c) => CLOSE_COMMANDS.has(c.commandType ?? 0));
+}
+
+export function validateCommands(tx: ExecutionTx, commands: Command[]): CommandError | null {
+  const s = tx.state;
+  const activityIds = new Set(Object.values(s.activities).map((a) => a.activityId));
+  const timerIds = new Set(Object.keys(s.timers));
+  for (const [i, c] of commands.entries()) {
+    const where = `command ${i}`;
+    switch (c.commandType) {
+      case CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK: {
+        const attrs = c.scheduleActivityTaskCommandAttributes;
+        const problem = attrs ? validateScheduleActivity(attrs, s.runTimeoutMs) : 'attributes are not set';
+        if (problem) return { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES, message: `${where}: ${problem}` };
+        if (activityIds.has(attrs!.activityId!)) {
+          return {
+            cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_SCHEDULE_ACTIVITY_DUPLICATE_ID,
+            message: `${where}: activity_id ${attrs!.activityId} is already in use`,
+          };
+        }
+        activityIds.add(attrs!.activityId!);
+        break;
+      }
+      case CommandType.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK: {
+        const id = Number(c.requestCancelActivityTaskCommandAttributes?.scheduledEventId ?? 0);
+        if (!s.activities[id]) {
+          return {
+            cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_ACTIVITY_ATTRIBUTES,
+            message: `${where}: no pending activity with scheduled_event_id ${id}`,
+          };
+        }
+        break;
+      }
+      case CommandType.COMMAND_TYPE_START_TIMER: {
+        const attrs = c.startTimerCommandAttributes;
+        if (!attrs?.timerId) return { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_TIMER_ATTRIBUTES, message: `${where}: timer_id is not set` };
+        if (durationMs(attrs.startToFireTimeout) <= 0) {
+          return { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_TIMER_ATTRIBUTES, message: `${where}: start_to_fire_timeout must be positive` };
+        }
+        if (timerIds.has(attrs.timerId)) {
+          return { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_START_TIMER_DUPLICATE_ID, message: `${where}: timer_id ${attrs.timerId} is already in use` };
+        }
+        timerIds.add(attrs.timerId);
+        break;
+      }
+      case CommandType.COMMAND_TYPE_CANCEL_TIMER: {
+        const timerId = c.cancelTimerCommandAttributes?.timerId ?? '';
+        if (!timerIds.has(timerId)) {
+          return { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_CANCEL_TIMER_ATTRIBUTES, message: `${where}: no pending timer ${timerId}` };
+        }
+        timerIds.delete(timerId);
+        break;
+      }
+      case CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
+      case CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
+      case CommandType.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
+      case CommandType.COMMAND_TYPE_RECORD_MARKER:
+      case CommandType.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+      case CommandType.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES:
+        break;
+      default:
+        return {
+          cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND,
+          message: `${where}: ${enums.CommandType[c.commandType ?? 0] ?? c.commandType} is not supported by this server yet`,
+        };
+    }
+  }
+  return null;
+}
+
+/**
+ * Apply validated commands. Returns true when they produced an event the
+ * workflow must see in a new task (an activity canceled before it started).
+ */
+export function applyCommands(tx: ExecutionTx, commands: Command[], completedEventId: number, identity: string): boolean {
+  let needsWorkflowTask = false;
+  const completed = Long.fromNumber(completedEventId);
+  for (const c of commands) {
+    if (!tx.isRunning) break;
+    switch (c.commandType) {
+      case CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
+        scheduleActivity(tx, c.scheduleActivityTaskCommandAttributes!, completedEventId);
+        break;
+      case CommandType.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK: {
+        const id = Number(c.requestCancelActivityTaskCommandAttributes!.scheduledEventId);
+        if (requestCancelActivity(tx, tx.state.activities[id]!, completedEventId)) needsWorkflowTask = true;
+        break;
+      }
+      case CommandType.COMMAND_TYPE_START_TIMER: {
+        const attrs = c.startTimerCommandAttributes!;
+        const startedEventId = tx.appendEvent({
+          eventType: EventType.EVENT_TYPE_TIMER_STARTED,
+          timerStartedEventAttributes: {
+            timerId: attrs.timerId,
+            startToFireTimeout: attrs.startToFireTimeout,
+            workflowTaskCompletedEventId: completed,
+          },
+        });
+        const fireAtMs = tx.nowMs + durationMs(attrs.startToFireTimeout);
+        tx.state.timers[attrs.timerId!] = { timerId: attrs.timerId!, startedEventId, fireAtMs };
+        tx.addTimer('user_timer', fireAtMs, { timerId: attrs.timerId!, startedEventId } satisfies UserTimerData);
+        break;
+      }
+      case CommandType.COMMAND_TYPE_CANCEL_TIMER: {
+        const timerId = c.cancelTimerCommandAttributes!.timerId!;
+        const timer = tx.state.timers[timerId]!;
+        tx.appendEvent({
+          eventType: EventType.EVENT_TYPE_TIMER_CANCELED,
+          timerCanceledEventAttributes: {
+            timerId,
+            startedEventId: Long.fromNumber(timer.startedEventId),
+            workflowTaskCompletedEventId: completed,
+            identity,
+          },
+        });
+        delete tx.state.timers[timerId];
+        break;
+      }
+      case CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
+        closeExecution(tx, Status.WORKFLOW_EXECUTION_STATUS_COMPLETED, {
+          eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
+          workflowExecutionCompletedEventAttributes: {
+            result: c.completeWorkflowExecutionCommandAttributes?.result,
+            workflowTaskCompletedEventId: completed,
+          },
+        });
+        break;
+      case CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
+        closeExecution(tx, Status.WORKFLOW_EXECUTION_STATUS_FAILED, {
+          eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+          workflowExecutionFailedEventAttributes: {
+            failure: c.failWorkflowExecutionCommandAttributes?.failure,
+            retryState: enums.RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET,
+            workflowTaskCompletedEventId: completed,
+          },
+        });
+        break;
+      case CommandType.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
+        closeExecution(tx, Status.WORKFLOW_EXECUTION_STATUS_CANCELED, {
+          eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
+          workflowExecutionCanceledEventAttributes: {
+            details: c.cancelWorkflowExecutionCommandAttributes?.details,
+            workflowTaskCompletedEventId: completed,
+          },
+        });
+        break;
+      case CommandType.COMMAND_TYPE_RECORD_MARKER: {
+        const attrs = c.recordMarkerCommandAttributes;
+        tx.appendEvent({
+          eventType: EventType.EVENT_TYPE_MARKER_RECORDED,
+          markerRecordedEventAttributes: {
+            markerName: attrs?.markerName,
+            details: attrs?.details,
+            header: attrs?.header,
+            failure: attrs?.failure,
+            workflowTaskCompletedEventId: completed,
+          },
+        });
+        break;
+      }
+      case CommandType.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+        tx.appendEvent({
+          eventType: EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+          upsertWorkflowSearchAttributesEventAttributes: {
+            searchAttributes: c.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes,
+            workflowTaskCompletedEventId: completed,
+          },
+        });
+        break;
+      case CommandType.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES:
+        tx.appendEvent({
+          eventType: EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED,
+          workflowPropertiesModifiedEventAttributes: {
+            upsertedMemo: c.modifyWorkflowPropertiesCommandAttributes?.upsertedMemo,
+            workflowTaskCompletedEventId: completed,
+          },
+        });
+        break;
+    }
+  }
+  return needsWorkflowTask;
+}
+
+export function onUserTimer(tx: ExecutionTx, timerTaskId: number, data: UserTimerData): void {
+  tx.doneTimerTaskIds.push(timerTaskId);
+  tx.markDirty();
+  const timer = tx.state.timers[data.timerId];
+  if (!tx.isRunning || !timer || timer.startedEventId !== data.startedEventId) return;
+  delete tx.state.timers[data.timerId];
+  tx.addExternalEvent({
+    eventType: EventType.EVENT_TYPE_TIMER_FIRED,
+    timerFiredEventAttributes: { timerId: data.timerId, startedEventId: Long.fromNumber(data.startedEventId) },
+  });
+  tx.ensureWorkflowTask();
+}

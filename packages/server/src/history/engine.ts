@@ -1,0 +1,184 @@
+/**
+ * The history engine's core: loads an execution's mutable state (from a
+ * bounded cache, else the store), lets one handler change it under a
+ * per-workflow lock, and commits events + state + tasks in one store
+ * transaction. After a commit it tells matching about new tasks, the timer
+ * queue about new timers, and history long-polls that the run changed.
+ *
+ * The operations themselves live beside this file, one concern per file.
+ */
+import type { Logger } from '../common/logger.js';
+import type { Clock } from '../common/clock.js';
+import { KeyedMutex } from '../common/keyed-mutex.js';
+import { enums } from '../common/proto.js';
+import { notFound } from '../common/errors.js';
+import {
+  ConditionFailedError,
+  type ExecutionCommit,
+  type Store,
+  type TaskQueueTask,
+  type TimerTask,
+} from '../persistence/store.js';
+import type { ResolvedConfig } from '../config.js';
+import { ExecutionTx } from './execution-tx.js';
+import { parseState, serializeState, type ExecutionState } from './mutable-state.js';
+
+export interface EngineListeners {
+  onTaskQueueTasks(tasks: TaskQueueTask[]): void;
+  onTimerTasks(tasks: TimerTask[]): void;
+  onExecutionChanged(namespaceId: string, runId: string, state: ExecutionState): void;
+}
+
+export interface ExecutionRef {
+  namespaceId: string;
+  workflowId: string;
+  /** Empty: the current run of the workflow id. */
+  runId: string;
+}
+
+interface CachedExecution {
+  state: ExecutionState;
+  dbVersion: number;
+}
+
+const EXECUTION_CACHE_MAX = 10_000;
+const CONDITION_FAILED_RETRIES_MAX = 3;
+
+export class ExecutionStore {
+  private readonly cache = new Map<string, CachedExecution>();
+  private readonly locks = new KeyedMutex();
+
+  constructor(
+    readonly store: Store,
+    readonly clock: Clock,
+    readonly config: ResolvedConfig,
+    readonly log: Logger,
+    private readonly listeners: EngineListeners,
+  ) {}
+
+  /** Run `fn` while holding the lock of this workflow id. */
+  withWorkflowLock<T>(namespaceId: string, workflowId: string, fn: () => Promise<T>): Promise<T> {
+    return this.locks.run(`${namespaceId}\u0000${workflowId}`, fn);
+  }
+
+  async resolveRunId(ref: ExecutionRef): Promise<string> {
+    if (ref.runId) return ref.runId;
+    const current = await this.store.getCurrentExecution(ref.namespaceId, ref.workflowId);
+    if (!current) throw notFound(`workflow execution not found: workflow_id ${ref.workflowId}`);
+    return current.runId;
+  }
+
+  /** Read the state without changing it (a copy is not made: do not mutate). */
+  async read(ref: ExecutionRef): Promise<ExecutionState> {
+    const runId = await this.resolveRunId(ref);
+    return (await this.load(ref.namespaceId, ref.workflowId, runId)).state;
+  }
+
+  /**
+   * Change an existing execution. `fn` runs synchronously against the state;
+   * whatever it throws discards the change (and the cached state with it).
+   */
+  async update<T>(ref: ExecutionRef, fn: (tx: ExecutionTx) => T): Promise<T> {
+    return this.withWorkflowLock(ref.namespaceId, ref.workflowId, () => this.updateLocked(ref, fn));
+  }
+
+  /** As `update`, for callers already holding the workflow lock. */
+  async updateLocked<T>(ref: ExecutionRef, fn: (tx: ExecutionTx) => T): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const runId = await this.resolveRunId(ref);
+      const key = cacheKey(ref.namespaceId, ref.workflowId, runId);
+      const loaded = await this.load(ref.namespaceId, ref.workflowId, runId);
+      const tx = new ExecutionTx(loaded.state, this.clock.nowMs());
+      const statusBefore = loaded.state.status;
+      let result: T;
+      try {
+        result = fn(tx);
+        if (tx.dirty) await this.commit(tx, loaded.dbVersion, statusBefore);
+      } catch (err) {
+        this.cache.delete(key);
+        if (err instanceof ConditionFailedError && attempt < CONDITION_FAILED_RETRIES_MAX) continue;
+        throw err;
+      }
+      return result;
+    }
+  }
+
+  /** Create a new run (the caller holds the workflow lock and sets `tx.current`). */
+  async create(state: ExecutionState, fn: (tx: ExecutionTx) => void): Promise<void> {
+    const tx = new ExecutionTx(state, this.clock.nowMs());
+    fn(tx);
+    await this.commit(tx, null, state.status);
+  }
+
+  private async commit(tx: ExecutionTx, expectedDbVersion: number | null, statusBefore: number): Promise<void> {
+    const s = tx.state;
+    s.stateTransitionCount++;
+    const commit: ExecutionCommit = {
+      namespaceId: s.namespaceId,
+      workflowId: s.workflowId,
+      runId: s.runId,
+      expectedDbVersion,
+      state: serializeState(s),
+      summary: {
+        workflowType: s.workflowType,
+        taskQueue: s.taskQueue,
+        status: s.status,
+        startTimeMs: s.startTimeMs,
+        closeTimeMs: s.closeTimeMs,
+      },
+      newEvents: tx.newEvents,
+      current: tx.current,
+      currentStatus: s.status !== statusBefore ? s.status : undefined,
+      newTaskQueueTasks: tx.newTaskQueueTasks,
+      doneTaskQueueTaskIds: tx.doneTaskQueueTaskIds,
+      newTimerTasks: tx.newTimerTasks,
+      doneTimerTaskIds: tx.doneTimerTaskIds,
+    };
+    const result = await this.store.commitExecution(commit);
+    this.remember(s, result.dbVersion);
+    if (result.taskQueueTasks.length > 0) this.listeners.onTaskQueueTasks(result.taskQueueTasks);
+    if (result.timerTasks.length > 0) this.listeners.onTimerTasks(result.timerTasks);
+    if (tx.newEvents.length > 0 || s.status !== statusBefore) {
+      this.listeners.onExecutionChanged(s.namespaceId, s.runId, s);
+    }
+  }
+
+  private async load(namespaceId: string, workflowId: string, runId: string): Promise<CachedExecution> {
+    const key = cacheKey(namespaceId, workflowId, runId);
+    const cached = this.cache.get(key);
+    if (cached) {
+      // Refresh recency: Map iteration order is insertion order.
+      this.cache.delete(key);
+      this.cache.set(key, cached);
+      return cached;
+    }
+    const record = await this.store.getExecution(namespaceId, workflowId, runId);
+    if (!record) throw notFound(`workflow execution not found: workflow_id ${workflowId}, run_id ${runId}`);
+    const entry = { state: parseState(record.state), dbVersion: record.dbVersion };
+    this.cache.set(key, entry);
+    this.trimCache();
+    return entry;
+  }
+
+  private remember(state: ExecutionState, dbVersion: number): void {
+    const key = cacheKey(state.namespaceId, state.workflowId, state.runId);
+    this.cache.delete(key);
+    this.cache.set(key, { state, dbVersion });
+    this.trimCache();
+  }
+
+  private trimCache(): void {
+    while (this.cache.size > EXECUTION_CACHE_MAX) {
+      const oldest = this.cache.keys().next().value as string;
+      this.cache.delete(oldest);
+    }
+  }
+}
+
+function cacheKey(namespaceId: string, workflowId: string, runId: string): string {
+  return `${namespaceId}\u0000${workflowId}\u0000${runId}`;
+}
+
+export function isRunning(state: ExecutionState): boolean {
+  return state.status === enums.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+}

@@ -1,0 +1,177 @@
+/**
+ * The history service: every operation on workflow executions, as the
+ * frontend calls them. Each one validates its target and delegates to the
+ * file that owns the concern.
+ */
+import Long from 'long';
+import { enums, proto } from '../common/proto.js';
+import { notFound } from '../common/errors.js';
+import { msToTimestamp, msToDuration } from '../common/time.js';
+import type { NamespaceRecord, TaskQueueTask, TimerTask } from '../persistence/store.js';
+import type { ExecutionStore, ExecutionRef } from './engine.js';
+import type { ExecutionTx } from './execution-tx.js';
+import { decodeEvent } from '../common/proto.js';
+import { fromBase64 } from './mutable-state.js';
+import { temporal } from '../common/proto.js';
+import * as activity from './activity.js';
+import { onUserTimer } from './commands.js';
+import { onWorkflowTaskTimeout } from './workflow-task.js';
+import { onWorkflowTimeout } from './workflow-lifecycle.js';
+import type { RunWatchers } from './run-watchers.js';
+import { readHistoryEvents } from './history-reader.js';
+
+import ws = proto.temporal.api.workflowservice.v1;
+const Status = enums.WorkflowExecutionStatus;
+
+export { startWorkflow, signalWorkflow, requestCancelWorkflow, terminateWorkflow } from './workflow-lifecycle.js';
+export { recordWorkflowTaskStarted, completeWorkflowTask, failWorkflowTask } from './workflow-task.js';
+export { recordActivityTaskStarted } from './activity.js';
+
+/** Dispatch a due durable timer to its handler (one transaction each). */
+export async function fireTimer(es: ExecutionStore, timer: TimerTask): Promise<void> {
+  const ref = { namespaceId: timer.namespaceId, workflowId: timer.workflowId, runId: timer.runId };
+  const data: unknown = JSON.parse(timer.data);
+  const handlers: Record<string, (tx: ExecutionTx) => void> = {
+    user_timer: (tx) => onUserTimer(tx, timer.id, data as never),
+    activity_timeout: (tx) => activity.onActivityTimeout(tx, timer.id, data as never),
+    activity_retry: (tx) => activity.onActivityRetry(tx, timer.id, data as never),
+    workflow_task_timeout: (tx) => onWorkflowTaskTimeout(tx, timer.id, data as never),
+    workflow_timeout: (tx) => onWorkflowTimeout(tx, timer.id),
+  };
+  const handler = handlers[timer.kind];
+  if (!handler) throw new Error(`unknown timer kind ${timer.kind}`);
+  await es.update(ref, handler);
+}
+
+/** A task whose execution is gone must not block its queue. */
+export function isStaleTaskError(err: unknown): boolean {
+  return err instanceof Error && 'code' in err && (err as { code: unknown }).code === 5;
+}
+
+export async function describeWorkflow(
+  es: ExecutionStore,
+  ns: NamespaceRecord,
+  ref: ExecutionRef,
+): Promise<ws.IDescribeWorkflowExecutionResponse> {
+  const s = await es.read(ref);
+  const running = s.status === Status.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  const wt = s.workflowTask;
+  return {
+    executionConfig: {
+      taskQueue: { name: s.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+      workflowExecutionTimeout: msToDuration(s.executionTimeoutMs),
+      workflowRunTimeout: msToDuration(s.runTimeoutMs),
+      defaultWorkflowTaskTimeout: msToDuration(s.workflowTaskTimeoutMs),
+    },
+    workflowExecutionInfo: {
+      execution: { workflowId: s.workflowId, runId: s.runId },
+      type: { name: s.workflowType },
+      startTime: msToTimestamp(s.startTimeMs),
+      closeTime: s.closeTimeMs !== null ? msToTimestamp(s.closeTimeMs) : null,
+      status: s.status,
+      historyLength: Long.fromNumber(s.nextEventId - 1),
+      executionTime: msToTimestamp(s.startTimeMs),
+      taskQueue: s.taskQueue,
+      stateTransitionCount: Long.fromNumber(s.stateTransitionCount),
+      historySizeBytes: Long.fromNumber(s.historySizeBytes),
+      firstRunId: s.firstExecutionRunId,
+    },
+    pendingActivities: running ? Object.values(s.activities).map(describeActivity) : [],
+    pendingWorkflowTask:
+      running && wt
+        ? {
+            state:
+              wt.startedEventId > 0
+                ? enums.PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_STARTED
+                : enums.PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_SCHEDULED,
+            scheduledTime: msToTimestamp(wt.scheduledTimeMs),
+            originalScheduledTime: msToTimestamp(wt.scheduledTimeMs),
+            startedTime: wt.startedTimeMs ? msToTimestamp(wt.startedTimeMs) : null,
+            attempt: wt.attempt,
+          }
+        : null,
+  };
+}
+
+function describeActivity(a: import('./mutable-state.js').ActivityState): proto.temporal.api.workflow.v1.IPendingActivityInfo {
+  const state = a.cancelRequested
+    ? enums.PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED
+    : a.startedTimeMs > 0
+      ? enums.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
+      : enums.PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED;
+  return {
+    activityId: a.activityId,
+    activityType: { name: a.activityType },
+    state,
+    heartbeatDetails: a.heartbeatDetails ? temporal.api.common.v1.Payloads.decode(fromBase64(a.heartbeatDetails)) : null,
+    lastHeartbeatTime: a.lastHeartbeatMs ? msToTimestamp(a.lastHeartbeatMs) : null,
+    lastStartedTime: a.startedTimeMs ? msToTimestamp(a.startedTimeMs) : null,
+    attempt: a.attempt,
+    maximumAttempts: a.retry.maximumAttempts,
+    scheduledTime: msToTimestamp(a.attemptScheduledTimeMs),
+    expirationTime: a.scheduleToCloseMs > 0 ? msToTimestamp(a.scheduledTimeMs + a.scheduleToCloseMs) : null,
+    lastFailure: a.lastFailure ? temporal.api.failure.v1.Failure.decode(fromBase64(a.lastFailure)) : null,
+    lastWorkerIdentity: a.lastWorkerIdentity,
+  };
+}
+
+export interface HistoryPage {
+  events: proto.temporal.api.history.v1.HistoryEvent[];
+  nextPageToken: Uint8Array;
+}
+
+/**
+ * GetWorkflowExecutionHistory: pages of events, or only the close event; with
+ * `waitNewEvent` it long-polls until there is something new (bounded).
+ */
+export async function getHistory(
+  es: ExecutionStore,
+  watchers: RunWatchers,
+  ref: ExecutionRef,
+  opts: { closeEventOnly: boolean; waitNewEvent: boolean; pageSize: number; fromEventId: number; waitMs: number; signal: AbortSignal },
+): Promise<HistoryPage> {
+  let state = await es.read(ref);
+  const { namespaceId, runId } = state;
+  const closed = (s: typeof state) => s.status !== Status.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  if (opts.closeEventOnly) {
+    if (!closed(state) && opts.waitNewEvent) {
+      await watchers.waitFor(namespaceId, runId, closed, opts.waitMs, opts.signal);
+      state = await es.read({ ...ref, runId });
+    }
+    if (!closed(state)) return { events: [], nextPageToken: new Uint8Array() };
+    const rows = await es.store.readHistory(namespaceId, runId, state.closeEventId, 1);
+    return { events: rows.map((r) => decodeEvent(r.data)), nextPageToken: new Uint8Array() };
+  }
+  const lastEventId = state.nextEventId - 1;
+  if (opts.fromEventId > lastEventId && opts.waitNewEvent && !closed(state)) {
+    const from = opts.fromEventId;
+    await watchers.waitFor(namespaceId, runId, (s) => s.nextEventId - 1 >= from || closed(s), opts.waitMs, opts.signal);
+    state = await es.read({ ...ref, runId });
+  }
+  const last = Math.min(state.nextEventId - 1, opts.fromEventId + opts.pageSize - 1);
+  const events = await readHistoryEvents(es.store, namespaceId, runId, opts.fromEventId, last);
+  const more = last < state.nextEventId - 1 || (opts.waitNewEvent && !closed(state));
+  return { events, nextPageToken: more ? encodePageToken(runId, last + 1) : new Uint8Array() };
+}
+
+export function encodePageToken(runId: string, nextEventId: number): Uint8Array {
+  return Buffer.from(JSON.stringify({ run: runId, next: nextEventId }));
+}
+
+export function decodePageToken(token: Uint8Array | null | undefined): { run: string; next: number } | null {
+  if (!token || token.length === 0) return null;
+  try {
+    const t = JSON.parse(Buffer.from(token).toString('utf8')) as { run?: unknown; next?: unknown };
+    if (typeof t.run === 'string' && Number.isInteger(t.next)) return { run: t.run, next: t.next as number };
+  } catch {
+    // fall through
+  }
+  return null;
+}
+
+/** Requeue hook used when a poller disappears after matching but before recording. */
+export type { TaskQueueTask };
+
+export function requireNamespaceMatch(ns: NamespaceRecord, namespaceId: string): void {
+  if (ns.id !== namespaceId) throw notFound('task does not belong to this namespace');
+}

@@ -1,0 +1,8 @@
+/**
+ * @endure/server — public entry point.
+ *
+ * Starts a Temporal-compatible server (gRPC WorkflowService) backed by an
+ * embedded SQLite file. See docs/architecture.md for how the parts fit.
+ */
+export { EndureServer } from './server.js';
+export type { EndureServerOptions, LogLevel } from './config.js';

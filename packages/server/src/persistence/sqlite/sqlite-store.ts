@@ -1,0 +1,252 @@
+/**
+ * Store on an embedded SQLite file (better-sqlite3). WAL mode with
+ * synchronous=FULL: a commit is on disk before the caller acknowledges it, so
+ * a kill -9 loses nothing that was acknowledged.
+ */
+import Database from 'better-sqlite3';
+import {
+  ConditionFailedError,
+  type CommitResult,
+  type CurrentExecutionRecord,
+  type ExecutionCommit,
+  type ExecutionRecord,
+  type HistoryEventRow,
+  type NamespaceRecord,
+  type Store,
+  type TaskQueueTask,
+  type TimerTask,
+} from '../store.js';
+import { sqliteMigrations } from './migrations.js';
+
+type Row = Record<string, unknown>;
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly stmts;
+
+  /** `filename` null opens a private in-memory database. */
+  constructor(filename: string | null) {
+    this.db = new Database(filename ?? ':memory:');
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('foreign_keys = ON');
+    this.migrate();
+    this.stmts = this.prepare();
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > sqliteMigrations.length) {
+      throw new Error(
+        `database schema version ${version} is newer than this server knows (${sqliteMigrations.length}); upgrade Endure`,
+      );
+    }
+    for (let v = version; v < sqliteMigrations.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(sqliteMigrations[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      })();
+    }
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      insertNamespace: db.prepare(
+        'INSERT INTO namespaces (id, name, retention_ms, created_ms) VALUES (@id, @name, @retentionMs, @createdMs)',
+      ),
+      namespaceByName: db.prepare('SELECT * FROM namespaces WHERE name = ?'),
+      listNamespaces: db.prepare('SELECT * FROM namespaces ORDER BY created_ms, name'),
+      currentExecution: db.prepare('SELECT * FROM current_executions WHERE namespace_id = ? AND workflow_id = ?'),
+      insertCurrent: db.prepare(
+        'INSERT INTO current_executions (namespace_id, workflow_id, run_id, status, start_request_id) VALUES (?, ?, ?, ?, ?)',
+      ),
+      replaceCurrent: db.prepare(
+        'UPDATE current_executions SET run_id = ?, status = ?, start_request_id = ? WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?',
+      ),
+      updateCurrentStatus: db.prepare(
+        'UPDATE current_executions SET status = ? WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?',
+      ),
+      execution: db.prepare('SELECT * FROM executions WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?'),
+      insertExecution: db.prepare(
+        `INSERT INTO executions (namespace_id, workflow_id, run_id, workflow_type, task_queue, status, start_time_ms, close_time_ms, db_version, state)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+      ),
+      updateExecution: db.prepare(
+        `UPDATE executions SET status = ?, close_time_ms = ?, db_version = db_version + 1, state = ?
+         WHERE namespace_id = ? AND workflow_id = ? AND run_id = ? AND db_version = ?`,
+      ),
+      insertEvent: db.prepare('INSERT INTO history_events (namespace_id, run_id, event_id, data) VALUES (?, ?, ?, ?)'),
+      readHistory: db.prepare(
+        'SELECT event_id, data FROM history_events WHERE namespace_id = ? AND run_id = ? AND event_id >= ? ORDER BY event_id LIMIT ?',
+      ),
+      insertTask: db.prepare(
+        `INSERT INTO task_queue_tasks (namespace_id, task_queue, kind, workflow_id, run_id, scheduled_event_id, attempt, created_ms)
+         VALUES (@namespaceId, @taskQueue, @kind, @workflowId, @runId, @scheduledEventId, @attempt, @createdMs)`,
+      ),
+      deleteTask: db.prepare('DELETE FROM task_queue_tasks WHERE id = ?'),
+      listTasks: db.prepare('SELECT * FROM task_queue_tasks ORDER BY id'),
+      insertTimer: db.prepare(
+        `INSERT INTO timer_tasks (fire_at_ms, namespace_id, workflow_id, run_id, kind, data)
+         VALUES (@fireAtMs, @namespaceId, @workflowId, @runId, @kind, @data)`,
+      ),
+      deleteTimer: db.prepare('DELETE FROM timer_tasks WHERE id = ?'),
+      dueTimers: db.prepare('SELECT * FROM timer_tasks WHERE fire_at_ms <= ? ORDER BY fire_at_ms, id LIMIT ?'),
+      nextTimer: db.prepare('SELECT MIN(fire_at_ms) AS next FROM timer_tasks'),
+    };
+  }
+
+  close(): Promise<void> {
+    this.db.close();
+    return Promise.resolve();
+  }
+
+  createNamespace(ns: NamespaceRecord): Promise<void> {
+    this.stmts.insertNamespace.run(ns);
+    return Promise.resolve();
+  }
+
+  getNamespaceByName(name: string): Promise<NamespaceRecord | null> {
+    const row = this.stmts.namespaceByName.get(name) as Row | undefined;
+    return Promise.resolve(row ? toNamespace(row) : null);
+  }
+
+  listNamespaces(): Promise<NamespaceRecord[]> {
+    return Promise.resolve((this.stmts.listNamespaces.all() as Row[]).map(toNamespace));
+  }
+
+  getCurrentExecution(namespaceId: string, workflowId: string): Promise<CurrentExecutionRecord | null> {
+    const row = this.stmts.currentExecution.get(namespaceId, workflowId) as Row | undefined;
+    if (!row) return Promise.resolve(null);
+    return Promise.resolve({
+      namespaceId,
+      workflowId,
+      runId: row.run_id as string,
+      status: row.status as number,
+      startRequestId: row.start_request_id as string,
+    });
+  }
+
+  getExecution(namespaceId: string, workflowId: string, runId: string): Promise<ExecutionRecord | null> {
+    const row = this.stmts.execution.get(namespaceId, workflowId, runId) as Row | undefined;
+    if (!row) return Promise.resolve(null);
+    return Promise.resolve({
+      namespaceId,
+      workflowId,
+      runId,
+      state: row.state as string,
+      dbVersion: row.db_version as number,
+    });
+  }
+
+  commitExecution(commit: ExecutionCommit): Promise<CommitResult> {
+    try {
+      return Promise.resolve(this.commitTx(commit));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private readonly commitTx = (commit: ExecutionCommit): CommitResult =>
+    this.db.transaction((c: ExecutionCommit): CommitResult => {
+      const s = this.stmts;
+      const { namespaceId: ns, workflowId: wf, runId: run } = c;
+      if (c.current) {
+        const r = c.current.record;
+        if (c.current.expectedRunId === null) {
+          if (s.currentExecution.get(ns, wf)) throw new ConditionFailedError(`workflow ${wf} already has a current run`);
+          s.insertCurrent.run(ns, wf, r.runId, r.status, r.startRequestId);
+        } else {
+          const res = s.replaceCurrent.run(r.runId, r.status, r.startRequestId, ns, wf, c.current.expectedRunId);
+          if (res.changes !== 1) throw new ConditionFailedError(`current run of ${wf} moved`);
+        }
+      } else if (c.currentStatus !== undefined) {
+        s.updateCurrentStatus.run(c.currentStatus, ns, wf, run);
+      }
+      let dbVersion: number;
+      if (c.expectedDbVersion === null) {
+        s.insertExecution.run(
+          ns, wf, run, c.summary.workflowType, c.summary.taskQueue, c.summary.status,
+          c.summary.startTimeMs, c.summary.closeTimeMs, c.state,
+        );
+        dbVersion = 1;
+      } else {
+        const res = s.updateExecution.run(
+          c.summary.status, c.summary.closeTimeMs, c.state, ns, wf, run, c.expectedDbVersion,
+        );
+        if (res.changes !== 1) throw new ConditionFailedError(`execution ${wf}/${run} changed concurrently`);
+        dbVersion = c.expectedDbVersion + 1;
+      }
+      for (const e of c.newEvents) s.insertEvent.run(ns, run, e.eventId, e.data);
+      for (const id of c.doneTaskQueueTaskIds) s.deleteTask.run(id);
+      for (const id of c.doneTimerTaskIds) s.deleteTimer.run(id);
+      const taskQueueTasks = c.newTaskQueueTasks.map((t) => ({
+        ...t,
+        id: Number(s.insertTask.run(t).lastInsertRowid),
+      }));
+      const timerTasks = c.newTimerTasks.map((t) => ({ ...t, id: Number(s.insertTimer.run(t).lastInsertRowid) }));
+      return { dbVersion, taskQueueTasks, timerTasks };
+    })(commit);
+
+  readHistory(namespaceId: string, runId: string, fromEventId: number, limit: number): Promise<HistoryEventRow[]> {
+    const rows = this.stmts.readHistory.all(namespaceId, runId, fromEventId, limit) as Row[];
+    return Promise.resolve(rows.map((r) => ({ eventId: r.event_id as number, data: r.data as Uint8Array })));
+  }
+
+  deleteTaskQueueTasks(ids: number[]): Promise<void> {
+    this.db.transaction(() => ids.forEach((id) => this.stmts.deleteTask.run(id)))();
+    return Promise.resolve();
+  }
+
+  deleteTimerTasks(ids: number[]): Promise<void> {
+    this.db.transaction(() => ids.forEach((id) => this.stmts.deleteTimer.run(id)))();
+    return Promise.resolve();
+  }
+
+  listTaskQueueTasks(): Promise<TaskQueueTask[]> {
+    const rows = this.stmts.listTasks.all() as Row[];
+    return Promise.resolve(
+      rows.map((r) => ({
+        id: r.id as number,
+        namespaceId: r.namespace_id as string,
+        taskQueue: r.task_queue as string,
+        kind: r.kind as TaskQueueTask['kind'],
+        workflowId: r.workflow_id as string,
+        runId: r.run_id as string,
+        scheduledEventId: r.scheduled_event_id as number,
+        attempt: r.attempt as number,
+        createdMs: r.created_ms as number,
+      })),
+    );
+  }
+
+  listDueTimerTasks(untilMs: number, limit: number): Promise<TimerTask[]> {
+    const rows = this.stmts.dueTimers.all(untilMs, limit) as Row[];
+    return Promise.resolve(
+      rows.map((r) => ({
+        id: r.id as number,
+        fireAtMs: r.fire_at_ms as number,
+        namespaceId: r.namespace_id as string,
+        workflowId: r.workflow_id as string,
+        runId: r.run_id as string,
+        kind: r.kind as string,
+        data: r.data as string,
+      })),
+    );
+  }
+
+  nextTimerFireMs(): Promise<number | null> {
+    const row = this.stmts.nextTimer.get() as { next: number | null };
+    return Promise.resolve(row.next);
+  }
+}
+
+function toNamespace(row: Row): NamespaceRecord {
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    retentionMs: row.retention_ms as number,
+    createdMs: row.created_ms as number,
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Composition root: builds the store, history, matching, timer queue and the
+ * gRPC frontend for one server process, and tears them down in order.
+ */
+import { randomUUID } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import { resolveConfig, type EndureServerOptions, type ResolvedConfig } from './config.js';
+import { createLogger, type Logger } from './common/logger.js';
+import { systemClock } from './common/clock.js';
+import type { NamespaceRecord, Store } from './persistence/store.js';
+import { SqliteStore } from './persistence/sqlite/sqlite-store.js';
+import { MatchingEngine } from './matching/matching-engine.js';
+import { ExecutionStore } from './history/engine.js';
+import { RunWatchers } from './history/run-watchers.js';
+import { QueryDispatcher } from './history/queries.js';
+import { fireTimer } from './history/history-service.js';
+import { TimerQueue } from './timers/timer-queue.js';
+import { buildServiceDefinition } from './frontend/grpc-server.js';
+import { workflowServiceHandlers } from './frontend/workflow-service.js';
+
+const NAMESPACE_RETENTION_DEFAULT_MS = 3 * 24 * 3600 * 1000;
+
+export class EndureServer {
+  private constructor(
+    readonly config: ResolvedConfig,
+    /** The address clients connect to, host:port. */
+    readonly address: string,
+    readonly port: number,
+    private readonly grpcServer: grpc.Server,
+    private readonly store: Store,
+    private readonly matching: MatchingEngine,
+    private readonly timers: TimerQueue,
+    readonly log: Logger,
+  ) {}
+
+  static async start(options: EndureServerOptions = {}): Promise<EndureServer> {
+    const config = resolveConfig(options);
+    const log = createLogger(config.logLevel);
+    const store = new SqliteStore(config.dbFilename);
+    try {
+      return await EndureServer.startOn(store, config, log);
+    } catch (err) {
+      await store.close();
+      throw err;
+    }
+  }
+
+  private static async startOn(store: Store, config: ResolvedConfig, log: Logger): Promise<EndureServer> {
+    const clock = systemClock;
+    const namespaces = await ensureNamespaces(store, config.namespaces, clock.nowMs());
+    const matching = new MatchingEngine(() => clock.nowMs());
+    const watchers = new RunWatchers();
+    // The timer queue fires into the engine and the engine reports new timers to it.
+    const timers: TimerQueue = new TimerQueue(store, clock, (timer) => fireTimer(executions, timer), log);
+    const executions: ExecutionStore = new ExecutionStore(store, clock, config, log, {
+      onTaskQueueTasks: (tasks) => matching.addTasks(tasks),
+      onTimerTasks: (tasks) => timers.notify(tasks),
+      onExecutionChanged: (namespaceId, runId, state) => watchers.notify(namespaceId, runId, state),
+    });
+    const queries = new QueryDispatcher(executions, matching, watchers, config.queryTimeoutMs);
+    matching.addTasks(await store.listTaskQueueTasks());
+
+    const handlers = workflowServiceHandlers({ config, store, executions, matching, watchers, queries, namespaces });
+    const { definition, implementation } = buildServiceDefinition(handlers, log);
+    const grpcServer = new grpc.Server({
+      'grpc.max_receive_message_length': config.grpcMessageSizeMaxBytes,
+      'grpc.max_send_message_length': config.grpcMessageSizeMaxBytes,
+      'grpc.keepalive_permit_without_calls': 1,
+    });
+    grpcServer.addService(definition, implementation);
+    const port = await new Promise<number>((resolve, reject) =>
+      grpcServer.bindAsync(`${config.ip}:${config.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
+        err ? reject(err) : resolve(bound),
+      ),
+    );
+    timers.start();
+    const address = `${config.ip.includes(':') ? `[${config.ip}]` : config.ip}:${port}`;
+    log.info({ address, db: config.dbFilename ?? ':memory:' }, 'endure server started');
+    return new EndureServer(config, address, port, grpcServer, store, matching, timers, log);
+  }
+
+  /** Stop serving, answer waiting polls, and close the database. */
+  async stop(): Promise<void> {
+    this.matching.close();
+    this.timers.stop();
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => this.grpcServer.forceShutdown(), 1000);
+      this.grpcServer.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+    await this.store.close();
+    this.log.info('endure server stopped');
+  }
+}
+
+async function ensureNamespaces(store: Store, names: string[], nowMs: number): Promise<Map<string, NamespaceRecord>> {
+  for (const name of names) {
+    if (await store.getNamespaceByName(name)) continue;
+    await store.createNamespace({ id: randomUUID(), name, retentionMs: NAMESPACE_RETENTION_DEFAULT_MS, createdMs: nowMs });
+  }
+  return new Map((await store.listNamespaces()).map((ns) => [ns.name, ns]));
+}

@@ -1,0 +1,104 @@
+/**
+ * The durable timer queue: fires every timer row when it is due. One
+ * setTimeout is armed for the earliest pending row, so an idle server does not
+ * touch the database. A row is deleted in the same transaction as its effect,
+ * so across a crash a timer fires exactly once (late, never lost).
+ */
+import type { Logger } from '../common/logger.js';
+import type { Clock } from '../common/clock.js';
+import type { Store, TimerTask } from '../persistence/store.js';
+
+export type TimerHandler = (timer: TimerTask) => Promise<void>;
+
+const BATCH_MAX = 200;
+const RETRY_AFTER_ERROR_MS = 1000;
+/** setTimeout cannot wait longer than 2^31-1 ms. */
+const ARM_DELAY_MAX_MS = 2_147_483_647;
+
+export class TimerQueue {
+  private armedAtMs: number | null = null;
+  private armed: NodeJS.Timeout | null = null;
+  private running = false;
+  private rerun = false;
+  private stopped = false;
+  private readonly inFlight = new Set<number>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly handle: TimerHandler,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    this.kick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.armed) clearTimeout(this.armed);
+    this.armed = null;
+  }
+
+  /** New timers were committed: re-arm if one is earlier than the armed time. */
+  notify(timers: TimerTask[]): void {
+    const earliest = Math.min(...timers.map((t) => t.fireAtMs));
+    if (this.armedAtMs === null || earliest < this.armedAtMs) this.arm(earliest);
+  }
+
+  private arm(atMs: number): void {
+    if (this.stopped) return;
+    if (this.armed) clearTimeout(this.armed);
+    this.armedAtMs = atMs;
+    const delay = Math.min(Math.max(0, atMs - this.clock.nowMs()), ARM_DELAY_MAX_MS);
+    this.armed = setTimeout(() => this.kick(), delay);
+  }
+
+  private kick(): void {
+    this.armed = null;
+    this.armedAtMs = null;
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    this.running = true;
+    void this.drain()
+      .catch((err: unknown) => {
+        this.log.error({ err }, 'timer queue failed; retrying');
+        this.arm(this.clock.nowMs() + RETRY_AFTER_ERROR_MS);
+      })
+      .finally(() => {
+        this.running = false;
+        if (this.rerun) {
+          this.rerun = false;
+          this.kick();
+        }
+      });
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const due = (await this.store.listDueTimerTasks(this.clock.nowMs(), BATCH_MAX)).filter(
+        (t) => !this.inFlight.has(t.id),
+      );
+      if (due.length === 0) break;
+      await Promise.all(due.map((t) => this.fire(t)));
+    }
+    const next = await this.store.nextTimerFireMs();
+    if (next !== null && (this.armedAtMs === null || next < this.armedAtMs)) this.arm(next);
+  }
+
+  private async fire(timer: TimerTask): Promise<void> {
+    this.inFlight.add(timer.id);
+    try {
+      await this.handle(timer);
+    } catch (err) {
+      // Left in the store: it fires again on the next pass.
+      this.log.warn({ err, timer: timer.id, kind: timer.kind }, 'timer handling failed');
+      this.arm(this.clock.nowMs() + RETRY_AFTER_ERROR_MS);
+    } finally {
+      this.inFlight.delete(timer.id);
+    }
+  }
+}

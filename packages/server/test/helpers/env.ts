@@ -1,0 +1,104 @@
+/**
+ * One Endure server per test file plus the official SDK's client and workers
+ * talking to it. Everything started here is stopped by `close()`.
+ */
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkerOptions,
+} from '@temporalio/worker';
+import { EndureServer, type EndureServerOptions } from '../../src/index.js';
+import { waitFor } from './wait-for.js';
+
+let runtimeInstalled = false;
+
+/** Quiets the SDK's logs; the Runtime can be installed once per process. */
+export function installQuietRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({
+    logger: new DefaultLogger('WARN'),
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
+  });
+  runtimeInstalled = true;
+}
+
+export function workflowBundlePath(): string {
+  return inject('workflowBundlePath');
+}
+
+/** A task queue name no other test uses, so workers never steal each other's tasks. */
+export function uniqueTaskQueue(prefix: string): string {
+  return `${prefix}-${randomUUID()}`;
+}
+
+export function uniqueWorkflowId(prefix: string): string {
+  return `${prefix}-${randomUUID()}`;
+}
+
+export type TestWorkerOptions = Omit<WorkerOptions, 'connection' | 'namespace' | 'workflowBundle' | 'workflowsPath'>;
+
+export interface TestEnv {
+  server: EndureServer;
+  address: string;
+  connection: Connection;
+  client: Client;
+  /** A worker on its own native connection, shut down by `close()` if still running. */
+  createWorker(options: TestWorkerOptions): Promise<Worker>;
+  /** Runs a worker until `fn` settles, then shuts it down. */
+  withWorker<T>(options: TestWorkerOptions, fn: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function startTestEnv(options: EndureServerOptions = {}): Promise<TestEnv> {
+  installQuietRuntime();
+  const server = await EndureServer.start({ port: 0, inMemory: true, logLevel: 'warn', ...options });
+  const address = server.address;
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: 'default' });
+  const workers: Worker[] = [];
+  const nativeConnections: NativeConnection[] = [];
+
+  async function createWorker(workerOptions: TestWorkerOptions): Promise<Worker> {
+    const nativeConnection = await NativeConnection.connect({ address });
+    nativeConnections.push(nativeConnection);
+    const worker = await Worker.create({
+      connection: nativeConnection,
+      namespace: 'default',
+      workflowBundle: { codePath: workflowBundlePath() },
+      ...workerOptions,
+    });
+    workers.push(worker);
+    return worker;
+  }
+
+  return {
+    server,
+    address,
+    connection,
+    client,
+    createWorker,
+    async withWorker<T>(workerOptions: TestWorkerOptions, fn: () => Promise<T>): Promise<T> {
+      const worker = await createWorker(workerOptions);
+      return worker.runUntil(fn);
+    },
+    async close(): Promise<void> {
+      for (const worker of workers) {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+      }
+      await Promise.allSettled(workers.map((w) => waitForWorkerStop(w)));
+      await Promise.allSettled(nativeConnections.map((c) => c.close()));
+      await connection.close();
+      await server.stop();
+    },
+  };
+}
+
+async function waitForWorkerStop(worker: Worker): Promise<void> {
+  const stopped = new Set(['INITIALIZED', 'STOPPED', 'FAILED']);
+  await waitFor(() => stopped.has(worker.getState()), { timeoutMs: 20_000, description: 'worker shutdown' });
+}

@@ -1,0 +1,35 @@
+/** Workflows for the worker-crash and server-crash tests. */
+import { proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../helpers/activities.js';
+
+interface CrashActivities {
+  whoAmI(step: number): Promise<{ step: number; pid: number }>;
+}
+
+const { whoAmI } = proxyActivities<CrashActivities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '50ms' },
+});
+
+/** One step, a durable timer, another step: the worker may die during the timer. */
+export async function stepsAroundTimerWorkflow(timerMs: number): Promise<Array<{ step: number; pid: number }>> {
+  const first = await whoAmI(1);
+  await sleep(timerMs);
+  const second = await whoAmI(2);
+  return [first, second];
+}
+
+const { recordStep } = proxyActivities<Activities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '50ms', maximumInterval: '500ms' },
+});
+
+/** `steps` activities in sequence; each records its completion in a log file. */
+export async function stepsWorkflow(steps: number): Promise<string[]> {
+  const { workflowId } = workflowInfo();
+  const results: string[] = [];
+  for (let step = 1; step <= steps; step++) {
+    results.push(await recordStep(workflowId, step));
+  }
+  return results;
+}

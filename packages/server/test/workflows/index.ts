@@ -1,0 +1,5 @@
+/** Entry point bundled once for all tests (see helpers/global-setup.ts). */
+export { activityWorkflow, arithmeticWorkflow, orderWorkflow } from './orders.js';
+export { cancelTimerWorkflow, cancellableWorkflow, sleepWorkflow } from './cancellation.js';
+export { approvalWorkflow } from './approval.js';
+export { stepsAroundTimerWorkflow, stepsWorkflow } from './crash.js';
