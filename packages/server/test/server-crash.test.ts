@@ -11,6 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { ActivityRecorder, createActivities, type StepLogLine } from './helpers/activities.js';
 import { installQuietRuntime, uniqueTaskQueue, workflowBundlePath } from './helpers/env.js';
+import { countEvents } from './helpers/history.js';
 import { findFreePort, startServerProcess, type ServerProcess } from './helpers/processes.js';
 import { waitFor } from './helpers/wait-for.js';
 import { stepsWorkflow } from './workflows/crash.js';
@@ -133,6 +134,15 @@ describe('server crash', () => {
         }
       }
     }
+    // Where the time after the restart went: tasks the server had to time out and retry.
+    const histories = await Promise.all(workflowIds.map((id) => client.workflow.getHandle(id).fetchHistory()));
+    const workflowTaskTimeouts = histories.reduce((n, h) => n + countEvents(h, 'WORKFLOW_TASK_TIMED_OUT'), 0);
+    const retriedActivities = histories
+      .flatMap((h) => h.events ?? [])
+      .filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1).length;
+    console.log(
+      `[server-crash] workflow task timeouts: ${workflowTaskTimeouts}; activities completed on a retry: ${retriedActivities}`,
+    );
     console.log(
       `[server-crash] ${workflowCount} workflows x ${stepsPerWorkflow} steps; killed after ${doneBeforeKill} ` +
         `completed steps (${killedAtMs - runStartedMs} ms in); server down ${downtimeMs} ms; ` +

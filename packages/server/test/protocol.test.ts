@@ -1,0 +1,240 @@
+/**
+ * Protocol details the SDKs depend on, driven through the raw gRPC API so each
+ * step is explicit: workflow-task retries with a rising attempt, events that
+ * arrive during a workflow task, idempotency by request id, history paging and
+ * long polls, workflow timeouts, and UNIMPLEMENTED for RPCs not built yet.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { EndureServer } from '../src/index.js';
+import { waitFor } from './helpers/wait-for.js';
+
+type WorkflowService = Connection['workflowService'];
+type PollResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
+const { EventType, CommandType, HistoryEventFilterType, WorkflowExecutionStatus } = temporal.api.enums.v1;
+
+let server: EndureServer;
+let connection: Connection;
+let service: WorkflowService;
+
+beforeAll(async () => {
+  server = await EndureServer.start({ port: 0, inMemory: true, logLevel: 'warn', pollTimeoutMs: 1000, historyLongPollTimeoutMs: 300 });
+  connection = await Connection.connect({ address: server.address });
+  service = connection.workflowService;
+});
+
+afterAll(async () => {
+  await connection?.close();
+  await server?.stop();
+});
+
+function ids() {
+  return { workflowId: `wf-${randomUUID()}`, taskQueue: `tq-${randomUUID()}` };
+}
+
+async function start(workflowId: string, taskQueue: string, extra: Partial<temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest> = {}) {
+  return service.startWorkflowExecution({
+    namespace: 'default',
+    workflowId,
+    workflowType: { name: 'rawWorkflow' },
+    taskQueue: { name: taskQueue },
+    requestId: randomUUID(),
+    ...extra,
+  });
+}
+
+/** Poll until a task arrives (empty answers come back after the server's poll timeout). */
+async function pollTask(taskQueue: string): Promise<PollResponse> {
+  return waitFor(
+    async () => {
+      const res = await service.pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, identity: 'raw' });
+      return res.taskToken?.length ? res : undefined;
+    },
+    { timeoutMs: 15_000, intervalMs: 1, description: `a workflow task on ${taskQueue}` },
+  );
+}
+
+async function history(workflowId: string) {
+  const res = await service.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId } });
+  return res.history?.events ?? [];
+}
+
+function types(events: temporal.api.history.v1.IHistoryEvent[]): string[] {
+  return events.map((e) => EventType[e.eventType!]!.replace('EVENT_TYPE_', ''));
+}
+
+describe('workflow tasks', () => {
+  it('times out an unanswered workflow task and retries it with a rising attempt', async () => {
+    const { workflowId, taskQueue } = ids();
+    await start(workflowId, taskQueue, { workflowTaskTimeout: { seconds: 1 } });
+    const first = await pollTask(taskQueue);
+    expect(first.attempt).toBe(1);
+    expect(Number(first.previousStartedEventId)).toBe(0);
+
+    const second = await pollTask(taskQueue);
+    expect(second.attempt).toBe(2);
+    expect(types(second.history!.events!)).toEqual([
+      'WORKFLOW_EXECUTION_STARTED',
+      'WORKFLOW_TASK_SCHEDULED',
+      'WORKFLOW_TASK_STARTED',
+      'WORKFLOW_TASK_TIMED_OUT',
+      'WORKFLOW_TASK_SCHEDULED',
+      'WORKFLOW_TASK_STARTED',
+    ]);
+    // The late answer to the first attempt is refused and changes nothing.
+    await expect(
+      service.respondWorkflowTaskCompleted({ namespace: 'default', taskToken: first.taskToken, commands: [] }),
+    ).rejects.toMatchObject({ code: 5 });
+  });
+
+  it('schedules the next attempt after RespondWorkflowTaskFailed', async () => {
+    const { workflowId, taskQueue } = ids();
+    await start(workflowId, taskQueue);
+    const first = await pollTask(taskQueue);
+    await service.respondWorkflowTaskFailed({
+      namespace: 'default',
+      taskToken: first.taskToken,
+      cause: temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+      failure: { message: 'boom' },
+    });
+    const second = await pollTask(taskQueue);
+    expect(second.attempt).toBe(2);
+    const failed = second.history!.events!.find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED);
+    expect(failed?.workflowTaskFailedEventAttributes?.failure?.message).toBe('boom');
+  });
+
+  it('buffers a signal that arrives during a workflow task and writes it after the completion', async () => {
+    const { workflowId, taskQueue } = ids();
+    await start(workflowId, taskQueue);
+    const task = await pollTask(taskQueue);
+    await service.signalWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId }, signalName: 'go', identity: 'raw' });
+    expect(types(await history(workflowId))).not.toContain('WORKFLOW_EXECUTION_SIGNALED');
+
+    await service.respondWorkflowTaskCompleted({ namespace: 'default', taskToken: task.taskToken, commands: [] });
+    const events = await history(workflowId);
+    expect(types(events)).toEqual([
+      'WORKFLOW_EXECUTION_STARTED',
+      'WORKFLOW_TASK_SCHEDULED',
+      'WORKFLOW_TASK_STARTED',
+      'WORKFLOW_TASK_COMPLETED',
+      'WORKFLOW_EXECUTION_SIGNALED',
+      'WORKFLOW_TASK_SCHEDULED',
+    ]);
+    expect(events.map((e) => Number(e.eventId))).toEqual([1, 2, 3, 4, 5, 6]);
+    const next = await pollTask(taskQueue);
+    expect(Number(next.previousStartedEventId)).toBe(3);
+    expect(Number(next.startedEventId)).toBe(7);
+  });
+
+  it('refuses to close a workflow while a signal it has not seen is buffered (UnhandledCommand)', async () => {
+    const { workflowId, taskQueue } = ids();
+    await start(workflowId, taskQueue);
+    const task = await pollTask(taskQueue);
+    await service.signalWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId }, signalName: 'late' });
+    await expect(
+      service.respondWorkflowTaskCompleted({
+        namespace: 'default',
+        taskToken: task.taskToken,
+        commands: [{ commandType: CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, completeWorkflowExecutionCommandAttributes: {} }],
+      }),
+    ).rejects.toMatchObject({ code: 3, details: expect.stringContaining('UnhandledCommand') });
+    const next = await pollTask(taskQueue);
+    expect(types(next.history!.events!)).toContain('WORKFLOW_EXECUTION_SIGNALED');
+    await service.respondWorkflowTaskCompleted({
+      namespace: 'default',
+      taskToken: next.taskToken,
+      commands: [{ commandType: CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, completeWorkflowExecutionCommandAttributes: {} }],
+    });
+    const described = await service.describeWorkflowExecution({ namespace: 'default', execution: { workflowId } });
+    expect(described.workflowExecutionInfo?.status).toBe(WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED);
+  });
+});
+
+describe('idempotency', () => {
+  it('answers a repeated start with the same request id with the same run', async () => {
+    const { workflowId, taskQueue } = ids();
+    const requestId = randomUUID();
+    const first = await start(workflowId, taskQueue, { requestId });
+    const again = await start(workflowId, taskQueue, { requestId });
+    expect(again.runId).toBe(first.runId);
+    await expect(start(workflowId, taskQueue)).rejects.toMatchObject({ code: 6 });
+  });
+
+  it('writes a signal once when it is retried with the same request id', async () => {
+    const { workflowId, taskQueue } = ids();
+    await start(workflowId, taskQueue);
+    const signal = { namespace: 'default', workflowExecution: { workflowId }, signalName: 's', requestId: randomUUID() };
+    await service.signalWorkflowExecution(signal);
+    await service.signalWorkflowExecution(signal);
+    expect(types(await history(workflowId)).filter((t) => t === 'WORKFLOW_EXECUTION_SIGNALED')).toHaveLength(1);
+  });
+});
+
+describe('history', () => {
+  it('pages through history with next_page_token', async () => {
+    const { workflowId, taskQueue } = ids();
+    await start(workflowId, taskQueue);
+    for (let i = 0; i < 5; i++) {
+      await service.signalWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId }, signalName: `s${i}` });
+    }
+    const all = await history(workflowId);
+    const paged: number[] = [];
+    let nextPageToken: Uint8Array | undefined;
+    for (let page = 0; page < 10; page++) {
+      const res = await service.getWorkflowExecutionHistory({
+        namespace: 'default',
+        execution: { workflowId },
+        maximumPageSize: 2,
+        nextPageToken,
+      });
+      const events = res.history?.events ?? [];
+      expect(events.length).toBeLessThanOrEqual(2);
+      paged.push(...events.map((e) => Number(e.eventId)));
+      nextPageToken = res.nextPageToken?.length ? res.nextPageToken : undefined;
+      if (!nextPageToken) break;
+    }
+    expect(paged).toEqual(all.map((e) => Number(e.eventId)));
+    expect(paged).toHaveLength(7);
+  });
+
+  it('answers a close-event long poll empty when the run stays open', async () => {
+    const { workflowId, taskQueue } = ids();
+    await start(workflowId, taskQueue);
+    const res = await service.getWorkflowExecutionHistory({
+      namespace: 'default',
+      execution: { workflowId },
+      waitNewEvent: true,
+      historyEventFilterType: HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
+    });
+    expect(res.history?.events ?? []).toHaveLength(0);
+  });
+
+  it('times out a workflow run and returns only its close event', async () => {
+    const { workflowId, taskQueue } = ids();
+    await start(workflowId, taskQueue, { workflowRunTimeout: { nanos: 300_000_000 } });
+    const close = await waitFor(
+      async () => {
+        const res = await service.getWorkflowExecutionHistory({
+          namespace: 'default',
+          execution: { workflowId },
+          waitNewEvent: true,
+          historyEventFilterType: HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
+        });
+        return res.history?.events?.length ? res.history.events : undefined;
+      },
+      { timeoutMs: 10_000, description: 'the close event' },
+    );
+    expect(types(close)).toEqual(['WORKFLOW_EXECUTION_TIMED_OUT']);
+  });
+});
+
+describe('unimplemented RPCs', () => {
+  it('answers UNIMPLEMENTED naming the RPC', async () => {
+    await expect(service.listSchedules({ namespace: 'default' })).rejects.toMatchObject({
+      code: 12,
+      details: expect.stringContaining('ListSchedules'),
+    });
+  });
+});
