@@ -61,8 +61,17 @@ async function history(workflowId: string) {
   return res.history?.events ?? [];
 }
 
+async function expectGrpcError(call: Promise<unknown>, code: number, detailsContain: string): Promise<void> {
+  const err = await call.then(
+    () => undefined,
+    (e: unknown) => e as { code?: number; details?: string },
+  );
+  expect(err?.code).toBe(code);
+  expect(err?.details).toContain(detailsContain);
+}
+
 function types(events: temporal.api.history.v1.IHistoryEvent[]): string[] {
-  return events.map((e) => EventType[e.eventType!]!.replace('EVENT_TYPE_', ''));
+  return events.map((e) => EventType[e.eventType!].replace('EVENT_TYPE_', ''));
 }
 
 describe('workflow tasks', () => {
@@ -133,13 +142,15 @@ describe('workflow tasks', () => {
     await start(workflowId, taskQueue);
     const task = await pollTask(taskQueue);
     await service.signalWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId }, signalName: 'late' });
-    await expect(
+    await expectGrpcError(
       service.respondWorkflowTaskCompleted({
         namespace: 'default',
         taskToken: task.taskToken,
         commands: [{ commandType: CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, completeWorkflowExecutionCommandAttributes: {} }],
       }),
-    ).rejects.toMatchObject({ code: 3, details: expect.stringContaining('UnhandledCommand') });
+      3,
+      'UnhandledCommand',
+    );
     const next = await pollTask(taskQueue);
     expect(types(next.history!.events!)).toContain('WORKFLOW_EXECUTION_SIGNALED');
     await service.respondWorkflowTaskCompleted({
@@ -232,9 +243,6 @@ describe('history', () => {
 
 describe('unimplemented RPCs', () => {
   it('answers UNIMPLEMENTED naming the RPC', async () => {
-    await expect(service.listSchedules({ namespace: 'default' })).rejects.toMatchObject({
-      code: 12,
-      details: expect.stringContaining('ListSchedules'),
-    });
+    await expectGrpcError(service.listSchedules({ namespace: 'default' }), 12, 'ListSchedules');
   });
 });

@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { ActivityRecorder, createActivities, type StepLogLine } from './helpers/activities.js';
 import { installQuietRuntime, uniqueTaskQueue, workflowBundlePath } from './helpers/env.js';
-import { countEvents } from './helpers/history.js';
+import { countEvents, eventIds, eventTypes } from './helpers/history.js';
 import { findFreePort, startServerProcess, type ServerProcess } from './helpers/processes.js';
 import { waitFor } from './helpers/wait-for.js';
 import { stepsWorkflow } from './workflows/crash.js';
@@ -72,6 +72,8 @@ describe('server crash', () => {
       activities: createActivities(new ActivityRecorder(), { stepLogPath }),
     });
     const running = worker.run();
+    // Awaited below; this only keeps an early test failure from also reporting an unhandled rejection.
+    running.catch(() => undefined);
 
     const runStartedMs = Date.now();
     const workflowIds = Array.from({ length: workflowCount }, (_, i) => `crash-${taskQueue}-${i}`);
@@ -92,6 +94,9 @@ describe('server crash', () => {
       { timeoutMs: 30_000, intervalMs: 5, description: `${killAfterSteps} completed steps` },
     );
     const killedAtMs = Date.now();
+    const logAtKill = readLog(stepLogPath);
+    const inFlightAtKill =
+      logAtKill.filter((l) => l.event === 'start').length - logAtKill.filter((l) => l.event === 'done').length;
     expect(doneBeforeKill, 'the kill must land mid-run').toBeLessThan(workflowCount * stepsPerWorkflow);
     await server.kill();
     server = await startServerProcess(port, dbFilename);
@@ -137,6 +142,11 @@ describe('server crash', () => {
     // Where the time after the restart went: tasks the server had to time out and retry.
     const histories = await Promise.all(workflowIds.map((id) => client.workflow.getHandle(id).fetchHistory()));
     const workflowTaskTimeouts = histories.reduce((n, h) => n + countEvents(h, 'WORKFLOW_TASK_TIMED_OUT'), 0);
+    for (const history of histories) {
+      expect(countEvents(history, 'ACTIVITY_TASK_COMPLETED')).toBe(stepsPerWorkflow);
+      expect(eventTypes(history).at(-1)).toBe('WORKFLOW_EXECUTION_COMPLETED');
+      expect(eventIds(history)).toEqual(Array.from({ length: history.events!.length }, (_, i) => i + 1));
+    }
     const retriedActivities = histories
       .flatMap((h) => h.events ?? [])
       .filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1).length;
@@ -145,9 +155,9 @@ describe('server crash', () => {
     );
     console.log(
       `[server-crash] ${workflowCount} workflows x ${stepsPerWorkflow} steps; killed after ${doneBeforeKill} ` +
-        `completed steps (${killedAtMs - runStartedMs} ms in); server down ${downtimeMs} ms; ` +
+        `completed steps and ${inFlightAtKill} in flight (${killedAtMs - runStartedMs} ms in); server down ${downtimeMs} ms; ` +
         `all done ${runMs} ms after the first start; ` +
-        `step completions logged: ${done.length}; duplicates: ${duplicates} ` +
+        `step starts logged: ${starts.length}, completions logged: ${done.length}; duplicates: ${duplicates} ` +
         `(${excused} in the at-least-once window, ${violations.length} after the server had accepted the completion)`,
     );
     expect(violations).toEqual([]);
