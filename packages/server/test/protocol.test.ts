@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Long from 'long';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { EndureServer } from '../src/index.js';
@@ -77,7 +78,7 @@ function types(events: temporal.api.history.v1.IHistoryEvent[]): string[] {
 describe('workflow tasks', () => {
   it('times out an unanswered workflow task and retries it with a rising attempt', async () => {
     const { workflowId, taskQueue } = ids();
-    await start(workflowId, taskQueue, { workflowTaskTimeout: { seconds: 1 } });
+    await start(workflowId, taskQueue, { workflowTaskTimeout: { seconds: Long.fromNumber(1) } });
     const first = await pollTask(taskQueue);
     expect(first.attempt).toBe(1);
     expect(Number(first.previousStartedEventId)).toBe(0);

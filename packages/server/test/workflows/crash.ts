@@ -20,7 +20,8 @@ export async function stepsAroundTimerWorkflow(timerMs: number): Promise<Array<{
 }
 
 const { recordStep } = proxyActivities<Activities>({
-  startToCloseTimeout: '10s',
+  // A step takes < 100 ms; a task lost with a killed server is re-dispatched after this.
+  startToCloseTimeout: '3s',
   retry: { initialInterval: '50ms', maximumInterval: '500ms' },
 });
 
