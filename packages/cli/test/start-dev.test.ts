@@ -1,0 +1,123 @@
+/**
+ * `endure server start-dev` as a user runs it: the built CLI in a child process.
+ * Checks the banner, graceful stop on a signal, and usage errors (exit code 2).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+const binPath = fileURLToPath(new URL('../bin/endure.js', import.meta.url));
+const distMainPath = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+const bannerTimeoutMs = 20_000;
+
+const children: ChildProcess[] = [];
+const tempDirs: string[] = [];
+
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [binPath, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  children.push(child);
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { child, output: () => output };
+}
+
+async function exitCodeOf(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return child.exitCode;
+  const [code] = (await once(child, 'exit')) as [number | null];
+  return code;
+}
+
+/** Resolves when the output matches `pattern`; fails on exit or after the bound. */
+async function waitForOutput(run: ReturnType<typeof runCli>, pattern: RegExp): Promise<RegExpMatchArray> {
+  const { child, output } = run;
+  return new Promise((resolve, reject) => {
+    const timeout = (): void => finish(new Error(`no ${String(pattern)} within ${bannerTimeoutMs} ms:\n${output()}`));
+    const timer = setTimeout(timeout, bannerTimeoutMs);
+    const check = (): void => {
+      const match = output().match(pattern);
+      if (match) finish(undefined, match);
+    };
+    const onExit = (): void => finish(new Error(`endure exited with ${String(child.exitCode)}:\n${output()}`));
+    function finish(err: Error | undefined, match?: RegExpMatchArray): void {
+      clearTimeout(timer);
+      child.stdout?.off('data', check);
+      child.off('exit', onExit);
+      if (match) resolve(match);
+      else reject(err ?? new Error('unreachable'));
+    }
+    child.stdout?.on('data', check);
+    child.once('exit', onExit);
+    check();
+  });
+}
+
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'endure-cli-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+beforeAll(() => {
+  if (!existsSync(distMainPath)) throw new Error(`${distMainPath} is missing: run \`npm run build\` first`);
+});
+
+afterEach(() => {
+  for (const child of children.splice(0)) {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('endure server start-dev', () => {
+  it('creates the default database under XDG_DATA_HOME, prints the banner and stops on SIGINT', async () => {
+    const dataHome = tempDir();
+    const run = runCli(['server', 'start-dev', '--port', '0', '-n', 'orders', '--log-level', 'warn'], {
+      XDG_DATA_HOME: dataHome,
+    });
+    await waitForOutput(run, /Namespaces: +default, orders\n/);
+    expect(run.output()).toMatch(/Endure server: 127\.0\.0\.1:\d+\n/);
+    expect(run.output()).toContain(`Database:      ${join(dataHome, 'endure', 'dev.db')}\n`);
+
+    run.child.kill('SIGINT');
+    expect(await exitCodeOf(run.child)).toBe(0);
+  });
+
+  it('runs in memory and stops on SIGTERM', async () => {
+    const run = runCli(['server', 'start-dev', '--port', '0', '--in-memory', '--log-level', 'warn']);
+    await waitForOutput(run, /Namespaces: +default\n/);
+    expect(run.output()).toContain('Database:      in memory');
+
+    run.child.kill('SIGTERM');
+    expect(await exitCodeOf(run.child)).toBe(0);
+  });
+
+  it.each([
+    [['--port', 'abc'], /--port <port>' argument 'abc' is invalid/],
+    [['--port', '65536'], /argument '65536' is invalid/],
+    [['--ip', 'not-an-ip'], /--ip <address>' argument 'not-an-ip' is invalid/],
+    [['--log-level', 'loud'], /Allowed choices are debug, info, warn, error/],
+    [['--in-memory', '--db-filename', 'x.db'], /'--in-memory' cannot be used with option '-f, --db-filename/],
+    [['--no-such-flag'], /unknown option '--no-such-flag'/],
+  ])('rejects %j with a clear message and exit code 2', async (flags, message) => {
+    const run = runCli(['server', 'start-dev', ...flags]);
+    expect(await exitCodeOf(run.child)).toBe(2);
+    expect(run.output()).toMatch(message);
+  });
+
+  it('exits with code 1 when the port is taken', async () => {
+    const first = runCli(['server', 'start-dev', '--port', '0', '--in-memory', '--log-level', 'warn']);
+    const [, port] = await waitForOutput(first, /Endure server: 127\.0\.0\.1:(\d+)\n/);
+
+    const second = runCli(['server', 'start-dev', '--port', String(port), '--in-memory', '--log-level', 'error']);
+    expect(await exitCodeOf(second.child)).toBe(1);
+    expect(second.output()).toMatch(/could not start the server/);
+  });
+});
