@@ -9,7 +9,7 @@ import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['**/dist/', '**/node_modules/', '**/coverage/', 'bench/results/'] },
+  { ignores: ['**/dist/', '**/node_modules/', '**/coverage/', 'bench/results/', '.scratch/'] },
   eslint.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {

@@ -2,17 +2,35 @@
  * Test runner configuration for the whole monorepo. Each test file runs in its
  * own process (the official SDK's native runtime is per process), at most two at
  * a time to match a two-core CI machine; workflows are bundled once per run.
+ *
+ * Two projects: `official` runs everything with the official Temporal SDK as
+ * client and worker; `endure-sdk` runs the server scenario suite again, from the
+ * same files, with Endure's own SDK (see test/helpers/env.ts).
  */
 import { defineConfig } from 'vitest/config';
 
+const scenarioFiles = ['activities', 'cancellation-timers', 'signals-queries', 'lifecycle', 'load'].map(
+  (name) => `packages/server/test/${name}.test.ts`,
+);
+
 export default defineConfig({
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts'],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     teardownTimeout: 30_000,
     globalSetup: ['packages/server/test/helpers/global-setup.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'official',
+          include: ['packages/*/test/**/*.test.ts', 'packages/*/src/**/*.test.ts'],
+          provide: { sdk: 'official' },
+        },
+      },
+      { extends: true, test: { name: 'endure-sdk', include: scenarioFiles, provide: { sdk: 'endure' } } },
+    ],
   },
 });

@@ -1,1 +1,101 @@
-export {};
+/**
+ * `@endure/client`: connect to an Endure (or Temporal) server, start Workflows and interact
+ * with them. The API mirrors `@temporalio/client`: porting is replacing `@temporalio/` with
+ * `@endure/` in imports.
+ *
+ * @example
+ * ```ts
+ * import { Client, Connection } from '@endure/client';
+ *
+ * const connection = await Connection.connect({ address: 'localhost:7233' });
+ * const client = new Client({ connection });
+ * const handle = await client.workflow.start('orderWorkflow', { taskQueue: 'orders', workflowId: 'order-42', args: [order] });
+ * console.log(await handle.result());
+ * await connection.close();
+ * ```
+ *
+ * @module
+ */
+export {
+  ActivityFailure,
+  ApplicationFailure,
+  CancelledFailure,
+  NamespaceNotFoundError,
+  TerminatedFailure,
+  TimeoutFailure,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  defaultPayloadConverter,
+  type CommonWorkflowOptions,
+  type DataConverter,
+  type RetryPolicy,
+  type WorkflowDurationOptions,
+} from '@endure/common';
+export { BaseClient, defaultBaseClientOptions, type BaseClientOptions, type LoadedBaseClientOptions } from './base-client.js';
+export { Client, type ClientOptions, type LoadedClientOptions } from './client.js';
+export { Connection } from './connection.js';
+export {
+  LOCAL_TARGET,
+  type ConnectionOptions,
+  type ConnectionOptionsWithDefaults,
+  type TLSConfig,
+} from './connection-options.js';
+export {
+  QueryNotRegisteredError,
+  QueryRejectedError,
+  ServiceError,
+  WorkflowContinuedAsNewError,
+  WorkflowFailedError,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
+  isGrpcCancelledError,
+  isGrpcDeadlineError,
+  isGrpcServiceError,
+  isServerErrorResponse,
+} from './errors.js';
+export {
+  defaultGrpcRetryOptions,
+  isRetryableError,
+  makeGrpcRetryInterceptor,
+  type BackoffOptions,
+  type GrpcRetryOptions,
+} from './grpc-retry.js';
+export {
+  QueryRejectCondition,
+  type CallContext,
+  type ConnectionLike,
+  type DescribeWorkflowExecutionResponse,
+  type GetWorkflowExecutionHistoryRequest,
+  type Metadata,
+  type RawWorkflowExecutionInfo,
+  type RequestCancelWorkflowExecutionResponse,
+  type StartWorkflowExecutionRequest,
+  type TerminateWorkflowExecutionResponse,
+  type WorkflowExecution,
+  type WorkflowExecutionDescription,
+  type WorkflowExecutionInfo,
+  type WorkflowExecutionStatusName,
+  type WorkflowService,
+} from './types.js';
+export { WorkflowClient, type LoadedWorkflowClientOptions, type WorkflowClientOptions } from './workflow-client.js';
+export type {
+  GetWorkflowHandleOptions,
+  GetWorkflowUpdateHandleOptions,
+  WorkflowHandle,
+  WorkflowHandleWithFirstExecutionRunId,
+  WorkflowHandleWithSignaledRunId,
+  WorkflowHandleWithStartDetails,
+  WorkflowResultOptions,
+  WorkflowUpdateHandle,
+  WorkflowUpdateOptions,
+} from './workflow-handle.js';
+export {
+  compileWorkflowOptions,
+  type CompiledWorkflowOptions,
+  type WithCompiledWorkflowOptions,
+  type WorkflowOptions,
+  type WorkflowSignalWithStartOptions,
+  type WorkflowSignalWithStartOptionsWithArgs,
+  type WorkflowSignalWithStartOptionsWithoutArgs,
+  type WorkflowStartOptions,
+} from './workflow-options.js';

@@ -1,1 +1,66 @@
-export {};
+/**
+ * @endure/workflow — APIs for workflow code (mirrors @temporalio/workflow).
+ * Runs inside the deterministic sandbox: depends only on @endure/common.
+ *
+ * @example
+ * ```ts
+ * import { proxyActivities, sleep } from '@endure/workflow';
+ * import type * as activities from './activities';
+ * const { greet } = proxyActivities<typeof activities>({ startToCloseTimeout: '1 minute' });
+ * export async function hello(name: string): Promise<string> {
+ *   await sleep('1 second');
+ *   return greet(name);
+ * }
+ * ```
+ */
+export {
+  ActivityCancellationType,
+  ActivityFailure,
+  ApplicationFailure,
+  CancelledFailure,
+  ChildWorkflowFailure,
+  ServerFailure,
+  TemporalFailure,
+  TerminatedFailure,
+  TimeoutFailure,
+  defaultPayloadConverter,
+  rootCause,
+} from '@endure/common';
+export type {
+  ActivityOptions,
+  Duration,
+  PayloadConverter,
+  QueryDefinition,
+  RetryPolicy,
+  SearchAttributes,
+  SignalDefinition,
+  UpdateDefinition,
+} from '@endure/common';
+export { CancellationScope, type CancellationScopeOptions } from './cancellation-scope.js';
+export { ContinueAsNew, DeterminismViolationError, isCancellation } from './errors.js';
+export type { ContinueAsNewOptions, WorkflowInfo } from './interfaces.js';
+export {
+  Trigger,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  deprecatePatch,
+  executeChild,
+  getExternalWorkflowHandle,
+  inWorkflowContext,
+  log,
+  makeContinueAsNewFunc,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  scheduleActivity,
+  setDefaultSignalHandler,
+  setHandler,
+  sleep,
+  startChild,
+  uuid4,
+  workflowInfo,
+  type ActivityInterfaceFor,
+} from './workflow.js';

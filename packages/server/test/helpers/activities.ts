@@ -4,7 +4,8 @@
  */
 /* eslint-disable @typescript-eslint/require-await -- activities are async by contract, even those that never wait */
 import { appendFileSync } from 'node:fs';
-import { ApplicationFailure, CancelledFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/activity';
+import { Context } from './activity-context.js';
 
 /** One activity execution as seen from inside the activity. */
 export interface ActivityRun {

@@ -27,8 +27,13 @@ export function installQuietRuntime(): void {
   runtimeInstalled = true;
 }
 
+/** Which SDK drives this test run: the official one, or Endure's own (same tests, same assertions). */
+export function testSdk(): 'official' | 'endure' {
+  return inject('sdk') ?? 'official';
+}
+
 export function workflowBundlePath(): string {
-  return inject('workflowBundlePath');
+  return testSdk() === 'endure' ? inject('endureWorkflowBundlePath') : inject('workflowBundlePath');
 }
 
 /** A task queue name no other test uses, so workers never steal each other's tasks. */
@@ -55,18 +60,18 @@ export interface TestEnv {
 }
 
 export async function startTestEnv(options: EndureServerOptions = {}): Promise<TestEnv> {
-  installQuietRuntime();
+  const sdk = await loadSdk();
   const server = await EndureServer.start({ port: 0, inMemory: true, logLevel: 'warn', ...options });
   const address = server.address;
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: 'default' });
+  const connection = await sdk.Connection.connect({ address });
+  const client = new sdk.Client({ connection, namespace: 'default' });
   const workers: Worker[] = [];
   const nativeConnections: NativeConnection[] = [];
 
   async function createWorker(workerOptions: TestWorkerOptions): Promise<Worker> {
-    const nativeConnection = await NativeConnection.connect({ address });
+    const nativeConnection = await sdk.NativeConnection.connect({ address });
     nativeConnections.push(nativeConnection);
-    const worker = await Worker.create({
+    const worker = await sdk.Worker.create({
       connection: nativeConnection,
       namespace: 'default',
       workflowBundle: { codePath: workflowBundlePath() },
@@ -96,6 +101,32 @@ export async function startTestEnv(options: EndureServerOptions = {}): Promise<T
       await server.stop();
     },
   };
+}
+
+interface Sdk {
+  Connection: typeof Connection;
+  Client: typeof Client;
+  NativeConnection: typeof NativeConnection;
+  Worker: typeof Worker;
+}
+
+/**
+ * The classes of the SDK under test. Endure's mirror the official API, so the
+ * tests use the official types for both.
+ */
+async function loadSdk(): Promise<Sdk> {
+  if (testSdk() === 'official') {
+    installQuietRuntime();
+    return { Connection, Client, NativeConnection, Worker };
+  }
+  const client = await import('@endure/client');
+  const worker = await import('@endure/worker');
+  return {
+    Connection: client.Connection,
+    Client: client.Client,
+    NativeConnection: worker.NativeConnection,
+    Worker: worker.Worker,
+  } as unknown as Sdk;
 }
 
 async function waitForWorkerStop(worker: Worker): Promise<void> {

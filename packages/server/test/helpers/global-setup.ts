@@ -9,10 +9,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestProject } from 'vitest/node';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { bundleWorkflowCode as bundleEndureWorkflows } from '@endure/worker';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     workflowBundlePath: string;
+    endureWorkflowBundlePath: string;
+    sdk: 'official' | 'endure';
   }
 }
 
@@ -25,5 +28,13 @@ export default async function setup(project: TestProject): Promise<() => void> {
   const bundlePath = join(dir, 'workflow-bundle.js');
   writeFileSync(bundlePath, code);
   project.provide('workflowBundlePath', bundlePath);
+  // The same workflow files, written against @temporalio/workflow, bundled for Endure's worker.
+  const endure = await bundleEndureWorkflows({
+    workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
+    alias: { '@temporalio/workflow': '@endure/workflow' },
+  });
+  const endureBundlePath = join(dir, 'endure-workflow-bundle.js');
+  writeFileSync(endureBundlePath, endure.code);
+  project.provide('endureWorkflowBundlePath', endureBundlePath);
   return () => rmSync(dir, { recursive: true, force: true });
 }

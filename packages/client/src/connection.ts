@@ -1,0 +1,198 @@
+/**
+ * `Connection`: one grpc-js channel to the server and the raw WorkflowService over it, plus
+ * the call-context scopes (`withDeadline`, `withAbortSignal`, `withMetadata`) that apply to
+ * every call made inside them.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import * as grpc from '@grpc/grpc-js';
+import proto from '@temporalio/proto';
+import { compileConnectionOptions, type ConnectionOptions, type ConnectionOptionsWithDefaults } from './connection-options.js';
+import { isGrpcServiceError, ServiceError } from './errors.js';
+import { makeServiceRpc } from './service-rpc.js';
+import type { CallContext, ConnectionLike, Metadata, WorkflowService } from './types.js';
+
+/** Sent as `client-name`: servers only accept known SDK names, and our wire behaviour is the TypeScript SDK's. */
+const clientName = 'temporal-typescript';
+/** Sent as `client-version`: the official SDK version whose API and behaviour we mirror. */
+const clientVersion = '1.24.0';
+const workflowServiceName = 'temporal.api.workflowservice.v1.WorkflowService';
+
+/**
+ * Client connection to the server.
+ *
+ * Connections are expensive: create one per process and share it between clients, and
+ * {@link Connection.close | close} it when done.
+ *
+ * @example
+ * ```ts
+ * import { Client, Connection } from '@endure/client';
+ *
+ * const connection = await Connection.connect({ address: 'localhost:7233' });
+ * const client = new Client({ connection });
+ * // …
+ * await connection.close();
+ * ```
+ */
+export class Connection implements ConnectionLike {
+  /** Options after defaults are applied. */
+  readonly options: ConnectionOptionsWithDefaults;
+  /**
+   * Raw gRPC access to the WorkflowService. The namespace of a request is also sent as the
+   * `temporal-namespace` header, as the official SDK does.
+   */
+  readonly workflowService: WorkflowService;
+  /** Carries the deadline, metadata and abort signal of the current `with…` scope. */
+  readonly callContextStorage = new AsyncLocalStorage<CallContext>();
+  protected readonly client: grpc.Client;
+  private readonly apiKeyRef: { fn: (() => string) | undefined };
+  private connectPromise: Promise<void> | undefined;
+
+  /**
+   * Creates a connection without checking that the server is reachable; the first call
+   * connects. Prefer {@link Connection.connect}.
+   */
+  static lazy(options?: ConnectionOptions): Connection {
+    return new this(options);
+  }
+
+  /**
+   * Creates a connection and waits until the server answers `GetSystemInfo` (bounded by
+   * `connectTimeout`).
+   *
+   * @example
+   * ```ts
+   * const connection = await Connection.connect({ address: 'endure.internal:7233', connectTimeout: '5s' });
+   * ```
+   */
+  static async connect(options?: ConnectionOptions): Promise<Connection> {
+    const connection = this.lazy(options);
+    await connection.ensureConnected();
+    return connection;
+  }
+
+  protected constructor(options?: ConnectionOptions) {
+    const compiled = compileConnectionOptions(options);
+    this.options = compiled.options;
+    this.apiKeyRef = { fn: compiled.apiKey };
+    const staticMetadata: Metadata = { 'client-name': clientName, 'client-version': clientVersion, ...this.options.metadata };
+    this.options.metadata = staticMetadata;
+    const GenericClient = grpc.makeGenericClientConstructor({}, 'WorkflowService', {});
+    this.client = new GenericClient(this.options.address, this.options.credentials, this.options.channelArgs);
+    const rpc = makeServiceRpc({
+      serviceName: workflowServiceName,
+      client: this.client,
+      callContextStorage: this.callContextStorage,
+      interceptors: this.options.interceptors,
+      staticMetadata,
+      apiKeyRef: this.apiKeyRef,
+    });
+    this.workflowService = this.withNamespaceHeader(proto.temporal.api.workflowservice.v1.WorkflowService.create(rpc, false, false));
+  }
+
+  /**
+   * Waits until the server is reachable and answers `GetSystemInfo`, within `connectTimeout`.
+   * Memoized: later calls return the first call's promise.
+   */
+  async ensureConnected(): Promise<void> {
+    this.connectPromise ??= this.connectOnce(Date.now() + this.options.connectTimeoutMs);
+    return this.connectPromise;
+  }
+
+  private async connectOnce(deadline: number): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.client.waitForReady(deadline, (err) => (err ? reject(err) : resolve()));
+    });
+    try {
+      await this.withDeadline(deadline, () => this.workflowService.getSystemInfo({}));
+    } catch (err) {
+      if (!isGrpcServiceError(err)) throw err;
+      // Servers older than GetSystemInfo answer UNIMPLEMENTED and are still usable.
+      if (err.code !== grpc.status.UNIMPLEMENTED) {
+        throw new ServiceError('Failed to connect to Temporal server', { cause: err });
+      }
+    }
+  }
+
+  /**
+   * Runs `fn` with a deadline on every call it makes; calls still pending then fail with a
+   * gRPC DEADLINE_EXCEEDED {@link ServiceError} (see {@link isGrpcDeadlineError}).
+   *
+   * @example
+   * ```ts
+   * await connection.withDeadline(Date.now() + 5_000, () => handle.describe());
+   * ```
+   */
+  async withDeadline<R>(deadline: number | Date, fn: () => Promise<R>): Promise<R> {
+    return this.callContextStorage.run({ ...this.callContextStorage.getStore(), deadline }, fn);
+  }
+
+  /**
+   * Runs `fn` so that aborting `abortSignal` cancels the calls it makes (they fail with gRPC
+   * CANCELLED; see {@link isGrpcCancelledError}). Long polls such as `result()` stop at once.
+   *
+   * @example
+   * ```ts
+   * const ctrl = new AbortController();
+   * setTimeout(() => ctrl.abort(), 10_000);
+   * await connection.withAbortSignal(ctrl.signal, () => client.workflow.execute(myWorkflow, options));
+   * ```
+   */
+  async withAbortSignal<R>(abortSignal: AbortSignal, fn: () => Promise<R>): Promise<R> {
+    return this.callContextStorage.run({ ...this.callContextStorage.getStore(), abortSignal }, fn);
+  }
+
+  /**
+   * Runs `fn` with `metadata` added to every call it makes, over the connection's metadata and
+   * any enclosing scope's.
+   *
+   * @example
+   * ```ts
+   * await connection.withMetadata({ 'x-tenant': 'acme' }, () => client.workflow.start(myWorkflow, options));
+   * ```
+   */
+  async withMetadata<R>(metadata: Metadata, fn: () => Promise<R>): Promise<R> {
+    const current = this.callContextStorage.getStore();
+    return this.callContextStorage.run({ ...current, metadata: { ...current?.metadata, ...metadata } }, fn);
+  }
+
+  /** Runs `fn` with `apiKey` as the `Authorization` header of every call it makes. */
+  async withApiKey<R>(apiKey: string, fn: () => Promise<R>): Promise<R> {
+    return this.withMetadata({ Authorization: `Bearer ${apiKey}` }, fn);
+  }
+
+  /** Sets the API key used by all later calls. */
+  setApiKey(apiKey: string | (() => string)): void {
+    if (apiKey === '') throw new TypeError('`apiKey` must not be an empty string');
+    this.apiKeyRef.fn = typeof apiKey === 'string' ? () => apiKey : apiKey;
+  }
+
+  /** Closes the channel; pending calls fail. */
+  // Async for uniformity with the official SDK's NativeConnection.
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async close(): Promise<void> {
+    this.client.close();
+    this.callContextStorage.disable();
+  }
+
+  /** Wraps each method so a request's `namespace` is also sent as the `temporal-namespace` header. */
+  private withNamespaceHeader(service: WorkflowService): WorkflowService {
+    const methods = service as unknown as Record<string, unknown>;
+    const wrapper: Record<string, unknown> = {};
+    for (const name of serviceMethodNames(service)) {
+      const method = methods[name] as (request: { namespace?: string | null }) => Promise<unknown>;
+      wrapper[name] = (request: { namespace?: string | null }) => {
+        const namespace = request?.namespace;
+        const call = () => method.call(service, request);
+        return namespace ? this.withMetadata({ 'temporal-namespace': namespace }, call) : call();
+      };
+    }
+    return wrapper as unknown as WorkflowService;
+  }
+}
+
+/** The RPC methods of a reflection-built protobufjs service: its own function-valued properties. */
+function serviceMethodNames(service: WorkflowService): string[] {
+  return Object.entries(service)
+    .filter(([, value]) => typeof value === 'function')
+    .map(([name]) => name);
+}

@@ -1,0 +1,426 @@
+/**
+ * `WorkflowClient`: starts Workflows and builds handles to them. Every method is a thin
+ * translation to one WorkflowService call; typed errors come from `grpc-errors.ts` and result
+ * waiting from `workflow-result.ts`.
+ */
+import { randomUUID } from 'node:crypto';
+import { status } from '@grpc/grpc-js';
+import {
+  extractWorkflowType,
+  WorkflowExecutionAlreadyStartedError,
+  type LoadedDataConverter,
+  type QueryDefinition,
+  type SignalDefinition,
+  type WithWorkflowArgs,
+  type Workflow,
+  type WorkflowResultType,
+} from '@endure/common';
+import proto from '@temporalio/proto';
+import { BaseClient, defaultBaseClientOptions, type BaseClientOptions, type LoadedBaseClientOptions } from './base-client.js';
+import { isGrpcServiceError, QueryNotRegisteredError, QueryRejectedError } from './errors.js';
+import { executionInfoFromRaw } from './execution-info.js';
+import { rethrowGrpcError, rethrowKnownErrorTypes } from './grpc-errors.js';
+import { decodeFromPayloadsAtIndex, decodeOptionalSingle, encodeToPayloads } from './payload-codec.js';
+import type {
+  QueryRejectCondition,
+  RequestCancelWorkflowExecutionResponse,
+  TerminateWorkflowExecutionResponse,
+  WorkflowExecution,
+  WorkflowExecutionDescription,
+  WorkflowService,
+} from './types.js';
+import type {
+  GetWorkflowHandleOptions,
+  WorkflowHandle,
+  WorkflowHandleWithSignaledRunId,
+  WorkflowHandleWithStartDetails,
+  WorkflowResultOptions,
+} from './workflow-handle.js';
+import {
+  compileWorkflowOptions,
+  type CompiledWorkflowOptions,
+  type WorkflowSignalWithStartOptions,
+  type WorkflowStartOptions,
+} from './workflow-options.js';
+import { createSignalWithStartRequest, createStartWorkflowRequest } from './workflow-requests.js';
+import { waitForWorkflowResult } from './workflow-result.js';
+
+/** Options for {@link WorkflowClient}. */
+export interface WorkflowClientOptions extends BaseClientOptions {
+  /** When the server should reject queries. @default undefined: closed Workflows stay queryable */
+  queryRejectCondition?: QueryRejectCondition;
+}
+
+/** {@link WorkflowClientOptions} after defaults are applied. */
+export type LoadedWorkflowClientOptions = LoadedBaseClientOptions & { queryRejectCondition?: QueryRejectCondition };
+
+/** What a handle is bound to. */
+interface HandleBinding extends WorkflowResultOptions {
+  workflowId: string;
+  /** Run targeted by signal, query, cancel, terminate and describe; the latest run when unset. */
+  runId: string | undefined;
+  firstExecutionRunId: string | undefined;
+  /** Run `result()` starts waiting from (then follows the chain). */
+  runIdForResult: string | undefined;
+}
+
+const queryRejectConditions = {
+  NONE: proto.temporal.api.enums.v1.QueryRejectCondition.QUERY_REJECT_CONDITION_NONE,
+  NOT_OPEN: proto.temporal.api.enums.v1.QueryRejectCondition.QUERY_REJECT_CONDITION_NOT_OPEN,
+  NOT_COMPLETED_CLEANLY: proto.temporal.api.enums.v1.QueryRejectCondition.QUERY_REJECT_CONDITION_NOT_COMPLETED_CLEANLY,
+} as const;
+
+/**
+ * Starts Workflows and creates handles to them. Usually reached as `client.workflow`; can
+ * also be created on its own.
+ *
+ * @example
+ * ```ts
+ * import { Connection, WorkflowClient } from '@endure/client';
+ * import { orderWorkflow } from './workflows';
+ *
+ * const client = new WorkflowClient({ connection: await Connection.connect() });
+ * const handle = await client.start(orderWorkflow, { taskQueue: 'orders', workflowId: 'order-42', args: [order] });
+ * console.log(await handle.result());
+ * ```
+ */
+export class WorkflowClient extends BaseClient {
+  readonly options: LoadedWorkflowClientOptions;
+
+  constructor(options?: WorkflowClientOptions) {
+    super(options);
+    this.options = {
+      ...defaultBaseClientOptions(),
+      ...withoutUndefined({
+        identity: options?.identity,
+        namespace: options?.namespace,
+        queryRejectCondition: options?.queryRejectCondition,
+      }),
+      dataConverter: this.dataConverter,
+      loadedDataConverter: this.dataConverter,
+    };
+  }
+
+  /** Raw access to the WorkflowService. The client's namespace is not added to requests made through it. */
+  get workflowService(): WorkflowService {
+    return this.connection.workflowService;
+  }
+
+  /**
+   * Starts a Workflow and returns a handle to it. Throws `WorkflowExecutionAlreadyStartedError`
+   * when the id is taken (per `workflowIdReusePolicy`/`workflowIdConflictPolicy`).
+   *
+   * @example
+   * ```ts
+   * const handle = await client.workflow.start(approvalWorkflow, { taskQueue: 'hr', workflowId: 'leave-7', args: [60_000] });
+   * ```
+   */
+  async start<T extends Workflow>(
+    workflowTypeOrFunc: string | T,
+    options: WorkflowStartOptions<T>,
+  ): Promise<WorkflowHandleWithStartDetails<T>> {
+    const workflowType = extractWorkflowType(workflowTypeOrFunc);
+    const runId = await this.startWorkflow(workflowType, compileStartOptions(options));
+    // Handles from start() target "the latest run", so they keep working after continue-as-new.
+    const handle = this.createWorkflowHandle<T>({
+      workflowId: options.workflowId,
+      runId: undefined,
+      firstExecutionRunId: runId,
+      runIdForResult: runId,
+      followRuns: options.followRuns ?? true,
+    });
+    return { ...handle, firstExecutionRunId: runId, eagerlyStarted: false };
+  }
+
+  /**
+   * Starts a Workflow, waits for it to close and returns its result.
+   *
+   * @example
+   * ```ts
+   * const total = await client.workflow.execute(arithmeticWorkflow, { taskQueue: 'math', workflowId: 'calc-1', args: [20] });
+   * ```
+   */
+  async execute<T extends Workflow>(
+    workflowTypeOrFunc: string | T,
+    options: WorkflowStartOptions<T>,
+  ): Promise<WorkflowResultType<T>> {
+    await this.startWorkflow(extractWorkflowType(workflowTypeOrFunc), compileStartOptions(options));
+    return this.result<T>(options.workflowId, undefined, { followRuns: options.followRuns ?? true });
+  }
+
+  /**
+   * Signals a Workflow, starting it first if it is not running (by default an existing run is
+   * signalled: `workflowIdConflictPolicy` USE_EXISTING).
+   *
+   * @example
+   * ```ts
+   * const handle = await client.workflow.signalWithStart(approvalWorkflow, {
+   *   taskQueue: 'hr', workflowId: 'leave-7', args: [60_000], signal: addItemSignal, signalArgs: ['laptop'],
+   * });
+   * ```
+   */
+  async signalWithStart<WorkflowFn extends Workflow, SignalArgs extends unknown[] = []>(
+    workflowTypeOrFunc: string | WorkflowFn,
+    options: WithWorkflowArgs<WorkflowFn, WorkflowSignalWithStartOptions<SignalArgs>>,
+  ): Promise<WorkflowHandleWithSignaledRunId<WorkflowFn>> {
+    const { signal, signalArgs, ...startOptions } = options;
+    const workflowType = extractWorkflowType(workflowTypeOrFunc);
+    const signalName = typeof signal === 'string' ? signal : signal.name;
+    const compiled = compileStartOptions(startOptions as WorkflowStartOptions<WorkflowFn>);
+    const request = await createSignalWithStartRequest(this.requestContext(), workflowType, compiled, signalName, signalArgs ?? []);
+    let runId: string;
+    try {
+      runId = (await this.workflowService.signalWithStartWorkflowExecution(request)).runId;
+    } catch (err) {
+      throwStartError(err, 'Failed to signalWithStart Workflow', options.workflowId, workflowType);
+    }
+    const handle = this.createWorkflowHandle<WorkflowFn>({
+      workflowId: options.workflowId,
+      runId: undefined,
+      // The signalled run may be an existing one, not the first of its chain.
+      firstExecutionRunId: undefined,
+      runIdForResult: runId,
+      followRuns: options.followRuns ?? true,
+    });
+    return { ...handle, signaledRunId: runId };
+  }
+
+  /**
+   * Waits for a Workflow to close and returns its result (see {@link WorkflowHandle.result}).
+   *
+   * @example
+   * ```ts
+   * const result = await client.workflow.result('order-42');
+   * ```
+   */
+  async result<T extends Workflow>(
+    workflowId: string,
+    runId?: string,
+    opts?: WorkflowResultOptions,
+  ): Promise<WorkflowResultType<T>> {
+    return waitForWorkflowResult<WorkflowResultType<T>>({
+      workflowService: this.workflowService,
+      namespace: this.options.namespace,
+      dataConverter: this.dataConverter,
+      workflowId,
+      runId,
+      followRuns: opts?.followRuns ?? true,
+    });
+  }
+
+  /**
+   * A handle to an existing Workflow: its latest run, the run `runId`, or the latest run of the
+   * chain that started with `options.firstExecutionRunId`. Nothing is checked until a handle
+   * method is called (which then throws `WorkflowNotFoundError` if there is no such Workflow).
+   *
+   * @example
+   * ```ts
+   * const handle = client.workflow.getHandle('order-42');
+   * await handle.cancel();
+   * ```
+   */
+  getHandle<T extends Workflow>(workflowId: string, runId?: string, options?: GetWorkflowHandleOptions): WorkflowHandle<T> {
+    return this.createWorkflowHandle<T>({
+      workflowId,
+      runId,
+      firstExecutionRunId: options?.firstExecutionRunId,
+      runIdForResult: runId ?? options?.firstExecutionRunId,
+      followRuns: options?.followRuns ?? true,
+    });
+  }
+
+  /** Not implemented yet by `@endure/client` (the server has no visibility store): throws. */
+  list(): never {
+    throw notImplemented('WorkflowClient.list');
+  }
+
+  /** Not implemented yet by `@endure/client` (the server has no visibility store): throws. */
+  // eslint-disable-next-line @typescript-eslint/require-await
+  async count(): Promise<never> {
+    throw notImplemented('WorkflowClient.count');
+  }
+
+  private requestContext(): { namespace: string; identity: string; dataConverter: LoadedDataConverter } {
+    return { namespace: this.options.namespace, identity: this.options.identity, dataConverter: this.dataConverter };
+  }
+
+  /** Sends StartWorkflowExecution and returns the new run's id. */
+  protected async startWorkflow(workflowType: string, options: CompiledWorkflowOptions): Promise<string> {
+    const request = await createStartWorkflowRequest(this.requestContext(), workflowType, options);
+    try {
+      return (await this.workflowService.startWorkflowExecution(request)).runId;
+    } catch (err) {
+      throwStartError(err, 'Failed to start Workflow', options.workflowId, workflowType);
+    }
+  }
+
+  protected async signalWorkflow(execution: WorkflowExecution, signalName: string, args: unknown[]): Promise<void> {
+    try {
+      await this.workflowService.signalWorkflowExecution({
+        namespace: this.options.namespace,
+        identity: this.options.identity,
+        workflowExecution: execution,
+        requestId: randomUUID(),
+        signalName,
+        header: { fields: {} },
+        input: { payloads: await encodeToPayloads(this.dataConverter, args) },
+      });
+    } catch (err) {
+      rethrowGrpcError(err, 'Failed to signal Workflow', execution);
+    }
+  }
+
+  protected async queryWorkflow(execution: WorkflowExecution, queryType: string, args: unknown[]): Promise<unknown> {
+    const condition = this.options.queryRejectCondition;
+    let response: proto.temporal.api.workflowservice.v1.IQueryWorkflowResponse;
+    try {
+      response = await this.workflowService.queryWorkflow({
+        namespace: this.options.namespace,
+        execution,
+        queryRejectCondition: condition === undefined ? undefined : queryRejectConditions[condition],
+        query: {
+          queryType,
+          queryArgs: { payloads: await encodeToPayloads(this.dataConverter, args) },
+          header: { fields: {} },
+        },
+      });
+    } catch (err) {
+      if (isGrpcServiceError(err)) {
+        rethrowKnownErrorTypes(err);
+        if (err.code === status.INVALID_ARGUMENT) {
+          throw new QueryNotRegisteredError(err.message.replace(/^3 INVALID_ARGUMENT: /, ''), err.code);
+        }
+      }
+      rethrowGrpcError(err, 'Failed to query Workflow', execution);
+    }
+    if (response.queryRejected) {
+      const rejectedStatus = response.queryRejected.status;
+      if (rejectedStatus === null || rejectedStatus === undefined) {
+        throw new TypeError('Received queryRejected from server with no status');
+      }
+      throw new QueryRejectedError(rejectedStatus);
+    }
+    if (!response.queryResult) throw new TypeError('Invalid response from server');
+    // A query handler returns one value: further payloads are ignored.
+    return decodeFromPayloadsAtIndex(this.dataConverter, 0, response.queryResult.payloads);
+  }
+
+  protected async cancelWorkflow(
+    execution: WorkflowExecution,
+    firstExecutionRunId: string | undefined,
+  ): Promise<RequestCancelWorkflowExecutionResponse> {
+    try {
+      return await this.workflowService.requestCancelWorkflowExecution({
+        namespace: this.options.namespace,
+        identity: this.options.identity,
+        requestId: randomUUID(),
+        workflowExecution: execution,
+        firstExecutionRunId,
+      });
+    } catch (err) {
+      rethrowGrpcError(err, 'Failed to cancel workflow', execution);
+    }
+  }
+
+  protected async terminateWorkflow(
+    execution: WorkflowExecution,
+    firstExecutionRunId: string | undefined,
+    reason: string | undefined,
+  ): Promise<TerminateWorkflowExecutionResponse> {
+    try {
+      return await this.workflowService.terminateWorkflowExecution({
+        namespace: this.options.namespace,
+        identity: this.options.identity,
+        workflowExecution: execution,
+        reason,
+        firstExecutionRunId,
+      });
+    } catch (err) {
+      rethrowGrpcError(err, 'Failed to terminate Workflow', execution);
+    }
+  }
+
+  protected async describeWorkflow(execution: WorkflowExecution): Promise<WorkflowExecutionDescription> {
+    let raw: proto.temporal.api.workflowservice.v1.IDescribeWorkflowExecutionResponse;
+    try {
+      raw = await this.workflowService.describeWorkflowExecution({ namespace: this.options.namespace, execution });
+    } catch (err) {
+      rethrowGrpcError(err, 'Failed to describe workflow', execution);
+    }
+    const info = await executionInfoFromRaw(raw.workflowExecutionInfo ?? {}, this.dataConverter, raw);
+    const userMetadata = raw.executionConfig?.userMetadata;
+    return {
+      ...info,
+      staticDetails: async () => decodeOptionalSingle<string>(this.dataConverter, userMetadata?.details),
+      staticSummary: async () => decodeOptionalSingle<string>(this.dataConverter, userMetadata?.summary),
+    };
+  }
+
+  /** Reads every page of the execution's history (no long poll). */
+  protected async fetchWorkflowHistory(execution: WorkflowExecution): Promise<proto.temporal.api.history.v1.IHistory> {
+    const events: proto.temporal.api.history.v1.IHistoryEvent[] = [];
+    let nextPageToken: Uint8Array | null | undefined;
+    do {
+      let response: proto.temporal.api.workflowservice.v1.IGetWorkflowExecutionHistoryResponse;
+      try {
+        response = await this.workflowService.getWorkflowExecutionHistory({
+          namespace: this.options.namespace,
+          execution,
+          nextPageToken,
+        });
+      } catch (err) {
+        rethrowGrpcError(err, 'Failed to get Workflow execution history', execution);
+      }
+      events.push(...(response.history?.events ?? []));
+      nextPageToken = response.nextPageToken;
+    } while (nextPageToken && nextPageToken.length > 0);
+    return proto.temporal.api.history.v1.History.create({ events });
+  }
+
+  /** Builds the handle object; its methods call back into this client. */
+  protected createWorkflowHandle<T extends Workflow>(binding: HandleBinding): WorkflowHandle<T> {
+    const { workflowId, runId, firstExecutionRunId, runIdForResult, followRuns } = binding;
+    const execution: WorkflowExecution = { workflowId, runId };
+    return {
+      client: this,
+      workflowId,
+      result: () => this.result<T>(workflowId, runIdForResult, { followRuns }),
+      signal: <Args extends unknown[]>(def: SignalDefinition<Args> | string, ...args: Args) =>
+        this.signalWorkflow(execution, typeof def === 'string' ? def : def.name, args),
+      query: async <Ret, Args extends unknown[]>(def: QueryDefinition<Ret, Args> | string, ...args: Args) =>
+        (await this.queryWorkflow(execution, typeof def === 'string' ? def : def.name, args)) as Ret,
+      cancel: () => this.cancelWorkflow(execution, firstExecutionRunId),
+      terminate: (reason?: string) => this.terminateWorkflow(execution, firstExecutionRunId, reason),
+      describe: () => this.describeWorkflow(execution),
+      fetchHistory: () => this.fetchWorkflowHistory(execution),
+      executeUpdate: () => Promise.reject(notImplemented('WorkflowHandle.executeUpdate')),
+      startUpdate: () => Promise.reject(notImplemented('WorkflowHandle.startUpdate')),
+      getUpdateHandle: () => {
+        throw notImplemented('WorkflowHandle.getUpdateHandle');
+      },
+    };
+  }
+}
+
+/** Adds defaults (`args: []`), checks required options and compiles durations. */
+function compileStartOptions<T extends Workflow>(options: WorkflowStartOptions<T>): CompiledWorkflowOptions {
+  if (!options.taskQueue) throw new TypeError('Missing WorkflowOptions.taskQueue');
+  if (!options.workflowId) throw new TypeError('Missing WorkflowOptions.workflowId');
+  const { args, ...rest } = options;
+  return compileWorkflowOptions({ ...rest, args: [...((args as readonly unknown[] | undefined) ?? [])] });
+}
+
+function throwStartError(err: unknown, fallbackMessage: string, workflowId: string, workflowType: string): never {
+  if (isGrpcServiceError(err) && err.code === status.ALREADY_EXISTS) {
+    throw new WorkflowExecutionAlreadyStartedError('Workflow execution already started', workflowId, workflowType);
+  }
+  rethrowGrpcError(err, fallbackMessage, { workflowId });
+}
+
+function notImplemented(what: string): Error {
+  return new Error(`${what} is not implemented yet by @endure/client`);
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

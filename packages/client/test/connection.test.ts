@@ -1,0 +1,164 @@
+/**
+ * `Connection` against a scripted gRPC server: retries of transient failures (bounded),
+ * pass-through of other failures, the metadata every call carries and the call-context scopes.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import proto from '@temporalio/proto';
+import {
+  Connection,
+  defaultGrpcRetryOptions,
+  isGrpcDeadlineError,
+  isGrpcServiceError,
+  makeGrpcRetryInterceptor,
+} from '../src/index.js';
+
+const ws = proto.temporal.api.workflowservice.v1;
+const servicePath = '/temporal.api.workflowservice.v1.WorkflowService';
+
+/** What the scripted server does with each call: fail with a status, hang, or answer. */
+type Script = (call: grpc.ServerUnaryCall<Buffer, Buffer>) => grpc.status | 'hang' | 'ok';
+
+let server: grpc.Server;
+let address: string;
+let script: Script = () => 'ok';
+const calls: grpc.Metadata[] = [];
+
+/** Describes a unary method whose messages pass through as raw bytes. */
+function unary(method: string): grpc.MethodDefinition<Buffer, Buffer> {
+  return {
+    path: `${servicePath}/${method}`,
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: (b: Buffer) => b,
+    requestDeserialize: (b: Buffer) => b,
+    responseSerialize: (b: Buffer) => b,
+    responseDeserialize: (b: Buffer) => b,
+  };
+}
+
+function handler(response: () => Uint8Array): grpc.handleUnaryCall<Buffer, Buffer> {
+  return (call, callback) => {
+    calls.push(call.metadata);
+    const outcome = script(call);
+    if (outcome === 'hang') return;
+    if (outcome === 'ok') callback(null, Buffer.from(response()));
+    else callback({ code: outcome, details: `scripted ${grpc.status[outcome]}` });
+  };
+}
+
+beforeAll(async () => {
+  server = new grpc.Server();
+  const systemInfo = () => ws.GetSystemInfoResponse.encode({ serverVersion: 'scripted' }).finish();
+  const describeNamespace = () => ws.DescribeNamespaceResponse.encode({}).finish();
+  server.addService(
+    { GetSystemInfo: unary('GetSystemInfo'), DescribeNamespace: unary('DescribeNamespace') },
+    { GetSystemInfo: handler(systemInfo), DescribeNamespace: handler(describeNamespace) },
+  );
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  address = `127.0.0.1:${port}`;
+});
+
+afterAll(() => {
+  server?.forceShutdown();
+});
+
+/** A connection that retries quickly so tests stay fast. */
+function fastRetryConnection(maxAttempts: number): Connection {
+  return Connection.lazy({
+    address,
+    interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts, initialIntervalMs: () => 1 }))],
+  });
+}
+
+describe('Connection', () => {
+  it('connects and sends client name, version, connection and scoped metadata', async () => {
+    script = () => 'ok';
+    calls.length = 0;
+    const connection = await Connection.connect({ address, metadata: { 'x-static': 'a' } });
+    try {
+      await connection.withMetadata({ 'x-scoped': 'b' }, () =>
+        connection.workflowService.describeNamespace({ namespace: 'orders' }),
+      );
+      const first = calls[0];
+      const last = calls.at(-1);
+      expect(first?.get('client-name')).toEqual(['temporal-typescript']);
+      expect(first?.get('client-version')).toEqual(['1.24.0']);
+      expect(last?.get('x-static')).toEqual(['a']);
+      expect(last?.get('x-scoped')).toEqual(['b']);
+      expect(last?.get('temporal-namespace')).toEqual(['orders']);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('retries UNAVAILABLE and RESOURCE_EXHAUSTED until the call succeeds', async () => {
+    const failures = [grpc.status.UNAVAILABLE, grpc.status.RESOURCE_EXHAUSTED];
+    script = () => failures.shift() ?? 'ok';
+    calls.length = 0;
+    const connection = fastRetryConnection(10);
+    try {
+      const response = await connection.workflowService.getSystemInfo({});
+      expect(response.serverVersion).toBe('scripted');
+      expect(calls).toHaveLength(3);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('gives up after maxAttempts and surfaces the grpc-js ServiceError', async () => {
+    script = () => grpc.status.UNAVAILABLE;
+    calls.length = 0;
+    const connection = fastRetryConnection(3);
+    try {
+      const err: unknown = await connection.workflowService.getSystemInfo({}).catch((e: unknown) => e);
+      expect(isGrpcServiceError(err)).toBe(true);
+      expect((err as grpc.ServiceError).code).toBe(grpc.status.UNAVAILABLE);
+      expect(calls).toHaveLength(3);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('does not retry non-transient failures', async () => {
+    script = () => grpc.status.INVALID_ARGUMENT;
+    calls.length = 0;
+    const connection = fastRetryConnection(10);
+    try {
+      const err: unknown = await connection.workflowService.getSystemInfo({}).catch((e: unknown) => e);
+      expect((err as grpc.ServiceError).code).toBe(grpc.status.INVALID_ARGUMENT);
+      expect((err as grpc.ServiceError).details).toBe('scripted INVALID_ARGUMENT');
+      expect(calls).toHaveLength(1);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('applies withDeadline and withAbortSignal to calls in scope', async () => {
+    script = () => 'hang';
+    const connection = fastRetryConnection(10);
+    try {
+      const timedOut: unknown = await connection
+        .withDeadline(Date.now() + 100, () => connection.workflowService.getSystemInfo({}))
+        .catch((e: unknown) => e);
+      expect(isGrpcDeadlineError(timedOut)).toBe(true);
+
+      const controller = new AbortController();
+      const pending = connection.withAbortSignal(controller.signal, () => connection.workflowService.getSystemInfo({}));
+      controller.abort();
+      const cancelled: unknown = await pending.catch((e: unknown) => e);
+      expect((cancelled as grpc.ServiceError).code).toBe(grpc.status.CANCELLED);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it('rejects an address with a scheme and adds the default port', () => {
+    expect(() => Connection.lazy({ address: 'http://localhost:7233' })).toThrow(TypeError);
+    const connection = Connection.lazy({ address: 'localhost' });
+    expect(connection.options.address).toBe('localhost:7233');
+    void connection.close();
+  });
+});

@@ -1,0 +1,211 @@
+/**
+ * Worker (mirrors @temporalio/worker's): polls one task queue for workflow and
+ * activity tasks and runs them — workflows in per-run node:vm sandboxes
+ * loaded from an esbuild bundle, activities in the worker's process.
+ */
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { loadDataConverter, type DataConverter } from '@endure/common';
+import { ActivityWorker } from './activity/index.js';
+import { NativeConnection } from './connection.js';
+import { DefaultLogger, type WorkerLogger } from './logger.js';
+import { replayOne, type HistoryAndWorkflowId, type ReplayResult } from './replay.js';
+import { bundleWorkflowCode, type WorkflowBundle } from './workflow/bundler.js';
+import { SandboxFactory } from './workflow/sandbox.js';
+import { WorkflowWorker } from './workflow/workflow-worker.js';
+
+/** A bundle from {@link bundleWorkflowCode}, or a file holding one. */
+export type WorkflowBundleOption = WorkflowBundle | { codePath: string };
+
+/** Options for {@link Worker.create} (the subset of @temporalio/worker's WorkerOptions this SDK implements). */
+export interface WorkerOptions {
+  connection?: NativeConnection;
+  namespace?: string;
+  taskQueue: string;
+  workflowsPath?: string;
+  workflowBundle?: WorkflowBundleOption;
+  // User activities take any arguments.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  activities?: Record<string, (...args: any[]) => unknown> | object;
+  identity?: string;
+  dataConverter?: DataConverter;
+  maxConcurrentActivityTaskExecutions?: number;
+  maxConcurrentWorkflowTaskExecutions?: number;
+  maxConcurrentWorkflowTaskPolls?: number;
+  maxCachedWorkflows?: number;
+  maxHeartbeatThrottleInterval?: number;
+  defaultHeartbeatThrottleInterval?: number;
+  /** Milliseconds in-flight activities may keep running after shutdown starts. */
+  shutdownGraceTime?: number;
+  logger?: WorkerLogger;
+}
+
+/** Options for replaying histories: the workflow code and nothing else. */
+export interface ReplayWorkerOptions {
+  workflowsPath?: string;
+  workflowBundle?: WorkflowBundleOption;
+  logger?: WorkerLogger;
+}
+
+/** Lifecycle of a worker (same names as @temporalio/worker). */
+export type State = 'INITIALIZED' | 'RUNNING' | 'STOPPING' | 'DRAINING' | 'DRAINED' | 'STOPPED' | 'FAILED';
+
+const WORKFLOW_TASK_POLLS_DEFAULT = 2;
+
+/**
+ * Runs workflows and activities from one task queue.
+ *
+ * @example
+ * ```ts
+ * const worker = await Worker.create({
+ *   connection: await NativeConnection.connect({ address: 'localhost:7233' }),
+ *   taskQueue: 'hello',
+ *   workflowsPath: require.resolve('./workflows'),
+ *   activities,
+ * });
+ * await worker.run();
+ * ```
+ */
+export class Worker {
+  private state: State = 'INITIALIZED';
+  private runPromise: Promise<void> | undefined;
+
+  private constructor(
+    readonly options: Required<Pick<WorkerOptions, 'namespace' | 'taskQueue' | 'identity'>>,
+    private readonly workflowWorker: WorkflowWorker | undefined,
+    private readonly activityWorker: ActivityWorker | undefined,
+    private readonly ownedConnection: NativeConnection | undefined,
+  ) {}
+
+  /** Check the namespace, bundle the workflows and get ready to poll. */
+  static async create(options: WorkerOptions): Promise<Worker> {
+    const logger = options.logger ?? new DefaultLogger('WARN');
+    const ownedConnection = options.connection ? undefined : await NativeConnection.connect({});
+    const connection = options.connection ?? ownedConnection!;
+    const namespace = options.namespace ?? 'default';
+    const identity = options.identity ?? `${process.pid}@${hostname()}`;
+    await connection.workflowService.describeNamespace({ namespace });
+    const withAbortSignal = <R>(signal: AbortSignal, fn: () => Promise<R>) => connection.withAbortSignal(signal, fn);
+    const dataConverter = loadDataConverter(options.dataConverter);
+    const code = await loadBundleCode(options);
+    const workflowWorker =
+      code === undefined
+        ? undefined
+        : new WorkflowWorker({
+            service: connection.workflowService,
+            withAbortSignal,
+            namespace,
+            taskQueue: options.taskQueue,
+            identity,
+            sandboxes: new SandboxFactory(code, (level, message, attrs) => logAt(logger, level, message, attrs)),
+            maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions ?? 40,
+            maxConcurrentWorkflowTaskPolls: options.maxConcurrentWorkflowTaskPolls ?? WORKFLOW_TASK_POLLS_DEFAULT,
+            maxCachedWorkflows: options.maxCachedWorkflows ?? 1000,
+            logger,
+          });
+    const activities = Object.entries(options.activities ?? {}).filter(([, fn]) => typeof fn === 'function');
+    const activityWorker =
+      activities.length === 0
+        ? undefined
+        : new ActivityWorker({
+            service: connection.workflowService,
+            withAbortSignal,
+            namespace,
+            taskQueue: options.taskQueue,
+            identity,
+            activities: Object.fromEntries(activities) as Record<string, (...args: unknown[]) => unknown>,
+            dataConverter,
+            maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 100,
+            maxHeartbeatThrottleIntervalMs: options.maxHeartbeatThrottleInterval ?? 60_000,
+            defaultHeartbeatThrottleIntervalMs: options.defaultHeartbeatThrottleInterval ?? 30_000,
+            shutdownGraceTimeMs: options.shutdownGraceTime ?? 0,
+            logger,
+          });
+    if (!workflowWorker && !activityWorker) throw new TypeError('Worker needs workflowsPath, workflowBundle or activities');
+    return new Worker({ namespace, taskQueue: options.taskQueue, identity }, workflowWorker, activityWorker, ownedConnection);
+  }
+
+  getState(): State {
+    return this.state;
+  }
+
+  /** Poll and run tasks until {@link shutdown}; resolves once in-flight work has drained. */
+  run(): Promise<void> {
+    if (this.state !== 'INITIALIZED') throw new Error(`Worker is ${this.state}: run() may be called once`);
+    this.state = 'RUNNING';
+    this.runPromise = Promise.all([this.workflowWorker?.run(), this.activityWorker?.run()]).then(
+      async () => {
+        this.state = 'STOPPED';
+        await this.ownedConnection?.close();
+      },
+      (err: unknown) => {
+        this.state = 'FAILED';
+        throw err;
+      },
+    );
+    return this.runPromise;
+  }
+
+  /** Stop polling and let in-flight tasks finish; `run()` resolves when done. */
+  shutdown(): void {
+    if (this.state !== 'RUNNING') return;
+    this.state = 'STOPPING';
+    this.workflowWorker?.shutdown();
+    this.activityWorker?.shutdown();
+  }
+
+  /**
+   * Run until `fnOrPromise` settles, then shut down; returns its result.
+   *
+   * @example
+   * ```ts
+   * const result = await worker.runUntil(client.workflow.execute(hello, { taskQueue, workflowId, args }));
+   * ```
+   */
+  async runUntil<R>(fnOrPromise: Promise<R> | (() => Promise<R>)): Promise<R> {
+    const running = this.run();
+    try {
+      return await (typeof fnOrPromise === 'function' ? fnOrPromise() : fnOrPromise);
+    } finally {
+      this.shutdown();
+      await running;
+    }
+  }
+
+  /** Replay one history; throws DeterminismViolationError when the code no longer matches it. */
+  static async runReplayHistory(options: ReplayWorkerOptions, history: unknown, workflowId = 'replay-workflow-id'): Promise<void> {
+    const result = await replayOne(await replaySandboxes(options), { workflowId, history });
+    if (result.error) throw result.error;
+  }
+
+  /** Replay many histories, yielding one result each. */
+  static async *runReplayHistories(
+    options: ReplayWorkerOptions,
+    histories: Iterable<HistoryAndWorkflowId> | AsyncIterable<HistoryAndWorkflowId>,
+  ): AsyncIterableIterator<ReplayResult> {
+    const sandboxes = await replaySandboxes(options);
+    for await (const item of histories) yield await replayOne(sandboxes, item);
+  }
+}
+
+async function loadBundleCode(options: { workflowsPath?: string; workflowBundle?: WorkflowBundleOption }): Promise<string | undefined> {
+  if (options.workflowBundle) {
+    return 'code' in options.workflowBundle ? options.workflowBundle.code : readFile(options.workflowBundle.codePath, 'utf8');
+  }
+  if (options.workflowsPath) return (await bundleWorkflowCode({ workflowsPath: options.workflowsPath })).code;
+  return undefined;
+}
+
+async function replaySandboxes(options: ReplayWorkerOptions): Promise<SandboxFactory> {
+  const code = await loadBundleCode(options);
+  if (code === undefined) throw new TypeError('Replay needs workflowsPath or workflowBundle');
+  const logger = options.logger ?? new DefaultLogger('WARN');
+  return new SandboxFactory(code, (level, message, attrs) => logAt(logger, level, message, attrs));
+}
+
+function logAt(logger: WorkerLogger, level: string, message: string, attrs?: Record<string, unknown>): void {
+  if (level === 'ERROR') logger.error(message, attrs);
+  else if (level === 'WARN') logger.warn(message, attrs);
+  else if (level === 'INFO') logger.info(message, attrs);
+  else logger.debug(message, attrs);
+}

@@ -1,0 +1,345 @@
+/**
+ * Drives one workflow run from its history: groups events into activations
+ * at workflow-task boundaries, replays completed tasks (checking that the
+ * commands the code produces match the command events in history), and
+ * returns the commands of the current task. The role Temporal's Rust core
+ * plays for the official SDK, in TypeScript.
+ */
+import Long from 'long';
+import proto from '@temporalio/proto';
+import temporal = proto.temporal;
+import type { Activation, ActivationCompletion, ActivationJob, SandboxCommand, WorkflowRuntime } from '@endure/workflow/internal';
+import { CommandType, PATCH_MARKER_DETAILS_KEY, PATCH_MARKER_NAME } from '@endure/workflow/internal';
+import { defaultPayloadConverter } from '@endure/common';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+type ICommand = temporal.api.command.v1.ICommand;
+const EventType = temporal.api.enums.v1.EventType;
+
+/** History and code disagree: the workflow task fails with NON_DETERMINISTIC_ERROR. */
+export class NondeterminismError extends Error {
+  constructor(message: string) {
+    super(`Nondeterminism error: ${message}`);
+    this.name = 'NondeterminismError';
+  }
+}
+
+/** Which command produces which event, and how to tell that they belong together. */
+const COMMAND_FOR_EVENT = new Map<number, { commandType: number; same(c: ICommand, e: HistoryEvent): boolean }>([
+  [EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED, {
+    commandType: CommandType.SCHEDULE_ACTIVITY_TASK,
+    same: (c, e) =>
+      c.scheduleActivityTaskCommandAttributes?.activityId === e.activityTaskScheduledEventAttributes?.activityId &&
+      c.scheduleActivityTaskCommandAttributes?.activityType?.name === e.activityTaskScheduledEventAttributes?.activityType?.name,
+  }],
+  [EventType.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED, { commandType: CommandType.REQUEST_CANCEL_ACTIVITY_TASK, same: () => true }],
+  [EventType.EVENT_TYPE_TIMER_STARTED, {
+    commandType: CommandType.START_TIMER,
+    same: (c, e) => c.startTimerCommandAttributes?.timerId === e.timerStartedEventAttributes?.timerId,
+  }],
+  [EventType.EVENT_TYPE_TIMER_CANCELED, {
+    commandType: CommandType.CANCEL_TIMER,
+    same: (c, e) => c.cancelTimerCommandAttributes?.timerId === e.timerCanceledEventAttributes?.timerId,
+  }],
+  [EventType.EVENT_TYPE_MARKER_RECORDED, {
+    commandType: CommandType.RECORD_MARKER,
+    same: (c, e) => c.recordMarkerCommandAttributes?.markerName === e.markerRecordedEventAttributes?.markerName,
+  }],
+  [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, { commandType: CommandType.COMPLETE_WORKFLOW_EXECUTION, same: () => true }],
+  [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, { commandType: CommandType.FAIL_WORKFLOW_EXECUTION, same: () => true }],
+  [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, { commandType: CommandType.CANCEL_WORKFLOW_EXECUTION, same: () => true }],
+  [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, { commandType: CommandType.CONTINUE_AS_NEW_WORKFLOW_EXECUTION, same: () => true }],
+  [EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, { commandType: CommandType.UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, same: () => true }],
+  [EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, { commandType: CommandType.MODIFY_WORKFLOW_PROPERTIES, same: () => true }],
+]);
+
+export interface RunIdentity {
+  namespace: string;
+  taskQueue: string;
+  workflowId: string;
+  runId: string;
+  workflowType: string;
+}
+
+interface ActivityRef {
+  seq: number;
+  activityId: string;
+  activityType: string;
+}
+
+/** Let the workflow's promise callbacks run (they are all microtasks). */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+export class WorkflowRun {
+  /** Id of the last history event applied. */
+  lastEventId = 0;
+  private pending: SandboxCommand[] = [];
+  private matching = false;
+  private readonly activities = new Map<number, ActivityRef>();
+  private readonly scheduledIdBySeq = new Map<number, number>();
+
+  constructor(
+    readonly id: RunIdentity,
+    private readonly runtime: WorkflowRuntime,
+  ) {}
+
+  /**
+   * Apply history up to `startedEventId` (the task to answer); 0 replays
+   * everything (for queries and replay tests) and returns no commands.
+   */
+  async advance(events: HistoryEvent[], startedEventId: number): Promise<ActivationCompletion> {
+    let jobs: ActivationJob[] = [];
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      const id = Number(e.eventId);
+      if (id <= this.lastEventId) continue;
+      if (id !== this.lastEventId + 1) throw new Error(`history skips from event ${this.lastEventId} to ${id}`);
+      if (this.matching) {
+        if (COMMAND_FOR_EVENT.has(e.eventType!)) {
+          this.matchCommandEvent(e);
+          this.lastEventId = id;
+          continue;
+        }
+        this.finishMatching();
+      }
+      this.lastEventId = id;
+      switch (e.eventType) {
+        case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+          this.matching = true;
+          break;
+        case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
+          if (id === startedEventId) return this.activate(jobs, e, false, events);
+          if (events[i + 1]?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+            const patches = this.peekPatches(events, i + 2);
+            const replayed = await this.activate([...patches, ...jobs], e, true, events);
+            if (replayed.failure) throw new NondeterminismError(`replay of workflow task ${id} failed: ${replayed.failure.message}`);
+            jobs = [];
+          }
+          break;
+        }
+        default:
+          jobs.push(...this.jobsFor(e));
+      }
+    }
+    if (this.matching && startedEventId === 0) {
+      // Replaying a whole history: the last completed task's commands end it.
+      this.finishMatching();
+    }
+    if (startedEventId !== 0) throw new Error(`history ended before workflow task started event ${startedEventId}`);
+    return { commands: [] };
+  }
+
+  query(queryType: string, args: temporal.api.common.v1.IPayload[]) {
+    return this.runtime.query(queryType, args);
+  }
+
+  private async activate(jobs: ActivationJob[], started: HistoryEvent, isReplaying: boolean, events: HistoryEvent[]): Promise<ActivationCompletion> {
+    const activation: Activation = {
+      timestampMs: eventTimeMs(started),
+      isReplaying,
+      historyLength: Number(started.eventId),
+      historySizeBytes: Number(started.workflowTaskStartedEventAttributes?.historySizeBytes ?? 0),
+      jobs,
+    };
+    void events;
+    this.runtime.activate(activation);
+    await settle();
+    while (this.runtime.tryUnblockConditions()) await settle();
+    const completion = this.runtime.concludeActivation();
+    this.pending = [...completion.commands];
+    return { commands: completion.commands.map((c) => this.toProtoCommand(c)), failure: completion.failure };
+  }
+
+  /** Patch markers among the command events of a completed task: replay must know them up front. */
+  private peekPatches(events: HistoryEvent[], from: number): ActivationJob[] {
+    const jobs: ActivationJob[] = [];
+    for (let j = from; j < events.length && COMMAND_FOR_EVENT.has(events[j]!.eventType!); j++) {
+      const patchId = patchIdOf(events[j]!);
+      if (patchId !== undefined) jobs.push({ type: 'notifyHasPatch', patchId });
+    }
+    return jobs;
+  }
+
+  private matchCommandEvent(e: HistoryEvent): void {
+    const expected = COMMAND_FOR_EVENT.get(e.eventType!)!;
+    for (;;) {
+      const command = this.pending[0];
+      if (command && command.commandType === expected.commandType && expected.same(command, e)) {
+        this.pending.shift();
+        if (command.commandType === CommandType.SCHEDULE_ACTIVITY_TASK && command.seq !== undefined) {
+          const attrs = e.activityTaskScheduledEventAttributes!;
+          this.activities.set(Number(e.eventId), { seq: command.seq, activityId: attrs.activityId ?? '', activityType: attrs.activityType?.name ?? '' });
+          this.scheduledIdBySeq.set(command.seq, Number(e.eventId));
+        }
+        return;
+      }
+      // A deprecated patch may be gone from history, and a removed patch from code.
+      if (command && isDeprecatedPatch(command)) {
+        this.pending.shift();
+        continue;
+      }
+      if (patchIdOf(e) !== undefined) return;
+      const what = command ? `the workflow produced ${commandName(command.commandType)}` : 'the workflow produced no command';
+      throw new NondeterminismError(`history has ${EventType[e.eventType!]} at event ${String(e.eventId)} but ${what}`);
+    }
+  }
+
+  private finishMatching(): void {
+    this.matching = false;
+    const extra = this.pending.filter((c) => !isDeprecatedPatch(c));
+    this.pending = [];
+    if (extra.length > 0) {
+      throw new NondeterminismError(
+        `the workflow produced ${extra.map((c) => commandName(c.commandType)).join(', ')} that history does not have`,
+      );
+    }
+  }
+
+  private toProtoCommand(c: SandboxCommand): ICommand {
+    const { seq, ...command } = c;
+    if (c.commandType === CommandType.REQUEST_CANCEL_ACTIVITY_TASK && seq !== undefined) {
+      const scheduledEventId = this.scheduledIdBySeq.get(seq);
+      command.requestCancelActivityTaskCommandAttributes = { scheduledEventId: Long.fromNumber(scheduledEventId ?? 0) };
+    }
+    return command;
+  }
+
+  private jobsFor(e: HistoryEvent): ActivationJob[] {
+    switch (e.eventType) {
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+        return [this.initializeJob(e)];
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED: {
+        const a = e.workflowExecutionSignaledEventAttributes!;
+        return [{ type: 'signal', signalName: a.signalName ?? '', args: a.input?.payloads ?? [] }];
+      }
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED:
+        return [{ type: 'cancelWorkflow' }];
+      case EventType.EVENT_TYPE_TIMER_FIRED:
+        return [{ type: 'fireTimer', seq: Number(e.timerFiredEventAttributes?.timerId) }];
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED: {
+        const a = e.activityTaskCompletedEventAttributes!;
+        const ref = this.activities.get(Number(a.scheduledEventId));
+        return ref ? [{ type: 'resolveActivity', seq: ref.seq, result: { completed: a.result?.payloads?.[0] ?? undefined } }] : [];
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED: {
+        const a = e.activityTaskFailedEventAttributes!;
+        return this.activityFailure(a.scheduledEventId, a.startedEventId, a.identity, a.retryState, 'Activity task failed', a.failure);
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT: {
+        const a = e.activityTaskTimedOutEventAttributes!;
+        return this.activityFailure(a.scheduledEventId, a.startedEventId, '', a.retryState, 'Activity task timed out', a.failure);
+      }
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_CANCELED: {
+        const a = e.activityTaskCanceledEventAttributes!;
+        const cause = { message: 'Activity cancelled', canceledFailureInfo: { details: a.details } };
+        return this.activityFailure(a.scheduledEventId, a.startedEventId, a.identity, temporal.api.enums.v1.RetryState.RETRY_STATE_CANCEL_REQUESTED, 'Activity cancelled', cause);
+      }
+      default:
+        return [];
+    }
+  }
+
+  private activityFailure(
+    scheduledEventId: Long | number | null | undefined,
+    startedEventId: Long | number | null | undefined,
+    identity: string | null | undefined,
+    retryState: number | null | undefined,
+    message: string,
+    cause: temporal.api.failure.v1.IFailure | null | undefined,
+  ): ActivationJob[] {
+    const ref = this.activities.get(Number(scheduledEventId));
+    if (!ref) return [];
+    return [{
+      type: 'resolveActivity',
+      seq: ref.seq,
+      result: {
+        failed: {
+          message,
+          activityFailureInfo: {
+            scheduledEventId: Long.fromValue(scheduledEventId ?? 0),
+            startedEventId: Long.fromValue(startedEventId ?? 0),
+            identity: identity ?? '',
+            activityType: { name: ref.activityType },
+            activityId: ref.activityId,
+            retryState: retryState ?? 0,
+          },
+          cause: cause ?? undefined,
+        },
+      },
+    }];
+  }
+
+  private initializeJob(e: HistoryEvent): ActivationJob {
+    const a = e.workflowExecutionStartedEventAttributes!;
+    const startMs = eventTimeMs(e);
+    return {
+      type: 'initialize',
+      args: a.input?.payloads ?? [],
+      randomnessSeed: a.originalExecutionRunId || this.id.runId,
+      info: {
+        workflowId: this.id.workflowId,
+        runId: this.id.runId,
+        workflowType: a.workflowType?.name ?? this.id.workflowType,
+        namespace: this.id.namespace,
+        taskQueue: a.taskQueue?.name ?? this.id.taskQueue,
+        firstExecutionRunId: a.firstExecutionRunId || this.id.runId,
+        continuedFromExecutionRunId: a.continuedExecutionRunId || undefined,
+        originalRunId: a.originalExecutionRunId || undefined,
+        attempt: a.attempt || 1,
+        searchAttributes: {},
+        memo: decodeMemo(a.memo),
+        executionTimeoutMs: durationMs(a.workflowExecutionTimeout),
+        runTimeoutMs: durationMs(a.workflowRunTimeout),
+        taskTimeoutMs: durationMs(a.workflowTaskTimeout) ?? 10_000,
+        cronSchedule: a.cronSchedule || undefined,
+        startTime: new Date(startMs),
+        runStartTime: new Date(startMs),
+        historyLength: Number(e.eventId),
+        historySize: 0,
+        continueAsNewSuggested: false,
+      },
+    };
+  }
+}
+
+function eventTimeMs(e: HistoryEvent): number {
+  const t = e.eventTime;
+  if (!t) return 0;
+  return Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
+}
+
+function durationMs(d: { seconds?: Long | number | null; nanos?: number | null } | null | undefined): number | undefined {
+  if (!d) return undefined;
+  const ms = Number(d.seconds ?? 0) * 1000 + Math.floor((d.nanos ?? 0) / 1e6);
+  return ms > 0 ? ms : undefined;
+}
+
+function decodeMemo(memo: temporal.api.common.v1.IMemo | null | undefined): Record<string, unknown> | undefined {
+  if (!memo?.fields) return undefined;
+  return Object.fromEntries(Object.entries(memo.fields).map(([k, v]) => [k, defaultPayloadConverter.fromPayload(v)]));
+}
+
+function patchIdOf(e: HistoryEvent): string | undefined {
+  const a = e.markerRecordedEventAttributes;
+  if (!a || a.markerName !== PATCH_MARKER_NAME) return undefined;
+  const payload = a.details?.[PATCH_MARKER_DETAILS_KEY]?.payloads?.[0];
+  if (!payload) return undefined;
+  try {
+    return defaultPayloadConverter.fromPayload<{ id: string }>(payload).id;
+  } catch {
+    return undefined;
+  }
+}
+
+function isDeprecatedPatch(c: SandboxCommand): boolean {
+  const a = c.recordMarkerCommandAttributes;
+  if (c.commandType !== CommandType.RECORD_MARKER || a?.markerName !== PATCH_MARKER_NAME) return false;
+  const payload = a.details?.[PATCH_MARKER_DETAILS_KEY]?.payloads?.[0];
+  return payload ? defaultPayloadConverter.fromPayload<{ deprecated?: boolean }>(payload).deprecated === true : false;
+}
+
+function commandName(type: number | null | undefined): string {
+  return temporal.api.enums.v1.CommandType[type ?? 0] ?? `command ${type}`;
+}

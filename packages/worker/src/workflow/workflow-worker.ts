@@ -1,0 +1,288 @@
+/**
+ * Polls a task queue for workflow tasks and answers them: bounded
+ * concurrency, a bounded LRU cache of runs (a miss replays from history), one
+ * task at a time per run, legacy query tasks answered from the run's state.
+ */
+import proto from '@temporalio/proto';
+import temporal = proto.temporal;
+import { NondeterminismError, WorkflowRun } from './workflow-run.js';
+import type { SandboxFactory } from './sandbox.js';
+import type { WorkerLogger } from '../logger.js';
+
+type PollResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+const Cause = temporal.api.enums.v1.WorkflowTaskFailedCause;
+const EventType = temporal.api.enums.v1.EventType;
+
+export interface WorkflowWorkerOptions {
+  service: temporal.api.workflowservice.v1.WorkflowService;
+  withAbortSignal<R>(signal: AbortSignal, fn: () => Promise<R>): Promise<R>;
+  namespace: string;
+  taskQueue: string;
+  identity: string;
+  sandboxes: SandboxFactory;
+  maxConcurrentWorkflowTaskExecutions: number;
+  maxConcurrentWorkflowTaskPolls: number;
+  maxCachedWorkflows: number;
+  logger: WorkerLogger;
+}
+
+const POLL_ERROR_BACKOFF_MAX_MS = 5_000;
+
+export class WorkflowWorker {
+  private readonly cache = new Map<string, WorkflowRun>();
+  private readonly runLocks = new Map<string, Promise<void>>();
+  private readonly abort = new AbortController();
+  private readonly inFlight = new Set<Promise<void>>();
+  private slotsFree: number;
+  private slotWaiters: (() => void)[] = [];
+
+  constructor(private readonly options: WorkflowWorkerOptions) {
+    this.slotsFree = options.maxConcurrentWorkflowTaskExecutions;
+  }
+
+  get numInFlight(): number {
+    return this.inFlight.size;
+  }
+
+  get numCachedWorkflows(): number {
+    return this.cache.size;
+  }
+
+  /** Poll and answer until shutdown, then wait for tasks in flight. */
+  async run(): Promise<void> {
+    const pollers = Array.from({ length: Math.max(1, this.options.maxConcurrentWorkflowTaskPolls) }, () => this.pollLoop());
+    await Promise.all(pollers);
+    await Promise.all([...this.inFlight]);
+  }
+
+  shutdown(): void {
+    this.abort.abort();
+    for (const wake of this.slotWaiters.splice(0)) wake();
+  }
+
+  private async pollLoop(): Promise<void> {
+    let backoffMs = 100;
+    while (!this.abort.signal.aborted) {
+      await this.acquireSlot();
+      if (this.abort.signal.aborted) break;
+      let task: PollResponse;
+      try {
+        task = await this.options.withAbortSignal(this.abort.signal, () =>
+          this.options.service.pollWorkflowTaskQueue({
+            namespace: this.options.namespace,
+            taskQueue: { name: this.options.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+            identity: this.options.identity,
+          }),
+        );
+        backoffMs = 100;
+      } catch (err) {
+        this.releaseSlot();
+        if (this.abort.signal.aborted) break;
+        this.options.logger.warn('workflow task poll failed; retrying', { error: String(err) });
+        await delay(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, POLL_ERROR_BACKOFF_MAX_MS);
+        continue;
+      }
+      if (!task.taskToken?.length) {
+        this.releaseSlot();
+        continue;
+      }
+      const work = this.handle(task)
+        .catch((err: unknown) => this.options.logger.error('workflow task handling failed', { error: String(err) }))
+        .finally(() => {
+          this.inFlight.delete(work);
+          this.releaseSlot();
+        });
+      this.inFlight.add(work);
+    }
+  }
+
+  private acquireSlot(): Promise<void> {
+    if (this.slotsFree > 0) {
+      this.slotsFree--;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) =>
+      this.slotWaiters.push(() => {
+        this.slotsFree--;
+        resolve();
+      }),
+    );
+  }
+
+  private releaseSlot(): void {
+    this.slotsFree++;
+    this.slotWaiters.shift()?.();
+  }
+
+  /** Serialize work on one run. */
+  private async withRunLock(runId: string, fn: () => Promise<void>): Promise<void> {
+    const previous = this.runLocks.get(runId) ?? Promise.resolve();
+    const current = previous.then(fn, fn);
+    const tail = current.catch(() => undefined);
+    this.runLocks.set(runId, tail);
+    try {
+      await current;
+    } finally {
+      if (this.runLocks.get(runId) === tail) this.runLocks.delete(runId);
+    }
+  }
+
+  private handle(task: PollResponse): Promise<void> {
+    const runId = task.workflowExecution?.runId ?? '';
+    return this.withRunLock(runId, () => (task.query ? this.answerLegacyQuery(task) : this.answerWorkflowTask(task)));
+  }
+
+  private async answerWorkflowTask(task: PollResponse): Promise<void> {
+    const runId = task.workflowExecution?.runId ?? '';
+    const startedEventId = Number(task.startedEventId);
+    const events = await this.fullHistory(task);
+    let run = this.cache.get(runId);
+    if (run && !continuesFrom(events, run.lastEventId)) {
+      this.evict(runId);
+      run = undefined;
+    }
+    run ??= this.newRun(task);
+    const { service, namespace, identity } = this.options;
+    try {
+      const completion = await run.advance(events, startedEventId);
+      if (completion.failure) {
+        this.evict(runId);
+        await this.failTask(task, Cause.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, completion.failure);
+        return;
+      }
+      const queryResults = this.answerTaskQueries(run, task);
+      this.remember(runId, run);
+      await service.respondWorkflowTaskCompleted({ namespace, identity, taskToken: task.taskToken, commands: completion.commands, queryResults });
+      if (completion.commands.some(closesRun)) this.evict(runId);
+    } catch (err) {
+      this.evict(runId);
+      if (err instanceof NondeterminismError) {
+        this.options.logger.warn(err.message, { workflowId: task.workflowExecution?.workflowId, runId });
+        await this.failTask(task, Cause.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR, { message: err.message, source: 'TypeScriptSDK', applicationFailureInfo: { type: 'NondeterminismError' } });
+      } else if (isGrpcError(err)) {
+        // The server refused the completion (e.g. new events arrived): the next task replays.
+        this.options.logger.debug('workflow task completion refused', { error: String(err), runId });
+      } else {
+        await this.failTask(task, Cause.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, {
+          message: err instanceof Error ? err.message : String(err),
+          stackTrace: err instanceof Error ? err.stack : undefined,
+          source: 'TypeScriptSDK',
+        });
+      }
+    }
+  }
+
+  /** Report a failed task on its first attempt only; later attempts time out (Temporal's convention). */
+  private async failTask(task: PollResponse, cause: number, failure: temporal.api.failure.v1.IFailure): Promise<void> {
+    if ((task.attempt ?? 1) > 1) return;
+    const { service, namespace, identity } = this.options;
+    try {
+      await service.respondWorkflowTaskFailed({ namespace, identity, taskToken: task.taskToken, cause, failure });
+    } catch (err) {
+      this.options.logger.debug('RespondWorkflowTaskFailed refused', { error: String(err) });
+    }
+  }
+
+  private answerTaskQueries(run: WorkflowRun, task: PollResponse): Record<string, temporal.api.query.v1.IWorkflowQueryResult> | undefined {
+    const queries = Object.entries(task.queries ?? {});
+    if (queries.length === 0) return undefined;
+    const results: Record<string, temporal.api.query.v1.IWorkflowQueryResult> = {};
+    for (const [id, q] of queries) {
+      const r = run.query(q.queryType ?? '', q.queryArgs?.payloads ?? []);
+      results[id] = r.failure
+        ? { resultType: temporal.api.enums.v1.QueryResultType.QUERY_RESULT_TYPE_FAILED, errorMessage: r.failure.message ?? '', failure: r.failure }
+        : { resultType: temporal.api.enums.v1.QueryResultType.QUERY_RESULT_TYPE_ANSWERED, answer: { payloads: r.answer ? [r.answer] : [] } };
+    }
+    return results;
+  }
+
+  private async answerLegacyQuery(task: PollResponse): Promise<void> {
+    const runId = task.workflowExecution?.runId ?? '';
+    const { service, namespace } = this.options;
+    let result;
+    try {
+      let run = this.cache.get(runId);
+      if (!run) {
+        run = this.newRun(task);
+        await run.advance(await this.fullHistory(task), 0);
+      }
+      result = run.query(task.query?.queryType ?? '', task.query?.queryArgs?.payloads ?? []);
+    } catch (err) {
+      result = { failure: { message: err instanceof Error ? err.message : String(err) } };
+    }
+    await service.respondQueryTaskCompleted({
+      namespace,
+      taskToken: task.taskToken,
+      ...(result.failure
+        ? { completedType: temporal.api.enums.v1.QueryResultType.QUERY_RESULT_TYPE_FAILED, errorMessage: result.failure.message ?? '', failure: result.failure }
+        : { completedType: temporal.api.enums.v1.QueryResultType.QUERY_RESULT_TYPE_ANSWERED, queryResult: { payloads: result.answer ? [result.answer] : [] } }),
+    });
+  }
+
+  private newRun(task: PollResponse): WorkflowRun {
+    return new WorkflowRun(
+      {
+        namespace: this.options.namespace,
+        taskQueue: this.options.taskQueue,
+        workflowId: task.workflowExecution?.workflowId ?? '',
+        runId: task.workflowExecution?.runId ?? '',
+        workflowType: task.workflowType?.name ?? '',
+      },
+      this.options.sandboxes.create(),
+    );
+  }
+
+  /** The poll's history plus any further pages. */
+  private async fullHistory(task: PollResponse): Promise<HistoryEvent[]> {
+    const events = [...(task.history?.events ?? [])];
+    let token = task.nextPageToken;
+    while (token?.length) {
+      const page = await this.options.service.getWorkflowExecutionHistory({
+        namespace: this.options.namespace,
+        execution: task.workflowExecution,
+        nextPageToken: token,
+      });
+      events.push(...(page.history?.events ?? []));
+      token = page.nextPageToken;
+    }
+    return events;
+  }
+
+  private remember(runId: string, run: WorkflowRun): void {
+    this.cache.delete(runId);
+    this.cache.set(runId, run);
+    while (this.cache.size > this.options.maxCachedWorkflows) {
+      this.cache.delete(this.cache.keys().next().value as string);
+    }
+  }
+
+  private evict(runId: string): void {
+    this.cache.delete(runId);
+  }
+}
+
+/** The history continues exactly where the cached run stopped: with the completion of its task. */
+function continuesFrom(events: HistoryEvent[], lastEventId: number): boolean {
+  const next = events.find((e) => Number(e.eventId) === lastEventId + 1);
+  return next?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED;
+}
+
+function closesRun(c: temporal.api.command.v1.ICommand): boolean {
+  const T = temporal.api.enums.v1.CommandType;
+  return (
+    c.commandType === T.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION ||
+    c.commandType === T.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION ||
+    c.commandType === T.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION ||
+    c.commandType === T.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION
+  );
+}
+
+function isGrpcError(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'number' && 'details' in err;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

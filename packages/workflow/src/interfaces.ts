@@ -1,0 +1,90 @@
+/**
+ * Types shared by workflow code and the worker that runs it: workflow info,
+ * and the activation protocol between the worker (outside the sandbox) and
+ * the runtime (inside it).
+ */
+import type { temporal } from '@temporalio/proto';
+import type { Duration, RetryPolicy, SearchAttributes } from '@endure/common';
+
+type Payload = temporal.api.common.v1.IPayload;
+type ProtoFailure = temporal.api.failure.v1.IFailure;
+
+/** Information about the running workflow (mirrors @temporalio/workflow's WorkflowInfo). */
+export interface WorkflowInfo {
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly workflowType: string;
+  readonly namespace: string;
+  readonly taskQueue: string;
+  readonly firstExecutionRunId: string;
+  readonly continuedFromExecutionRunId?: string;
+  readonly originalRunId?: string;
+  readonly attempt: number;
+  readonly searchAttributes: SearchAttributes;
+  readonly memo?: Record<string, unknown>;
+  readonly executionTimeoutMs?: number;
+  readonly runTimeoutMs?: number;
+  readonly taskTimeoutMs: number;
+  readonly retryPolicy?: RetryPolicy;
+  readonly cronSchedule?: string;
+  readonly startTime: Date;
+  readonly runStartTime: Date;
+  readonly executionExpirationTime?: Date;
+  readonly historyLength: number;
+  readonly historySize: number;
+  readonly continueAsNewSuggested: boolean;
+  readonly unsafe: { readonly isReplaying: boolean; readonly now: () => number };
+  /** Payloads of the previous run's result (cron / continue-as-new). */
+  readonly lastResult?: unknown;
+  readonly parent?: { workflowId: string; runId: string; namespace: string };
+}
+
+/** Options for continueAsNew (mirrors @temporalio/workflow's ContinueAsNewOptions). */
+export interface ContinueAsNewOptions {
+  workflowType?: string;
+  taskQueue?: string;
+  workflowRunTimeout?: Duration;
+  workflowTaskTimeout?: Duration;
+  memo?: Record<string, unknown>;
+  searchAttributes?: SearchAttributes;
+}
+
+/** One thing that happened, delivered to the runtime in an activation. */
+export type ActivationJob =
+  | { type: 'initialize'; info: Omit<WorkflowInfo, 'unsafe'>; args: Payload[]; randomnessSeed: string }
+  | { type: 'signal'; signalName: string; args: Payload[] }
+  | { type: 'cancelWorkflow' }
+  | { type: 'fireTimer'; seq: number }
+  | { type: 'resolveActivity'; seq: number; result: { completed: Payload | undefined } | { failed: ProtoFailure } }
+  | { type: 'notifyHasPatch'; patchId: string };
+
+export interface Activation {
+  /** Workflow time for this activation (the workflow task's start time). */
+  timestampMs: number;
+  isReplaying: boolean;
+  historyLength: number;
+  historySizeBytes: number;
+  jobs: ActivationJob[];
+}
+
+/** What the runtime answers after an activation settles. */
+export interface ActivationCompletion {
+  /** Commands; `seq` links activity commands to the worker's event-id map. */
+  commands: (temporal.api.command.v1.ICommand & { seq?: number })[];
+  /** Set when the workflow task itself must fail (a bug in workflow code, not a workflow failure). */
+  failure?: ProtoFailure;
+}
+
+export interface QueryResult {
+  answer?: Payload;
+  failure?: ProtoFailure;
+}
+
+/** The surface of the runtime inside the sandbox, as seen by the worker. */
+export interface WorkflowRuntime {
+  activate(activation: Activation): void;
+  /** Resolve satisfied conditions; true when something changed (run microtasks and call again). */
+  tryUnblockConditions(): boolean;
+  concludeActivation(): ActivationCompletion;
+  query(queryType: string, args: Payload[]): QueryResult;
+}

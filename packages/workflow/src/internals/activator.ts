@@ -1,0 +1,272 @@
+/**
+ * The workflow runtime inside the sandbox: turns activation jobs into promise
+ * resolutions and workflow-code calls into commands. One sandbox runs one
+ * workflow run, so this module's state is that run's state.
+ */
+import type { temporal } from '@temporalio/proto';
+import {
+  CancelledFailure,
+  IllegalStateError,
+  TemporalFailure,
+  arrayFromPayloads,
+  defaultFailureConverter,
+  defaultPayloadConverter,
+  toPayloads,
+} from '@endure/common';
+import type { Activation, ActivationCompletion, ActivationJob, QueryResult, WorkflowInfo, WorkflowRuntime } from '../interfaces.js';
+import { rootScope } from '../cancellation-scope.js';
+import { ContinueAsNew } from '../errors.js';
+import { CommandType } from './commands.js';
+import { seededRandom } from './random.js';
+
+/** A command plus the sequence number the worker maps to history event ids. */
+export type SandboxCommand = temporal.api.command.v1.ICommand & { seq?: number };
+type ICommand = SandboxCommand;
+type Payload = temporal.api.common.v1.IPayload;
+// Workflow functions take any arguments.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type WorkflowFunction = (...args: any[]) => Promise<unknown>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Handler = (...args: any[]) => unknown;
+
+interface Completion {
+  resolve(value: unknown): void;
+  reject(err: unknown): void;
+}
+
+interface Condition {
+  fn: () => boolean;
+  resolve(): void;
+}
+
+export const payloadConverter = defaultPayloadConverter;
+export const failureConverter = defaultFailureConverter;
+
+/** Mutable state of the run in this sandbox. */
+export const state = {
+  workflows: {} as Record<string, unknown>,
+  info: undefined as WorkflowInfo | undefined,
+  now: 0,
+  isReplaying: false,
+  random: Math.random,
+  commands: [] as ICommand[],
+  seq: { timer: 0, activity: 0, condition: 0 },
+  timers: new Map<number, Completion>(),
+  activities: new Map<number, Completion>(),
+  conditions: new Map<number, Condition>(),
+  signalHandlers: new Map<string, Handler>(),
+  defaultSignalHandler: undefined as Handler | undefined,
+  bufferedSignals: [] as { signalName: string; args: unknown[] }[],
+  queryHandlers: new Map<string, Handler>(),
+  knownPatches: new Set<string>(),
+  sentPatches: new Set<string>(),
+  cancelRequested: false,
+  /** Set once a close command was produced: nothing after it matters. */
+  completed: false,
+  /** An error that must fail the workflow task (not the workflow). */
+  taskFailure: undefined as unknown,
+};
+
+export function workflowInfo(): WorkflowInfo {
+  if (!state.info) throw new IllegalStateError('Workflow uninitialized');
+  return state.info;
+}
+
+export function pushCommand(command: ICommand): void {
+  if (!state.completed) state.commands.push(command);
+}
+
+/** Remove a command produced in this activation and not yet sent; true if it was there. */
+export function retractCommand(predicate: (c: ICommand) => boolean): boolean {
+  const i = state.commands.findIndex(predicate);
+  if (i < 0) return false;
+  state.commands.splice(i, 1);
+  return true;
+}
+
+export function nextSeq(kind: keyof typeof state.seq): number {
+  return ++state.seq[kind];
+}
+
+function initialize(job: Extract<ActivationJob, { type: 'initialize' }>, activation: Activation): void {
+  state.random = seededRandom(job.randomnessSeed);
+  state.info = {
+    ...job.info,
+    startTime: new Date(job.info.startTime),
+    runStartTime: new Date(job.info.runStartTime),
+    unsafe: {
+      get isReplaying() {
+        return state.isReplaying;
+      },
+      now: () => Date.now(),
+    },
+  };
+  updateInfo(activation);
+  const fn = state.workflows[job.info.workflowType];
+  if (typeof fn !== 'function') {
+    const known = Object.keys(state.workflows).join(', ');
+    throw new TypeError(`'${job.info.workflowType}' is not a function exported from the workflows module (known: ${known})`);
+  }
+  const args = arrayFromPayloads(payloadConverter, job.args);
+  const run = () => (fn as WorkflowFunction)(...args);
+  rootScope()
+    .run(run)
+    .then(
+      (result) => complete({ commandType: CommandType.COMPLETE_WORKFLOW_EXECUTION, completeWorkflowExecutionCommandAttributes: { result: { payloads: toPayloads(payloadConverter, result) ?? [] } } }),
+      (err: unknown) => failWorkflow(err),
+    );
+}
+
+function complete(command: ICommand): void {
+  pushCommand(command);
+  state.completed = true;
+}
+
+function failWorkflow(err: unknown): void {
+  if (err instanceof ContinueAsNew) {
+    complete({ commandType: CommandType.CONTINUE_AS_NEW_WORKFLOW_EXECUTION, continueAsNewWorkflowExecutionCommandAttributes: err.command });
+  } else if (state.cancelRequested && isCancelledFailure(err)) {
+    complete({ commandType: CommandType.CANCEL_WORKFLOW_EXECUTION, cancelWorkflowExecutionCommandAttributes: {} });
+  } else if (err instanceof TemporalFailure) {
+    complete({
+      commandType: CommandType.FAIL_WORKFLOW_EXECUTION,
+      failWorkflowExecutionCommandAttributes: { failure: failureConverter.errorToFailure(err, payloadConverter) },
+    });
+  } else {
+    // A plain error is a bug in workflow code: fail the task so a fixed worker can retry it.
+    state.taskFailure = err;
+  }
+}
+
+function isCancelledFailure(err: unknown): boolean {
+  if (err instanceof CancelledFailure) return true;
+  const cause = (err as { cause?: unknown } | null)?.cause;
+  return err instanceof TemporalFailure && cause instanceof CancelledFailure;
+}
+
+function updateInfo(activation: Activation): void {
+  if (!state.info) return;
+  const info = state.info as { -readonly [K in keyof WorkflowInfo]: WorkflowInfo[K] };
+  info.historyLength = activation.historyLength;
+  info.historySize = activation.historySizeBytes;
+}
+
+function applyJob(job: ActivationJob, activation: Activation): void {
+  switch (job.type) {
+    case 'initialize':
+      initialize(job, activation);
+      return;
+    case 'notifyHasPatch':
+      state.knownPatches.add(job.patchId);
+      return;
+    case 'signal':
+      deliverSignal(job.signalName, arrayFromPayloads(payloadConverter, job.args));
+      return;
+    case 'cancelWorkflow':
+      state.cancelRequested = true;
+      rootScope().cancel();
+      return;
+    case 'fireTimer':
+      take(state.timers, job.seq)?.resolve(undefined);
+      return;
+    case 'resolveActivity': {
+      const completion = take(state.activities, job.seq);
+      if (!completion) return;
+      if ('completed' in job.result) {
+        completion.resolve(job.result.completed ? payloadConverter.fromPayload(job.result.completed) : undefined);
+      } else {
+        completion.reject(failureConverter.failureToError(job.result.failed, payloadConverter));
+      }
+      return;
+    }
+  }
+}
+
+function take<T>(map: Map<number, T>, seq: number): T | undefined {
+  const value = map.get(seq);
+  map.delete(seq);
+  return value;
+}
+
+export function deliverSignal(signalName: string, args: unknown[]): void {
+  const handler = state.signalHandlers.get(signalName);
+  if (handler) {
+    void Promise.resolve()
+      .then(() => handler(...args))
+      .catch((err: unknown) => failWorkflow(err));
+    return;
+  }
+  if (state.defaultSignalHandler) {
+    const fallback = state.defaultSignalHandler;
+    void Promise.resolve()
+      .then(() => fallback(signalName, ...args))
+      .catch((err: unknown) => failWorkflow(err));
+    return;
+  }
+  state.bufferedSignals.push({ signalName, args });
+}
+
+/** The runtime surface the worker drives. */
+export const runtime: WorkflowRuntime = {
+  activate(activation: Activation): void {
+    state.now = activation.timestampMs;
+    state.isReplaying = activation.isReplaying;
+    updateInfo(activation);
+    // Patches first, then signals, then everything else: the order Temporal's core uses.
+    const order = (j: ActivationJob) => (j.type === 'notifyHasPatch' ? 0 : j.type === 'initialize' ? 1 : j.type === 'signal' ? 2 : 3);
+    const jobs = [...activation.jobs].sort((a, b) => order(a) - order(b));
+    for (const job of jobs) {
+      try {
+        applyJob(job, activation);
+      } catch (err) {
+        state.taskFailure = err;
+      }
+    }
+  },
+
+  tryUnblockConditions(): boolean {
+    let changed = false;
+    for (const [seq, condition] of state.conditions) {
+      let satisfied = false;
+      try {
+        satisfied = condition.fn();
+      } catch (err) {
+        state.taskFailure = err;
+      }
+      if (satisfied) {
+        state.conditions.delete(seq);
+        condition.resolve();
+        changed = true;
+      }
+    }
+    return changed;
+  },
+
+  concludeActivation(): ActivationCompletion {
+    const commands = state.commands;
+    state.commands = [];
+    if (state.taskFailure !== undefined) {
+      const failure = failureConverter.errorToFailure(state.taskFailure, payloadConverter);
+      state.taskFailure = undefined;
+      return { commands: [], failure };
+    }
+    return { commands };
+  },
+
+  query(queryType: string, args: Payload[]): QueryResult {
+    try {
+      const decoded = arrayFromPayloads(payloadConverter, args);
+      if (queryType === '__stack_trace' || queryType === '__enhanced_stack_trace') {
+        return { answer: payloadConverter.toPayload('') };
+      }
+      const handler = state.queryHandlers.get(queryType);
+      if (!handler) {
+        const known = [...state.queryHandlers.keys()].join(', ') || 'none';
+        throw new ReferenceError(`Workflow did not register a handler for ${queryType}. Registered queries: [${known}]`);
+      }
+      return { answer: payloadConverter.toPayload(handler(...decoded)) };
+    } catch (err) {
+      return { failure: failureConverter.errorToFailure(err, payloadConverter) };
+    }
+  },
+};
