@@ -44,7 +44,7 @@ export class CancellationScope {
   /** Rejects with CancelledFailure when this scope is cancelled. */
   readonly cancelRequested: Promise<never>;
   #cancelRequested = false;
-  #reject!: (err: unknown) => void;
+  #reject!: (err: Error) => void;
 
   constructor(options?: CancellationScopeOptions) {
     this.timeout = options?.timeout;
@@ -61,7 +61,7 @@ export class CancellationScope {
     this.parent = parent ?? undefined;
     if (this.parent && this.cancellable) {
       if (this.parent.consideredCancelled) this.#cancelRequested = true;
-      this.parent.cancelRequested.catch((err: unknown) => this.#reject(err));
+      this.parent.cancelRequested.catch((err: Error) => this.#reject(err));
       if (this.parent.consideredCancelled) this.#reject(new CancelledFailure('Cancellation scope cancelled'));
     }
   }

@@ -149,7 +149,7 @@ export function sleep(ms: Duration): Promise<void> {
   const durationMs = Math.max(1, msToNumber(ms));
   return new Promise<void>((resolve, reject) => {
     if (scope.cancellable) {
-      scope.cancelRequested.catch((err: unknown) => {
+      scope.cancelRequested.catch((err: Error) => {
         if (!state.timers.delete(seq)) return;
         const unsent = retractCommand((c) => c.commandType === CommandType.START_TIMER && c.startTimerCommandAttributes?.timerId === timerId);
         if (!unsent) pushCommand({ commandType: CommandType.CANCEL_TIMER, cancelTimerCommandAttributes: { timerId } });
@@ -189,7 +189,7 @@ function conditionInner(fn: () => boolean): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     const seq = nextSeq('condition');
     if (scope.cancellable) {
-      scope.cancelRequested.catch((err: unknown) => {
+      scope.cancelRequested.catch((err: Error) => {
         state.conditions.delete(seq);
         reject(err);
       });
