@@ -242,6 +242,26 @@ describe('history', () => {
   });
 });
 
+describe('task queues', () => {
+  it('lists the pollers of a task queue in DescribeTaskQueue', async () => {
+    const { taskQueue } = ids();
+    const poll = service.pollActivityTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, identity: 'poller-1' });
+    const described = await waitFor(
+      async () => {
+        const res = await service.describeTaskQueue({
+          namespace: 'default',
+          taskQueue: { name: taskQueue },
+          taskQueueType: temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+        });
+        return res.pollers?.length ? res : undefined;
+      },
+      { timeoutMs: 5_000, description: 'the poller to show up' },
+    );
+    expect(described.pollers?.map((p) => p.identity)).toEqual(['poller-1']);
+    await poll;
+  });
+});
+
 describe('unimplemented RPCs', () => {
   it('answers UNIMPLEMENTED naming the RPC', async () => {
     await expectGrpcError(service.listSchedules({ namespace: 'default' }), 12, 'ListSchedules');

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { enums, proto } from '../common/proto.js';
 import { invalidArgument, notFound } from '../common/errors.js';
-import { msToDuration } from '../common/time.js';
+import { msToDuration, msToTimestamp } from '../common/time.js';
 import type { ResolvedConfig } from '../config.js';
 import type { NamespaceRecord, Store } from '../persistence/store.js';
 import type { MatchingEngine, MatchedTask } from '../matching/matching-engine.js';
@@ -294,6 +294,17 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
       checkPayloads(req.details, 'details', payloadMax);
       await activity.updateActivity(es, token, (tx, a) => activity.cancelActivity(tx, a, req.details, req.identity ?? ''));
       return {};
+    },
+
+    DescribeTaskQueue: (req: ws.IDescribeTaskQueueRequest) => {
+      const ns = namespace(req.namespace);
+      const taskQueue = requireId(req.taskQueue?.name, 'task_queue.name', idMax);
+      const kind = req.taskQueueType === enums.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY ? 'activity' : 'workflow';
+      const { pollers, backlog } = matching.describe(ns.id, taskQueue, kind);
+      return Promise.resolve({
+        pollers: pollers.map((p) => ({ identity: p.identity, lastAccessTime: msToTimestamp(p.lastAccessTimeMs), ratePerSecond: 0 })),
+        taskQueueStatus: req.includeTaskQueueStatus ? { backlogCountHint: backlog } : null,
+      });
     },
 
     ResetStickyTaskQueue: (req: ws.IResetStickyTaskQueueRequest) => {

@@ -14,8 +14,9 @@ export interface BundleOptions {
   /** Modules to leave out of the bundle (they must not be reached at run time). */
   ignoreModules?: string[];
   /**
-   * Replace imports of one package with another, e.g. `{ '@temporalio/workflow': '@endure/workflow' }`
-   * to run workflow code written for the official SDK unchanged.
+   * Replace imports of one package with another. `@temporalio/workflow` always
+   * maps to `@endure/workflow`, so workflow code written for the official SDK
+   * runs unchanged.
    */
   alias?: Record<string, string>;
 }
@@ -104,7 +105,7 @@ export async function bundleWorkflowCode(options: BundleOptions): Promise<Workfl
     target: 'es2022',
     logLevel: 'silent',
     plugins: [forbidNodeBuiltins(new Set(options.ignoreModules ?? []))],
-    alias: resolveAliases(options.alias ?? {}, workflowsDir),
+    alias: resolveAliases({ '@temporalio/workflow': '@endure/workflow', ...options.alias }, workflowsDir),
   });
   const output = result.outputFiles[0];
   if (!output) throw new Error('esbuild produced no output for the workflow bundle');
