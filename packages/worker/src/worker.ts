@@ -32,6 +32,7 @@ export interface WorkerOptions {
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
   maxConcurrentWorkflowTaskPolls?: number;
+  maxConcurrentActivityTaskPolls?: number;
   maxCachedWorkflows?: number;
   maxHeartbeatThrottleInterval?: number;
   defaultHeartbeatThrottleInterval?: number;
@@ -50,7 +51,8 @@ export interface ReplayWorkerOptions {
 /** Lifecycle of a worker (same names as @temporalio/worker). */
 export type State = 'INITIALIZED' | 'RUNNING' | 'STOPPING' | 'DRAINING' | 'DRAINED' | 'STOPPED' | 'FAILED';
 
-const WORKFLOW_TASK_POLLS_DEFAULT = 2;
+/** Long polls a worker keeps open per task kind (Temporal core's default). */
+const TASK_POLLS_DEFAULT = 5;
 
 /**
  * Runs workflows and activities from one task queue.
@@ -99,7 +101,7 @@ export class Worker {
             identity,
             sandboxes: new SandboxFactory(code, (level, message, attrs) => logAt(logger, level, message, attrs)),
             maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions ?? 40,
-            maxConcurrentWorkflowTaskPolls: options.maxConcurrentWorkflowTaskPolls ?? WORKFLOW_TASK_POLLS_DEFAULT,
+            maxConcurrentWorkflowTaskPolls: options.maxConcurrentWorkflowTaskPolls ?? TASK_POLLS_DEFAULT,
             maxCachedWorkflows: options.maxCachedWorkflows ?? 1000,
             logger,
           });
@@ -116,6 +118,7 @@ export class Worker {
             activities: Object.fromEntries(activities) as Record<string, (...args: unknown[]) => unknown>,
             dataConverter,
             maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 100,
+            maxConcurrentActivityTaskPolls: options.maxConcurrentActivityTaskPolls ?? TASK_POLLS_DEFAULT,
             maxHeartbeatThrottleIntervalMs: options.maxHeartbeatThrottleInterval ?? 60_000,
             defaultHeartbeatThrottleIntervalMs: options.defaultHeartbeatThrottleInterval ?? 30_000,
             shutdownGraceTimeMs: options.shutdownGraceTime ?? 0,

@@ -241,6 +241,7 @@ function newActivityWorker(taskQueue: string, overrides: Partial<ActivityWorkerO
     activities,
     dataConverter: loadDataConverter(),
     maxConcurrentActivityTaskExecutions: 100,
+    maxConcurrentActivityTaskPolls: 5,
     maxHeartbeatThrottleIntervalMs: 60_000,
     defaultHeartbeatThrottleIntervalMs: 30_000,
     shutdownGraceTimeMs: 0,

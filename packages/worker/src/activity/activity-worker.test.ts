@@ -90,6 +90,7 @@ function newWorker(service: ScriptedService, activities: ActivityWorkerOptions['
     activities,
     dataConverter: loadDataConverter(),
     maxConcurrentActivityTaskExecutions: 10,
+    maxConcurrentActivityTaskPolls: 1,
     maxHeartbeatThrottleIntervalMs: 60_000,
     defaultHeartbeatThrottleIntervalMs: 30_000,
     shutdownGraceTimeMs: 0,

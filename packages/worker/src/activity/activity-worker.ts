@@ -35,6 +35,8 @@ export interface ActivityWorkerOptions {
   dataConverter: LoadedDataConverter;
   /** At most this many activities run (or report) at once; no poll is made while all slots are taken. */
   maxConcurrentActivityTaskExecutions: number;
+  /** Long polls kept open at once (each counts against the execution slots). */
+  maxConcurrentActivityTaskPolls: number;
   /** Upper bound of the heartbeat throttle interval. */
   maxHeartbeatThrottleIntervalMs: number;
   /** Throttle interval of activities that have no heartbeat timeout. */
@@ -86,7 +88,9 @@ export class ActivityWorker {
   /** Every task from receipt until its outcome is reported: the slots in use. */
   private readonly tasks = new Set<Promise<void>>();
   private readonly executions = new Map<string, ActivityExecution>();
-  private slotFreed: (() => void) | undefined;
+  /** Poll loops waiting for a free slot. */
+  private slotWaiters: (() => void)[] = [];
+  private outstandingPolls = 0;
   private graceTimer: NodeJS.Timeout | undefined;
   private graceExpired = false;
 
@@ -110,7 +114,7 @@ export class ActivityWorker {
       throw new Error(`ActivityWorker cannot run: it is ${this.state}`);
     }
     if (this.state === 'INITIALIZED') this.state = 'RUNNING';
-    await this.pollLoop();
+    await this.pollLoops();
     while (this.tasks.size > 0) await Promise.all([...this.tasks]);
     clearTimeout(this.graceTimer);
     this.state = 'STOPPED';
@@ -126,7 +130,7 @@ export class ActivityWorker {
     if (this.state === 'STOPPING' || this.state === 'STOPPED') return;
     this.state = 'STOPPING';
     this.pollAbort.abort();
-    this.slotFreed?.();
+    this.wakePollers();
     if (this.options.shutdownGraceTimeMs <= 0) {
       this.expireGrace();
     } else {
@@ -139,19 +143,31 @@ export class ActivityWorker {
     for (const execution of this.executions.values()) execution.cancel('WORKER_SHUTDOWN');
   }
 
+  /** Several polls at once, so dispatch is not limited to one server round trip at a time. */
+  private async pollLoops(): Promise<void> {
+    const polls = Math.max(1, Math.min(this.options.maxConcurrentActivityTaskPolls, this.options.maxConcurrentActivityTaskExecutions));
+    await Promise.all(Array.from({ length: polls }, () => this.pollLoop()));
+  }
+
+  private wakePollers(): void {
+    for (const wake of this.slotWaiters.splice(0)) wake();
+  }
+
   private async pollLoop(): Promise<void> {
     let consecutiveFailures = 0;
     while (this.state === 'RUNNING') {
-      if (this.tasks.size >= this.options.maxConcurrentActivityTaskExecutions) {
-        await new Promise<void>((resolve) => (this.slotFreed = resolve));
-        this.slotFreed = undefined;
+      // A slot is taken by each running activity and each outstanding poll (which may bring one).
+      if (this.tasks.size + this.outstandingPolls >= this.options.maxConcurrentActivityTaskExecutions) {
+        await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
         continue;
       }
       let task: ActivityTask;
+      this.outstandingPolls++;
       try {
         task = await this.poll();
         consecutiveFailures = 0;
       } catch (error) {
+        this.outstandingPolls--;
         if (this.state !== 'RUNNING') break;
         consecutiveFailures++;
         const delayMs = Math.min(pollRetryInitialDelayMs * 2 ** (consecutiveFailures - 1), pollRetryMaxDelayMs);
@@ -159,6 +175,7 @@ export class ActivityWorker {
         await delay(delayMs, undefined, { signal: this.pollAbort.signal }).catch(() => undefined);
         continue;
       }
+      this.outstandingPolls--;
       // A task that arrives as shutdown begins is still run: the server handed it to us.
       if (task.taskToken.length > 0) this.startTask(task);
     }
@@ -185,7 +202,7 @@ export class ActivityWorker {
       .finally(() => {
         this.tasks.delete(done);
         this.executions.delete(token);
-        this.slotFreed?.();
+        this.wakePollers();
       });
     this.tasks.add(done);
   }
