@@ -22,6 +22,8 @@ interface AsyncLocalStorageLike<T> {
 }
 
 declare const AsyncLocalStorage: new <T>() => AsyncLocalStorageLike<T>;
+/** The worker's storage shared by all sandboxes (see the worker's sandbox.ts). */
+declare const __endure_scope_storage: AsyncLocalStorageLike<CancellationScope> | undefined;
 
 /** Hook set by workflow.ts so a scope timeout can start a durable timer. */
 let sleepForTimeout: ((ms: Duration) => Promise<void>) | undefined;
@@ -115,7 +117,7 @@ let root: CancellationScope | undefined;
 let als: AsyncLocalStorageLike<CancellationScope> | undefined;
 
 function storage(): AsyncLocalStorageLike<CancellationScope> {
-  als ??= new AsyncLocalStorage<CancellationScope>();
+  als ??= typeof __endure_scope_storage === 'undefined' ? new AsyncLocalStorage<CancellationScope>() : __endure_scope_storage;
   return als;
 }
 

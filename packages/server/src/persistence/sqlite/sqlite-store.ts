@@ -20,9 +20,20 @@ import { sqliteMigrations } from './migrations.js';
 
 type Row = Record<string, unknown>;
 
+interface PendingCommit {
+  commit: ExecutionCommit;
+  resolve(result: CommitResult): void;
+  reject(err: Error): void;
+}
+
+/** Most execution commits made durable by one fsync. */
+const GROUP_COMMIT_BATCH_MAX = 256;
+
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmts;
+  private pending: PendingCommit[] = [];
+  private flushScheduled = false;
 
   /** `filename` null opens a private in-memory database. */
   constructor(filename: string | null) {
@@ -98,6 +109,7 @@ export class SqliteStore implements Store {
   }
 
   close(): Promise<void> {
+    while (this.pending.length > 0) this.flush();
     this.db.close();
     return Promise.resolve();
   }
@@ -140,12 +152,50 @@ export class SqliteStore implements Store {
     });
   }
 
+  /**
+   * Group commit: commits that arrive in the same turn of the event loop are
+   * written in one SQLite transaction (one fsync), each in its own savepoint so
+   * a conflict fails only its own commit. None resolves before all are durable.
+   */
   commitExecution(commit: ExecutionCommit): Promise<CommitResult> {
-    try {
-      return Promise.resolve(this.commitTx(commit));
-    } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    return new Promise((resolve, reject) => {
+      this.pending.push({ commit, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending.splice(0, GROUP_COMMIT_BATCH_MAX);
+    if (this.pending.length > 0) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
     }
+    if (batch.length === 0) return;
+    const outcomes: (CommitResult | Error)[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const p of batch) {
+          try {
+            outcomes.push(this.commitTx(p.commit));
+          } catch (err) {
+            outcomes.push(err instanceof Error ? err : new Error(String(err)));
+          }
+        }
+      })();
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      for (const p of batch) p.reject(error);
+      return;
+    }
+    batch.forEach((p, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome instanceof Error) p.reject(outcome);
+      else p.resolve(outcome);
+    });
   }
 
   private readonly commitTx = (commit: ExecutionCommit): CommitResult =>
