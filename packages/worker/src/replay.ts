@@ -2,9 +2,11 @@
  * Replay testing: run saved histories through the workflow code and report
  * the first history whose replay does not produce the commands it recorded.
  */
+import { createRequire } from 'node:module';
 import proto from '@temporalio/proto';
 import temporal = proto.temporal;
-import protojson from 'protobufjs/ext/protojson.js';
+import type protojsonModule from 'protobufjs/ext/protojson.js';
+import type { Root } from 'protobufjs';
 import { DeterminismViolationError } from '@endure/workflow';
 import { WorkflowRun } from './workflow/workflow-run.js';
 import type { SandboxFactory } from './workflow/sandbox.js';
@@ -25,7 +27,17 @@ export interface HistoryAndWorkflowId {
   history: unknown;
 }
 
-const historyType = (temporal.api.history.v1.History as unknown as { $type: unknown }).$type;
+/**
+ * protojson needs the reflection type (the static classes have none) and checks it
+ * with `instanceof Type`, so both must come from the protobufjs copy behind
+ * @temporalio/proto: npm often installs several copies (e.g. when grpc's protobufjs 7
+ * is hoisted), so resolve protojson from @temporalio/proto's location.
+ */
+const requireHere = createRequire(import.meta.url);
+const protoRoot = requireHere('@temporalio/proto/protos/root.js') as Root;
+const historyType = protoRoot.lookupType('temporal.api.history.v1.History');
+const requireFromProto = createRequire(requireHere.resolve('@temporalio/proto'));
+const protojson = requireFromProto('protobufjs/ext/protojson') as typeof protojsonModule;
 
 /**
  * Parse a history in Temporal's JSON format (as saved by the CLI or the UI:
@@ -36,7 +48,7 @@ export function historyFromJSON(json: unknown): History {
     throw new TypeError('Invalid history, expected an object with an array of events');
   }
   const events = (json as { events: Record<string, unknown>[] }).events.map(fixEventEnums);
-  return protojson.fromJson(historyType as never, { events }, { ignoreUnknownFields: true }) as unknown as History;
+  return protojson.fromJson(historyType, { events }, { ignoreUnknownFields: true }) as unknown as History;
 }
 
 function constantCase(s: string): string {

@@ -71,6 +71,8 @@ async function startDev(flags: StartDevFlags): Promise<void> {
     return;
   }
 
+  // Handlers first: whoever reads the banner may signal at once.
+  stopOnSignals(server);
   process.stdout.write(
     [
       `Endure server: ${server.address}`,
@@ -79,7 +81,6 @@ async function startDev(flags: StartDevFlags): Promise<void> {
       '',
     ].join('\n'),
   );
-  stopOnSignals(server);
 }
 
 /**

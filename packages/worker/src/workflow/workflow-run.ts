@@ -15,6 +15,7 @@ import { defaultPayloadConverter } from '@endure/common';
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type ICommand = temporal.api.command.v1.ICommand;
 const EventType = temporal.api.enums.v1.EventType;
+const CHANGE_VERSION_SEARCH_ATTRIBUTE = 'TemporalChangeVersion';
 
 /** History and code disagree: the workflow task fails with NON_DETERMINISTIC_ERROR. */
 export class NondeterminismError extends Error {
@@ -163,6 +164,8 @@ export class WorkflowRun {
   }
 
   private matchCommandEvent(e: HistoryEvent): void {
+    // The official SDK follows each patch marker with this upsert; this SDK does not write it, so it matches no command.
+    if (isChangeVersionUpsert(e)) return;
     const expected = COMMAND_FOR_EVENT.get(e.eventType!)!;
     for (;;) {
       const command = this.pending[0];
@@ -181,8 +184,8 @@ export class WorkflowRun {
         continue;
       }
       if (patchIdOf(e) !== undefined) return;
-      const what = command ? `the workflow produced ${commandName(command.commandType)}` : 'the workflow produced no command';
-      throw new NondeterminismError(`history has ${EventType[e.eventType!]} at event ${String(e.eventId)} but ${what}`);
+      const what = command ? `the workflow produced ${describeCommand(command)}` : 'the workflow produced no command';
+      throw new NondeterminismError(`history has ${describeEvent(e)} at event ${String(e.eventId)} but ${what}`);
     }
   }
 
@@ -192,7 +195,7 @@ export class WorkflowRun {
     this.pending = [];
     if (extra.length > 0) {
       throw new NondeterminismError(
-        `the workflow produced ${extra.map((c) => commandName(c.commandType)).join(', ')} that history does not have`,
+        `the workflow produced ${extra.map(describeCommand).join(', ')} that history does not have`,
       );
     }
   }
@@ -333,6 +336,14 @@ function patchIdOf(e: HistoryEvent): string | undefined {
   }
 }
 
+/** The `TemporalChangeVersion` search attribute upsert Temporal's core SDK records with a patch marker. */
+function isChangeVersionUpsert(e: HistoryEvent): boolean {
+  const fields = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields;
+  if (!fields) return false;
+  const names = Object.keys(fields);
+  return names.length === 1 && names[0] === CHANGE_VERSION_SEARCH_ATTRIBUTE;
+}
+
 function isDeprecatedPatch(c: SandboxCommand): boolean {
   const a = c.recordMarkerCommandAttributes;
   if (c.commandType !== CommandType.RECORD_MARKER || a?.markerName !== PATCH_MARKER_NAME) return false;
@@ -342,4 +353,27 @@ function isDeprecatedPatch(c: SandboxCommand): boolean {
 
 function commandName(type: number | null | undefined): string {
   return temporal.api.enums.v1.CommandType[type ?? 0] ?? `command ${type}`;
+}
+
+/** A command as a non-determinism message shows it: its type plus what tells it apart from its kind. */
+function describeCommand(c: ICommand): string {
+  const activity = c.scheduleActivityTaskCommandAttributes;
+  if (activity) return `${commandName(c.commandType)} (activity type '${activity.activityType?.name ?? ''}', id '${activity.activityId ?? ''}')`;
+  const timerId = c.startTimerCommandAttributes?.timerId ?? c.cancelTimerCommandAttributes?.timerId;
+  if (timerId) return `${commandName(c.commandType)} (timer id '${timerId}')`;
+  const marker = c.recordMarkerCommandAttributes?.markerName;
+  if (marker) return `${commandName(c.commandType)} (marker '${marker}')`;
+  return commandName(c.commandType);
+}
+
+/** An event the way {@link describeCommand} shows the command it came from. */
+function describeEvent(e: HistoryEvent): string {
+  const name = EventType[e.eventType ?? 0] ?? `event type ${e.eventType}`;
+  const activity = e.activityTaskScheduledEventAttributes;
+  if (activity) return `${name} (activity type '${activity.activityType?.name ?? ''}', id '${activity.activityId ?? ''}')`;
+  const timerId = e.timerStartedEventAttributes?.timerId ?? e.timerCanceledEventAttributes?.timerId;
+  if (timerId) return `${name} (timer id '${timerId}')`;
+  const marker = e.markerRecordedEventAttributes?.markerName;
+  if (marker) return `${name} (marker '${marker}')`;
+  return name;
 }
