@@ -1,4 +1,5 @@
 /** Server options and their defaults: the one place a limit or default lives. */
+import { systemClock, type Clock } from './common/clock.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -20,6 +21,12 @@ export interface EndureServerOptions {
   pollTimeoutMs?: number;
   /** How long a history long-poll waits before answering empty. Default 20 s. */
   historyLongPollTimeoutMs?: number;
+  /**
+   * Time source of the engine and the timer queue. Default: the system clock.
+   * A clock that can jump (`TimeSkippingClock`) also turns on automatic time
+   * skipping (see `EndureServer.timeSkipper`). For tests: the CLI has no flag.
+   */
+  clock?: Clock;
 }
 
 export interface ResolvedConfig {
@@ -31,6 +38,7 @@ export interface ResolvedConfig {
   payloadSizeMaxBytes: number;
   pollTimeoutMs: number;
   historyLongPollTimeoutMs: number;
+  clock: Clock;
   /** Longest workflow / namespace / task-queue / type identifier accepted. */
   idLengthMax: number;
   /** Largest gRPC message accepted. */
@@ -51,6 +59,7 @@ export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
     payloadSizeMaxBytes: options.payloadSizeMaxBytes ?? 2 * 1024 * 1024,
     pollTimeoutMs: options.pollTimeoutMs ?? 60_000,
     historyLongPollTimeoutMs: options.historyLongPollTimeoutMs ?? 20_000,
+    clock: options.clock ?? systemClock,
     idLengthMax: 1000,
     grpcMessageSizeMaxBytes: 128 * 1024 * 1024,
     historyPageSizeMax: 1000,

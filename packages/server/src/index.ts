@@ -6,3 +6,6 @@
  */
 export { EndureServer } from './server.js';
 export type { EndureServerOptions, LogLevel } from './config.js';
+export type { AdvanceableClock, Clock } from './common/clock.js';
+export { TimeSkippingClock } from './common/time-skipping-clock.js';
+export type { TimeSkipper } from './timers/time-skipper.js';

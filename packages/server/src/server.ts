@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { resolveConfig, type EndureServerOptions, type ResolvedConfig } from './config.js';
 import { createLogger, type Logger } from './common/logger.js';
-import { systemClock } from './common/clock.js';
+import { isAdvanceable } from './common/clock.js';
 import type { NamespaceRecord, Store } from './persistence/store.js';
 import { SqliteStore } from './persistence/sqlite/sqlite-store.js';
 import { MatchingEngine } from './matching/matching-engine.js';
@@ -15,6 +15,8 @@ import { RunWatchers } from './history/run-watchers.js';
 import { QueryDispatcher } from './history/queries.js';
 import { fireTimer } from './history/history-service.js';
 import { TimerQueue } from './timers/timer-queue.js';
+import { TimeSkipper } from './timers/time-skipper.js';
+import { RunnableWork } from './history/runnable-work.js';
 import { buildServiceDefinition } from './frontend/grpc-server.js';
 import { workflowServiceHandlers } from './frontend/workflow-service.js';
 
@@ -30,6 +32,11 @@ export class EndureServer {
     private readonly store: Store,
     private readonly matching: MatchingEngine,
     private readonly timers: TimerQueue,
+    /**
+     * Automatic time skipping; present only when `clock` can jump. Starts
+     * locked: unlock it while waiting for a result or in a `sleep(ms)`.
+     */
+    readonly timeSkipper: TimeSkipper | null,
     readonly log: Logger,
   ) {}
 
@@ -46,19 +53,45 @@ export class EndureServer {
   }
 
   private static async startOn(store: Store, config: ResolvedConfig, log: Logger): Promise<EndureServer> {
-    const clock = systemClock;
+    const clock = config.clock;
     const namespaces = await ensureNamespaces(store, config.namespaces, clock.nowMs());
     const matching = new MatchingEngine(() => clock.nowMs());
     const watchers = new RunWatchers();
-    // The timer queue fires into the engine and the engine reports new timers to it.
-    const timers: TimerQueue = new TimerQueue(store, clock, (timer) => fireTimer(executions, timer), log);
+    // The engine reports new tasks to matching and new timers to the timer
+    // queue, which fires back into the engine. With a clock that can jump, time
+    // skipping also looks again after every change that could leave nothing runnable.
     const executions: ExecutionStore = new ExecutionStore(store, clock, config, log, {
-      onTaskQueueTasks: (tasks) => matching.addTasks(tasks),
-      onTimerTasks: (tasks) => timers.notify(tasks),
-      onExecutionChanged: (namespaceId, runId, state) => watchers.notify(namespaceId, runId, state),
+      onTaskQueueTasks: (tasks) => {
+        work?.noteTasks(tasks);
+        matching.addTasks(tasks);
+      },
+      onTimerTasks: (tasks) => {
+        timers.notify(tasks);
+        skipper?.poke();
+      },
+      onExecutionChanged: (namespaceId, runId, state) => {
+        watchers.notify(namespaceId, runId, state);
+        skipper?.poke();
+      },
     });
+    const work = isAdvanceable(clock) ? new RunnableWork(executions) : null;
+    const skipper = work && isAdvanceable(clock) ? new TimeSkipper(clock, work, log) : null;
+    const timers = new TimerQueue(
+      store,
+      clock,
+      skipper
+        ? async (timer) => {
+            // A stale timer is dropped without an event: nothing else would look again.
+            await fireTimer(executions, timer);
+            skipper.poke();
+          }
+        : (timer) => fireTimer(executions, timer),
+      log,
+    );
     const queries = new QueryDispatcher(executions, matching, watchers, config.queryTimeoutMs);
-    matching.addTasks(await store.listTaskQueueTasks());
+    const waitingTasks = await store.listTaskQueueTasks();
+    work?.noteTasks(waitingTasks);
+    matching.addTasks(waitingTasks);
 
     const handlers = workflowServiceHandlers({ config, store, executions, matching, watchers, queries, namespaces });
     const { definition, implementation } = buildServiceDefinition(handlers, log);
@@ -76,11 +109,12 @@ export class EndureServer {
     timers.start();
     const address = `${config.ip.includes(':') ? `[${config.ip}]` : config.ip}:${port}`;
     log.info({ address, db: config.dbFilename ?? ':memory:' }, 'endure server started');
-    return new EndureServer(config, address, port, grpcServer, store, matching, timers, log);
+    return new EndureServer(config, address, port, grpcServer, store, matching, timers, skipper, log);
   }
 
   /** Stop serving, answer waiting polls, and close the database. */
   async stop(): Promise<void> {
+    this.timeSkipper?.stop();
     this.matching.close();
     this.timers.stop();
     await new Promise<void>((resolve) => {

@@ -1,12 +1,17 @@
 /**
- * Endure's testing helpers, mirroring `@temporalio/testing`.
+ * Endure's testing helpers, mirroring `@temporalio/testing`: an in-process test server with
+ * optional time skipping, and a mock environment for unit-testing activities.
  *
  * @example
  * ```ts
- * import { MockActivityEnvironment } from '@endure/testing';
+ * import { MockActivityEnvironment, TestWorkflowEnvironment } from '@endure/testing';
  *
- * const env = new MockActivityEnvironment();
- * const result = await env.run(myActivity, 'input');
+ * const env = await TestWorkflowEnvironment.createTimeSkipping();
+ * // … run a Worker on env.nativeConnection, drive workflows through env.client …
+ * await env.teardown();
+ *
+ * const activityEnv = new MockActivityEnvironment();
+ * const result = await activityEnv.run(myActivity, 'input');
  * ```
  *
  * @module
@@ -16,3 +21,17 @@ export {
   MockActivityEnvironment,
   type MockActivityEnvironmentOptions,
 } from './mocking-activity-environment.js';
+export {
+  TimeSkippingClient,
+  TimeSkippingWorkflowClient,
+  type ClientOptionsForTestEnv,
+  type TimeSkippingLock,
+} from './client.js';
+export {
+  TestWorkflowEnvironment,
+  type ExistingServerTestWorkflowEnvironmentOptions,
+  type LocalServerConfig,
+  type LocalTestWorkflowEnvironmentOptions,
+  type TimeSkippingServerConfig,
+  type TimeSkippingTestWorkflowEnvironmentOptions,
+} from './testing-workflow-environment.js';

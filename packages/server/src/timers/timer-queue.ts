@@ -2,10 +2,11 @@
  * The durable timer queue: fires every timer row when it is due. One
  * setTimeout is armed for the earliest pending row, so an idle server does not
  * touch the database. A row is deleted in the same transaction as its effect,
- * so across a crash a timer fires exactly once (late, never lost).
+ * so across a crash a timer fires exactly once (late, never lost). When the
+ * clock can jump (time-skipping tests) a jump re-arms at once.
  */
 import type { Logger } from '../common/logger.js';
-import type { Clock } from '../common/clock.js';
+import { isAdvanceable, type Clock } from '../common/clock.js';
 import type { Store, TimerTask } from '../persistence/store.js';
 
 export type TimerHandler = (timer: TimerTask) => Promise<void>;
@@ -22,6 +23,7 @@ export class TimerQueue {
   private rerun = false;
   private stopped = false;
   private readonly inFlight = new Set<number>();
+  private unsubscribeClock: (() => void) | null = null;
 
   constructor(
     private readonly store: Store,
@@ -31,11 +33,13 @@ export class TimerQueue {
   ) {}
 
   start(): void {
+    if (isAdvanceable(this.clock)) this.unsubscribeClock = this.clock.onAdvance(() => this.rearm());
     this.kick();
   }
 
   stop(): void {
     this.stopped = true;
+    this.unsubscribeClock?.();
     if (this.armed) clearTimeout(this.armed);
     this.armed = null;
   }
@@ -44,6 +48,11 @@ export class TimerQueue {
   notify(timers: TimerTask[]): void {
     const earliest = Math.min(...timers.map((t) => t.fireAtMs));
     if (this.armedAtMs === null || earliest < this.armedAtMs) this.arm(earliest);
+  }
+
+  /** The clock jumped: the armed delay was computed from an earlier now. */
+  private rearm(): void {
+    if (this.armedAtMs !== null) this.arm(this.armedAtMs);
   }
 
   private arm(atMs: number): void {
