@@ -1,0 +1,277 @@
+/**
+ * The processes of one benchmark run: the server (started exactly as a user would, through
+ * the CLI), workers and the load generator, each its own OS process. Children speak to the
+ * orchestrator in stdout lines prefixed with {@link MARK}; everything else they print goes
+ * to a log file in the run's temporary folder. Every child is tracked by PID and ended by
+ * {@link ProcessGroup.cleanup}, and by a synchronous SIGKILL when the orchestrator exits.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, openSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { benchDir, repoRoot } from './paths.mjs';
+
+export const MARK = '@@bench ';
+const CLOCK_TICKS_PER_SEC = 100; // USER_HZ: 100 on every Linux architecture Node supports.
+const STOP_GRACE_MS = 15_000;
+const SERVER_READY_TIMEOUT_MS = 30_000;
+
+/** Every child alive in this process, so that any exit path can kill them by PID. */
+const alive = new Set();
+process.on('exit', () => {
+  for (const child of alive) {
+    try {
+      process.kill(child.pid, 'SIGKILL');
+    } catch {
+      // Already gone.
+    }
+  }
+});
+
+/** A free TCP port on 127.0.0.1 (released again before it is returned). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** User + system CPU seconds of a live process, from /proc/<pid>/stat; null once it is gone. */
+export function procCpuSeconds(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SEC; // utime, stime
+  } catch {
+    return null;
+  }
+}
+
+/** Resident set size in bytes (VmRSS), from /proc/<pid>/status. */
+export function procRssBytes(pid) {
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) * 1024 : null;
+}
+
+/** Bytes of a SQLite database with its WAL and shared-memory files. */
+export function dbBytes(file) {
+  let total = 0;
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) total += statSync(f).size;
+  return total;
+}
+
+/** One child process with its marked stdout messages. */
+export class ChildProc {
+  constructor(name, args, { logPath, stdin = 'pipe', env } = {}) {
+    this.name = name;
+    this.logPath = logPath;
+    this.messages = [];
+    this.listeners = new Set();
+    this.handlers = new Set();
+    const logFd = openSync(logPath, 'a');
+    this.child = spawn(process.execPath, args, { cwd: repoRoot, stdio: [stdin, 'pipe', logFd], env: { ...process.env, ...env } });
+    closeSync(logFd);
+    this.pid = this.child.pid;
+    alive.add(this);
+    this.exited = new Promise((resolve) => {
+      this.child.once('exit', (code, signal) => {
+        alive.delete(this);
+        this.exitInfo = { code, signal };
+        this.notify();
+        resolve(this.exitInfo);
+      });
+    });
+    const rl = createInterface({ input: this.child.stdout });
+    rl.on('line', (line) => this.onLine(line));
+  }
+
+  onLine(line) {
+    const message = line.startsWith(MARK) ? JSON.parse(line.slice(MARK.length)) : { event: 'line', line };
+    this.messages.push(message);
+    for (const handler of this.handlers) handler(message);
+    this.notify();
+  }
+
+  /** Calls `fn` with every message from now on. */
+  onMessage(fn) {
+    this.handlers.add(fn);
+  }
+
+  notify() {
+    for (const listener of this.listeners) listener();
+  }
+
+  /** The first message (seen before or after this call) that satisfies `predicate`. */
+  waitFor(what, predicate, timeoutMs) {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const found = this.messages.find(predicate);
+        if (found) return done(() => resolve(found));
+        if (this.exitInfo) done(() => reject(this.failure(`exited (${JSON.stringify(this.exitInfo)}) before ${what}`)));
+      };
+      const timer = setTimeout(() => done(() => reject(this.failure(`no ${what} within ${timeoutMs} ms`))), timeoutMs);
+      const done = (settle) => {
+        clearTimeout(timer);
+        this.listeners.delete(check);
+        settle();
+      };
+      this.listeners.add(check);
+      check();
+    });
+  }
+
+  /** Shorthand for a marked message with `event === name`. */
+  waitForEvent(name, timeoutMs) {
+    return this.waitFor(`"${name}" event`, (m) => m.event === name, timeoutMs);
+  }
+
+  /** Message to the child on stdin (one JSON line). */
+  send(message) {
+    this.child.stdin?.write(`${JSON.stringify(message)}\n`);
+  }
+
+  failure(message) {
+    return new Error(`${this.name} (pid ${this.pid}) ${message}; last log lines:\n${this.logTail()}`);
+  }
+
+  logTail(lines = 15) {
+    try {
+      return readFileSync(this.logPath, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+    } catch {
+      return '(no log)';
+    }
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+  async stop(graceMs = STOP_GRACE_MS) {
+    if (this.exitInfo) return this.exitInfo;
+    this.signal('SIGTERM');
+    const timer = setTimeout(() => this.signal('SIGKILL'), graceMs);
+    try {
+      return await this.exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  signal(sig) {
+    if (this.exitInfo) return;
+    try {
+      process.kill(this.pid, sig);
+    } catch {
+      // Exited in between.
+    }
+  }
+}
+
+/**
+ * The Endure server through its CLI, on a fixed port and database file so that it can be
+ * killed and started again on the same ones (W4). CPU seconds of earlier incarnations are
+ * kept, so {@link cpuSeconds} covers the whole lineage.
+ */
+export class ServerProcess {
+  constructor(group, { port, dbFile }) {
+    this.group = group;
+    this.port = port;
+    this.dbFile = dbFile;
+    this.address = `127.0.0.1:${port}`;
+    this.earlierCpuSeconds = 0;
+    this.incarnation = 0;
+  }
+
+  /** Starts the server; resolves when it prints its address. Returns ms from spawn to ready. */
+  async start() {
+    const t0 = performance.now();
+    const args = [join(repoRoot, 'packages/cli/bin/endure.js'), 'server', 'start-dev', '--port', String(this.port), '--db-filename', this.dbFile, '--log-level', 'warn'];
+    this.proc = this.group.spawn(`server#${++this.incarnation}`, args, { stdin: 'ignore' });
+    await this.proc.waitFor('server address line', (m) => m.event === 'line' && m.line.startsWith('Endure server:'), SERVER_READY_TIMEOUT_MS);
+    return performance.now() - t0;
+  }
+
+  get pid() {
+    return this.proc.pid;
+  }
+
+  cpuSeconds() {
+    return this.earlierCpuSeconds + (procCpuSeconds(this.proc.pid) ?? this.lastCpuSeconds ?? 0);
+  }
+
+  rssBytes() {
+    return procRssBytes(this.proc.pid);
+  }
+
+  /** `kill -9`: no graceful stop, the database is left as a crash leaves it. */
+  async kill9() {
+    this.earlierCpuSeconds += procCpuSeconds(this.proc.pid) ?? 0;
+    this.proc.signal('SIGKILL');
+    await withTimeout(this.proc.exited, 10_000, 'server exit after SIGKILL');
+  }
+
+  /** Graceful stop; returns the CPU seconds of the whole lineage, read just before SIGTERM. */
+  async stop() {
+    this.lastCpuSeconds = procCpuSeconds(this.proc.pid) ?? 0;
+    const total = this.earlierCpuSeconds + this.lastCpuSeconds;
+    await this.proc.stop();
+    return total;
+  }
+}
+
+/** All processes of one run, in one temporary folder. */
+export class ProcessGroup {
+  constructor(tmpDir) {
+    this.tmpDir = tmpDir;
+    this.children = [];
+  }
+
+  spawn(name, args, options = {}) {
+    const child = new ChildProc(name, args, { logPath: join(this.tmpDir, `${name.replace(/\W/g, '_')}.log`), ...options });
+    this.children.push(child);
+    return child;
+  }
+
+  async startServer() {
+    const server = new ServerProcess(this, { port: await freePort(), dbFile: join(this.tmpDir, 'endure.db') });
+    server.readyMs = await server.start();
+    return server;
+  }
+
+  /** bench/worker.mjs; resolves once the worker has been created and is running. */
+  async startWorker(options) {
+    const worker = this.spawn(`worker-${options.sdk}`, [join(benchDir, 'worker.mjs'), ...toArgs(options)]);
+    await worker.waitForEvent('ready', 120_000);
+    return worker;
+  }
+
+  startLoad(workload, options) {
+    return this.spawn('load', [join(benchDir, 'load.mjs'), '--workload', workload, ...toArgs(options)]);
+  }
+
+  /** Stops every child still running (SIGTERM, then SIGKILL after a grace period). */
+  async cleanup() {
+    await Promise.all(this.children.map((c) => c.stop(5_000)));
+  }
+}
+
+/** `{taskQueue: 'q', activityMs: 5}` → `['--task-queue', 'q', '--activity-ms', '5']`. */
+export function toArgs(options) {
+  return Object.entries(options)
+    .filter(([, v]) => v !== undefined && v !== false)
+    .flatMap(([k, v]) => {
+      const flag = `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      return v === true ? [flag] : [flag, String(v)];
+    });
+}
+
+export async function withTimeout(promise, ms, what) {
+  let timer;
+  try {
+    return await Promise.race([promise, new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

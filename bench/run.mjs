@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+/**
+ * The benchmark suite: `npm run bench -- <w1..w6|name|all> [--sdk endure|official|both]
+ * [--runs N] [--out FILE] [--n N] [--param key=number]`. Run after `npm run build`. See bench/README.md.
+ *
+ * For each workload and SDK it does N runs (each a fresh server, database, worker and load
+ * generator process), prints median [min–max] of the key figures, writes one JSON object to
+ * bench/results/<workload>-<sdk>-<timestamp>.json and, with --out, all of them to FILE.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { resultsDir } from './lib/paths.mjs';
+import { buildResult, printResult, printSummary, ratios } from './lib/report.mjs';
+
+const WORKLOADS = { w1: 'throughput', w2: 'step-latency', w3: 'timers', w4: 'recovery', w5: 'scale', w6: 'worker-start' };
+const USAGE = `usage: npm run bench -- <${Object.keys(WORKLOADS).join('|')}|${Object.values(WORKLOADS).join('|')}|all> [--sdk endure|official|both] [--runs N] [--out FILE] [--n N (W5 open workflows, default 100000)] [--param key=number ...]`;
+
+const { values: opts, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    sdk: { type: 'string' },
+    runs: { type: 'string', default: '1' },
+    out: { type: 'string' },
+    n: { type: 'string' },
+    param: { type: 'string', multiple: true, default: [] },
+    help: { type: 'boolean', short: 'h' },
+  },
+});
+if (opts.help || positionals.length !== 1) exitUsage();
+const selected = selectWorkloads(positionals[0]);
+const runs = Number(opts.runs);
+if (!Number.isInteger(runs) || runs < 1 || runs > 100) exitUsage('--runs must be an integer in 1..100');
+if (opts.sdk && !['endure', 'official', 'both'].includes(opts.sdk)) exitUsage('--sdk must be endure, official or both');
+if (opts.n !== undefined && !(Number.isInteger(Number(opts.n)) && Number(opts.n) >= 1000)) exitUsage('--n must be an integer ≥ 1000');
+
+// A signal ends the run; the 'exit' hook in lib/processes.mjs kills every child by PID.
+for (const sig of ['SIGINT', 'SIGTERM']) process.once(sig, () => process.exit(130));
+
+const results = [];
+const keyMetricsByWorkload = {};
+let failed = false;
+for (const workload of selected) {
+  const module = await import(`./workloads/${workload}.mjs`);
+  keyMetricsByWorkload[workload] = module.keyMetrics;
+  const params = { ...module.defaultParams, ...(workload === 'w5' && opts.n ? { n: Number(opts.n) } : {}), ...paramOverrides() };
+  const sdks = opts.sdk === 'both' ? ['endure', 'official'] : opts.sdk ? [opts.sdk] : module.defaultSdks;
+  const bySdk = {};
+  for (const sdk of sdks) {
+    try {
+      bySdk[sdk] = await runWorkload(workload, module, sdk, params);
+    } catch (err) {
+      failed = true;
+      console.error(`\n${module.title} with sdk ${sdk} FAILED: ${err?.stack ?? err}`);
+    }
+  }
+  if (bySdk.endure && bySdk.official && module.ratioMetrics) {
+    const r = ratios(bySdk.endure, bySdk.official, module.ratioMetrics);
+    for (const result of [bySdk.endure, bySdk.official]) {
+      result.ratiosOfficialToEndure = r;
+      save(result);
+    }
+    console.log(`  ratio official/endure: ${Object.entries(r).map(([k, v]) => `${k} ${v}x`).join(', ')}`);
+  }
+}
+printSummary(results, keyMetricsByWorkload);
+if (opts.out) {
+  writeFileSync(resolve(opts.out), `${JSON.stringify(results.length === 1 ? results[0] : results, null, 2)}\n`);
+  console.log(`\nwrote ${resolve(opts.out)}`);
+}
+process.exit(failed ? 1 : 0);
+
+async function runWorkload(workload, module, sdk, params) {
+  const startedAt = new Date().toISOString();
+  const perRun = [];
+  for (let i = 0; i < runs; i++) {
+    process.stderr.write(`${module.title}, sdk ${sdk}: run ${i + 1}/${runs}…\n`);
+    // Other load on the machine skews every figure; recorded so that a reader can tell.
+    const loadAverage1mBefore = loadavg()[0];
+    perRun.push({ ...(await module.orchestrate({ sdk, params })), loadAverage1mBefore });
+  }
+  const result = buildResult({ workload, module, sdk, params, runs: perRun, startedAt });
+  result.file = join(resultsDir, `${workload}-${sdk}-${startedAt.replace(/[:.]/g, '-')}.json`);
+  save(result);
+  results.push(result);
+  printResult(result, module.keyMetrics);
+  return result;
+}
+
+function save(result) {
+  mkdirSync(resultsDir, { recursive: true });
+  const { file, ...body } = result;
+  writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`);
+}
+
+/** `--param workflows=200` (repeatable): override a workload parameter, for quick trial runs. */
+function paramOverrides() {
+  return Object.fromEntries(
+    opts.param.map((kv) => {
+      const [key, value] = kv.split('=');
+      if (!key || value === undefined || !Number.isFinite(Number(value))) exitUsage(`--param expects key=number, got "${kv}"`);
+      return [key, Number(value)];
+    }),
+  );
+}
+
+function selectWorkloads(arg) {
+  if (arg === 'all') return Object.keys(WORKLOADS);
+  const byName = Object.entries(WORKLOADS).find(([id, name]) => arg === id || arg === name || arg === `${id}-${name}`);
+  if (!byName) exitUsage(`unknown workload "${arg}"`);
+  return [byName[0]];
+}
+
+function exitUsage(message) {
+  if (message) console.error(message);
+  console.error(USAGE);
+  process.exit(2);
+}
