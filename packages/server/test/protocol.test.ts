@@ -164,6 +164,42 @@ describe('workflow tasks', () => {
   });
 });
 
+describe('eager activity dispatch', () => {
+  it('starts a requested activity at once and returns its task with the workflow-task completion', async () => {
+    const { workflowId, taskQueue } = ids();
+    await start(workflowId, taskQueue);
+    const task = await pollTask(taskQueue);
+    const schedule = (activityId: string, requestEagerExecution: boolean) => ({
+      commandType: CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK,
+      scheduleActivityTaskCommandAttributes: {
+        activityId,
+        activityType: { name: 'noop' },
+        taskQueue: { name: taskQueue },
+        startToCloseTimeout: { seconds: Long.fromNumber(10) },
+        requestEagerExecution,
+      },
+    });
+    const completed = await service.respondWorkflowTaskCompleted({
+      namespace: 'default',
+      taskToken: task.taskToken,
+      identity: 'raw',
+      commands: [schedule('eager', true), schedule('queued', false)],
+    });
+    expect(completed.activityTasks?.map((t) => t.activityId)).toEqual(['eager']);
+    const eager = completed.activityTasks![0]!;
+    expect(eager.attempt).toBe(1);
+    await service.respondActivityTaskCompleted({ namespace: 'default', taskToken: eager.taskToken, result: { payloads: [] } });
+    const next = await pollTask(taskQueue);
+    const events = next.history!.events!;
+    const started = events.find((e) => e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED);
+    expect(started?.activityTaskStartedEventAttributes?.identity).toBe('raw');
+    expect(types(events)).toContain('ACTIVITY_TASK_COMPLETED');
+    // The other activity waits in the task queue for a poller.
+    const polled = await service.pollActivityTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, identity: 'raw' });
+    expect(polled.activityId).toBe('queued');
+  });
+});
+
 describe('idempotency', () => {
   it('answers a repeated start with the same request id with the same run', async () => {
     const { workflowId, taskQueue } = ids();

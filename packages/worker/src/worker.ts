@@ -90,21 +90,6 @@ export class Worker {
     const withAbortSignal = <R>(signal: AbortSignal, fn: () => Promise<R>) => connection.withAbortSignal(signal, fn);
     const dataConverter = loadDataConverter(options.dataConverter);
     const code = await loadBundleCode(options);
-    const workflowWorker =
-      code === undefined
-        ? undefined
-        : new WorkflowWorker({
-            service: connection.workflowService,
-            withAbortSignal,
-            namespace,
-            taskQueue: options.taskQueue,
-            identity,
-            sandboxes: new SandboxFactory(code, (level, message, attrs) => logAt(logger, level, message, attrs)),
-            maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions ?? 40,
-            maxConcurrentWorkflowTaskPolls: options.maxConcurrentWorkflowTaskPolls ?? TASK_POLLS_DEFAULT,
-            maxCachedWorkflows: options.maxCachedWorkflows ?? 1000,
-            logger,
-          });
     const activities = Object.entries(options.activities ?? {}).filter(([, fn]) => typeof fn === 'function');
     const activityWorker =
       activities.length === 0
@@ -123,6 +108,26 @@ export class Worker {
             defaultHeartbeatThrottleIntervalMs: options.defaultHeartbeatThrottleInterval ?? 30_000,
             shutdownGraceTimeMs: options.shutdownGraceTime ?? 0,
             logger,
+          });
+    const workflowWorker =
+      code === undefined
+        ? undefined
+        : new WorkflowWorker({
+            service: connection.workflowService,
+            withAbortSignal,
+            namespace,
+            taskQueue: options.taskQueue,
+            identity,
+            sandboxes: new SandboxFactory(code, (level, message, attrs) => logAt(logger, level, message, attrs)),
+            maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions ?? 40,
+            maxConcurrentWorkflowTaskPolls: options.maxConcurrentWorkflowTaskPolls ?? TASK_POLLS_DEFAULT,
+            maxCachedWorkflows: options.maxCachedWorkflows ?? 1000,
+            logger,
+            eagerActivities: activityWorker && {
+              reserve: (wanted) => activityWorker.reserveEagerSlots(wanted),
+              // Decoded response messages: the same shape the activity poll returns.
+              accept: (reserved, tasks) => activityWorker.acceptEagerTasks(reserved, tasks as Parameters<ActivityWorker['acceptEagerTasks']>[1]),
+            },
           });
     if (!workflowWorker && !activityWorker) throw new TypeError('Worker needs workflowsPath, workflowBundle or activities');
     return new Worker({ namespace, taskQueue: options.taskQueue, identity }, workflowWorker, activityWorker, ownedConnection);

@@ -186,7 +186,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
       checkCommands(req.commands ?? [], payloadMax);
       const outcome = await history.completeWorkflowTask(es, token, req);
       if (!outcome.ok) throw outcome.error;
-      return {};
+      return { activityTasks: outcome.activityTasks };
     },
 
     RespondWorkflowTaskFailed: async (req: ws.IRespondWorkflowTaskFailedRequest) => {

@@ -65,7 +65,18 @@ export function validateScheduleActivity(attrs: ScheduleAttributes, runTimeoutMs
   return typeof retry === 'string' ? retry : null;
 }
 
-export function scheduleActivity(tx: ExecutionTx, attrs: ScheduleAttributes, completedEventId: number): void {
+/**
+ * Schedule an activity. With `eagerFor` (the identity of the worker completing
+ * the workflow task), the first attempt starts at once and its task is returned
+ * in the workflow-task completion, skipping a poll round trip (Temporal's eager
+ * activity dispatch); otherwise it waits in its task queue.
+ */
+export function scheduleActivity(
+  tx: ExecutionTx,
+  attrs: ScheduleAttributes,
+  completedEventId: number,
+  eagerFor?: string,
+): PollResponse | null {
   const s = tx.state;
   const timeouts = normalizeActivityTimeouts(attrs, s.runTimeoutMs) as ActivityTimeouts;
   const retry = normalizeRetryPolicy(attrs.retryPolicy) as Exclude<ReturnType<typeof normalizeRetryPolicy>, string>;
@@ -120,7 +131,9 @@ export function scheduleActivity(tx: ExecutionTx, attrs: ScheduleAttributes, com
   if (a.scheduleToCloseMs > 0) {
     addActivityTimer(tx, a, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE, a.scheduledTimeMs + a.scheduleToCloseMs);
   }
+  if (eagerFor !== undefined) return startAttempt(tx, a, eagerFor, `eager-${a.scheduledEventId}-${a.attempt}`);
   makeDispatchable(tx, a);
+  return null;
 }
 
 function makeDispatchable(tx: ExecutionTx, a: ActivityState): void {
@@ -152,44 +165,42 @@ export async function recordActivityTaskStarted(
     tx.markDirty();
     const a = tx.state.activities[task.scheduledEventId];
     if (!tx.isRunning || !a || a.attempt !== task.attempt || a.startedTimeMs > 0) return null;
-    a.startedTimeMs = tx.nowMs;
-    a.startedIdentity = identity;
-    a.startedRequestId = requestId;
-    a.lastWorkerIdentity = identity;
-    a.lastHeartbeatMs = 0;
-    addActivityTimer(tx, a, TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE, tx.nowMs + a.startToCloseMs);
-    if (a.heartbeatTimeoutMs > 0) {
-      addActivityTimer(tx, a, TimeoutType.TIMEOUT_TYPE_HEARTBEAT, tx.nowMs + a.heartbeatTimeoutMs);
-    }
-    const scheduled = ScheduledAttributes.decode(fromBase64(a.scheduledAttributes));
-    const s = tx.state;
-    return {
-      taskToken: encodeTaskToken({
-        k: 'at',
-        ns: s.namespaceId,
-        wf: s.workflowId,
-        run: s.runId,
-        s: a.scheduledEventId,
-        a: a.attempt,
-      }),
-      workflowNamespace: s.namespace,
-      workflowType: { name: s.workflowType },
-      workflowExecution: { workflowId: s.workflowId, runId: s.runId },
-      activityType: scheduled.activityType,
-      activityId: a.activityId,
-      header: scheduled.header,
-      input: scheduled.input,
-      heartbeatDetails: a.heartbeatDetails ? Payloads.decode(fromBase64(a.heartbeatDetails)) : null,
-      scheduledTime: msToTimestamp(a.scheduledTimeMs),
-      currentAttemptScheduledTime: msToTimestamp(a.attemptScheduledTimeMs),
-      startedTime: msToTimestamp(a.startedTimeMs),
-      attempt: a.attempt,
-      scheduleToCloseTimeout: scheduled.scheduleToCloseTimeout,
-      startToCloseTimeout: scheduled.startToCloseTimeout,
-      heartbeatTimeout: scheduled.heartbeatTimeout,
-      retryPolicy: scheduled.retryPolicy,
-    };
+    return startAttempt(tx, a, identity, requestId);
   });
+}
+
+/** Start the current attempt: its start-to-close and heartbeat timers, and the task a worker runs. */
+function startAttempt(tx: ExecutionTx, a: ActivityState, identity: string, requestId: string): PollResponse {
+  a.startedTimeMs = tx.nowMs;
+  a.startedIdentity = identity;
+  a.startedRequestId = requestId;
+  a.lastWorkerIdentity = identity;
+  a.lastHeartbeatMs = 0;
+  addActivityTimer(tx, a, TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE, tx.nowMs + a.startToCloseMs);
+  if (a.heartbeatTimeoutMs > 0) {
+    addActivityTimer(tx, a, TimeoutType.TIMEOUT_TYPE_HEARTBEAT, tx.nowMs + a.heartbeatTimeoutMs);
+  }
+  const scheduled = ScheduledAttributes.decode(fromBase64(a.scheduledAttributes));
+  const s = tx.state;
+  return {
+    taskToken: encodeTaskToken({ k: 'at', ns: s.namespaceId, wf: s.workflowId, run: s.runId, s: a.scheduledEventId, a: a.attempt }),
+    workflowNamespace: s.namespace,
+    workflowType: { name: s.workflowType },
+    workflowExecution: { workflowId: s.workflowId, runId: s.runId },
+    activityType: scheduled.activityType,
+    activityId: a.activityId,
+    header: scheduled.header,
+    input: scheduled.input,
+    heartbeatDetails: a.heartbeatDetails ? Payloads.decode(fromBase64(a.heartbeatDetails)) : null,
+    scheduledTime: msToTimestamp(a.scheduledTimeMs),
+    currentAttemptScheduledTime: msToTimestamp(a.attemptScheduledTimeMs),
+    startedTime: msToTimestamp(a.startedTimeMs),
+    attempt: a.attempt,
+    scheduleToCloseTimeout: scheduled.scheduleToCloseTimeout,
+    startToCloseTimeout: scheduled.startToCloseTimeout,
+    heartbeatTimeout: scheduled.heartbeatTimeout,
+    retryPolicy: scheduled.retryPolicy,
+  };
 }
 
 /** Run `fn` on the running attempt the token names; NOT_FOUND when it moved on. */

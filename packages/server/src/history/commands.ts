@@ -100,19 +100,34 @@ export function validateCommands(tx: ExecutionTx, commands: Command[]): CommandE
   return null;
 }
 
-/**
- * Apply validated commands. Returns true when they produced an event the
- * workflow must see in a new task (an activity canceled before it started).
- */
-export function applyCommands(tx: ExecutionTx, commands: Command[], completedEventId: number, identity: string): boolean {
+/** Activities a workflow task may start eagerly (Temporal's default limit). */
+const EAGER_ACTIVITIES_PER_TASK_MAX = 3;
+
+export interface AppliedCommands {
+  /** They produced an event the workflow must see in a new task (an activity canceled before it started). */
+  needsWorkflowTask: boolean;
+  /** Activity tasks started eagerly for the worker that completed the workflow task. */
+  activityTasks: proto.temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse[];
+}
+
+/** Apply validated commands, in order. */
+export function applyCommands(tx: ExecutionTx, commands: Command[], completedEventId: number, identity: string): AppliedCommands {
   let needsWorkflowTask = false;
+  const activityTasks: AppliedCommands['activityTasks'] = [];
   const completed = Long.fromNumber(completedEventId);
   for (const c of commands) {
     if (!tx.isRunning) break;
     switch (c.commandType) {
-      case CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
-        scheduleActivity(tx, c.scheduleActivityTaskCommandAttributes!, completedEventId);
+      case CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK: {
+        const attrs = c.scheduleActivityTaskCommandAttributes!;
+        const eager =
+          attrs.requestEagerExecution === true &&
+          (attrs.taskQueue?.name || tx.state.taskQueue) === tx.state.taskQueue &&
+          activityTasks.length < EAGER_ACTIVITIES_PER_TASK_MAX;
+        const task = scheduleActivity(tx, attrs, completedEventId, eager ? identity : undefined);
+        if (task) activityTasks.push(task);
         break;
+      }
       case CommandType.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK: {
         const id = Number(c.requestCancelActivityTaskCommandAttributes!.scheduledEventId);
         if (requestCancelActivity(tx, tx.state.activities[id]!, completedEventId)) needsWorkflowTask = true;
@@ -210,7 +225,7 @@ export function applyCommands(tx: ExecutionTx, commands: Command[], completedEve
         break;
     }
   }
-  return needsWorkflowTask;
+  return { needsWorkflowTask, activityTasks };
 }
 
 export function onUserTimer(tx: ExecutionTx, timerTaskId: number, data: UserTimerData): void {

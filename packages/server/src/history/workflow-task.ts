@@ -89,7 +89,9 @@ function requireStartedTask(tx: ExecutionTx, token: WorkflowTaskToken) {
  * Outcome of a completion the server could not accept as sent. The failure
  * is committed; the caller then answers the worker with this error.
  */
-export type CompletionOutcome = { ok: true } | { ok: false; error: Error };
+export type CompletionOutcome =
+  | { ok: true; activityTasks: proto.temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse[] }
+  | { ok: false; error: Error };
 
 export async function completeWorkflowTask(
   es: ExecutionStore,
@@ -126,11 +128,11 @@ export async function completeWorkflowTask(
     tx.state.lastCompletedWorkflowTaskStartedEventId = wt.startedEventId;
     tx.state.workflowTask = null;
     const hadBuffered = tx.state.bufferedEvents.length > 0;
-    const needsTask = applyCommands(tx, commands, completedEventId, identity);
-    if (!tx.isRunning) return { ok: true };
+    const applied = applyCommands(tx, commands, completedEventId, identity);
+    if (!tx.isRunning) return { ok: true, activityTasks: [] };
     tx.flushBufferedEvents();
-    if (hadBuffered || needsTask || req.forceCreateNewWorkflowTask) tx.ensureWorkflowTask();
-    return { ok: true };
+    if (hadBuffered || applied.needsWorkflowTask || req.forceCreateNewWorkflowTask) tx.ensureWorkflowTask();
+    return { ok: true, activityTasks: applied.activityTasks };
   });
 }
 

@@ -91,6 +91,8 @@ export class ActivityWorker {
   /** Poll loops waiting for a free slot. */
   private slotWaiters: (() => void)[] = [];
   private outstandingPolls = 0;
+  /** Slots promised to eager activity tasks that a workflow-task completion may bring. */
+  private eagerReservations = 0;
   private graceTimer: NodeJS.Timeout | undefined;
   private graceExpired = false;
 
@@ -157,7 +159,7 @@ export class ActivityWorker {
     let consecutiveFailures = 0;
     while (this.state === 'RUNNING') {
       // A slot is taken by each running activity and each outstanding poll (which may bring one).
-      if (this.tasks.size + this.outstandingPolls >= this.options.maxConcurrentActivityTaskExecutions) {
+      if (this.slotsInUse() >= this.options.maxConcurrentActivityTaskExecutions) {
         await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
         continue;
       }
@@ -179,6 +181,29 @@ export class ActivityWorker {
       // A task that arrives as shutdown begins is still run: the server handed it to us.
       if (task.taskToken.length > 0) this.startTask(task);
     }
+  }
+
+  private slotsInUse(): number {
+    return this.tasks.size + this.outstandingPolls + this.eagerReservations;
+  }
+
+  /**
+   * Reserve up to `wanted` slots for activities the server may start eagerly
+   * (returned with a workflow-task completion); returns how many were reserved.
+   */
+  reserveEagerSlots(wanted: number): number {
+    if (this.state !== 'RUNNING') return 0;
+    const free = Math.max(0, this.options.maxConcurrentActivityTaskExecutions - this.slotsInUse());
+    const reserved = Math.min(wanted, free);
+    this.eagerReservations += reserved;
+    return reserved;
+  }
+
+  /** Run the eager tasks that arrived and give back the reservations left unused. */
+  acceptEagerTasks(reserved: number, tasks: ActivityTask[]): void {
+    this.eagerReservations -= reserved;
+    for (const task of tasks.slice(0, reserved)) if (task.taskToken.length > 0) this.startTask(task);
+    this.wakePollers();
   }
 
   private poll(): Promise<ActivityTask> {

@@ -25,7 +25,15 @@ export interface WorkflowWorkerOptions {
   maxConcurrentWorkflowTaskPolls: number;
   maxCachedWorkflows: number;
   logger: WorkerLogger;
+  /** Activities of this task queue run in this worker: let the server start them eagerly. */
+  eagerActivities?: {
+    reserve(wanted: number): number;
+    accept(reserved: number, tasks: temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse[]): void;
+  };
 }
+
+/** At most this many activities are requested eagerly per workflow task (the server's limit too). */
+const EAGER_ACTIVITIES_PER_TASK_MAX = 3;
 
 const POLL_ERROR_BACKOFF_MAX_MS = 5_000;
 
@@ -154,7 +162,13 @@ export class WorkflowWorker {
       }
       const queryResults = this.answerTaskQueries(run, task);
       this.remember(runId, run);
-      await service.respondWorkflowTaskCompleted({ namespace, identity, taskToken: task.taskToken, commands: completion.commands, queryResults });
+      const reserved = this.requestEagerActivities(completion.commands);
+      let response;
+      try {
+        response = await service.respondWorkflowTaskCompleted({ namespace, identity, taskToken: task.taskToken, commands: completion.commands, queryResults });
+      } finally {
+        this.options.eagerActivities?.accept(reserved, response?.activityTasks ?? []);
+      }
       if (completion.commands.some(closesRun)) this.evict(runId);
     } catch (err) {
       this.evict(runId);
@@ -172,6 +186,19 @@ export class WorkflowWorker {
         });
       }
     }
+  }
+
+  /** Mark activities of this queue for eager start, as many as the activity worker has slots for. */
+  private requestEagerActivities(commands: temporal.api.command.v1.ICommand[]): number {
+    const eager = this.options.eagerActivities;
+    if (!eager) return 0;
+    const candidates = commands
+      .map((c) => c.scheduleActivityTaskCommandAttributes)
+      .filter((a): a is temporal.api.command.v1.IScheduleActivityTaskCommandAttributes => a?.taskQueue?.name === this.options.taskQueue)
+      .slice(0, EAGER_ACTIVITIES_PER_TASK_MAX);
+    const reserved = candidates.length > 0 ? eager.reserve(candidates.length) : 0;
+    candidates.forEach((a, i) => (a.requestEagerExecution = i < reserved));
+    return reserved;
   }
 
   /** Report a failed task on its first attempt only; later attempts time out (Temporal's convention). */
