@@ -86,6 +86,9 @@ export function compileConnectionOptions(options: ConnectionOptions = {}): Compi
         'grpc.keepalive_time_ms': 30_000,
         'grpc.keepalive_timeout_ms': 15_000,
         'grpc.max_receive_message_length': maxReceiveMessageBytes,
+        // Reconnect quickly after a server restart (grpc-js waits 1 s at first by default).
+        'grpc.initial_reconnect_backoff_ms': 100,
+        'grpc.max_reconnect_backoff_ms': 5_000,
         ...serverNameOverrideArgs(tlsConfig),
         ...channelArgs,
       },

@@ -52,7 +52,7 @@ type State = 'INITIALIZED' | 'RUNNING' | 'STOPPING' | 'STOPPED';
 const localTimeoutBufferMs = 5_000;
 /** Poll failures are retried forever, after a pause that doubles from the first to the last value. */
 const pollRetryInitialDelayMs = 200;
-const pollRetryMaxDelayMs = 10_000;
+const pollRetryMaxDelayMs = 1_000;
 /** gRPC status NOT_FOUND: the server no longer knows the task (its workflow closed, or the attempt timed out). */
 const grpcNotFound = 5;
 const taskQueueKindNormal = proto.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL;

@@ -35,7 +35,8 @@ export interface WorkflowWorkerOptions {
 /** At most this many activities are requested eagerly per workflow task (the server's limit too). */
 const EAGER_ACTIVITIES_PER_TASK_MAX = 3;
 
-const POLL_ERROR_BACKOFF_MAX_MS = 5_000;
+/** Poll retries back off to at most this, so a restarted server is polled again within it. */
+const POLL_ERROR_BACKOFF_MAX_MS = 1_000;
 
 export class WorkflowWorker {
   private readonly cache = new Map<string, WorkflowRun>();
