@@ -52,6 +52,21 @@ describe('workflow lifecycle', () => {
     });
   });
 
+  it('describes the memo and search attributes given at start', async () => {
+    const taskQueue = uniqueTaskQueue('memo');
+    const handle = await env.client.workflow.start(approvalWorkflow, {
+      taskQueue,
+      workflowId: uniqueWorkflowId('memo'),
+      args: [60_000],
+      memo: { customer: 'ada', priority: 2 },
+      searchAttributes: { CustomKeywordField: ['gold'] },
+    });
+    const described = await handle.describe();
+    expect(described.memo).toEqual({ customer: 'ada', priority: 2 });
+    expect(described.searchAttributes).toEqual({ CustomKeywordField: ['gold'] });
+    await handle.terminate();
+  });
+
   it('returns WorkflowNotFoundError for an unknown workflow id', async () => {
     await expect(env.client.workflow.getHandle(uniqueWorkflowId('missing')).describe()).rejects.toBeInstanceOf(
       WorkflowNotFoundError,

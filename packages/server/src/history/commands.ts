@@ -4,7 +4,8 @@
  * from the batch is written.
  */
 import Long from 'long';
-import { EventType, enums, type proto } from '../common/proto.js';
+import { EventType, enums, temporal, type proto } from '../common/proto.js';
+import { fromBase64, toBase64 } from './mutable-state.js';
 import { durationMs } from '../common/time.js';
 import type { ExecutionTx } from './execution-tx.js';
 import { requestCancelActivity, scheduleActivity, validateScheduleActivity } from './activity.js';
@@ -206,6 +207,7 @@ export function applyCommands(tx: ExecutionTx, commands: Command[], completedEve
         break;
       }
       case CommandType.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+        mergeSearchAttributes(tx, c.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes?.indexedFields);
         tx.appendEvent({
           eventType: EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
           upsertWorkflowSearchAttributesEventAttributes: {
@@ -215,6 +217,7 @@ export function applyCommands(tx: ExecutionTx, commands: Command[], completedEve
         });
         break;
       case CommandType.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES:
+        mergeMemo(tx, c.modifyWorkflowPropertiesCommandAttributes?.upsertedMemo?.fields);
         tx.appendEvent({
           eventType: EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED,
           workflowPropertiesModifiedEventAttributes: {
@@ -226,6 +229,27 @@ export function applyCommands(tx: ExecutionTx, commands: Command[], completedEve
     }
   }
   return { needsWorkflowTask, activityTasks };
+}
+
+type PayloadFields = Record<string, proto.temporal.api.common.v1.IPayload> | null | undefined;
+
+/** Upserted fields replace existing ones; an empty payload removes the field (Temporal's rule). */
+function merged(current: string | null | undefined, decode: (b: Buffer) => PayloadFields, fields: PayloadFields) {
+  const all = { ...(current ? decode(fromBase64(current)) : {}), ...fields };
+  for (const [k, v] of Object.entries(all)) if (!v.data?.length) delete all[k];
+  return Object.keys(all).length > 0 ? all : null;
+}
+
+function mergeSearchAttributes(tx: ExecutionTx, fields: PayloadFields): void {
+  const SA = temporal.api.common.v1.SearchAttributes;
+  const all = merged(tx.state.searchAttributes, (b) => SA.decode(b).indexedFields, fields);
+  tx.state.searchAttributes = all ? toBase64(SA.encode({ indexedFields: all }).finish()) : null;
+}
+
+function mergeMemo(tx: ExecutionTx, fields: PayloadFields): void {
+  const Memo = temporal.api.common.v1.Memo;
+  const all = merged(tx.state.memo, (b) => Memo.decode(b).fields, fields);
+  tx.state.memo = all ? toBase64(Memo.encode({ fields: all }).finish()) : null;
 }
 
 export function onUserTimer(tx: ExecutionTx, timerTaskId: number, data: UserTimerData): void {

@@ -75,6 +75,8 @@ export async function describeWorkflow(
       stateTransitionCount: Long.fromNumber(s.stateTransitionCount),
       historySizeBytes: Long.fromNumber(s.historySizeBytes),
       firstRunId: s.firstExecutionRunId,
+      memo: s.memo ? temporal.api.common.v1.Memo.decode(fromBase64(s.memo)) : null,
+      searchAttributes: s.searchAttributes ? temporal.api.common.v1.SearchAttributes.decode(fromBase64(s.searchAttributes)) : null,
     },
     pendingActivities: running ? Object.values(s.activities).map(describeActivity) : [],
     pendingWorkflowTask:

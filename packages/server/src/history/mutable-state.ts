@@ -100,6 +100,10 @@ export interface ExecutionState {
   signalRequestIds: string[];
   historySizeBytes: number;
   stateTransitionCount: number;
+  /** base64 Memo (absent in states written before it was kept). */
+  memo?: string | null;
+  /** base64 SearchAttributes, as upserted so far. */
+  searchAttributes?: string | null;
 }
 
 export const SIGNAL_REQUEST_IDS_MAX = 1000;

@@ -9,7 +9,7 @@ import { durationMs, msToDuration, msToTimestamp } from '../common/time.js';
 import type { NamespaceRecord } from '../persistence/store.js';
 import type { ExecutionStore, ExecutionRef } from './engine.js';
 import type { ExecutionTx } from './execution-tx.js';
-import { SIGNAL_REQUEST_IDS_MAX, type ExecutionState } from './mutable-state.js';
+import { SIGNAL_REQUEST_IDS_MAX, toBase64, type ExecutionState } from './mutable-state.js';
 import type { WorkflowTimeoutData } from './timer-tasks.js';
 
 type StartRequest = proto.temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest;
@@ -149,6 +149,11 @@ function newExecutionState(ns: NamespaceRecord, req: StartRequest, nowMs: number
 
 function recordStarted(tx: ExecutionTx, req: StartRequest): void {
   const s = tx.state;
+  s.memo = req.memo?.fields && Object.keys(req.memo.fields).length > 0 ? toBase64(temporal.api.common.v1.Memo.encode(req.memo).finish()) : null;
+  s.searchAttributes =
+    req.searchAttributes?.indexedFields && Object.keys(req.searchAttributes.indexedFields).length > 0
+      ? toBase64(temporal.api.common.v1.SearchAttributes.encode(req.searchAttributes).finish())
+      : null;
   tx.appendEvent({
     eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
     workflowExecutionStartedEventAttributes: {
