@@ -186,7 +186,7 @@ describe('eager activity dispatch', () => {
       commands: [schedule('eager', true), schedule('queued', false)],
     });
     expect(completed.activityTasks?.map((t) => t.activityId)).toEqual(['eager']);
-    const eager = completed.activityTasks![0]!;
+    const eager = completed.activityTasks[0]!;
     expect(eager.attempt).toBe(1);
     await service.respondActivityTaskCompleted({ namespace: 'default', taskToken: eager.taskToken, result: { payloads: [] } });
     const next = await pollTask(taskQueue);
