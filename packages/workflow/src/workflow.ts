@@ -216,13 +216,29 @@ export function defineUpdate<Ret, Args extends any[] = [], Name extends string =
 type Definition = { type: 'signal' | 'query' | 'update'; name: string };
 
 /**
- * Register (or with `undefined`, remove) the handler for a signal, query or update.
+ * Register (or with `undefined`, remove) the handler for a signal, query or update;
+ * the handler's types come from the definition.
  *
  * @example
  * ```ts
- * setHandler(approveSignal, (by: string) => { approvedBy = by; });
+ * setHandler(approveSignal, (by) => { approvedBy = by; });
  * ```
  */
+export function setHandler<Args extends any[], Name extends string = string>(
+  def: SignalDefinition<Args, Name>,
+  handler: ((...args: Args) => void | Promise<void>) | undefined,
+  options?: unknown,
+): void;
+export function setHandler<Ret, Args extends any[], Name extends string = string>(
+  def: QueryDefinition<Ret, Args, Name>,
+  handler: ((...args: Args) => Ret) | undefined,
+  options?: unknown,
+): void;
+export function setHandler<Ret, Args extends any[], Name extends string = string>(
+  def: UpdateDefinition<Ret, Args, Name>,
+  handler: ((...args: Args) => Ret | Promise<Ret>) | undefined,
+  options?: unknown,
+): void;
 export function setHandler(def: Definition, handler: AnyFunction | undefined, _options?: unknown): void {
   if (def.type === 'signal') {
     if (!handler) {
