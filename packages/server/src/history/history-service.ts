@@ -5,9 +5,8 @@
  */
 import Long from 'long';
 import { enums, proto } from '../common/proto.js';
-import { notFound } from '../common/errors.js';
 import { msToTimestamp, msToDuration } from '../common/time.js';
-import type { NamespaceRecord, TaskQueueTask, TimerTask } from '../persistence/store.js';
+import type { NamespaceRecord, TimerTask } from '../persistence/store.js';
 import type { ExecutionStore, ExecutionRef } from './engine.js';
 import type { ExecutionTx } from './execution-tx.js';
 import { decodeEvent } from '../common/proto.js';
@@ -169,11 +168,4 @@ export function decodePageToken(token: Uint8Array | null | undefined): { run: st
     // fall through
   }
   return null;
-}
-
-/** Requeue hook used when a poller disappears after matching but before recording. */
-export type { TaskQueueTask };
-
-export function requireNamespaceMatch(ns: NamespaceRecord, namespaceId: string): void {
-  if (ns.id !== namespaceId) throw notFound('task does not belong to this namespace');
 }

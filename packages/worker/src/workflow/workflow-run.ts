@@ -111,10 +111,10 @@ export class WorkflowRun {
           this.matching = true;
           break;
         case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
-          if (id === startedEventId) return this.activate(jobs, e, false, events);
+          if (id === startedEventId) return this.activate(jobs, e, false);
           if (events[i + 1]?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
             const patches = this.peekPatches(events, i + 2);
-            const replayed = await this.activate([...patches, ...jobs], e, true, events);
+            const replayed = await this.activate([...patches, ...jobs], e, true);
             if (replayed.failure) throw new NondeterminismError(`replay of workflow task ${id} failed: ${replayed.failure.message}`);
             jobs = [];
           }
@@ -136,7 +136,7 @@ export class WorkflowRun {
     return this.runtime.query(queryType, args);
   }
 
-  private async activate(jobs: ActivationJob[], started: HistoryEvent, isReplaying: boolean, events: HistoryEvent[]): Promise<ActivationCompletion> {
+  private async activate(jobs: ActivationJob[], started: HistoryEvent, isReplaying: boolean): Promise<ActivationCompletion> {
     const activation: Activation = {
       timestampMs: eventTimeMs(started),
       isReplaying,
@@ -144,7 +144,6 @@ export class WorkflowRun {
       historySizeBytes: Number(started.workflowTaskStartedEventAttributes?.historySizeBytes ?? 0),
       jobs,
     };
-    void events;
     this.runtime.activate(activation);
     await settle();
     while (this.runtime.tryUnblockConditions()) await settle();
