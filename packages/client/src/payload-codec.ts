@@ -5,6 +5,9 @@
  */
 import {
   arrayFromPayloads,
+  decodeFailureWithCodecs,
+  decodePayloadsWithCodecs as decodePayloads,
+  encodePayloadsWithCodecs as encodePayloads,
   fromPayloadsAtIndex,
   mapToPayloads,
   toPayloads,
@@ -86,7 +89,7 @@ export async function decodeOptionalFailureToOptionalError(
   failure: ProtoFailure | null | undefined,
 ): Promise<Error | undefined> {
   if (failure === null || failure === undefined) return undefined;
-  const decoded = await decodeFailure(converter, failure);
+  const decoded = await decodeFailureWithCodecs(converter, failure);
   return converter.failureConverter.failureToError(decoded, converter.payloadConverter);
 }
 
@@ -94,53 +97,4 @@ async function encodeSingle(converter: LoadedDataConverter, payload: Payload): P
   const [encoded] = await encodePayloads(converter, [payload]);
   if (encoded === undefined) throw new TypeError('payload codec returned no payload');
   return encoded;
-}
-
-async function encodePayloads(converter: LoadedDataConverter, payloads: Payload[]): Promise<Payload[]> {
-  let result = payloads;
-  for (const codec of converter.payloadCodecs) result = await codec.encode(result);
-  return result;
-}
-
-async function decodePayloads(converter: LoadedDataConverter, payloads: Payload[] | null | undefined): Promise<Payload[]> {
-  let result = payloads ?? [];
-  for (const codec of [...converter.payloadCodecs].reverse()) result = await codec.decode(result);
-  return result;
-}
-
-/** Bounds recursion over `cause` so a malformed failure cannot exhaust the stack. */
-const failureCauseDepthMax = 64;
-
-async function decodeFailure(converter: LoadedDataConverter, failure: ProtoFailure, depth = 0): Promise<ProtoFailure> {
-  if (converter.payloadCodecs.length === 0) return failure;
-  const decodeDetails = async (details: temporal.api.common.v1.IPayloads | null | undefined) =>
-    details?.payloads ? { payloads: await decodePayloads(converter, details.payloads) } : details;
-  const decoded: ProtoFailure = { ...failure };
-  if (failure.encodedAttributes) {
-    decoded.encodedAttributes = (await decodePayloads(converter, [failure.encodedAttributes]))[0] ?? null;
-  }
-  if (failure.applicationFailureInfo) {
-    decoded.applicationFailureInfo = {
-      ...failure.applicationFailureInfo,
-      details: await decodeDetails(failure.applicationFailureInfo.details),
-    };
-  }
-  if (failure.timeoutFailureInfo) {
-    decoded.timeoutFailureInfo = {
-      ...failure.timeoutFailureInfo,
-      lastHeartbeatDetails: await decodeDetails(failure.timeoutFailureInfo.lastHeartbeatDetails),
-    };
-  }
-  if (failure.canceledFailureInfo) {
-    decoded.canceledFailureInfo = { details: await decodeDetails(failure.canceledFailureInfo.details) };
-  }
-  if (failure.resetWorkflowFailureInfo) {
-    decoded.resetWorkflowFailureInfo = {
-      lastHeartbeatDetails: await decodeDetails(failure.resetWorkflowFailureInfo.lastHeartbeatDetails),
-    };
-  }
-  if (failure.cause && depth < failureCauseDepthMax) {
-    decoded.cause = await decodeFailure(converter, failure.cause, depth + 1);
-  }
-  return decoded;
 }

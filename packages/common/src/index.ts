@@ -67,6 +67,12 @@ export type { ApplicationFailureOptions, ProtoFailure } from './failure.js';
 // Data converter
 export { defaultDataConverter, defaultFailureConverter, loadDataConverter } from './converter/data-converter.js';
 export type { DataConverter, LoadedDataConverter, PayloadCodec } from './converter/data-converter.js';
+export {
+  decodeFailureWithCodecs,
+  decodePayloadsWithCodecs,
+  encodeFailureWithCodecs,
+  encodePayloadsWithCodecs,
+} from './converter/codecs.js';
 
 // Other errors
 export {

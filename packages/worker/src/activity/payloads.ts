@@ -5,6 +5,9 @@
  */
 import {
   arrayFromPayloads,
+  decodePayloadsWithCodecs,
+  encodeFailureWithCodecs,
+  encodePayloadsWithCodecs,
   fromPayloadsAtIndex,
   type LoadedDataConverter,
   type Payload,
@@ -13,21 +16,8 @@ import {
 
 export type { ProtoFailure };
 
-/** Runs the codecs in list order (compress, then encrypt); decoding undoes them in reverse. */
-export async function encodePayloads(converter: LoadedDataConverter, payloads: Payload[]): Promise<Payload[]> {
-  let encoded = payloads;
-  for (const codec of converter.payloadCodecs) encoded = await codec.encode(encoded);
-  return encoded;
-}
-
-export async function decodePayloads(
-  converter: LoadedDataConverter,
-  payloads: Payload[] | null | undefined,
-): Promise<Payload[]> {
-  let decoded = payloads ?? [];
-  for (const codec of [...converter.payloadCodecs].reverse()) decoded = await codec.decode(decoded);
-  return decoded;
-}
+export const encodePayloads = encodePayloadsWithCodecs;
+export const decodePayloads = decodePayloadsWithCodecs;
 
 /** One value as a single encoded payload (results and heartbeat details are single values). */
 export async function encodeValue(converter: LoadedDataConverter, value: unknown): Promise<Payload[]> {
@@ -48,36 +38,5 @@ export async function decodeFirst(converter: LoadedDataConverter, payloads: Payl
 /** An error as a failure proto, its payloads encoded by the codecs. */
 export async function encodeError(converter: LoadedDataConverter, error: unknown): Promise<ProtoFailure> {
   const failure = converter.failureConverter.errorToFailure(error, converter.payloadConverter);
-  return encodeFailurePayloads(converter, failure);
-}
-
-/** Runs every payload a failure (and its causes) carries through the codecs. */
-export async function encodeFailurePayloads(converter: LoadedDataConverter, failure: ProtoFailure): Promise<ProtoFailure> {
-  if (converter.payloadCodecs.length === 0) return failure;
-  const encodeOptional = async (p: { payloads?: Payload[] | null } | null | undefined) =>
-    p?.payloads ? { payloads: await encodePayloads(converter, p.payloads) } : p;
-  const result: ProtoFailure = { ...failure };
-  if (failure.encodedAttributes) {
-    [result.encodedAttributes] = await encodePayloads(converter, [failure.encodedAttributes]);
-  }
-  if (failure.applicationFailureInfo) {
-    result.applicationFailureInfo = {
-      ...failure.applicationFailureInfo,
-      details: await encodeOptional(failure.applicationFailureInfo.details),
-    };
-  }
-  if (failure.canceledFailureInfo) {
-    result.canceledFailureInfo = {
-      ...failure.canceledFailureInfo,
-      details: await encodeOptional(failure.canceledFailureInfo.details),
-    };
-  }
-  if (failure.timeoutFailureInfo) {
-    result.timeoutFailureInfo = {
-      ...failure.timeoutFailureInfo,
-      lastHeartbeatDetails: await encodeOptional(failure.timeoutFailureInfo.lastHeartbeatDetails),
-    };
-  }
-  if (failure.cause) result.cause = await encodeFailurePayloads(converter, failure.cause);
-  return result;
+  return encodeFailureWithCodecs(converter, failure);
 }
