@@ -33,13 +33,6 @@ export function failedPrecondition(message: string): ServiceError {
   return new ServiceError(status.FAILED_PRECONDITION, message);
 }
 
-export function resourceExhausted(message: string): ServiceError {
-  return new ServiceError(status.RESOURCE_EXHAUSTED, message);
-}
-
-export function unimplemented(message: string): ServiceError {
-  return new ServiceError(status.UNIMPLEMENTED, message);
-}
 
 /** A broken invariant: fail loudly. */
 export function assert(condition: unknown, message: string): asserts condition {

@@ -10,7 +10,6 @@
 import type { Logger } from '../common/logger.js';
 import type { Clock } from '../common/clock.js';
 import { KeyedMutex } from '../common/keyed-mutex.js';
-import { enums } from '../common/proto.js';
 import { notFound } from '../common/errors.js';
 import {
   ConditionFailedError,
@@ -179,6 +178,4 @@ function cacheKey(namespaceId: string, workflowId: string, runId: string): strin
   return `${namespaceId}\u0000${workflowId}\u0000${runId}`;
 }
 
-export function isRunning(state: ExecutionState): boolean {
-  return state.status === enums.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
-}
+export { isRunning } from './mutable-state.js';

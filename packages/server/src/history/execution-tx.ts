@@ -14,7 +14,7 @@ import type {
   NewTimerTask,
   TaskKind,
 } from '../persistence/store.js';
-import { fromBase64, toBase64, type ExecutionState } from './mutable-state.js';
+import { fromBase64, isRunning, toBase64, type ExecutionState } from './mutable-state.js';
 import type { TimerTaskKind } from './timer-tasks.js';
 
 export type EventInput = Omit<HistoryEventObject, 'eventId' | 'eventTime'>;
@@ -35,7 +35,7 @@ export class ExecutionTx {
   ) {}
 
   get isRunning(): boolean {
-    return this.state.status === enums.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    return isRunning(this.state);
   }
 
   /** A workflow task has been handed to a worker and not yet answered. */

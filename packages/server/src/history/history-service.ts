@@ -10,7 +10,7 @@ import type { NamespaceRecord, TimerTask } from '../persistence/store.js';
 import type { ExecutionStore, ExecutionRef } from './engine.js';
 import type { ExecutionTx } from './execution-tx.js';
 import { decodeEvent } from '../common/proto.js';
-import { fromBase64 } from './mutable-state.js';
+import { fromBase64, isRunning } from './mutable-state.js';
 import { temporal } from '../common/proto.js';
 import * as activity from './activity.js';
 import { onUserTimer } from './commands.js';
@@ -20,7 +20,6 @@ import type { RunWatchers } from './run-watchers.js';
 import { readHistoryEvents } from './history-reader.js';
 
 import ws = proto.temporal.api.workflowservice.v1;
-const Status = enums.WorkflowExecutionStatus;
 
 export { startWorkflow, signalWorkflow, requestCancelWorkflow, terminateWorkflow } from './workflow-lifecycle.js';
 export { recordWorkflowTaskStarted, completeWorkflowTask, failWorkflowTask } from './workflow-task.js';
@@ -53,7 +52,7 @@ export async function describeWorkflow(
   ref: ExecutionRef,
 ): Promise<ws.IDescribeWorkflowExecutionResponse> {
   const s = await es.read(ref);
-  const running = s.status === Status.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  const running = isRunning(s);
   const wt = s.workflowTask;
   return {
     executionConfig: {
@@ -133,7 +132,7 @@ export async function getHistory(
 ): Promise<HistoryPage> {
   let state = await es.read(ref);
   const { namespaceId, runId } = state;
-  const closed = (s: typeof state) => s.status !== Status.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  const closed = (s: typeof state) => !isRunning(s);
   if (opts.closeEventOnly) {
     if (!closed(state) && opts.waitNewEvent) {
       await watchers.waitFor(namespaceId, runId, closed, opts.waitMs, opts.signal);

@@ -4,6 +4,7 @@
  * events, in the same transaction. Binary protobuf values are kept as base64
  * of their encoding so the state stays plain JSON.
  */
+import { enums } from '../common/proto.js';
 
 export interface RetryPolicyState {
   initialIntervalMs: number;
@@ -107,6 +108,10 @@ export interface ExecutionState {
 }
 
 export const SIGNAL_REQUEST_IDS_MAX = 1000;
+
+export function isRunning(state: Pick<ExecutionState, 'status'>): boolean {
+  return state.status === enums.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+}
 
 export function serializeState(state: ExecutionState): string {
   return JSON.stringify(state);

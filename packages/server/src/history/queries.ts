@@ -10,7 +10,7 @@ import { enums, temporal, type proto } from '../common/proto.js';
 import type { MatchingEngine, QueryDispatch } from '../matching/matching-engine.js';
 import type { ExecutionStore, ExecutionRef } from './engine.js';
 import type { RunWatchers } from './run-watchers.js';
-import type { ExecutionState } from './mutable-state.js';
+import { isRunning, type ExecutionState } from './mutable-state.js';
 
 type IWorkflowQuery = proto.temporal.api.query.v1.IWorkflowQuery;
 type QueryResponse = proto.temporal.api.workflowservice.v1.IQueryWorkflowResponse;
@@ -23,7 +23,7 @@ interface PendingQuery {
 }
 
 const noWorkflowTaskPending = (s: ExecutionState) =>
-  s.workflowTask === null || s.status !== enums.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+  s.workflowTask === null || !isRunning(s);
 
 export class QueryDispatcher {
   private readonly pending = new Map<string, PendingQuery>();
@@ -38,7 +38,7 @@ export class QueryDispatcher {
   async query(ref: ExecutionRef, query: IWorkflowQuery, rejectCondition: number, signal: AbortSignal): Promise<QueryResponse> {
     const deadline = Date.now() + this.timeoutMs;
     let state = await this.es.read(ref);
-    const closed = state.status !== enums.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+    const closed = !isRunning(state);
     if (
       (rejectCondition === enums.QueryRejectCondition.QUERY_REJECT_CONDITION_NOT_OPEN && closed) ||
       (rejectCondition === enums.QueryRejectCondition.QUERY_REJECT_CONDITION_NOT_COMPLETED_CLEANLY &&
