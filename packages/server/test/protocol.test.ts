@@ -99,6 +99,14 @@ describe('workflow tasks', () => {
     ).rejects.toMatchObject({ code: 5 });
   });
 
+  it('drops the task of a terminated workflow instead of handing it to a poller', async () => {
+    const { workflowId, taskQueue } = ids();
+    await start(workflowId, taskQueue);
+    await service.terminateWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId }, reason: 'test' });
+    const res = await service.pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, identity: 'raw' });
+    expect(res.taskToken?.length ?? 0).toBe(0);
+  });
+
   it('schedules the next attempt after RespondWorkflowTaskFailed', async () => {
     const { workflowId, taskQueue } = ids();
     await start(workflowId, taskQueue);

@@ -330,10 +330,12 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     return activity.activityTokenById(es, ref, activityId);
   }
 
-  /** Record a matched task as started; a stale one is dropped so polling goes on. */
+  /** Record a matched task as started; a stale one (its execution moved on or is gone) is dropped so polling goes on. */
   async function recordStarted<T>(matched: Extract<MatchedTask, { type: 'task' }>, record: () => Promise<T | null>) {
     try {
-      return await record();
+      const started = await record();
+      if (started === null) await deps.store.deleteTaskQueueTasks([matched.task.id]);
+      return started;
     } catch (err) {
       if (history.isStaleTaskError(err)) {
         await deps.store.deleteTaskQueueTasks([matched.task.id]);

@@ -161,10 +161,10 @@ export async function recordActivityTaskStarted(
 ): Promise<PollResponse | null> {
   const ref = { namespaceId: task.namespaceId, workflowId: task.workflowId, runId: task.runId };
   return es.update(ref, (tx): PollResponse | null => {
-    tx.doneTaskQueueTaskIds.push(task.id);
-    tx.markDirty();
     const a = tx.state.activities[task.scheduledEventId];
+    // Stale: nothing to record; the caller drops the task row.
     if (!tx.isRunning || !a || a.attempt !== task.attempt || a.startedTimeMs > 0) return null;
+    tx.doneTaskQueueTaskIds.push(task.id);
     return startAttempt(tx, a, identity, requestId);
   });
 }

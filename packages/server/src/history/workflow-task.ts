@@ -29,11 +29,11 @@ export async function recordWorkflowTaskStarted(
 ): Promise<PollResponse | null> {
   const ref = { namespaceId: task.namespaceId, workflowId: task.workflowId, runId: task.runId };
   const started = await es.update(ref, (tx) => {
-    tx.doneTaskQueueTaskIds.push(task.id);
-    tx.markDirty();
     const s = tx.state;
     const wt = s.workflowTask;
+    // Stale: nothing to record; the caller drops the task row.
     if (!tx.isRunning || !wt || wt.scheduledEventId !== task.scheduledEventId || wt.startedEventId > 0) return null;
+    tx.doneTaskQueueTaskIds.push(task.id);
     wt.startedEventId = tx.appendEvent({
       eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
       workflowTaskStartedEventAttributes: {
