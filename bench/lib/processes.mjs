@@ -74,7 +74,9 @@ export class ChildProc {
     this.listeners = new Set();
     this.handlers = new Set();
     const logFd = openSync(logPath, 'a');
-    this.child = spawn(process.execPath, args, { cwd: repoRoot, stdio: [stdin, 'pipe', logFd], env: { ...process.env, ...env } });
+    // BENCH_NODE_ARGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") goes to every child: profiling a run.
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    this.child = spawn(process.execPath, [...nodeArgs, ...args], { cwd: repoRoot, stdio: [stdin, 'pipe', logFd], env: { ...process.env, ...env } });
     closeSync(logFd);
     this.pid = this.child.pid;
     alive.add(this);

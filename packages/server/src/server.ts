@@ -3,7 +3,6 @@
  * gRPC frontend for one server process, and tears them down in order.
  */
 import { randomUUID } from 'node:crypto';
-import * as grpc from '@grpc/grpc-js';
 import { resolveConfig, type EndureServerOptions, type ResolvedConfig } from './config.js';
 import { createLogger, type Logger } from './common/logger.js';
 import { isAdvanceable } from './common/clock.js';
@@ -17,7 +16,8 @@ import { fireTimer } from './history/history-service.js';
 import { TimerQueue } from './timers/timer-queue.js';
 import { TimeSkipper } from './timers/time-skipper.js';
 import { RunnableWork } from './history/runnable-work.js';
-import { buildServiceDefinition } from './frontend/grpc-server.js';
+import { toGrpcError, workflowServiceMethodTable } from './frontend/grpc-server.js';
+import { GrpcTransport } from './frontend/grpc-transport.js';
 import { workflowServiceHandlers } from './frontend/workflow-service.js';
 
 const NAMESPACE_RETENTION_DEFAULT_MS = 3 * 24 * 3600 * 1000;
@@ -28,7 +28,7 @@ export class EndureServer {
     /** The address clients connect to, host:port. */
     readonly address: string,
     readonly port: number,
-    private readonly grpcServer: grpc.Server,
+    private readonly transport: GrpcTransport,
     private readonly store: Store,
     private readonly matching: MatchingEngine,
     private readonly timers: TimerQueue,
@@ -94,22 +94,15 @@ export class EndureServer {
     matching.addTasks(waitingTasks);
 
     const handlers = workflowServiceHandlers({ config, store, executions, matching, watchers, queries, namespaces });
-    const { definition, implementation } = buildServiceDefinition(handlers, log);
-    const grpcServer = new grpc.Server({
-      'grpc.max_receive_message_length': config.grpcMessageSizeMaxBytes,
-      'grpc.max_send_message_length': config.grpcMessageSizeMaxBytes,
-      'grpc.keepalive_permit_without_calls': 1,
+    const transport = new GrpcTransport(workflowServiceMethodTable(handlers), {
+      maxMessageBytes: config.grpcMessageSizeMaxBytes,
+      toError: (err, path) => toGrpcError(err, path, log),
     });
-    grpcServer.addService(definition, implementation);
-    const port = await new Promise<number>((resolve, reject) =>
-      grpcServer.bindAsync(`${config.ip}:${config.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
-        err ? reject(err) : resolve(bound),
-      ),
-    );
+    const port = await transport.listen(config.ip, config.port);
     timers.start();
     const address = `${config.ip.includes(':') ? `[${config.ip}]` : config.ip}:${port}`;
     log.info({ address, db: config.dbFilename ?? ':memory:' }, 'endure server started');
-    return new EndureServer(config, address, port, grpcServer, store, matching, timers, skipper, log);
+    return new EndureServer(config, address, port, transport, store, matching, timers, skipper, log);
   }
 
   /** Stop serving, answer waiting polls, and close the database. */
@@ -117,13 +110,7 @@ export class EndureServer {
     this.timeSkipper?.stop();
     this.matching.close();
     this.timers.stop();
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => this.grpcServer.forceShutdown(), 1000);
-      this.grpcServer.tryShutdown(() => {
-        clearTimeout(force);
-        resolve();
-      });
-    });
+    await this.transport.close(1000);
     await this.store.close();
     this.log.info('endure server stopped');
   }

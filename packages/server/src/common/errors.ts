@@ -3,11 +3,11 @@
  * Expected failures (bad input, missing entities, conflicts) are ServiceErrors;
  * anything else that escapes a handler is a bug and is answered INTERNAL.
  */
-import { status } from '@grpc/grpc-js';
+import { Status } from './grpc-status.js';
 
 export class ServiceError extends Error {
   constructor(
-    readonly code: status,
+    readonly code: Status,
     message: string,
     /** Encoded google.rpc.Status details (Any-wrapped Temporal error details). */
     readonly details?: { typeUrl: string; value: Uint8Array },
@@ -18,19 +18,19 @@ export class ServiceError extends Error {
 }
 
 export function invalidArgument(message: string): ServiceError {
-  return new ServiceError(status.INVALID_ARGUMENT, message);
+  return new ServiceError(Status.INVALID_ARGUMENT, message);
 }
 
 export function notFound(message: string): ServiceError {
-  return new ServiceError(status.NOT_FOUND, message);
+  return new ServiceError(Status.NOT_FOUND, message);
 }
 
 export function alreadyExists(message: string, details?: ServiceError['details']): ServiceError {
-  return new ServiceError(status.ALREADY_EXISTS, message, details);
+  return new ServiceError(Status.ALREADY_EXISTS, message, details);
 }
 
 export function failedPrecondition(message: string): ServiceError {
-  return new ServiceError(status.FAILED_PRECONDITION, message);
+  return new ServiceError(Status.FAILED_PRECONDITION, message);
 }
 
 

@@ -1,41 +1,32 @@
 /**
- * gRPC plumbing for WorkflowService: the service definition comes from
- * @temporalio/proto's reflection root; requests that do not decode get
- * INVALID_ARGUMENT instead of crashing a handler; errors become gRPC statuses
- * with Temporal's error details where the SDKs look for them.
+ * WorkflowService over gRPC: the method table comes from @temporalio/proto's
+ * reflection root; requests that do not decode get INVALID_ARGUMENT instead of
+ * reaching a handler; errors become gRPC statuses with Temporal's error
+ * details where the SDKs look for them. The transport is grpc-transport.ts.
  */
-import * as grpc from '@grpc/grpc-js';
 import type { Logger } from '../common/logger.js';
 import { ServiceError } from '../common/errors.js';
+import { Status } from '../common/grpc-status.js';
 import { google, protoRoot } from '../common/proto.js';
+import type { CallContext, GrpcError, UnaryMethod } from './grpc-transport.js';
+
+export type { CallContext } from './grpc-transport.js';
 
 const SERVICE_NAME = 'temporal.api.workflowservice.v1.WorkflowService';
-
-export interface CallContext {
-  /** Aborted when the caller cancels or disconnects. */
-  signal: AbortSignal;
-}
 
 // Handlers receive decoded protobuf messages; their exact types are declared at each handler.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type UnaryHandler = (request: any, ctx: CallContext) => Promise<object>;
 
 interface MessageType {
-  name: string;
   decode(bytes: Uint8Array): object;
   encode(message: object): { finish(): Uint8Array };
-}
-
-class UndecodableRequest {
-  constructor(readonly reason: string) {}
 }
 
 interface MethodDescriptor {
   name: string;
   requestType: string;
   responseType: string;
-  requestStream?: boolean;
-  responseStream?: boolean;
 }
 
 export function workflowServiceMethods(): MethodDescriptor[] {
@@ -43,69 +34,43 @@ export function workflowServiceMethods(): MethodDescriptor[] {
   return Object.values(service.methods);
 }
 
-export function buildServiceDefinition(
-  handlers: Record<string, UnaryHandler>,
-  log: Logger,
-): { definition: grpc.ServiceDefinition; implementation: grpc.UntypedServiceImplementation } {
-  const definition: Record<string, grpc.MethodDefinition<object, object>> = {};
-  const implementation: grpc.UntypedServiceImplementation = {};
+/** `/package.Service/Method` → how to decode, run and encode it. Methods without a handler answer UNIMPLEMENTED. */
+export function workflowServiceMethodTable(handlers: Record<string, UnaryHandler>): Map<string, UnaryMethod> {
+  const pkg = SERVICE_NAME.slice(0, SERVICE_NAME.lastIndexOf('.'));
+  const table = new Map<string, UnaryMethod>();
   for (const method of workflowServiceMethods()) {
-    const pkg = SERVICE_NAME.slice(0, SERVICE_NAME.lastIndexOf('.'));
     const req = protoRoot.lookupType(qualify(pkg, method.requestType)) as unknown as MessageType;
     const res = protoRoot.lookupType(qualify(pkg, method.responseType)) as unknown as MessageType;
-    definition[method.name] = {
-      path: `/${SERVICE_NAME}/${method.name}`,
-      requestStream: false,
-      responseStream: false,
-      requestSerialize: (m: object) => Buffer.from(req.encode(m).finish()),
-      requestDeserialize: (bytes: Buffer) => {
-        try {
-          return req.decode(bytes);
-        } catch (err) {
-          return new UndecodableRequest(err instanceof Error ? err.message : String(err));
-        }
-      },
-      responseSerialize: (m: object) => Buffer.from(res.encode(m).finish()),
-      responseDeserialize: (bytes: Buffer) => res.decode(bytes),
-    };
     const handler = handlers[method.name];
-    implementation[method.name] = (call: grpc.ServerUnaryCall<unknown, object>, callback: grpc.sendUnaryData<object>) => {
-      if (call.request instanceof UndecodableRequest) {
-        callback({ code: grpc.status.INVALID_ARGUMENT, details: `${req.name} could not be decoded: ${call.request.reason}` });
-        return;
-      }
-      if (!handler) {
-        callback({ code: grpc.status.UNIMPLEMENTED, details: `${method.name} is not implemented by this server yet` });
-        return;
-      }
-      const controller = new AbortController();
-      call.on('cancelled', () => controller.abort());
-      handler(call.request, { signal: controller.signal }).then(
-        (response) => callback(null, response),
-        (err: unknown) => callback(toGrpcError(err, method.name, log)),
-      );
-    };
+    table.set(`/${SERVICE_NAME}/${method.name}`, {
+      decode: (bytes) => req.decode(bytes),
+      encode: (message) => res.encode(message).finish(),
+      handle: handler
+        ? handler
+        : () =>
+            Promise.reject(new ServiceError(Status.UNIMPLEMENTED, `${method.name} is not implemented by this server yet`)),
+    });
   }
-  return { definition, implementation };
+  return table;
 }
 
 function qualify(pkg: string, typeName: string): string {
   return typeName.includes('.') ? typeName : `${pkg}.${typeName}`;
 }
 
-function toGrpcError(err: unknown, method: string, log: Logger): Partial<grpc.StatusObject> {
+/** A handler's rejection as the client sees it; anything but a ServiceError is a bug, logged and answered INTERNAL. */
+export function toGrpcError(err: unknown, path: string, log: Logger): GrpcError {
   if (err instanceof ServiceError) {
-    const metadata = new grpc.Metadata();
-    if (err.details) {
-      const statusProto = google.rpc.Status.encode({
-        code: err.code,
-        message: err.message,
-        details: [{ type_url: err.details.typeUrl, value: err.details.value }],
-      }).finish();
-      metadata.set('grpc-status-details-bin', Buffer.from(statusProto));
-    }
-    return { code: err.code, details: err.message, metadata };
+    const statusDetails = err.details
+      ? google.rpc.Status.encode({
+          code: err.code,
+          message: err.message,
+          details: [{ type_url: err.details.typeUrl, value: err.details.value }],
+        }).finish()
+      : undefined;
+    return { code: err.code, message: err.message, statusDetails };
   }
+  const method = path.slice(path.lastIndexOf('/') + 1);
   log.error({ err, method }, 'internal error');
-  return { code: grpc.status.INTERNAL, details: `internal error in ${method}` };
+  return { code: Status.INTERNAL, message: `internal error in ${method}` };
 }

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ServiceError, invalidArgument, notFound } from '../common/errors.js';
-import { status } from '@grpc/grpc-js';
+import { Status } from '../common/grpc-status.js';
 import { enums, temporal, type proto } from '../common/proto.js';
 import type { MatchingEngine, QueryDispatch } from '../matching/matching-engine.js';
 import type { ExecutionStore, ExecutionRef } from './engine.js';
@@ -70,7 +70,7 @@ export class QueryDispatcher {
       this.pending.set(dispatch.id, { dispatch, query, resolve: finish });
       this.matching.addQuery(state.taskQueue, dispatch);
     });
-    if (!answer) throw new ServiceError(status.DEADLINE_EXCEEDED, 'query timed out: no worker answered');
+    if (!answer) throw new ServiceError(Status.DEADLINE_EXCEEDED, 'query timed out: no worker answered');
     if (answer.completedType === enums.QueryResultType.QUERY_RESULT_TYPE_ANSWERED) {
       return { queryResult: answer.queryResult };
     }

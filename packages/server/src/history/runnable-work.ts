@@ -9,7 +9,7 @@
  * have any, because work only ever starts as a task-queue row; so the probe
  * reads just those (from the engine's cache) and forgets each once it is idle.
  */
-import { status } from '@grpc/grpc-js';
+import { Status } from '../common/grpc-status.js';
 import { ServiceError } from '../common/errors.js';
 import type { TaskQueueTask } from '../persistence/store.js';
 import type { WorkloadProbe } from '../timers/time-skipper.js';
@@ -50,7 +50,7 @@ export class RunnableWork implements WorkloadProbe {
     try {
       return await this.executions.read(ref);
     } catch (err) {
-      if (err instanceof ServiceError && err.code === status.NOT_FOUND) return null;
+      if (err instanceof ServiceError && err.code === Status.NOT_FOUND) return null;
       throw err;
     }
   }
