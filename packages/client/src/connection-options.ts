@@ -5,6 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { msToNumber, type Duration } from '@endure/common';
 import { defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from './grpc-retry.js';
+import type { Http2ChannelOptions } from './http2-channel.js';
 import type { Metadata } from './types.js';
 
 /** The server address used when none is given. */
@@ -12,6 +13,8 @@ export const LOCAL_TARGET = 'localhost:7233';
 
 const defaultTemporalGrpcPort = 7233;
 const defaultConnectTimeoutMs = 10_000;
+const keepaliveTimeMs = 30_000;
+const keepaliveTimeoutMs = 15_000;
 /** Histories and poll responses can be large; grpc-js's own 4 MiB default is far too small. */
 const maxReceiveMessageBytes = 128 * 1024 * 1024;
 
@@ -31,7 +34,11 @@ export interface ConnectionOptions {
   address?: string;
   /** `true`/`{}` for TLS, a {@link TLSConfig} to customize it, falsy for plaintext. Defaults to TLS when `apiKey` is set. */
   tls?: TLSConfig | boolean | null;
-  /** Prebuilt channel credentials (instead of `tls`). */
+  /**
+   * Prebuilt channel credentials (instead of `tls`). Like `callCredentials`, `channelArgs` and
+   * `interceptors`, this is a grpc-js option: a connection given any of them uses grpc-js
+   * instead of the built-in HTTP/2 transport.
+   */
   credentials?: grpc.ChannelCredentials;
   /** Call credentials composed with the channel credentials. */
   callCredentials?: grpc.CallCredentials[];
@@ -56,6 +63,11 @@ export type ConnectionOptionsWithDefaults = Required<
 export interface CompiledConnectionOptions {
   options: ConnectionOptionsWithDefaults;
   apiKey: (() => string) | undefined;
+  /**
+   * Settings for the built-in HTTP/2 transport, or undefined when grpc-js-specific options
+   * (`credentials`, `callCredentials`, `channelArgs`, `interceptors`) ask for grpc-js.
+   */
+  http2: Omit<Http2ChannelOptions, 'userAgent'> | undefined;
 }
 
 /** Validates `options`, applies defaults and builds the channel credentials. */
@@ -70,6 +82,7 @@ export function compileConnectionOptions(options: ConnectionOptions = {}): Compi
     }
   }
   const tlsConfig = normalizeTlsConfig(tls, apiKey);
+  const usesGrpcJs = credentials !== undefined || callCredentials !== undefined || channelArgs !== undefined || interceptors !== undefined;
   if (tlsConfig !== undefined && credentials !== undefined) {
     throw new TypeError('Both `tls` and `credentials` ConnectionOptions were provided');
   }
@@ -83,8 +96,8 @@ export function compileConnectionOptions(options: ConnectionOptions = {}): Compi
       credentials: channelCredentials,
       channelArgs: {
         'grpc.keepalive_permit_without_calls': 1,
-        'grpc.keepalive_time_ms': 30_000,
-        'grpc.keepalive_timeout_ms': 15_000,
+        'grpc.keepalive_time_ms': keepaliveTimeMs,
+        'grpc.keepalive_timeout_ms': keepaliveTimeoutMs,
         'grpc.max_receive_message_length': maxReceiveMessageBytes,
         // Reconnect quickly after a server restart (grpc-js waits 1 s at first by default).
         'grpc.initial_reconnect_backoff_ms': 100,
@@ -97,6 +110,21 @@ export function compileConnectionOptions(options: ConnectionOptions = {}): Compi
       connectTimeoutMs: connectTimeout === undefined ? defaultConnectTimeoutMs : msToNumber(connectTimeout),
     },
     apiKey: typeof apiKey === 'string' ? (apiKey === '' ? undefined : () => apiKey) : apiKey,
+    http2: usesGrpcJs
+      ? undefined
+      : {
+          address: normalizeAddress(options.address ?? LOCAL_TARGET),
+          tls: tlsConfig && {
+            ca: tlsConfig.serverRootCACertificate,
+            cert: tlsConfig.clientCertPair?.crt,
+            key: tlsConfig.clientCertPair?.key,
+            serverName: tlsConfig.serverNameOverride,
+          },
+          maxReceiveMessageBytes,
+          retry: defaultGrpcRetryOptions(),
+          keepaliveTimeMs,
+          keepaliveTimeoutMs,
+        },
   };
 }
 

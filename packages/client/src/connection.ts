@@ -8,7 +8,8 @@ import * as grpc from '@grpc/grpc-js';
 import proto from '@temporalio/proto';
 import { compileConnectionOptions, type ConnectionOptions, type ConnectionOptionsWithDefaults } from './connection-options.js';
 import { isGrpcServiceError, ServiceError } from './errors.js';
-import { makeServiceRpc } from './service-rpc.js';
+import { Http2Channel } from './http2-channel.js';
+import { makeHttp2ServiceRpc, makeServiceRpc } from './service-rpc.js';
 import type { CallContext, ConnectionLike, Metadata, WorkflowService } from './types.js';
 
 /** Sent as `client-name`: servers only accept known SDK names, and our wire behaviour is the TypeScript SDK's. */
@@ -43,7 +44,9 @@ export class Connection implements ConnectionLike {
   readonly workflowService: WorkflowService;
   /** Carries the deadline, metadata and abort signal of the current `with…` scope. */
   readonly callContextStorage = new AsyncLocalStorage<CallContext>();
-  protected readonly client: grpc.Client;
+  /** The grpc-js client, when grpc-js options asked for it; else the built-in HTTP/2 channel. */
+  protected readonly client: grpc.Client | undefined;
+  private readonly channel: Http2Channel | undefined;
   private readonly apiKeyRef: { fn: (() => string) | undefined };
   private connectPromise: Promise<void> | undefined;
 
@@ -76,16 +79,16 @@ export class Connection implements ConnectionLike {
     this.apiKeyRef = { fn: compiled.apiKey };
     const staticMetadata: Metadata = { 'client-name': clientName, 'client-version': clientVersion, ...this.options.metadata };
     this.options.metadata = staticMetadata;
-    const GenericClient = grpc.makeGenericClientConstructor({}, 'WorkflowService', {});
-    this.client = new GenericClient(this.options.address, this.options.credentials, this.options.channelArgs);
-    const rpc = makeServiceRpc({
-      serviceName: workflowServiceName,
-      client: this.client,
-      callContextStorage: this.callContextStorage,
-      interceptors: this.options.interceptors,
-      staticMetadata,
-      apiKeyRef: this.apiKeyRef,
-    });
+    const common = { serviceName: workflowServiceName, callContextStorage: this.callContextStorage, staticMetadata, apiKeyRef: this.apiKeyRef };
+    let rpc;
+    if (compiled.http2) {
+      this.channel = new Http2Channel({ ...compiled.http2, userAgent: `${clientName}/${clientVersion} (endure)` });
+      rpc = makeHttp2ServiceRpc({ ...common, channel: this.channel });
+    } else {
+      const GenericClient = grpc.makeGenericClientConstructor({}, 'WorkflowService', {});
+      this.client = new GenericClient(this.options.address, this.options.credentials, this.options.channelArgs);
+      rpc = makeServiceRpc({ ...common, client: this.client, interceptors: this.options.interceptors });
+    }
     this.workflowService = this.withNamespaceHeader(proto.temporal.api.workflowservice.v1.WorkflowService.create(rpc, false, false));
   }
 
@@ -99,9 +102,12 @@ export class Connection implements ConnectionLike {
   }
 
   private async connectOnce(deadline: number): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.client.waitForReady(deadline, (err) => (err ? reject(err) : resolve()));
-    });
+    const client = this.client;
+    if (client) {
+      await new Promise<void>((resolve, reject) => {
+        client.waitForReady(deadline, (err) => (err ? reject(err) : resolve()));
+      });
+    }
     try {
       await this.withDeadline(deadline, () => this.workflowService.getSystemInfo({}));
     } catch (err) {
@@ -170,7 +176,8 @@ export class Connection implements ConnectionLike {
   // Async for uniformity with the official SDK's NativeConnection.
   // eslint-disable-next-line @typescript-eslint/require-await
   async close(): Promise<void> {
-    this.client.close();
+    this.client?.close();
+    this.channel?.close();
     this.callContextStorage.disable();
   }
 

@@ -6,6 +6,7 @@
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import * as grpc from '@grpc/grpc-js';
 import proto from '@temporalio/proto';
+import type { Http2Channel } from './http2-channel.js';
 import type { CallContext, Metadata } from './types.js';
 
 /** protobufjs's `RPCImpl`, named through the generated service so protobufjs is not a direct dependency. */
@@ -62,4 +63,29 @@ function buildMetadata(apiKey: string | undefined, staticMetadata: Metadata, sco
   for (const [key, value] of Object.entries(staticMetadata)) result.set(key, value);
   for (const [key, value] of Object.entries(scoped ?? {})) result.set(key, value);
   return result;
+}
+
+export interface Http2ServiceRpcOptions extends Omit<ServiceRpcOptions, 'client' | 'interceptors'> {
+  channel: Http2Channel;
+}
+
+/** The same bridge over the built-in HTTP/2 channel (retries are the channel's). */
+export function makeHttp2ServiceRpc(options: Http2ServiceRpcOptions): RpcImpl {
+  const { serviceName, channel, callContextStorage, staticMetadata, apiKeyRef } = options;
+  return (method, requestData, callback) => {
+    const { metadata, deadline, abortSignal } = callContextStorage.getStore() ?? {};
+    const apiKey = apiKeyRef.fn?.();
+    const headers: Metadata = apiKey ? { authorization: `Bearer ${apiKey}`, ...staticMetadata } : { ...staticMetadata };
+    if (metadata) Object.assign(headers, metadata);
+    channel
+      .unary(`/${serviceName}/${method.name}`, requestData, {
+        metadata: headers,
+        deadline: deadline === undefined ? undefined : Number(deadline),
+        signal: abortSignal,
+      })
+      .then(
+        (response) => callback(null, response),
+        (err: Error) => callback(err),
+      );
+  };
 }

@@ -94,21 +94,7 @@ describe('Connection', () => {
     }
   });
 
-  it('retries UNAVAILABLE and RESOURCE_EXHAUSTED until the call succeeds', async () => {
-    const failures = [grpc.status.UNAVAILABLE, grpc.status.RESOURCE_EXHAUSTED];
-    script = () => failures.shift() ?? 'ok';
-    calls.length = 0;
-    const connection = fastRetryConnection(10);
-    try {
-      const response = await connection.workflowService.getSystemInfo({});
-      expect(response.serverVersion).toBe('scripted');
-      expect(calls).toHaveLength(3);
-    } finally {
-      await connection.close();
-    }
-  });
-
-  it('gives up after maxAttempts and surfaces the grpc-js ServiceError', async () => {
+  it('gives up after maxAttempts and surfaces the grpc-js ServiceError (grpc-js transport)', async () => {
     script = () => grpc.status.UNAVAILABLE;
     calls.length = 0;
     const connection = fastRetryConnection(3);
@@ -122,34 +108,107 @@ describe('Connection', () => {
     }
   });
 
-  it('does not retry non-transient failures', async () => {
-    script = () => grpc.status.INVALID_ARGUMENT;
+  it('stops retrying at the deadline (built-in HTTP/2 transport)', async () => {
+    script = () => grpc.status.UNAVAILABLE;
     calls.length = 0;
-    const connection = fastRetryConnection(10);
+    const connection = Connection.lazy({ address });
     try {
-      const err: unknown = await connection.workflowService.getSystemInfo({}).catch((e: unknown) => e);
-      expect((err as grpc.ServiceError).code).toBe(grpc.status.INVALID_ARGUMENT);
-      expect((err as grpc.ServiceError).details).toBe('scripted INVALID_ARGUMENT');
-      expect(calls).toHaveLength(1);
+      const started = Date.now();
+      const err: unknown = await connection
+        .withDeadline(Date.now() + 500, () => connection.workflowService.getSystemInfo({}))
+        .catch((e: unknown) => e);
+      expect(isGrpcServiceError(err)).toBe(true);
+      expect([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED]).toContain((err as grpc.ServiceError).code);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(calls.length).toBeGreaterThan(1);
     } finally {
       await connection.close();
     }
   });
 
-  it('applies withDeadline and withAbortSignal to calls in scope', async () => {
-    script = () => 'hang';
-    const connection = fastRetryConnection(10);
-    try {
-      const timedOut: unknown = await connection
-        .withDeadline(Date.now() + 100, () => connection.workflowService.getSystemInfo({}))
-        .catch((e: unknown) => e);
-      expect(isGrpcDeadlineError(timedOut)).toBe(true);
+  // The same behaviour over both transports: the built-in HTTP/2 one (the default, with the
+  // default retry policy) and grpc-js (chosen by passing grpc-js options, here interceptors).
+  describe.each([
+    { transport: 'built-in HTTP/2', connect: () => Connection.lazy({ address }) },
+    { transport: 'grpc-js', connect: () => fastRetryConnection(10) },
+  ])('over $transport', ({ connect }) => {
+    it('retries UNAVAILABLE until the call succeeds', async () => {
+      const failures = [grpc.status.UNAVAILABLE, grpc.status.UNAVAILABLE];
+      script = () => failures.shift() ?? 'ok';
+      calls.length = 0;
+      const connection = connect();
+      try {
+        const response = await connection.workflowService.getSystemInfo({});
+        expect(response.serverVersion).toBe('scripted');
+        expect(calls).toHaveLength(3);
+      } finally {
+        await connection.close();
+      }
+    });
 
-      const controller = new AbortController();
-      const pending = connection.withAbortSignal(controller.signal, () => connection.workflowService.getSystemInfo({}));
-      controller.abort();
-      const cancelled: unknown = await pending.catch((e: unknown) => e);
-      expect((cancelled as grpc.ServiceError).code).toBe(grpc.status.CANCELLED);
+    it('does not retry non-transient failures and keeps their code and details', async () => {
+      script = () => grpc.status.INVALID_ARGUMENT;
+      calls.length = 0;
+      const connection = connect();
+      try {
+        const err: unknown = await connection.workflowService.getSystemInfo({}).catch((e: unknown) => e);
+        expect(isGrpcServiceError(err)).toBe(true);
+        expect((err as grpc.ServiceError).code).toBe(grpc.status.INVALID_ARGUMENT);
+        expect((err as grpc.ServiceError).details).toBe('scripted INVALID_ARGUMENT');
+        expect(calls).toHaveLength(1);
+      } finally {
+        await connection.close();
+      }
+    });
+
+    it('applies withDeadline and withAbortSignal to calls in scope', async () => {
+      script = () => 'hang';
+      const connection = connect();
+      try {
+        const timedOut: unknown = await connection
+          .withDeadline(Date.now() + 100, () => connection.workflowService.getSystemInfo({}))
+          .catch((e: unknown) => e);
+        expect(isGrpcDeadlineError(timedOut)).toBe(true);
+
+        const controller = new AbortController();
+        const pending = connection.withAbortSignal(controller.signal, () => connection.workflowService.getSystemInfo({}));
+        controller.abort();
+        const cancelled: unknown = await pending.catch((e: unknown) => e);
+        expect((cancelled as grpc.ServiceError).code).toBe(grpc.status.CANCELLED);
+      } finally {
+        await connection.close();
+      }
+    });
+
+    it('sends connection, scoped, namespace and API-key metadata', async () => {
+      script = () => 'ok';
+      calls.length = 0;
+      const connection = connect();
+      try {
+        connection.setApiKey('secret');
+        await connection.withMetadata({ 'x-scoped': 'b', 'x-data-bin': Buffer.from([1, 2, 3]) }, () =>
+          connection.workflowService.describeNamespace({ namespace: 'orders' }),
+        );
+        const last = calls.at(-1);
+        expect(last?.get('client-name')).toEqual(['temporal-typescript']);
+        expect(last?.get('x-scoped')).toEqual(['b']);
+        expect(last?.get('x-data-bin')).toEqual([Buffer.from([1, 2, 3])]);
+        expect(last?.get('temporal-namespace')).toEqual(['orders']);
+        expect(last?.get('authorization')).toEqual(['Bearer secret']);
+      } finally {
+        await connection.close();
+      }
+    });
+  });
+
+  it('reports an unreachable server as UNAVAILABLE (built-in HTTP/2 transport)', async () => {
+    const connection = Connection.lazy({ address: '127.0.0.1:1' });
+    try {
+      const err: unknown = await connection
+        .withDeadline(Date.now() + 300, () => connection.workflowService.getSystemInfo({}))
+        .catch((e: unknown) => e);
+      expect(isGrpcServiceError(err)).toBe(true);
+      expect([grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED]).toContain((err as grpc.ServiceError).code);
     } finally {
       await connection.close();
     }
