@@ -1,6 +1,6 @@
 /**
  * Worker (mirrors @temporalio/worker's): polls one task queue for workflow and
- * activity tasks and runs them — workflows in per-run node:vm sandboxes
+ * activity tasks and runs them — workflows in node:vm sandboxes (fresh module state and globals per run)
  * loaded from an esbuild bundle, activities in the worker's process.
  */
 import { readFile } from 'node:fs/promises';

@@ -2,10 +2,29 @@
  * Bundles workflow code with esbuild into one script for the sandbox: the
  * user's workflows module plus the @endure/workflow runtime, no Node built-ins.
  * Takes tens of milliseconds where a webpack build takes seconds.
+ *
+ * The script is laid out for sandbox contexts that many runs share (see
+ * sandbox.ts). Evaluated once per context, it loads the modules that hold no
+ * state of a run and evaluates to a function that loads the others anew each
+ * time it is called, once per run:
+ *
+ *   (() => {
+ *     var __endureShared = (() => { ...@endure/common and its dependencies... })();
+ *     return function newWorkflowRun() {
+ *       var __endureRun = (() => { ...workflows module, @endure/workflow... })();
+ *       return __endureRun.runtime;
+ *     };
+ *   })()
+ *
+ * @endure/common is most of the bundle's load time (failure classes, converters,
+ * Long): loading it once per context is what makes a run's sandbox cheap. It is
+ * shared because it keeps no state of a run and reads neither the clock nor
+ * randomness. The user's modules and @endure/workflow (whose module state is the
+ * run's state) must be fresh for every run.
  */
 import { builtinModules, createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { build, transform, type BuildOptions, type Plugin } from 'esbuild';
 
 /** Options for {@link bundleWorkflowCode} (mirrors @temporalio/worker's BundleOptions where it applies). */
 export interface BundleOptions {
@@ -26,8 +45,11 @@ export interface WorkflowBundle {
   code: string;
 }
 
-/** Global the bundle assigns its exports to inside the sandbox. */
-export const BUNDLE_GLOBAL = '__endureWorkflowBundle';
+/** Module loaded once per sandbox context and shared by its runs. */
+const SHARED_MODULE = '@endure/common';
+/** Variables of the bundle script holding the shared modules' exports and one run's exports. */
+const SHARED_VAR = '__endureShared';
+const RUN_VAR = '__endureRun';
 
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
@@ -88,26 +110,72 @@ export async function bundleWorkflowCode(options: BundleOptions): Promise<Workfl
   const workflowsPath = resolve(options.workflowsPath);
   const workflowsDir = dirname(workflowsPath);
   const runtimePath = resolveWorkflowRuntime(workflowsDir);
-  const entry = [
-    `import * as workflows from ${JSON.stringify(workflowsPath)};`,
-    `import { installRuntime } from ${JSON.stringify(runtimePath)};`,
-    `export const runtime = installRuntime(workflows);`,
-  ].join('\n');
-  const result = await build({
-    stdin: { contents: entry, resolveDir: workflowsDir, sourcefile: 'endure-workflow-entry.js', loader: 'js' },
+  const buildOptions: BuildOptions = {
     bundle: true,
     write: false,
-    format: 'iife',
-    globalName: BUNDLE_GLOBAL,
     platform: 'neutral',
     mainFields: ['module', 'main'],
     conditions: ['import', 'default'],
     target: 'es2022',
     logLevel: 'silent',
-    plugins: [forbidNodeBuiltins(new Set(options.ignoreModules ?? []))],
     alias: resolveAliases({ '@temporalio/workflow': '@endure/workflow', ...options.alias }, workflowsDir),
+  };
+  const forbid = forbidNodeBuiltins(new Set(options.ignoreModules ?? []));
+
+  // The shared part, resolved from @endure/workflow so that it is the copy the runtime uses. Built
+  // as ESM first for the list of its exports, which the per-run part imports by name.
+  const shared = await build({
+    ...buildOptions,
+    stdin: { contents: `export * from ${JSON.stringify(SHARED_MODULE)};`, resolveDir: dirname(runtimePath), sourcefile: 'endure-shared-entry.js', loader: 'js' },
+    format: 'esm',
+    metafile: true,
+    plugins: [forbid],
   });
-  const output = result.outputFiles[0];
-  if (!output) throw new Error('esbuild produced no output for the workflow bundle');
-  return { code: output.text };
+  const sharedOutput = shared.outputFiles?.[0];
+  const sharedExports = Object.values(shared.metafile.outputs)[0]?.exports;
+  if (!sharedOutput || !sharedExports) throw new Error(`esbuild produced no output for ${SHARED_MODULE}`);
+  const sharedScript = await transform(sharedOutput.text, { format: 'iife', globalName: SHARED_VAR, target: 'es2022', logLevel: 'silent' });
+
+  const entry = [
+    `import * as workflows from ${JSON.stringify(workflowsPath)};`,
+    `import { installRuntime } from ${JSON.stringify(runtimePath)};`,
+    `export const runtime = installRuntime(workflows);`,
+  ].join('\n');
+  const perRun = await build({
+    ...buildOptions,
+    stdin: { contents: entry, resolveDir: workflowsDir, sourcefile: 'endure-workflow-entry.js', loader: 'js' },
+    format: 'iife',
+    globalName: RUN_VAR,
+    plugins: [forbid, importShared(sharedExports)],
+  });
+  const perRunOutput = perRun.outputFiles?.[0];
+  if (!perRunOutput) throw new Error('esbuild produced no output for the workflow bundle');
+  const code = [
+    '(() => {',
+    sharedScript.code,
+    'return function newWorkflowRun() {',
+    perRunOutput.text,
+    `return ${RUN_VAR}.runtime;`,
+    '};',
+    '})()',
+  ].join('\n');
+  return { code };
+}
+
+/**
+ * Imports of the shared module in the per-run part read the exports the bundle
+ * script loaded once. Named bindings rather than a CommonJS shim: esbuild's
+ * interop would copy the whole namespace on every run, over ten times the cost.
+ */
+function importShared(exportNames: string[]): Plugin {
+  return {
+    name: 'endure-import-shared',
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^${SHARED_MODULE.replace('/', '\\/')}$`) }, (args) => ({ path: args.path, namespace: 'endure-shared' }));
+      b.onLoad({ filter: /.*/, namespace: 'endure-shared' }, () => ({
+        contents: `export const { ${exportNames.join(', ')} } = ${SHARED_VAR};`,
+        loader: 'js',
+      }));
+    },
+  };
 }

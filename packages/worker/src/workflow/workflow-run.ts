@@ -8,9 +8,10 @@
 import Long from 'long';
 import proto from '@temporalio/proto';
 import temporal = proto.temporal;
-import type { Activation, ActivationCompletion, ActivationJob, SandboxCommand, WorkflowRuntime } from '@endure/workflow/internal';
+import type { Activation, ActivationCompletion, ActivationJob, SandboxCommand } from '@endure/workflow/internal';
 import { CommandType, PATCH_MARKER_DETAILS_KEY, PATCH_MARKER_NAME } from '@endure/workflow/internal';
 import { defaultPayloadConverter } from '@endure/common';
+import type { WorkflowSandbox } from './sandbox.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type ICommand = temporal.api.command.v1.ICommand;
@@ -68,11 +69,6 @@ interface ActivityRef {
   activityType: string;
 }
 
-/** Let the workflow's promise callbacks run (they are all microtasks). */
-function settle(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 export class WorkflowRun {
   /** Id of the last history event applied. */
   lastEventId = 0;
@@ -83,7 +79,7 @@ export class WorkflowRun {
 
   constructor(
     readonly id: RunIdentity,
-    private readonly runtime: WorkflowRuntime,
+    private readonly sandbox: WorkflowSandbox,
   ) {}
 
   /**
@@ -133,7 +129,7 @@ export class WorkflowRun {
   }
 
   query(queryType: string, args: temporal.api.common.v1.IPayload[]) {
-    return this.runtime.query(queryType, args);
+    return this.sandbox.query(queryType, args);
   }
 
   private async activate(jobs: ActivationJob[], started: HistoryEvent, isReplaying: boolean): Promise<ActivationCompletion> {
@@ -144,10 +140,7 @@ export class WorkflowRun {
       historySizeBytes: Number(started.workflowTaskStartedEventAttributes?.historySizeBytes ?? 0),
       jobs,
     };
-    this.runtime.activate(activation);
-    await settle();
-    while (this.runtime.tryUnblockConditions()) await settle();
-    const completion = this.runtime.concludeActivation();
+    const completion = await this.sandbox.activate(activation);
     this.pending = [...completion.commands];
     return { commands: completion.commands.map((c) => this.toProtoCommand(c)), failure: completion.failure };
   }

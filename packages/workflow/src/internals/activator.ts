@@ -1,7 +1,8 @@
 /**
  * The workflow runtime inside the sandbox: turns activation jobs into promise
- * resolutions and workflow-code calls into commands. One sandbox runs one
- * workflow run, so this module's state is that run's state.
+ * resolutions and workflow-code calls into commands. The worker evaluates this
+ * module anew for every workflow run (the bundle's per-run function), so this
+ * module's state is that run's state, even when runs share a sandbox context.
  */
 import type { temporal } from '@temporalio/proto';
 import {

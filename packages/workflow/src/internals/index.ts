@@ -2,6 +2,11 @@
  * Entry of the runtime inside the sandbox (imported by the generated bundle,
  * never by user code): makes time and randomness deterministic and hands the
  * worker the runtime surface.
+ *
+ * Called once per workflow run. Runs may share a sandbox context: the globals
+ * installed here (Date, setTimeout, clearTimeout, and Math.random on the
+ * context's one Math object) are this run's, and the worker puts them back
+ * whenever this run's code is about to run.
  */
 import type { WorkflowRuntime } from '../interfaces.js';
 import { CancellationScope } from '../cancellation-scope.js';
@@ -12,7 +17,7 @@ export type { SandboxCommand } from './activator.js';
 export type { Activation, ActivationCompletion, ActivationJob, QueryResult, WorkflowRuntime } from '../interfaces.js';
 export { CommandType, PATCH_MARKER_DETAILS_KEY, PATCH_MARKER_NAME } from './commands.js';
 
-/** Install deterministic globals in this sandbox and register the workflows module. */
+/** Install this run's deterministic globals and register the workflows module. */
 export function installRuntime(workflows: Record<string, unknown>): WorkflowRuntime {
   state.workflows = workflows;
   installDeterministicTime();
