@@ -32,6 +32,7 @@ const GROUP_COMMIT_BATCH_MAX = 256;
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmts;
+  private readonly commitTx: (commit: ExecutionCommit) => CommitResult;
   private pending: PendingCommit[] = [];
   private flushScheduled = false;
 
@@ -44,6 +45,8 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.migrate();
     this.stmts = this.prepare();
+    // Built once: better-sqlite3 makes a new wrapper (and its variants) per transaction() call.
+    this.commitTx = this.db.transaction((c: ExecutionCommit) => this.commitOne(c));
   }
 
   private migrate(): void {
@@ -198,46 +201,46 @@ export class SqliteStore implements Store {
     });
   }
 
-  private readonly commitTx = (commit: ExecutionCommit): CommitResult =>
-    this.db.transaction((c: ExecutionCommit): CommitResult => {
-      const s = this.stmts;
-      const { namespaceId: ns, workflowId: wf, runId: run } = c;
-      if (c.current) {
-        const r = c.current.record;
-        if (c.current.expectedRunId === null) {
-          if (s.currentExecution.get(ns, wf)) throw new ConditionFailedError(`workflow ${wf} already has a current run`);
-          s.insertCurrent.run(ns, wf, r.runId, r.status, r.startRequestId);
-        } else {
-          const res = s.replaceCurrent.run(r.runId, r.status, r.startRequestId, ns, wf, c.current.expectedRunId);
-          if (res.changes !== 1) throw new ConditionFailedError(`current run of ${wf} moved`);
-        }
-      } else if (c.currentStatus !== undefined) {
-        s.updateCurrentStatus.run(c.currentStatus, ns, wf, run);
-      }
-      let dbVersion: number;
-      if (c.expectedDbVersion === null) {
-        s.insertExecution.run(
-          ns, wf, run, c.summary.workflowType, c.summary.taskQueue, c.summary.status,
-          c.summary.startTimeMs, c.summary.closeTimeMs, c.state,
-        );
-        dbVersion = 1;
+  /** One execution's commit, in its own savepoint inside the group's transaction. */
+  private commitOne(c: ExecutionCommit): CommitResult {
+    const s = this.stmts;
+    const { namespaceId: ns, workflowId: wf, runId: run } = c;
+    if (c.current) {
+      const r = c.current.record;
+      if (c.current.expectedRunId === null) {
+        if (s.currentExecution.get(ns, wf)) throw new ConditionFailedError(`workflow ${wf} already has a current run`);
+        s.insertCurrent.run(ns, wf, r.runId, r.status, r.startRequestId);
       } else {
-        const res = s.updateExecution.run(
-          c.summary.status, c.summary.closeTimeMs, c.state, ns, wf, run, c.expectedDbVersion,
-        );
-        if (res.changes !== 1) throw new ConditionFailedError(`execution ${wf}/${run} changed concurrently`);
-        dbVersion = c.expectedDbVersion + 1;
+        const res = s.replaceCurrent.run(r.runId, r.status, r.startRequestId, ns, wf, c.current.expectedRunId);
+        if (res.changes !== 1) throw new ConditionFailedError(`current run of ${wf} moved`);
       }
-      for (const e of c.newEvents) s.insertEvent.run(ns, run, e.eventId, e.data);
-      for (const id of c.doneTaskQueueTaskIds) s.deleteTask.run(id);
-      for (const id of c.doneTimerTaskIds) s.deleteTimer.run(id);
-      const taskQueueTasks = c.newTaskQueueTasks.map((t) => ({
-        ...t,
-        id: Number(s.insertTask.run(t).lastInsertRowid),
-      }));
-      const timerTasks = c.newTimerTasks.map((t) => ({ ...t, id: Number(s.insertTimer.run(t).lastInsertRowid) }));
-      return { dbVersion, taskQueueTasks, timerTasks };
-    })(commit);
+    } else if (c.currentStatus !== undefined) {
+      s.updateCurrentStatus.run(c.currentStatus, ns, wf, run);
+    }
+    let dbVersion: number;
+    if (c.expectedDbVersion === null) {
+      s.insertExecution.run(
+        ns, wf, run, c.summary.workflowType, c.summary.taskQueue, c.summary.status,
+        c.summary.startTimeMs, c.summary.closeTimeMs, c.state,
+      );
+      dbVersion = 1;
+    } else {
+      const res = s.updateExecution.run(
+        c.summary.status, c.summary.closeTimeMs, c.state, ns, wf, run, c.expectedDbVersion,
+      );
+      if (res.changes !== 1) throw new ConditionFailedError(`execution ${wf}/${run} changed concurrently`);
+      dbVersion = c.expectedDbVersion + 1;
+    }
+    for (const e of c.newEvents) s.insertEvent.run(ns, run, e.eventId, e.data);
+    for (const id of c.doneTaskQueueTaskIds) s.deleteTask.run(id);
+    for (const id of c.doneTimerTaskIds) s.deleteTimer.run(id);
+    const taskQueueTasks = c.newTaskQueueTasks.map((t) => ({
+      ...t,
+      id: Number(s.insertTask.run(t).lastInsertRowid),
+    }));
+    const timerTasks = c.newTimerTasks.map((t) => ({ ...t, id: Number(s.insertTimer.run(t).lastInsertRowid) }));
+    return { dbVersion, taskQueueTasks, timerTasks };
+  }
 
   readHistory(namespaceId: string, runId: string, fromEventId: number, limit: number): Promise<HistoryEventRow[]> {
     const rows = this.stmts.readHistory.all(namespaceId, runId, fromEventId, limit) as Row[];
