@@ -86,10 +86,13 @@ export class Worker {
     const connection = options.connection ?? ownedConnection!;
     const namespace = options.namespace ?? 'default';
     const identity = options.identity ?? `${process.pid}@${hostname()}`;
-    await connection.workflowService.describeNamespace({ namespace });
+    // Independent: checking the namespace and bundling overlap.
+    const [, code] = await Promise.all([
+      connection.workflowService.describeNamespace({ namespace }),
+      loadBundleCode(options),
+    ]);
     const withAbortSignal = <R>(signal: AbortSignal, fn: () => Promise<R>) => connection.withAbortSignal(signal, fn);
     const dataConverter = loadDataConverter(options.dataConverter);
-    const code = await loadBundleCode(options);
     const activities = Object.entries(options.activities ?? {}).filter(([, fn]) => typeof fn === 'function');
     const activityWorker =
       activities.length === 0
