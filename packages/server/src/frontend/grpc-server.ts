@@ -8,6 +8,7 @@ import type { Logger } from '../common/logger.js';
 import { ServiceError } from '../common/errors.js';
 import { Status } from '../common/grpc-status.js';
 import { google, protoRoot } from '../common/proto.js';
+import { encodeHistoryField, rawHistoryOf } from '../common/raw-history.js';
 import type { CallContext, GrpcError, UnaryMethod } from './grpc-transport.js';
 
 export type { CallContext } from './grpc-transport.js';
@@ -19,6 +20,7 @@ const SERVICE_NAME = 'temporal.api.workflowservice.v1.WorkflowService';
 export type UnaryHandler = (request: any, ctx: CallContext) => Promise<object>;
 
 interface MessageType {
+  fields: Record<string, { id: number } | undefined>;
   decode(bytes: Uint8Array): object;
   encode(message: object): { finish(): Uint8Array };
 }
@@ -44,7 +46,7 @@ export function workflowServiceMethodTable(handlers: Record<string, UnaryHandler
     const handler = handlers[method.name];
     table.set(`/${SERVICE_NAME}/${method.name}`, {
       decode: (bytes) => req.decode(bytes),
-      encode: (message) => res.encode(message).finish(),
+      encode: (message) => encodeResponse(res, message),
       handle: handler
         ? handler
         : () =>
@@ -52,6 +54,19 @@ export function workflowServiceMethodTable(handlers: Record<string, UnaryHandler
     });
   }
   return table;
+}
+
+/** The response's bytes, with stored history events appended as its `history` field when it carries them raw. */
+function encodeResponse(type: MessageType, message: object): Uint8Array {
+  const bytes = type.encode(message).finish();
+  const events = rawHistoryOf(message);
+  const field = type.fields['history'];
+  if (!events || !field) return bytes;
+  const history = encodeHistoryField(field.id, events);
+  const out = new Uint8Array(bytes.length + history.length);
+  out.set(bytes);
+  out.set(history, bytes.length);
+  return out;
 }
 
 function qualify(pkg: string, typeName: string): string {

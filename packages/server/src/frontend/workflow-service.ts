@@ -14,7 +14,8 @@ import type { RunWatchers } from '../history/run-watchers.js';
 import type { QueryDispatcher } from '../history/queries.js';
 import * as history from '../history/history-service.js';
 import * as activity from '../history/activity.js';
-import { readHistoryEvents } from '../history/history-reader.js';
+import { readHistoryEventBytes } from '../history/history-reader.js';
+import { withRawHistory } from '../common/raw-history.js';
 import { decodeTaskToken, encodeTaskToken } from '../history/task-token.js';
 import type { CallContext, UnaryHandler } from './grpc-server.js';
 import { checkFailure, checkPayloads, optionalId, requireId } from './validation.js';
@@ -152,7 +153,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
         waitMs: config.historyLongPollTimeoutMs,
         signal: ctx.signal,
       });
-      return { history: { events: page.events }, nextPageToken: page.nextPageToken };
+      return withRawHistory({ nextPageToken: page.nextPageToken }, page.events);
     },
 
     PollWorkflowTaskQueue: async (req: ws.IPollWorkflowTaskQueueRequest, ctx) => {
@@ -352,18 +353,17 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     const query = queries.take(q);
     if (!query) return null;
     const state = await es.read({ namespaceId: q.namespaceId, workflowId: q.workflowId, runId: q.runId });
-    const events = await readHistoryEvents(deps.store, q.namespaceId, q.runId, 1, state.nextEventId - 1);
-    return {
+    const events = await readHistoryEventBytes(deps.store, q.namespaceId, q.runId, 1, state.nextEventId - 1);
+    return withRawHistory({
       taskToken: encodeTaskToken({ k: 'q', id: q.id }),
       workflowExecution: { workflowId: q.workflowId, runId: q.runId },
       workflowType: { name: state.workflowType },
       previousStartedEventId: state.lastCompletedWorkflowTaskStartedEventId,
       startedEventId: 0,
       attempt: 1,
-      history: { events },
       query,
       workflowExecutionTaskQueue: { name: state.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-    };
+    }, events);
   }
 
   return handlers as Record<string, UnaryHandler>;

@@ -9,7 +9,6 @@ import { msToTimestamp, msToDuration } from '../common/time.js';
 import type { NamespaceRecord, TimerTask } from '../persistence/store.js';
 import type { ExecutionStore, ExecutionRef } from './engine.js';
 import type { ExecutionTx } from './execution-tx.js';
-import { decodeEvent } from '../common/proto.js';
 import { fromBase64, isRunning } from './mutable-state.js';
 import { temporal } from '../common/proto.js';
 import * as activity from './activity.js';
@@ -17,7 +16,7 @@ import { onUserTimer } from './commands.js';
 import { onWorkflowTaskTimeout } from './workflow-task.js';
 import { onWorkflowTimeout } from './workflow-lifecycle.js';
 import type { RunWatchers } from './run-watchers.js';
-import { readHistoryEvents } from './history-reader.js';
+import { readHistoryEventBytes } from './history-reader.js';
 
 import ws = proto.temporal.api.workflowservice.v1;
 
@@ -116,7 +115,8 @@ function describeActivity(a: import('./mutable-state.js').ActivityState): proto.
 }
 
 export interface HistoryPage {
-  events: proto.temporal.api.history.v1.HistoryEvent[];
+  /** Encoded HistoryEvents, as stored (see common/raw-history.ts). */
+  events: Uint8Array[];
   nextPageToken: Uint8Array;
 }
 
@@ -140,7 +140,7 @@ export async function getHistory(
     }
     if (!closed(state)) return { events: [], nextPageToken: new Uint8Array() };
     const rows = await es.store.readHistory(namespaceId, runId, state.closeEventId, 1);
-    return { events: rows.map((r) => decodeEvent(r.data)), nextPageToken: new Uint8Array() };
+    return { events: rows.map((r) => r.data), nextPageToken: new Uint8Array() };
   }
   const lastEventId = state.nextEventId - 1;
   if (opts.fromEventId > lastEventId && opts.waitNewEvent && !closed(state)) {
@@ -149,7 +149,7 @@ export async function getHistory(
     state = await es.read({ ...ref, runId });
   }
   const last = Math.min(state.nextEventId - 1, opts.fromEventId + opts.pageSize - 1);
-  const events = await readHistoryEvents(es.store, namespaceId, runId, opts.fromEventId, last);
+  const events = await readHistoryEventBytes(es.store, namespaceId, runId, opts.fromEventId, last);
   const more = last < state.nextEventId - 1 || (opts.waitNewEvent && !closed(state));
   return { events, nextPageToken: more ? encodePageToken(runId, last + 1) : new Uint8Array() };
 }

@@ -11,7 +11,8 @@ import type { TaskQueueTask } from '../persistence/store.js';
 import type { ExecutionStore } from './engine.js';
 import type { ExecutionTx } from './execution-tx.js';
 import { applyCommands, closesWorkflow, validateCommands, type CommandError } from './commands.js';
-import { readHistoryEvents } from './history-reader.js';
+import { readHistoryEventBytes } from './history-reader.js';
+import { withRawHistory } from '../common/raw-history.js';
 import { encodeTaskToken, type WorkflowTaskToken } from './task-token.js';
 import type { WorkflowTaskTimeoutData } from './timer-tasks.js';
 
@@ -61,19 +62,18 @@ export async function recordWorkflowTaskStarted(
     };
   });
   if (!started) return null;
-  const events = await readHistoryEvents(es.store, task.namespaceId, task.runId, 1, started.startedEventId);
-  return {
+  const events = await readHistoryEventBytes(es.store, task.namespaceId, task.runId, 1, started.startedEventId);
+  return withRawHistory<PollResponse>({
     taskToken: started.token,
     workflowExecution: { workflowId: task.workflowId, runId: task.runId },
     workflowType: { name: started.workflowType },
     previousStartedEventId: Long.fromNumber(started.previousStartedEventId),
     startedEventId: Long.fromNumber(started.startedEventId),
     attempt: started.attempt,
-    history: { events },
     workflowExecutionTaskQueue: { name: started.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     scheduledTime: msToTimestamp(started.scheduledTimeMs),
     startedTime: msToTimestamp(started.startedTimeMs),
-  };
+  }, events);
 }
 
 function requireStartedTask(tx: ExecutionTx, token: WorkflowTaskToken) {
