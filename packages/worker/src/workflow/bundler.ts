@@ -124,30 +124,38 @@ export async function bundleWorkflowCode(options: BundleOptions): Promise<Workfl
 
   // The shared part, resolved from @endure/workflow so that it is the copy the runtime uses. Built
   // as ESM first for the list of its exports, which the per-run part imports by name.
-  const shared = await build({
-    ...buildOptions,
-    stdin: { contents: `export * from ${JSON.stringify(SHARED_MODULE)};`, resolveDir: dirname(runtimePath), sourcefile: 'endure-shared-entry.js', loader: 'js' },
-    format: 'esm',
-    metafile: true,
-    plugins: [forbid],
-  });
-  const sharedOutput = shared.outputFiles?.[0];
-  const sharedExports = Object.values(shared.metafile.outputs)[0]?.exports;
-  if (!sharedOutput || !sharedExports) throw new Error(`esbuild produced no output for ${SHARED_MODULE}`);
-  const sharedScript = await transform(sharedOutput.text, { format: 'iife', globalName: SHARED_VAR, target: 'es2022', logLevel: 'silent' });
+  const sharedPart = (async () => {
+    const shared = await build({
+      ...buildOptions,
+      stdin: { contents: `export * from ${JSON.stringify(SHARED_MODULE)};`, resolveDir: dirname(runtimePath), sourcefile: 'endure-shared-entry.js', loader: 'js' },
+      format: 'esm',
+      metafile: true,
+      plugins: [forbid],
+    });
+    const sharedOutput = shared.outputFiles?.[0];
+    const exportNames = Object.values(shared.metafile.outputs)[0]?.exports;
+    if (!sharedOutput || !exportNames) throw new Error(`esbuild produced no output for ${SHARED_MODULE}`);
+    const script = await transform(sharedOutput.text, { format: 'iife', globalName: SHARED_VAR, target: 'es2022', logLevel: 'silent' });
+    return { exportNames, code: script.code };
+  })();
 
   const entry = [
     `import * as workflows from ${JSON.stringify(workflowsPath)};`,
     `import { installRuntime } from ${JSON.stringify(runtimePath)};`,
     `export const runtime = installRuntime(workflows);`,
   ].join('\n');
-  const perRun = await build({
-    ...buildOptions,
-    stdin: { contents: entry, resolveDir: workflowsDir, sourcefile: 'endure-workflow-entry.js', loader: 'js' },
-    format: 'iife',
-    globalName: RUN_VAR,
-    plugins: [forbid, importShared(sharedExports)],
-  });
+  // Both builds run at once; the per-run one waits for the shared part's export list only
+  // when it meets an import of the shared module.
+  const [sharedScript, perRun] = await Promise.all([
+    sharedPart,
+    build({
+      ...buildOptions,
+      stdin: { contents: entry, resolveDir: workflowsDir, sourcefile: 'endure-workflow-entry.js', loader: 'js' },
+      format: 'iife',
+      globalName: RUN_VAR,
+      plugins: [forbid, importShared(sharedPart.then((p) => p.exportNames))],
+    }),
+  ]);
   const perRunOutput = perRun.outputFiles?.[0];
   if (!perRunOutput) throw new Error('esbuild produced no output for the workflow bundle');
   const code = [
@@ -167,13 +175,13 @@ export async function bundleWorkflowCode(options: BundleOptions): Promise<Workfl
  * script loaded once. Named bindings rather than a CommonJS shim: esbuild's
  * interop would copy the whole namespace on every run, over ten times the cost.
  */
-function importShared(exportNames: string[]): Plugin {
+function importShared(exportNames: Promise<string[]>): Plugin {
   return {
     name: 'endure-import-shared',
     setup(b) {
       b.onResolve({ filter: new RegExp(`^${SHARED_MODULE.replace('/', '\\/')}$`) }, (args) => ({ path: args.path, namespace: 'endure-shared' }));
-      b.onLoad({ filter: /.*/, namespace: 'endure-shared' }, () => ({
-        contents: `export const { ${exportNames.join(', ')} } = ${SHARED_VAR};`,
+      b.onLoad({ filter: /.*/, namespace: 'endure-shared' }, async () => ({
+        contents: `export const { ${(await exportNames).join(', ')} } = ${SHARED_VAR};`,
         loader: 'js',
       }));
     },
