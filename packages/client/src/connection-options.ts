@@ -82,6 +82,7 @@ export function compileConnectionOptions(options: ConnectionOptions = {}): Compi
     }
   }
   const tlsConfig = normalizeTlsConfig(tls, apiKey);
+  const address = normalizeAddress(options.address ?? LOCAL_TARGET);
   const usesGrpcJs = credentials !== undefined || callCredentials !== undefined || channelArgs !== undefined || interceptors !== undefined;
   if (tlsConfig !== undefined && credentials !== undefined) {
     throw new TypeError('Both `tls` and `credentials` ConnectionOptions were provided');
@@ -92,7 +93,7 @@ export function compileConnectionOptions(options: ConnectionOptions = {}): Compi
   );
   return {
     options: {
-      address: normalizeAddress(options.address ?? LOCAL_TARGET),
+      address,
       credentials: channelCredentials,
       channelArgs: {
         'grpc.keepalive_permit_without_calls': 1,
@@ -113,7 +114,7 @@ export function compileConnectionOptions(options: ConnectionOptions = {}): Compi
     http2: usesGrpcJs
       ? undefined
       : {
-          address: normalizeAddress(options.address ?? LOCAL_TARGET),
+          address,
           tls: tlsConfig && {
             ca: tlsConfig.serverRootCACertificate,
             cert: tlsConfig.clientCertPair?.crt,

@@ -30,7 +30,3 @@ export const HistoryEvent = temporal.api.history.v1.HistoryEvent;
 export function encodeEvent(event: HistoryEventObject): Uint8Array {
   return HistoryEvent.encode(event).finish();
 }
-
-export function decodeEvent(bytes: Uint8Array): proto.temporal.api.history.v1.HistoryEvent {
-  return HistoryEvent.decode(bytes);
-}

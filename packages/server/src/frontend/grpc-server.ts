@@ -44,9 +44,13 @@ export function workflowServiceMethodTable(handlers: Record<string, UnaryHandler
     const req = protoRoot.lookupType(qualify(pkg, method.requestType)) as unknown as MessageType;
     const res = protoRoot.lookupType(qualify(pkg, method.responseType)) as unknown as MessageType;
     const handler = handlers[method.name];
+    const historyField = res.fields['history']?.id;
     table.set(`/${SERVICE_NAME}/${method.name}`, {
       decode: (bytes) => req.decode(bytes),
-      encode: (message) => encodeResponse(res, message),
+      encode:
+        historyField === undefined
+          ? (message) => res.encode(message).finish()
+          : (message) => encodeWithHistory(res, historyField, message),
       handle: handler
         ? handler
         : () =>
@@ -57,12 +61,11 @@ export function workflowServiceMethodTable(handlers: Record<string, UnaryHandler
 }
 
 /** The response's bytes, with stored history events appended as its `history` field when it carries them raw. */
-function encodeResponse(type: MessageType, message: object): Uint8Array {
+function encodeWithHistory(type: MessageType, historyField: number, message: object): Uint8Array {
   const bytes = type.encode(message).finish();
   const events = rawHistoryOf(message);
-  const field = type.fields['history'];
-  if (!events || !field) return bytes;
-  const history = encodeHistoryField(field.id, events);
+  if (!events) return bytes;
+  const history = encodeHistoryField(historyField, events);
   const out = new Uint8Array(bytes.length + history.length);
   out.set(bytes);
   out.set(history, bytes.length);

@@ -1,8 +1,5 @@
-/** Reading a run's history from the store: as stored bytes (for responses) or decoded. */
-import { decodeEvent, type proto } from '../common/proto.js';
+/** Reading a run's history from the store, as the stored bytes responses carry (common/raw-history.ts). */
 import type { Store } from '../persistence/store.js';
-
-type HistoryEvent = proto.temporal.api.history.v1.HistoryEvent;
 
 const READ_BATCH_MAX = 1000;
 
@@ -23,15 +20,4 @@ export async function readHistoryEventBytes(
     next = rows[rows.length - 1]!.eventId + 1;
   }
   return events;
-}
-
-/** The same events, decoded. */
-export async function readHistoryEvents(
-  store: Store,
-  namespaceId: string,
-  runId: string,
-  fromEventId: number,
-  toEventId: number,
-): Promise<HistoryEvent[]> {
-  return (await readHistoryEventBytes(store, namespaceId, runId, fromEventId, toEventId)).map(decodeEvent);
 }
