@@ -76,16 +76,17 @@ export class EndureServer {
     });
     const work = isAdvanceable(clock) ? new RunnableWork(executions) : null;
     const skipper = work && isAdvanceable(clock) ? new TimeSkipper(clock, work, log) : null;
+    const namespaceByName = (name: string) => namespaces.get(name);
     const timers = new TimerQueue(
       store,
       clock,
       skipper
         ? async (timer) => {
             // A stale timer is dropped without an event: nothing else would look again.
-            await fireTimer(executions, timer);
+            await fireTimer(executions, timer, namespaceByName);
             skipper.poke();
           }
-        : (timer) => fireTimer(executions, timer),
+        : (timer) => fireTimer(executions, timer, namespaceByName),
       log,
     );
     const queries = new QueryDispatcher(executions, matching, watchers, config.queryTimeoutMs);

@@ -10,6 +10,14 @@ import { durationMs } from '../common/time.js';
 import type { ExecutionTx } from './execution-tx.js';
 import { requestCancelActivity, scheduleActivity, validateScheduleActivity } from './activity.js';
 import { closeExecution } from './workflow-lifecycle.js';
+import { completeRun, continueAsNew, failRun, validateContinueAsNew } from './run-chain.js';
+import { initiateChild, validateStartChild } from './child-workflows.js';
+import {
+  initiateCancelExternal,
+  initiateSignalExternal,
+  validateCancelExternal,
+  validateSignalExternal,
+} from './external-workflows.js';
 import type { UserTimerData } from './timer-tasks.js';
 
 type Command = proto.temporal.api.command.v1.ICommand;
@@ -34,7 +42,7 @@ export function closesWorkflow(commands: Command[]): boolean {
   return commands.some((c) => CLOSE_COMMANDS.has(c.commandType ?? 0));
 }
 
-export function validateCommands(tx: ExecutionTx, commands: Command[]): CommandError | null {
+export function validateCommands(tx: ExecutionTx, commands: Command[], idMax: number): CommandError | null {
   const s = tx.state;
   const activityIds = new Set(Object.values(s.activities).map((a) => a.activityId));
   const timerIds = new Set(Object.keys(s.timers));
@@ -82,6 +90,32 @@ export function validateCommands(tx: ExecutionTx, commands: Command[]): CommandE
           return { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_CANCEL_TIMER_ATTRIBUTES, message: `${where}: no pending timer ${timerId}` };
         }
         timerIds.delete(timerId);
+        break;
+      }
+      case CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION: {
+        const attrs = c.startChildWorkflowExecutionCommandAttributes;
+        const problem = attrs ? validateStartChild(attrs, idMax) : 'attributes are not set';
+        if (problem) return { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES, message: `${where}: ${problem}` };
+        break;
+      }
+      case CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION: {
+        const attrs = c.signalExternalWorkflowExecutionCommandAttributes;
+        const problem = attrs ? validateSignalExternal(attrs, idMax) : 'attributes are not set';
+        if (problem) return { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SIGNAL_WORKFLOW_EXECUTION_ATTRIBUTES, message: `${where}: ${problem}` };
+        break;
+      }
+      case CommandType.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION: {
+        const attrs = c.requestCancelExternalWorkflowExecutionCommandAttributes;
+        const problem = attrs ? validateCancelExternal(attrs, idMax) : 'attributes are not set';
+        if (problem) {
+          return { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_ATTRIBUTES, message: `${where}: ${problem}` };
+        }
+        break;
+      }
+      case CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION: {
+        const attrs = c.continueAsNewWorkflowExecutionCommandAttributes;
+        const problem = attrs ? validateContinueAsNew(attrs) : 'attributes are not set';
+        if (problem) return { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES, message: `${where}: ${problem}` };
         break;
       }
       case CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
@@ -165,23 +199,22 @@ export function applyCommands(tx: ExecutionTx, commands: Command[], completedEve
         break;
       }
       case CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
-        closeExecution(tx, Status.WORKFLOW_EXECUTION_STATUS_COMPLETED, {
-          eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED,
-          workflowExecutionCompletedEventAttributes: {
-            result: c.completeWorkflowExecutionCommandAttributes?.result,
-            workflowTaskCompletedEventId: completed,
-          },
-        });
+        completeRun(tx, c.completeWorkflowExecutionCommandAttributes?.result, completedEventId);
         break;
       case CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
-        closeExecution(tx, Status.WORKFLOW_EXECUTION_STATUS_FAILED, {
-          eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
-          workflowExecutionFailedEventAttributes: {
-            failure: c.failWorkflowExecutionCommandAttributes?.failure,
-            retryState: enums.RetryState.RETRY_STATE_RETRY_POLICY_NOT_SET,
-            workflowTaskCompletedEventId: completed,
-          },
-        });
+        failRun(tx, c.failWorkflowExecutionCommandAttributes?.failure, completedEventId);
+        break;
+      case CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION:
+        continueAsNew(tx, c.continueAsNewWorkflowExecutionCommandAttributes!, completedEventId);
+        break;
+      case CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION:
+        initiateChild(tx, c.startChildWorkflowExecutionCommandAttributes!, completedEventId);
+        break;
+      case CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION:
+        initiateSignalExternal(tx, c.signalExternalWorkflowExecutionCommandAttributes!, completedEventId);
+        break;
+      case CommandType.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION:
+        initiateCancelExternal(tx, c.requestCancelExternalWorkflowExecutionCommandAttributes!, completedEventId);
         break;
       case CommandType.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
         closeExecution(tx, Status.WORKFLOW_EXECUTION_STATUS_CANCELED, {

@@ -111,35 +111,18 @@ export class ExecutionStore {
 
   private async commit(tx: ExecutionTx, expectedDbVersion: number | null, statusBefore: number): Promise<void> {
     const s = tx.state;
-    s.stateTransitionCount++;
-    const commit: ExecutionCommit = {
-      namespaceId: s.namespaceId,
-      workflowId: s.workflowId,
-      runId: s.runId,
-      expectedDbVersion,
-      state: serializeState(s),
-      summary: {
-        workflowType: s.workflowType,
-        taskQueue: s.taskQueue,
-        status: s.status,
-        startTimeMs: s.startTimeMs,
-        closeTimeMs: s.closeTimeMs,
-      },
-      newEvents: tx.newEvents,
-      current: tx.current,
-      currentStatus: s.status !== statusBefore ? s.status : undefined,
-      newTaskQueueTasks: tx.newTaskQueueTasks,
-      doneTaskQueueTaskIds: tx.doneTaskQueueTaskIds,
-      newTimerTasks: tx.newTimerTasks,
-      doneTimerTaskIds: tx.doneTimerTaskIds,
-    };
+    const commit = toCommit(tx, expectedDbVersion, statusBefore);
+    const next = tx.newRun;
+    if (next) commit.newRun = toCommit(next, null, next.state.status);
     const result = await this.store.commitExecution(commit);
     this.remember(s, result.dbVersion);
+    if (next) this.remember(next.state, result.newRunDbVersion!);
     if (result.taskQueueTasks.length > 0) this.listeners.onTaskQueueTasks(result.taskQueueTasks);
     if (result.timerTasks.length > 0) this.listeners.onTimerTasks(result.timerTasks);
     if (tx.newEvents.length > 0 || s.status !== statusBefore) {
       this.listeners.onExecutionChanged(s.namespaceId, s.runId, s);
     }
+    if (next) this.listeners.onExecutionChanged(next.state.namespaceId, next.state.runId, next.state);
   }
 
   private async load(namespaceId: string, workflowId: string, runId: string): Promise<CachedExecution> {
@@ -172,6 +155,32 @@ export class ExecutionStore {
       this.cache.delete(oldest);
     }
   }
+}
+
+function toCommit(tx: ExecutionTx, expectedDbVersion: number | null, statusBefore: number): ExecutionCommit {
+  const s = tx.state;
+  s.stateTransitionCount++;
+  return {
+    namespaceId: s.namespaceId,
+    workflowId: s.workflowId,
+    runId: s.runId,
+    expectedDbVersion,
+    state: serializeState(s),
+    summary: {
+      workflowType: s.workflowType,
+      taskQueue: s.taskQueue,
+      status: s.status,
+      startTimeMs: s.startTimeMs,
+      closeTimeMs: s.closeTimeMs,
+    },
+    newEvents: tx.newEvents,
+    current: tx.current,
+    currentStatus: s.status !== statusBefore ? s.status : undefined,
+    newTaskQueueTasks: tx.newTaskQueueTasks,
+    doneTaskQueueTaskIds: tx.doneTaskQueueTaskIds,
+    newTimerTasks: tx.newTimerTasks,
+    doneTimerTaskIds: tx.doneTimerTaskIds,
+  };
 }
 
 function cacheKey(namespaceId: string, workflowId: string, runId: string): string {

@@ -14,7 +14,7 @@ import type {
   NewTimerTask,
   TaskKind,
 } from '../persistence/store.js';
-import { fromBase64, isRunning, toBase64, type ExecutionState } from './mutable-state.js';
+import { fromBase64, isRunning, toBase64, type BufferedEvent, type ExecutionState } from './mutable-state.js';
 import type { TimerTaskKind } from './timer-tasks.js';
 
 export type EventInput = Omit<HistoryEventObject, 'eventId' | 'eventTime'>;
@@ -26,6 +26,8 @@ export class ExecutionTx {
   readonly newTimerTasks: NewTimerTask[] = [];
   readonly doneTimerTaskIds: number[] = [];
   current: { record: CurrentExecutionRecord; expectedRunId: string | null } | undefined;
+  /** A run this change creates in the same transaction (continue-as-new, retry, cron). */
+  newRun: ExecutionTx | null = null;
   /** Set when anything must be written. */
   dirty = false;
 
@@ -69,29 +71,40 @@ export class ExecutionTx {
    * flight it is buffered and written after that task's completion, so the
    * worker never sees history change under a task it is working on.
    */
-  addExternalEvent(event: EventInput, startedIsPrevious = false): void {
+  addExternalEvent(event: EventInput, startedIsPrevious = false, child?: BufferedEvent['child']): void {
     if (this.workflowTaskInFlight) {
-      this.state.bufferedEvents.push({ data: toBase64(encodeEvent(event)), startedIsPrevious });
+      this.state.bufferedEvents.push({ data: toBase64(encodeEvent(event)), startedIsPrevious, child });
       this.dirty = true;
       return;
     }
-    if (startedIsPrevious) setStartedEventId(event, this.state.nextEventId - 1);
-    this.appendEvent(event);
+    this.appendExternal(event, { startedIsPrevious, child });
   }
 
   flushBufferedEvents(): void {
     const buffered = this.state.bufferedEvents;
     this.state.bufferedEvents = [];
-    for (const b of buffered) {
-      const event = HistoryEvent.decode(fromBase64(b.data)) as EventInput;
-      if (b.startedIsPrevious) setStartedEventId(event, this.state.nextEventId - 1);
-      this.appendEvent(event);
-    }
+    for (const b of buffered) this.appendExternal(HistoryEvent.decode(fromBase64(b.data)), b);
   }
 
-  /** Schedule a workflow task unless one is pending or the run is closed. */
+  /** Append an event from outside, fixing the references that depend on event ids known only now. */
+  private appendExternal(event: EventInput, fix: Omit<BufferedEvent, 'data'>): void {
+    if (fix.startedIsPrevious) setStartedEventId(event, this.state.nextEventId - 1);
+    const child = fix.child ? this.state.children[fix.child.initiatedEventId] : undefined;
+    if (fix.child?.closed && child) setChildStartedEventId(event, child.startedEventId);
+    const eventId = this.appendEvent(event);
+    if (!fix.child || !child) return;
+    if (fix.child.closed) delete this.state.children[fix.child.initiatedEventId];
+    else child.startedEventId = eventId;
+  }
+
+  /**
+   * Schedule a workflow task unless one is pending, the run is closed, or the
+   * first task waits out a backoff (events that arrive meanwhile are in history
+   * and the first task will see them).
+   */
   ensureWorkflowTask(): void {
-    if (this.isRunning && !this.state.workflowTask) this.scheduleWorkflowTask(1);
+    const s = this.state;
+    if (this.isRunning && !s.workflowTask && s.firstTaskBackoffUntilMs === 0) this.scheduleWorkflowTask(1);
   }
 
   scheduleWorkflowTask(attempt: number): void {
@@ -116,6 +129,29 @@ export class ExecutionTx {
     this.addTaskQueueTask('workflow', s.taskQueue, scheduledEventId, attempt);
   }
 
+  /**
+   * A retry of a failed workflow task: kept out of history until an attempt
+   * completes, and dispatched after `delayMs` (a capped backoff), so a
+   * workflow stuck on a bug costs almost nothing until a fixed worker comes.
+   */
+  scheduleTransientWorkflowTask(attempt: number, delayMs: number): void {
+    const s = this.state;
+    assert(s.workflowTask === null, 'a workflow task is already pending');
+    // Not an event id: an identity that no other attempt of this run has.
+    const identity = s.nextEventId;
+    s.workflowTask = {
+      scheduledEventId: identity,
+      startedEventId: 0,
+      attempt,
+      scheduledTimeMs: this.nowMs + delayMs,
+      startedTimeMs: 0,
+      requestId: '',
+      transient: true,
+    };
+    if (delayMs > 0) this.addTimer('workflow_task_retry', this.nowMs + delayMs, { scheduledEventId: identity, attempt });
+    else this.addTaskQueueTask('workflow', s.taskQueue, identity, attempt);
+  }
+
   addTaskQueueTask(kind: TaskKind, taskQueue: string, scheduledEventId: number, attempt: number): void {
     const s = this.state;
     this.newTaskQueueTasks.push({
@@ -132,17 +168,41 @@ export class ExecutionTx {
   }
 
   addTimer(kind: TimerTaskKind, fireAtMs: number, data: object): void {
-    const s = this.state;
+    this.addTimerFor(this.state, kind, fireAtMs, data);
+  }
+
+  /**
+   * A durable task that runs against another execution (a parent to notify, a
+   * child to close): it is written with this change and deleted in the
+   * target's own transaction when it runs, so its effect happens once.
+   */
+  addTimerFor(
+    target: { namespaceId: string; workflowId: string; runId: string },
+    kind: TimerTaskKind,
+    fireAtMs: number,
+    data: object,
+  ): void {
     this.newTimerTasks.push({
       fireAtMs,
-      namespaceId: s.namespaceId,
-      workflowId: s.workflowId,
-      runId: s.runId,
+      namespaceId: target.namespaceId,
+      workflowId: target.workflowId,
+      runId: target.runId,
       kind,
       data: JSON.stringify(data),
     });
     this.dirty = true;
   }
+}
+
+function setChildStartedEventId(event: EventInput, startedEventId: number): void {
+  const attrs =
+    event.childWorkflowExecutionCompletedEventAttributes ??
+    event.childWorkflowExecutionFailedEventAttributes ??
+    event.childWorkflowExecutionCanceledEventAttributes ??
+    event.childWorkflowExecutionTimedOutEventAttributes ??
+    event.childWorkflowExecutionTerminatedEventAttributes;
+  assert(attrs, 'a child close fix-up needs a child close event');
+  attrs.startedEventId = Long.fromNumber(startedEventId);
 }
 
 function setStartedEventId(event: EventInput, startedEventId: number): void {

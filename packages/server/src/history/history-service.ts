@@ -13,8 +13,12 @@ import { fromBase64, isRunning } from './mutable-state.js';
 import { temporal } from '../common/proto.js';
 import * as activity from './activity.js';
 import { onUserTimer } from './commands.js';
-import { onWorkflowTaskTimeout } from './workflow-task.js';
+import { onWorkflowTaskRetry, onWorkflowTaskTimeout } from './workflow-task.js';
 import { onWorkflowTimeout } from './workflow-lifecycle.js';
+import { onWorkflowBackoff } from './new-run.js';
+import { onChildClosed, onParentClosePolicy, onStartChild, type NamespaceLookup } from './child-workflows.js';
+import { onExternalRequest } from './external-workflows.js';
+import { isNotFound } from './read-or-null.js';
 import type { RunWatchers } from './run-watchers.js';
 import { readHistoryEventBytes } from './history-reader.js';
 
@@ -24,8 +28,23 @@ export { startWorkflow, signalWorkflow, requestCancelWorkflow, terminateWorkflow
 export { recordWorkflowTaskStarted, completeWorkflowTask, failWorkflowTask } from './workflow-task.js';
 export { recordActivityTaskStarted } from './activity.js';
 
-/** Dispatch a due durable timer to its handler (one transaction each). */
-export async function fireTimer(es: ExecutionStore, timer: TimerTask): Promise<void> {
+/**
+ * Dispatch a due durable timer to its handler (one transaction each; the
+ * cross-execution kinds take two, see child-workflows.ts). A row whose
+ * execution no longer exists is dropped.
+ */
+export async function fireTimer(es: ExecutionStore, timer: TimerTask, namespaces: NamespaceLookup): Promise<void> {
+  try {
+    await dispatchTimer(es, timer, namespaces);
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+    await es.store.deleteTimerTasks([timer.id]);
+  }
+}
+
+async function dispatchTimer(es: ExecutionStore, timer: TimerTask, namespaces: NamespaceLookup): Promise<void> {
+  if (timer.kind === 'start_child') return onStartChild(es, timer, namespaces);
+  if (timer.kind === 'external_request') return onExternalRequest(es, timer, namespaces);
   const ref = { namespaceId: timer.namespaceId, workflowId: timer.workflowId, runId: timer.runId };
   const data: unknown = JSON.parse(timer.data);
   const handlers: Record<string, (tx: ExecutionTx) => void> = {
@@ -33,7 +52,11 @@ export async function fireTimer(es: ExecutionStore, timer: TimerTask): Promise<v
     activity_timeout: (tx) => activity.onActivityTimeout(tx, timer.id, data as never),
     activity_retry: (tx) => activity.onActivityRetry(tx, timer.id, data as never),
     workflow_task_timeout: (tx) => onWorkflowTaskTimeout(tx, timer.id, data as never),
-    workflow_timeout: (tx) => onWorkflowTimeout(tx, timer.id),
+    workflow_task_retry: (tx) => onWorkflowTaskRetry(tx, timer.id, data as never),
+    workflow_timeout: (tx) => onWorkflowTimeout(tx, timer.id, data as never),
+    workflow_backoff: (tx) => onWorkflowBackoff(tx, timer.id),
+    child_closed: (tx) => onChildClosed(tx, timer.id, data as never),
+    parent_close_policy: (tx) => onParentClosePolicy(tx, timer.id, data as never),
   };
   const handler = handlers[timer.kind];
   if (!handler) throw new Error(`unknown timer kind ${timer.kind}`);
@@ -67,7 +90,11 @@ export async function describeWorkflow(
       closeTime: s.closeTimeMs !== null ? msToTimestamp(s.closeTimeMs) : null,
       status: s.status,
       historyLength: Long.fromNumber(s.nextEventId - 1),
-      executionTime: msToTimestamp(s.startTimeMs),
+      executionTime: msToTimestamp(s.executionTimeMs),
+      parentNamespaceId: s.parent?.namespaceId,
+      parentExecution: s.parent ? { workflowId: s.parent.workflowId, runId: s.parent.runId } : null,
+      // A workflow without a parent is its own root.
+      rootExecution: s.root ?? { workflowId: s.workflowId, runId: s.runId },
       taskQueue: s.taskQueue,
       stateTransitionCount: Long.fromNumber(s.stateTransitionCount),
       historySizeBytes: Long.fromNumber(s.historySizeBytes),
@@ -76,6 +103,15 @@ export async function describeWorkflow(
       searchAttributes: s.searchAttributes ? temporal.api.common.v1.SearchAttributes.decode(fromBase64(s.searchAttributes)) : null,
     },
     pendingActivities: running ? Object.values(s.activities).map(describeActivity) : [],
+    pendingChildren: running
+      ? Object.values(s.children).map((c) => ({
+          workflowId: c.workflowId,
+          runId: c.runId,
+          workflowTypeName: c.workflowType,
+          initiatedId: Long.fromNumber(c.initiatedEventId),
+          parentClosePolicy: c.parentClosePolicy,
+        }))
+      : [],
     pendingWorkflowTask:
       running && wt
         ? {

@@ -16,6 +16,11 @@ export interface RetryPolicyState {
 }
 
 export interface WorkflowTaskState {
+  /**
+   * For a task in history, its WorkflowTaskScheduled event id. A transient
+   * task (attempt > 1 after a failure) has no events until it completes: this
+   * is then only its identity (the id it would have had when scheduled).
+   */
   scheduledEventId: number;
   /** 0 until a poller picks it up. */
   startedEventId: number;
@@ -23,6 +28,10 @@ export interface WorkflowTaskState {
   scheduledTimeMs: number;
   startedTimeMs: number;
   requestId: string;
+  /** Attempts after the first failure are kept out of history until one completes. */
+  transient?: boolean;
+  /** Event ids the transient task's Scheduled/Started events get when it completes. */
+  transientScheduledEventId?: number;
 }
 
 export interface ActivityState {
@@ -63,12 +72,53 @@ export interface BufferedEvent {
    * it; fixed up when the buffer is flushed and ids are known.
    */
   startedIsPrevious?: boolean;
+  /**
+   * A child's started or close event: its initiated event id. When written,
+   * the started event's id is kept on the child (close events refer to it),
+   * and a close event ends the child's entry.
+   */
+  child?: { initiatedEventId: number; closed: boolean };
 }
 
 export interface TimerState {
   timerId: string;
   startedEventId: number;
   fireAtMs: number;
+}
+
+/** A child workflow this run initiated (keyed by its initiated event id). */
+export interface ChildState {
+  initiatedEventId: number;
+  /** 0 until ChildWorkflowExecutionStarted is recorded. */
+  startedEventId: number;
+  namespace: string;
+  namespaceId: string;
+  workflowId: string;
+  /** '' until started. */
+  runId: string;
+  workflowType: string;
+  /** temporal.api.enums.v1.ParentClosePolicy */
+  parentClosePolicy: number;
+  /** The child's start request id: a repeated start (after a crash) finds the run it made. */
+  requestId: string;
+}
+
+/** A signal or cancel request this run sent to another workflow, not yet acknowledged. */
+export interface ExternalRequestState {
+  initiatedEventId: number;
+  kind: 'signal' | 'cancel';
+  namespace: string;
+  workflowId: string;
+  runId: string;
+  requestId: string;
+}
+
+export interface ParentInfo {
+  namespace: string;
+  namespaceId: string;
+  workflowId: string;
+  runId: string;
+  initiatedEventId: number;
 }
 
 export interface ExecutionState {
@@ -82,6 +132,8 @@ export interface ExecutionState {
   /** temporal.api.enums.v1.WorkflowExecutionStatus */
   status: number;
   startTimeMs: number;
+  /** When the first workflow task was (or will be) due: start time plus any backoff. */
+  executionTimeMs: number;
   closeTimeMs: number | null;
   closeEventId: number;
   executionTimeoutMs: number;
@@ -105,6 +157,29 @@ export interface ExecutionState {
   memo?: string | null;
   /** base64 SearchAttributes, as upserted so far. */
   searchAttributes?: string | null;
+  /** Workflow attempt (1 unless this run is a retry). */
+  attempt: number;
+  /** Workflow retry policy; null: failures are final. */
+  retryPolicy: RetryPolicyState | null;
+  cronSchedule: string;
+  /** End of the whole chain of runs (execution timeout), 0 for none. */
+  executionExpirationMs: number;
+  /** Set while the first workflow task waits out a backoff (cron, retry, start delay). */
+  firstTaskBackoffUntilMs: number;
+  parent: ParentInfo | null;
+  root: { workflowId: string; runId: string } | null;
+  children: Record<string, ChildState>;
+  externalRequests: Record<string, ExternalRequestState>;
+  /** base64 Payloads: the last successful cron run's result, handed to the next run. */
+  lastCompletionResult: string | null;
+  /**
+   * base64 WorkflowExecutionStartedEventAttributes (header, input, retry
+   * policy): what a retry or the next cron run starts from. Kept only for runs
+   * that have a retry policy or a cron schedule.
+   */
+  restartAttributes: string | null;
+  /** The first task's backoff is a start delay, which a signal cuts short. */
+  startDelaySignalable: boolean;
 }
 
 export const SIGNAL_REQUEST_IDS_MAX = 1000;
@@ -118,7 +193,25 @@ export function serializeState(state: ExecutionState): string {
 }
 
 export function parseState(text: string): ExecutionState {
-  return JSON.parse(text) as ExecutionState;
+  return withDefaults(JSON.parse(text) as ExecutionState);
+}
+
+/** States written before a field existed get its neutral value. */
+function withDefaults(s: ExecutionState): ExecutionState {
+  s.attempt ??= 1;
+  s.executionTimeMs ??= s.startTimeMs;
+  s.retryPolicy ??= null;
+  s.cronSchedule ??= '';
+  s.executionExpirationMs ??= 0;
+  s.firstTaskBackoffUntilMs ??= 0;
+  s.parent ??= null;
+  s.root ??= null;
+  s.children ??= {};
+  s.externalRequests ??= {};
+  s.lastCompletionResult ??= null;
+  s.restartAttributes ??= null;
+  s.startDelaySignalable ??= false;
+  return s;
 }
 
 export function toBase64(bytes: Uint8Array): string {

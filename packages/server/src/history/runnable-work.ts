@@ -9,12 +9,11 @@
  * have any, because work only ever starts as a task-queue row; so the probe
  * reads just those (from the engine's cache) and forgets each once it is idle.
  */
-import { Status } from '../common/grpc-status.js';
-import { ServiceError } from '../common/errors.js';
 import type { TaskQueueTask } from '../persistence/store.js';
 import type { WorkloadProbe } from '../timers/time-skipper.js';
 import { isRunning, type ExecutionRef, type ExecutionStore } from './engine.js';
 import type { ExecutionState } from './mutable-state.js';
+import { readOrNull } from './read-or-null.js';
 
 export class RunnableWork implements WorkloadProbe {
   private readonly candidates = new Map<string, ExecutionRef>();
@@ -34,7 +33,7 @@ export class RunnableWork implements WorkloadProbe {
 
   async isIdle(): Promise<boolean> {
     for (const [key, ref] of this.candidates) {
-      const state = await this.readOrNull(ref);
+      const state = await readOrNull(this.executions, ref);
       if (state && hasRunnableWork(state, this.executions.clock.nowMs())) return false;
       // A task queued while we awaited the read re-adds the run under the same key; keep that one.
       if (this.candidates.get(key) === ref) this.candidates.delete(key);
@@ -45,19 +44,10 @@ export class RunnableWork implements WorkloadProbe {
   nextTimerFireMs(): Promise<number | null> {
     return this.executions.store.nextTimerFireMs();
   }
-
-  private async readOrNull(ref: ExecutionRef): Promise<ExecutionState | null> {
-    try {
-      return await this.executions.read(ref);
-    } catch (err) {
-      if (err instanceof ServiceError && err.code === Status.NOT_FOUND) return null;
-      throw err;
-    }
-  }
 }
 
 function hasRunnableWork(state: ExecutionState, nowMs: number): boolean {
   if (!isRunning(state)) return false;
-  if (state.workflowTask) return true;
+  if (state.workflowTask) return state.workflowTask.scheduledTimeMs <= nowMs || state.workflowTask.startedEventId > 0;
   return Object.values(state.activities).some((a) => a.startedTimeMs > 0 || a.attemptScheduledTimeMs <= nowMs);
 }

@@ -9,7 +9,19 @@ export type TimerTaskKind =
   | 'activity_timeout'
   | 'activity_retry'
   | 'workflow_task_timeout'
-  | 'workflow_timeout';
+  | 'workflow_timeout'
+  /** The first workflow task of a run that starts after a backoff (cron, retry, start delay). */
+  | 'workflow_backoff'
+  /** A workflow task attempt after failures, scheduled after its backoff. */
+  | 'workflow_task_retry'
+  /** Start a child workflow this run initiated (outbox: runs against the parent). */
+  | 'start_child'
+  /** Tell the parent how its child closed (runs against the parent). */
+  | 'child_closed'
+  /** Carry out the parent close policy on a child (runs against the child). */
+  | 'parent_close_policy'
+  /** Deliver a signal or cancel request to another workflow (runs against the sender). */
+  | 'external_request';
 
 export interface UserTimerData {
   timerId: string;

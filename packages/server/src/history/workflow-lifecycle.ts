@@ -1,24 +1,26 @@
 /**
  * Starting, signalling, cancelling, terminating and timing out workflow runs.
  */
-import { randomUUID } from 'node:crypto';
 import Long from 'long';
 import { EventType, enums, temporal, type proto } from '../common/proto.js';
-import { alreadyExists, failedPrecondition, notFound } from '../common/errors.js';
-import { durationMs, msToDuration, msToTimestamp } from '../common/time.js';
+import { alreadyExists, failedPrecondition, invalidArgument, notFound } from '../common/errors.js';
+import { durationMs } from '../common/time.js';
 import type { NamespaceRecord } from '../persistence/store.js';
 import type { ExecutionStore, ExecutionRef } from './engine.js';
 import type { ExecutionTx } from './execution-tx.js';
-import { SIGNAL_REQUEST_IDS_MAX, toBase64, type ExecutionState } from './mutable-state.js';
+import { SIGNAL_REQUEST_IDS_MAX, type ExecutionState } from './mutable-state.js';
 import type { WorkflowTimeoutData } from './timer-tasks.js';
+import { newExecutionState, normalizeTimeouts, recordStarted, type RunSpec } from './new-run.js';
+import { normalizeRetryPolicy } from './retry.js';
+import { cronBackoffMs, parseCronSchedule } from './cron.js';
+import { timeOutRun } from './run-chain.js';
+import { applyParentClosePolicy, notifyParent } from './child-workflows.js';
 
 type StartRequest = proto.temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest;
 type IPayloads = proto.temporal.api.common.v1.IPayloads;
 type IHeader = proto.temporal.api.common.v1.IHeader;
 
 const Status = enums.WorkflowExecutionStatus;
-const WORKFLOW_TASK_TIMEOUT_DEFAULT_MS = 10_000;
-const WORKFLOW_TASK_TIMEOUT_MAX_MS = 120_000;
 
 export interface SignalInput {
   signalName: string;
@@ -40,66 +42,80 @@ export async function startWorkflow(
   signal?: SignalInput,
 ): Promise<StartResult> {
   const workflowId = req.workflowId!;
+  const spec = specFromStartRequest(req, es.clock.nowMs());
   return es.withWorkflowLock(ns.id, workflowId, async () => {
     const current = await es.store.getCurrentExecution(ns.id, workflowId);
     if (current) {
       const ref = { namespaceId: ns.id, workflowId, runId: current.runId };
       if (req.requestId && current.startRequestId === req.requestId) return { runId: current.runId, started: true };
-      if (current.status === Status.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        if (signal) {
-          await es.updateLocked(ref, (tx) => addSignal(tx, signal));
-          return { runId: current.runId, started: false };
-        }
-        const conflict = req.workflowIdConflictPolicy ?? 0;
-        const reuse = req.workflowIdReusePolicy ?? 0;
-        if (conflict === enums.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING) {
-          return { runId: current.runId, started: false };
-        }
-        const terminate =
-          conflict === enums.WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING ||
-          reuse === enums.WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING;
-        if (!terminate) throw alreadyStarted(workflowId, current.runId, current.startRequestId);
+      const policies = { reuse: req.workflowIdReusePolicy ?? 0, conflict: req.workflowIdConflictPolicy ?? 0 };
+      const decision = decideOnExisting(policies, current, !!signal);
+      if (decision === 'use_existing') {
+        if (signal) await es.updateLocked(ref, (tx) => addSignal(tx, signal));
+        return { runId: current.runId, started: false };
+      }
+      if (decision === 'terminate') {
         await es.updateLocked(ref, (tx) =>
           terminate_(tx, 'terminated by a new start with the same workflow id', null, req.identity ?? ''),
         );
-      } else {
-        checkReusePolicy(req, workflowId, current.runId, current.startRequestId, current.status);
+      } else if (decision !== 'start') {
+        throw alreadyStarted(workflowId, current.runId, current.startRequestId, decision.reject);
       }
     }
-    const state = newExecutionState(ns, req, es.clock.nowMs());
+    const state = newExecutionState(ns, spec, es.clock.nowMs());
     await es.create(state, (tx) => {
-      tx.current = {
-        record: {
-          namespaceId: ns.id,
-          workflowId,
-          runId: state.runId,
-          status: state.status,
-          startRequestId: state.startRequestId,
-        },
-        expectedRunId: current ? current.runId : null,
-      };
-      recordStarted(tx, req);
+      tx.current = { record: currentRecord(state), expectedRunId: current ? current.runId : null };
+      recordStarted(tx, spec);
       if (signal) addSignal(tx, signal);
-      tx.ensureWorkflowTask();
     });
     return { runId: state.runId, started: true };
   });
 }
 
-function checkReusePolicy(req: StartRequest, workflowId: string, runId: string, requestId: string, status: number): void {
-  const reuse = req.workflowIdReusePolicy ?? 0;
-  if (reuse === enums.WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE) {
-    throw alreadyStarted(workflowId, runId, requestId, 'workflow id reuse policy REJECT_DUPLICATE');
-  }
-  if (
-    reuse === enums.WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY &&
-    status === Status.WORKFLOW_EXECUTION_STATUS_COMPLETED
-  ) {
-    throw alreadyStarted(workflowId, runId, requestId, 'workflow id reuse policy ALLOW_DUPLICATE_FAILED_ONLY');
-  }
+/** The current-run pointer of a run. */
+export function currentRecord(state: ExecutionState) {
+  return {
+    namespaceId: state.namespaceId,
+    workflowId: state.workflowId,
+    runId: state.runId,
+    status: state.status,
+    startRequestId: state.startRequestId,
+  };
 }
 
-function alreadyStarted(workflowId: string, runId: string, startRequestId: string, why?: string) {
+type ExistingDecision = 'start' | 'use_existing' | 'terminate' | { reject: string | undefined };
+
+/**
+ * What a start does about the current run of its workflow id: Temporal's
+ * conflict policy while it runs, its reuse policy once it has closed. A
+ * signal-with-start signals a running workflow unless told to terminate it.
+ */
+export function decideOnExisting(
+  policies: { reuse: number; conflict: number },
+  current: { status: number },
+  withSignal: boolean,
+): ExistingDecision {
+  const Conflict = enums.WorkflowIdConflictPolicy;
+  const Reuse = enums.WorkflowIdReusePolicy;
+  if (current.status === Status.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+    if (policies.conflict === Conflict.WORKFLOW_ID_CONFLICT_POLICY_TERMINATE_EXISTING) return 'terminate';
+    if (policies.reuse === Reuse.WORKFLOW_ID_REUSE_POLICY_TERMINATE_IF_RUNNING) return 'terminate';
+    if (withSignal || policies.conflict === Conflict.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING) return 'use_existing';
+    return { reject: undefined };
+  }
+  if (policies.reuse === Reuse.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE) {
+    return { reject: 'workflow id reuse policy REJECT_DUPLICATE' };
+  }
+  if (
+    policies.reuse === Reuse.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY &&
+    current.status === Status.WORKFLOW_EXECUTION_STATUS_COMPLETED
+  ) {
+    return { reject: 'workflow id reuse policy ALLOW_DUPLICATE_FAILED_ONLY' };
+  }
+  return 'start';
+}
+
+export function alreadyStarted(workflowId: string, runId: string, startRequestId: string, why?: string) {
   const details = temporal.api.errordetails.v1.WorkflowExecutionAlreadyStartedFailure.encode({
     startRequestId,
     runId,
@@ -110,80 +126,43 @@ function alreadyStarted(workflowId: string, runId: string, startRequestId: strin
   );
 }
 
-function newExecutionState(ns: NamespaceRecord, req: StartRequest, nowMs: number): ExecutionState {
-  const runId = randomUUID();
-  const executionTimeoutMs = durationMs(req.workflowExecutionTimeout);
-  let runTimeoutMs = durationMs(req.workflowRunTimeout);
-  if (runTimeoutMs === 0 || (executionTimeoutMs > 0 && runTimeoutMs > executionTimeoutMs)) runTimeoutMs = executionTimeoutMs;
-  let workflowTaskTimeoutMs = durationMs(req.workflowTaskTimeout) || WORKFLOW_TASK_TIMEOUT_DEFAULT_MS;
-  workflowTaskTimeoutMs = Math.min(workflowTaskTimeoutMs, WORKFLOW_TASK_TIMEOUT_MAX_MS);
-  if (runTimeoutMs > 0) workflowTaskTimeoutMs = Math.min(workflowTaskTimeoutMs, runTimeoutMs);
+/** A client's start request as a run spec; bad retry policies and cron schedules answer INVALID_ARGUMENT. */
+export function specFromStartRequest(req: StartRequest, nowMs: number): RunSpec {
+  const retry = req.retryPolicy ? normalizeRetryPolicy(req.retryPolicy) : null;
+  if (typeof retry === 'string') throw invalidArgument(retry);
+  const timeouts = normalizeTimeouts(
+    durationMs(req.workflowExecutionTimeout),
+    durationMs(req.workflowRunTimeout),
+    durationMs(req.workflowTaskTimeout),
+  );
+  const startDelayMs = durationMs(req.workflowStartDelay);
+  if (req.cronSchedule && startDelayMs > 0) {
+    throw invalidArgument('cron_schedule and workflow_start_delay cannot be used together');
+  }
   return {
-    namespaceId: ns.id,
-    namespace: ns.name,
     workflowId: req.workflowId!,
-    runId,
-    firstExecutionRunId: runId,
     workflowType: req.workflowType!.name!,
     taskQueue: req.taskQueue!.name!,
-    status: Status.WORKFLOW_EXECUTION_STATUS_RUNNING,
-    startTimeMs: nowMs,
-    closeTimeMs: null,
-    closeEventId: 0,
-    executionTimeoutMs,
-    runTimeoutMs,
-    workflowTaskTimeoutMs,
-    startRequestId: req.requestId || randomUUID(),
-    nextEventId: 1,
-    lastCompletedWorkflowTaskStartedEventId: 0,
-    workflowTask: null,
-    bufferedEvents: [],
-    activities: {},
-    timers: {},
-    cancelRequested: false,
-    signalRequestIds: [],
-    historySizeBytes: 0,
-    stateTransitionCount: 0,
+    input: req.input,
+    header: req.header,
+    memo: req.memo,
+    searchAttributes: req.searchAttributes,
+    identity: req.identity,
+    requestId: req.requestId,
+    retryPolicy: req.retryPolicy,
+    retry,
+    cronSchedule: req.cronSchedule,
+    ...timeouts,
+    firstTaskBackoffMs: req.cronSchedule ? firstCronBackoffMs(req.cronSchedule, nowMs) : startDelayMs,
+    startDelay: startDelayMs > 0,
   };
 }
 
-function recordStarted(tx: ExecutionTx, req: StartRequest): void {
-  const s = tx.state;
-  s.memo = req.memo?.fields && Object.keys(req.memo.fields).length > 0 ? toBase64(temporal.api.common.v1.Memo.encode(req.memo).finish()) : null;
-  s.searchAttributes =
-    req.searchAttributes?.indexedFields && Object.keys(req.searchAttributes.indexedFields).length > 0
-      ? toBase64(temporal.api.common.v1.SearchAttributes.encode(req.searchAttributes).finish())
-      : null;
-  tx.appendEvent({
-    eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
-    workflowExecutionStartedEventAttributes: {
-      workflowType: { name: s.workflowType },
-      taskQueue: { name: s.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-      header: req.header,
-      input: req.input,
-      workflowExecutionTimeout: msToDuration(s.executionTimeoutMs),
-      workflowRunTimeout: msToDuration(s.runTimeoutMs),
-      workflowTaskTimeout: msToDuration(s.workflowTaskTimeoutMs),
-      originalExecutionRunId: s.runId,
-      identity: req.identity,
-      firstExecutionRunId: s.firstExecutionRunId,
-      retryPolicy: req.retryPolicy,
-      attempt: 1,
-      workflowExecutionExpirationTime:
-        s.executionTimeoutMs > 0 ? msToTimestamp(s.startTimeMs + s.executionTimeoutMs) : null,
-      cronSchedule: req.cronSchedule,
-      memo: req.memo,
-      searchAttributes: req.searchAttributes,
-
-    },
-  });
-  if (s.runTimeoutMs > 0) {
-    tx.addTimer('workflow_timeout', s.startTimeMs + s.runTimeoutMs, { scope: 'run' } satisfies WorkflowTimeoutData);
-  }
-  if (s.executionTimeoutMs > s.runTimeoutMs) {
-    tx.addTimer('workflow_timeout', s.startTimeMs + s.executionTimeoutMs, {
-      scope: 'execution',
-    } satisfies WorkflowTimeoutData);
+export function firstCronBackoffMs(cronSchedule: string, nowMs: number): number {
+  try {
+    return cronBackoffMs(parseCronSchedule(cronSchedule), nowMs, nowMs);
+  } catch (err) {
+    throw invalidArgument(`cron_schedule is invalid: ${(err as Error).message}`);
   }
 }
 
@@ -194,6 +173,7 @@ export function addSignal(tx: ExecutionTx, signal: SignalInput): void {
     s.signalRequestIds.push(signal.requestId);
     if (s.signalRequestIds.length > SIGNAL_REQUEST_IDS_MAX) s.signalRequestIds.shift();
   }
+  if (s.startDelaySignalable && s.firstTaskBackoffUntilMs > 0) s.firstTaskBackoffUntilMs = 0;
   tx.addExternalEvent({
     eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
     workflowExecutionSignaledEventAttributes: {
@@ -221,14 +201,29 @@ export async function requestCancelWorkflow(
 ): Promise<void> {
   await es.update(ref, (tx) => {
     requireRunning(tx);
-    if (tx.state.cancelRequested) return;
-    tx.state.cancelRequested = true;
-    tx.addExternalEvent({
-      eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED,
-      workflowExecutionCancelRequestedEventAttributes: { cause: reason, identity },
-    });
-    tx.ensureWorkflowTask();
+    requestCancel(tx, reason, identity);
   });
+}
+
+/** Record a cancel request (once: later ones change nothing). */
+export function requestCancel(
+  tx: ExecutionTx,
+  reason: string,
+  identity: string,
+  external?: { initiatedEventId: number; workflowId: string; runId: string },
+): void {
+  if (tx.state.cancelRequested) return;
+  tx.state.cancelRequested = true;
+  tx.addExternalEvent({
+    eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCEL_REQUESTED,
+    workflowExecutionCancelRequestedEventAttributes: {
+      cause: reason,
+      identity,
+      externalInitiatedEventId: external ? Long.fromNumber(external.initiatedEventId) : null,
+      externalWorkflowExecution: external ? { workflowId: external.workflowId, runId: external.runId } : null,
+    },
+  });
+  tx.ensureWorkflowTask();
 }
 
 export async function terminateWorkflow(
@@ -244,7 +239,7 @@ export async function terminateWorkflow(
   });
 }
 
-function terminate_(tx: ExecutionTx, reason: string, details: IPayloads | null | undefined, identity: string): void {
+export function terminate_(tx: ExecutionTx, reason: string, details: IPayloads | null | undefined, identity: string): void {
   forceCloseWorkflowTask(tx);
   closeExecution(tx, Status.WORKFLOW_EXECUTION_STATUS_TERMINATED, {
     eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED,
@@ -260,9 +255,9 @@ export function requireRunning(tx: ExecutionTx): void {
  * A close that does not come from the workflow's own commands: fail the task
  * in flight (its answer would be stale) and write what was buffered first.
  */
-function forceCloseWorkflowTask(tx: ExecutionTx): void {
+export function forceCloseWorkflowTask(tx: ExecutionTx): void {
   const wt = tx.state.workflowTask;
-  if (wt && wt.startedEventId > 0) {
+  if (wt && wt.startedEventId > 0 && !wt.transient) {
     tx.appendEvent({
       eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
       workflowTaskFailedEventAttributes: {
@@ -276,11 +271,16 @@ function forceCloseWorkflowTask(tx: ExecutionTx): void {
   tx.flushBufferedEvents();
 }
 
-/** Write the close event and drop everything pending; the run is final after this. */
+/**
+ * Write the close event and drop everything pending; the run is final after
+ * this. Unless another run continues the chain (`continued`), its parent is
+ * told; unless it continued as new, its children get their parent close policy.
+ */
 export function closeExecution(
   tx: ExecutionTx,
   status: number,
   event: Parameters<ExecutionTx['appendEvent']>[0],
+  continued = false,
 ): void {
   const s = tx.state;
   if (s.status !== Status.WORKFLOW_EXECUTION_STATUS_RUNNING) {
@@ -293,15 +293,17 @@ export function closeExecution(
   s.activities = {};
   s.timers = {};
   s.bufferedEvents = [];
+  s.externalRequests = {};
+  s.firstTaskBackoffUntilMs = 0;
+  if (!continued) notifyParent(tx, event);
+  if (status !== Status.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) applyParentClosePolicy(tx);
+  s.children = {};
 }
 
-export function onWorkflowTimeout(tx: ExecutionTx, timerId: number): void {
+export function onWorkflowTimeout(tx: ExecutionTx, timerId: number, data: WorkflowTimeoutData): void {
   tx.doneTimerTaskIds.push(timerId);
   tx.markDirty();
   if (!tx.isRunning) return;
   forceCloseWorkflowTask(tx);
-  closeExecution(tx, Status.WORKFLOW_EXECUTION_STATUS_TIMED_OUT, {
-    eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT,
-    workflowExecutionTimedOutEventAttributes: { retryState: enums.RetryState.RETRY_STATE_TIMEOUT },
-  });
+  timeOutRun(tx, data.scope);
 }

@@ -4,9 +4,10 @@
  * scheduled when there is news), failing it and timing it out.
  */
 import Long from 'long';
-import { EventType, enums, type proto } from '../common/proto.js';
-import { invalidArgument, notFound } from '../common/errors.js';
-import { msToTimestamp } from '../common/time.js';
+import { EventType, encodeEvent, enums, type proto } from '../common/proto.js';
+import { assert, invalidArgument, notFound } from '../common/errors.js';
+import { msToDuration, msToTimestamp } from '../common/time.js';
+import type { WorkflowTaskState } from './mutable-state.js';
 import type { TaskQueueTask } from '../persistence/store.js';
 import type { ExecutionStore } from './engine.js';
 import type { ExecutionTx } from './execution-tx.js';
@@ -21,6 +22,18 @@ type CompletedRequest = proto.temporal.api.workflowservice.v1.IRespondWorkflowTa
 type FailedRequest = proto.temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest;
 const Cause = enums.WorkflowTaskFailedCause;
 
+/** Past these, WorkflowTaskStarted suggests continue-as-new (Temporal's defaults). */
+const SUGGEST_CONTINUE_AS_NEW_EVENTS = 4 * 1024;
+const SUGGEST_CONTINUE_AS_NEW_BYTES = 4 * 1024 * 1024;
+const TASK_RETRY_BACKOFF_INITIAL_MS = 1000;
+const TASK_RETRY_BACKOFF_MAX_MS = 10 * 60_000;
+
+/** Delay before workflow task attempt `attempt`: the first retry at once, then doubling from 1 s, capped. */
+export function workflowTaskRetryDelayMs(attempt: number): number {
+  if (attempt <= 2) return 0;
+  return Math.min(TASK_RETRY_BACKOFF_INITIAL_MS * 2 ** (attempt - 3), TASK_RETRY_BACKOFF_MAX_MS);
+}
+
 /** A poller took the task: record WorkflowTaskStarted. Null when the task is stale. */
 export async function recordWorkflowTaskStarted(
   es: ExecutionStore,
@@ -33,17 +46,30 @@ export async function recordWorkflowTaskStarted(
     const s = tx.state;
     const wt = s.workflowTask;
     // Stale: nothing to record; the caller drops the task row.
-    if (!tx.isRunning || !wt || wt.scheduledEventId !== task.scheduledEventId || wt.startedEventId > 0) return null;
+    if (!tx.isRunning || !wt || wt.scheduledEventId !== task.scheduledEventId || wt.attempt !== task.attempt || wt.startedEventId > 0) {
+      return null;
+    }
     tx.doneTaskQueueTaskIds.push(task.id);
-    wt.startedEventId = tx.appendEvent({
-      eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
-      workflowTaskStartedEventAttributes: {
-        scheduledEventId: Long.fromNumber(wt.scheduledEventId),
-        identity,
-        requestId,
-        historySizeBytes: Long.fromNumber(s.historySizeBytes),
-      },
-    });
+    const startedAttributes = {
+      scheduledEventId: Long.fromNumber(wt.scheduledEventId),
+      identity,
+      requestId,
+      historySizeBytes: Long.fromNumber(s.historySizeBytes),
+      suggestContinueAsNew: s.nextEventId > SUGGEST_CONTINUE_AS_NEW_EVENTS || s.historySizeBytes > SUGGEST_CONTINUE_AS_NEW_BYTES,
+    };
+    let transientEvents: Uint8Array[] = [];
+    if (wt.transient) {
+      // Shown to the worker, written only if this attempt completes.
+      wt.transientScheduledEventId = s.nextEventId;
+      wt.startedEventId = s.nextEventId + 1;
+      transientEvents = transientTaskEvents(tx, wt, startedAttributes);
+      tx.markDirty();
+    } else {
+      wt.startedEventId = tx.appendEvent({
+        eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+        workflowTaskStartedEventAttributes: startedAttributes,
+      });
+    }
     wt.startedTimeMs = tx.nowMs;
     wt.requestId = requestId;
     tx.addTimer('workflow_task_timeout', tx.nowMs + s.workflowTaskTimeoutMs, {
@@ -56,13 +82,15 @@ export async function recordWorkflowTaskStarted(
       taskQueue: s.taskQueue,
       previousStartedEventId: s.lastCompletedWorkflowTaskStartedEventId,
       startedEventId: wt.startedEventId,
+      storedEventIdMax: s.nextEventId - 1,
+      transientEvents,
       attempt: wt.attempt,
       scheduledTimeMs: wt.scheduledTimeMs,
       startedTimeMs: wt.startedTimeMs,
     };
   });
   if (!started) return null;
-  const events = await readHistoryEventBytes(es.store, task.namespaceId, task.runId, 1, started.startedEventId);
+  const stored = await readHistoryEventBytes(es.store, task.namespaceId, task.runId, 1, started.storedEventIdMax);
   return withRawHistory<PollResponse>({
     taskToken: started.token,
     workflowExecution: { workflowId: task.workflowId, runId: task.runId },
@@ -73,7 +101,56 @@ export async function recordWorkflowTaskStarted(
     workflowExecutionTaskQueue: { name: started.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     scheduledTime: msToTimestamp(started.scheduledTimeMs),
     startedTime: msToTimestamp(started.startedTimeMs),
-  }, events);
+  }, [...stored, ...started.transientEvents]);
+}
+
+type StartedAttributes = proto.temporal.api.history.v1.IWorkflowTaskStartedEventAttributes;
+
+/** The Scheduled and Started events of a transient attempt, with the ids they get if it completes. */
+function transientTaskEvents(tx: ExecutionTx, wt: WorkflowTaskState, started: StartedAttributes): Uint8Array[] {
+  const time = msToTimestamp(tx.nowMs);
+  const scheduledId = wt.transientScheduledEventId!;
+  return [
+    encodeEvent({
+      eventId: Long.fromNumber(scheduledId),
+      eventTime: time,
+      eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+      workflowTaskScheduledEventAttributes: scheduledAttributes(tx, wt),
+    }),
+    encodeEvent({
+      eventId: Long.fromNumber(scheduledId + 1),
+      eventTime: time,
+      eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+      workflowTaskStartedEventAttributes: { ...started, scheduledEventId: Long.fromNumber(scheduledId) },
+    }),
+  ];
+}
+
+function scheduledAttributes(tx: ExecutionTx, wt: WorkflowTaskState) {
+  return {
+    taskQueue: { name: tx.state.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    startToCloseTimeout: msToDuration(tx.state.workflowTaskTimeoutMs),
+    attempt: wt.attempt,
+  };
+}
+
+/** A transient attempt completed: its Scheduled and Started events go into history now, before its Completed. */
+function persistTransientTask(tx: ExecutionTx, wt: WorkflowTaskState): void {
+  assert(tx.state.nextEventId === wt.transientScheduledEventId, 'history moved under a transient workflow task');
+  const scheduledId = tx.appendEvent({
+    eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
+    workflowTaskScheduledEventAttributes: scheduledAttributes(tx, wt),
+  });
+  tx.appendEvent({
+    eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+    workflowTaskStartedEventAttributes: {
+      scheduledEventId: Long.fromNumber(scheduledId),
+      requestId: wt.requestId,
+      historySizeBytes: Long.fromNumber(tx.state.historySizeBytes),
+    },
+  });
+  wt.scheduledEventId = scheduledId;
+  wt.transient = false;
 }
 
 function requireStartedTask(tx: ExecutionTx, token: WorkflowTaskToken) {
@@ -108,11 +185,12 @@ export async function completeWorkflowTask(
       failTask(tx, { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, message: 'UnhandledCommand' }, identity, false);
       return { ok: false, error: invalidArgument('UnhandledCommand') };
     }
-    const problem = validateCommands(tx, commands);
+    const problem = validateCommands(tx, commands, es.config.idLengthMax);
     if (problem) {
       failTask(tx, problem, identity, true);
       return { ok: false, error: invalidArgument(problem.message) };
     }
+    if (wt.transient) persistTransientTask(tx, wt);
     const completedEventId = tx.appendEvent({
       eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED,
       workflowTaskCompletedEventAttributes: {
@@ -145,7 +223,12 @@ export async function failWorkflowTask(es: ExecutionStore, token: WorkflowTaskTo
   });
 }
 
-/** WorkflowTaskFailed, then what was buffered, then the next attempt. */
+/**
+ * The first failed attempt writes WorkflowTaskFailed; later attempts are
+ * transient (see `scheduleTransientWorkflowTask`). What was buffered is
+ * written either way. `nextAttempt` false starts over at attempt 1, in history
+ * (the worker only needs to see new events).
+ */
 function failTask(
   tx: ExecutionTx,
   problem: CommandError,
@@ -154,20 +237,26 @@ function failTask(
   failure?: proto.temporal.api.failure.v1.IFailure | null,
 ): void {
   const wt = tx.state.workflowTask!;
-  tx.appendEvent({
-    eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
-    workflowTaskFailedEventAttributes: {
-      scheduledEventId: Long.fromNumber(wt.scheduledEventId),
-      startedEventId: Long.fromNumber(wt.startedEventId),
-      cause: problem.cause,
-      failure: failure ?? { message: problem.message, source: 'Server', applicationFailureInfo: { type: 'WorkflowTaskFailed' } },
-      identity,
-    },
-  });
-  const attempt = nextAttempt ? wt.attempt + 1 : 1;
+  if (!wt.transient) {
+    tx.appendEvent({
+      eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
+      workflowTaskFailedEventAttributes: {
+        scheduledEventId: Long.fromNumber(wt.scheduledEventId),
+        startedEventId: Long.fromNumber(wt.startedEventId),
+        cause: problem.cause,
+        failure: failure ?? { message: problem.message, source: 'Server', applicationFailureInfo: { type: 'WorkflowTaskFailed' } },
+        identity,
+      },
+    });
+  }
   tx.state.workflowTask = null;
   tx.flushBufferedEvents();
-  tx.scheduleWorkflowTask(attempt);
+  scheduleRetry(tx, nextAttempt ? wt.attempt + 1 : 1);
+}
+
+function scheduleRetry(tx: ExecutionTx, attempt: number): void {
+  if (attempt === 1) tx.scheduleWorkflowTask(1);
+  else tx.scheduleTransientWorkflowTask(attempt, workflowTaskRetryDelayMs(attempt));
 }
 
 export function onWorkflowTaskTimeout(tx: ExecutionTx, timerId: number, data: WorkflowTaskTimeoutData): void {
@@ -176,15 +265,27 @@ export function onWorkflowTaskTimeout(tx: ExecutionTx, timerId: number, data: Wo
   const wt = tx.state.workflowTask;
   if (!tx.isRunning || !wt || wt.scheduledEventId !== data.scheduledEventId || wt.attempt !== data.attempt) return;
   if (wt.startedEventId === 0) return;
-  tx.appendEvent({
-    eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
-    workflowTaskTimedOutEventAttributes: {
-      scheduledEventId: Long.fromNumber(wt.scheduledEventId),
-      startedEventId: Long.fromNumber(wt.startedEventId),
-      timeoutType: enums.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE,
-    },
-  });
+  if (!wt.transient) {
+    tx.appendEvent({
+      eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
+      workflowTaskTimedOutEventAttributes: {
+        scheduledEventId: Long.fromNumber(wt.scheduledEventId),
+        startedEventId: Long.fromNumber(wt.startedEventId),
+        timeoutType: enums.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE,
+      },
+    });
+  }
   tx.state.workflowTask = null;
   tx.flushBufferedEvents();
-  tx.scheduleWorkflowTask(wt.attempt + 1);
+  scheduleRetry(tx, wt.attempt + 1);
+}
+
+/** A transient attempt's backoff is over: hand it to matching. */
+export function onWorkflowTaskRetry(tx: ExecutionTx, timerId: number, data: WorkflowTaskTimeoutData): void {
+  tx.doneTimerTaskIds.push(timerId);
+  tx.markDirty();
+  const wt = tx.state.workflowTask;
+  if (!tx.isRunning || !wt || wt.scheduledEventId !== data.scheduledEventId || wt.attempt !== data.attempt || wt.startedEventId > 0) return;
+  wt.scheduledTimeMs = tx.nowMs;
+  tx.addTaskQueueTask('workflow', tx.state.taskQueue, wt.scheduledEventId, wt.attempt);
 }

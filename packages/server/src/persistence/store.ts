@@ -100,10 +100,17 @@ export interface ExecutionCommit {
   doneTaskQueueTaskIds: number[];
   newTimerTasks: NewTimerTask[];
   doneTimerTaskIds: number[];
+  /**
+   * A run created in the same transaction (continue-as-new, retry, cron,
+   * reset): both are written or neither. It is new (`expectedDbVersion` null).
+   */
+  newRun?: ExecutionCommit;
 }
 
 export interface CommitResult {
   dbVersion: number;
+  /** The chained new run's version, when the commit had one. */
+  newRunDbVersion?: number;
   taskQueueTasks: TaskQueueTask[];
   timerTasks: TimerTask[];
 }

@@ -239,7 +239,14 @@ export class SqliteStore implements Store {
       id: Number(s.insertTask.run(t).lastInsertRowid),
     }));
     const timerTasks = c.newTimerTasks.map((t) => ({ ...t, id: Number(s.insertTimer.run(t).lastInsertRowid) }));
-    return { dbVersion, taskQueueTasks, timerTasks };
+    if (!c.newRun) return { dbVersion, taskQueueTasks, timerTasks };
+    const next = this.commitOne(c.newRun);
+    return {
+      dbVersion,
+      newRunDbVersion: next.dbVersion,
+      taskQueueTasks: [...taskQueueTasks, ...next.taskQueueTasks],
+      timerTasks: [...timerTasks, ...next.timerTasks],
+    };
   }
 
   readHistory(namespaceId: string, runId: string, fromEventId: number, limit: number): Promise<HistoryEventRow[]> {
