@@ -123,6 +123,112 @@ describe('workflow tasks', () => {
     expect(failed?.workflowTaskFailedEventAttributes?.failure?.message).toBe('boom');
   });
 
+  it('keeps retries of a failed workflow task out of history until one completes, spaced by a backoff', async () => {
+    const { workflowId, taskQueue } = ids();
+    await start(workflowId, taskQueue);
+    const fail = (task: PollResponse) =>
+      service.respondWorkflowTaskFailed({
+        namespace: 'default',
+        taskToken: task.taskToken,
+        cause: temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE,
+        failure: { message: 'bug' },
+      });
+    await fail(await pollTask(taskQueue));
+    const second = await pollTask(taskQueue);
+    expect(second.attempt).toBe(2);
+    // The worker sees the transient attempt's events, numbered where they would go.
+    expect(types(second.history!.events!).slice(3)).toEqual(['WORKFLOW_TASK_FAILED', 'WORKFLOW_TASK_SCHEDULED', 'WORKFLOW_TASK_STARTED']);
+    expect(second.history!.events!.map((e) => Number(e.eventId))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(Number(second.startedEventId)).toBe(6);
+    await fail(second);
+    const failedAtMs = Date.now();
+    // Nothing more was written: a workflow stuck on a bug does not grow its history.
+    expect(types(await history(workflowId))).toEqual([
+      'WORKFLOW_EXECUTION_STARTED',
+      'WORKFLOW_TASK_SCHEDULED',
+      'WORKFLOW_TASK_STARTED',
+      'WORKFLOW_TASK_FAILED',
+    ]);
+    const described = await service.describeWorkflowExecution({ namespace: 'default', execution: { workflowId } });
+    expect(described.pendingWorkflowTask?.attempt).toBe(3);
+    const dueMs = Number(described.pendingWorkflowTask!.scheduledTime!.seconds) * 1000 + described.pendingWorkflowTask!.scheduledTime!.nanos! / 1e6;
+    expect(dueMs).toBeGreaterThanOrEqual(failedAtMs + 900);
+
+    const third = await pollTask(taskQueue);
+    expect(third.attempt).toBe(3);
+    await service.respondWorkflowTaskCompleted({
+      namespace: 'default',
+      taskToken: third.taskToken,
+      commands: [{ commandType: CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, completeWorkflowExecutionCommandAttributes: {} }],
+    });
+    const events = await history(workflowId);
+    expect(types(events)).toEqual([
+      'WORKFLOW_EXECUTION_STARTED',
+      'WORKFLOW_TASK_SCHEDULED',
+      'WORKFLOW_TASK_STARTED',
+      'WORKFLOW_TASK_FAILED',
+      'WORKFLOW_TASK_SCHEDULED',
+      'WORKFLOW_TASK_STARTED',
+      'WORKFLOW_TASK_COMPLETED',
+      'WORKFLOW_EXECUTION_COMPLETED',
+    ]);
+    expect(events.map((e) => Number(e.eventId))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(events[4]!.workflowTaskScheduledEventAttributes?.attempt).toBe(3);
+    const completed = events[6]!.workflowTaskCompletedEventAttributes!;
+    expect([Number(completed.scheduledEventId), Number(completed.startedEventId)]).toEqual([5, 6]);
+  });
+
+  it('fails the task for a malformed child start with BAD_START_CHILD_EXECUTION_ATTRIBUTES; the next task succeeds', async () => {
+    const { workflowId, taskQueue } = ids();
+    await start(workflowId, taskQueue);
+    const first = await pollTask(taskQueue);
+    await expectGrpcError(
+      service.respondWorkflowTaskCompleted({
+        namespace: 'default',
+        taskToken: first.taskToken,
+        commands: [
+          {
+            commandType: CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION,
+            startChildWorkflowExecutionCommandAttributes: { workflowType: { name: 'child' } },
+          },
+        ],
+      }),
+      3,
+      'workflow_id',
+    );
+    const failed = (await history(workflowId)).at(-1)!.workflowTaskFailedEventAttributes!;
+    expect(failed.cause).toBe(temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES);
+    const second = await pollTask(taskQueue);
+    await service.respondWorkflowTaskCompleted({
+      namespace: 'default',
+      taskToken: second.taskToken,
+      commands: [{ commandType: CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, completeWorkflowExecutionCommandAttributes: {} }],
+    });
+    expect(types(await history(workflowId)).at(-1)).toBe('WORKFLOW_EXECUTION_COMPLETED');
+  });
+
+  it('fails a child start aimed at an unknown namespace with NAMESPACE_NOT_FOUND', async () => {
+    const { workflowId, taskQueue } = ids();
+    await start(workflowId, taskQueue);
+    const first = await pollTask(taskQueue);
+    await service.respondWorkflowTaskCompleted({
+      namespace: 'default',
+      taskToken: first.taskToken,
+      commands: [
+        {
+          commandType: CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION,
+          startChildWorkflowExecutionCommandAttributes: { namespace: 'nowhere', workflowId: `${workflowId}-child`, workflowType: { name: 'child' } },
+        },
+      ],
+    });
+    const second = await pollTask(taskQueue);
+    const failed = second.history!.events!.find((e) => e.startChildWorkflowExecutionFailedEventAttributes);
+    expect(failed?.startChildWorkflowExecutionFailedEventAttributes?.cause).toBe(
+      temporal.api.enums.v1.StartChildWorkflowExecutionFailedCause.START_CHILD_WORKFLOW_EXECUTION_FAILED_CAUSE_NAMESPACE_NOT_FOUND,
+    );
+    expect(Number(failed!.startChildWorkflowExecutionFailedEventAttributes!.initiatedEventId)).toBe(5);
+  });
+
   it('buffers a signal that arrives during a workflow task and writes it after the completion', async () => {
     const { workflowId, taskQueue } = ids();
     await start(workflowId, taskQueue);

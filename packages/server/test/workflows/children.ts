@@ -39,8 +39,8 @@ export async function fanOutParent(count: number, childTaskQueue?: string): Prom
   return results.reduce((a, b) => a + b, 0);
 }
 
-export async function failingChild(message: string): Promise<never> {
-  throw ApplicationFailure.nonRetryable(message, 'ChildBroke');
+export function failingChild(message: string): Promise<never> {
+  return Promise.reject(ApplicationFailure.nonRetryable(message, 'ChildBroke'));
 }
 
 /** Runs a failing child and reports how the failure reached the parent. */
@@ -110,12 +110,12 @@ export interface FamilyInfo {
   root?: { workflowId: string; runId: string };
 }
 
-export async function familyInfoChild(): Promise<FamilyInfo> {
+export function familyInfoChild(): Promise<FamilyInfo> {
   const info = workflowInfo() as ReturnType<typeof workflowInfo> & { root?: FamilyInfo['root'] };
-  return {
+  return Promise.resolve({
     parent: info.parent ? { workflowId: info.parent.workflowId, runId: info.parent.runId } : undefined,
     root: info.root ? { workflowId: info.root.workflowId, runId: info.root.runId } : undefined,
-  };
+  });
 }
 
 /** Parent → child → grandchild; returns what the grandchild knows of its family. */
@@ -171,16 +171,16 @@ export async function countingChain(iteration: number, last: number, total = 0):
 }
 
 /** Fails (retryably) until its attempt reaches `succeedOnAttempt`. */
-export async function flakyWorkflow(succeedOnAttempt: number): Promise<number> {
+export function flakyWorkflow(succeedOnAttempt: number): Promise<number> {
   const { attempt } = workflowInfo();
-  if (attempt < succeedOnAttempt) throw ApplicationFailure.retryable(`attempt ${attempt} failed`, 'Flaky');
-  return attempt;
+  if (attempt < succeedOnAttempt) return Promise.reject(ApplicationFailure.retryable(`attempt ${attempt} failed`, 'Flaky'));
+  return Promise.resolve(attempt);
 }
 
 /** A cron run: reports its schedule and the previous run's result. */
-export async function cronRun(): Promise<{ cronSchedule?: string; runId: string }> {
+export function cronRun(): Promise<{ cronSchedule?: string; runId: string }> {
   const info = workflowInfo();
-  return { cronSchedule: info.cronSchedule, runId: info.runId };
+  return Promise.resolve({ cronSchedule: info.cronSchedule, runId: info.runId });
 }
 
 /** A signal handler with a bug (a plain Error fails the workflow task, not the workflow). */
@@ -192,4 +192,11 @@ export async function buggyHandlerWorkflow(): Promise<string> {
   });
   await condition(() => done);
   return 'done';
+}
+
+/** Starts a child (default policy: TERMINATE) and then waits until it is closed from outside. */
+export async function parentWaitingForever(childId: string): Promise<never> {
+  await startChild(waitingChild, { workflowId: childId });
+  await condition(() => false);
+  throw new Error('unreachable');
 }

@@ -3,3 +3,24 @@ export { activityWorkflow, arithmeticWorkflow, orderWorkflow } from './orders.js
 export { cancelTimerWorkflow, cancellableWorkflow, sleepWorkflow } from './cancellation.js';
 export { approvalWorkflow } from './approval.js';
 export { stepsAroundTimerWorkflow, stepsWorkflow } from './crash.js';
+export {
+  buggyHandlerWorkflow,
+  cancelSender,
+  countingChain,
+  cronRun,
+  doublingChild,
+  failingChild,
+  familyInfoChild,
+  fanOutParent,
+  flakyWorkflow,
+  grandparentWorkflow,
+  middleChild,
+  parentCancellingChild,
+  parentOfFailingChild,
+  parentSignallingChild,
+  parentStartingDuplicate,
+  parentThatLeaves,
+  parentWaitingForever,
+  signalSender,
+  waitingChild,
+} from './children.js';
