@@ -1,5 +1,5 @@
 /** Workflows for the worker-crash and server-crash tests. */
-import { proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { continueAsNew, executeChild, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../helpers/activities.js';
 
 interface CrashActivities {
@@ -32,5 +32,28 @@ export async function stepsWorkflow(steps: number): Promise<string[]> {
   for (let step = 1; step <= steps; step++) {
     results.push(await recordStep(workflowId, step));
   }
+  return results;
+}
+
+/** One recorded step as a child workflow of a crash-test parent. */
+export async function stepChild(parentId: string, step: number): Promise<string> {
+  return recordStep(parentId, step);
+}
+
+/** A parent whose `children` children each record one step. */
+export async function crashParent(children: number): Promise<string[]> {
+  const { workflowId } = workflowInfo();
+  return Promise.all(
+    Array.from({ length: children }, (_, i) =>
+      executeChild(stepChild, { workflowId: `${workflowId}-child-${i + 1}`, args: [workflowId, i + 1] }),
+    ),
+  );
+}
+
+/** Records step `step`, then continues as new until `last`; returns every step's result. */
+export async function crashChain(step: number, last: number, done: string[] = []): Promise<string[]> {
+  const { workflowId } = workflowInfo();
+  const results = [...done, await recordStep(workflowId, step)];
+  if (step < last) await continueAsNew<typeof crashChain>(step + 1, last, results);
   return results;
 }

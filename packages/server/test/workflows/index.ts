@@ -2,7 +2,7 @@
 export { activityWorkflow, arithmeticWorkflow, orderWorkflow } from './orders.js';
 export { cancelTimerWorkflow, cancellableWorkflow, sleepWorkflow } from './cancellation.js';
 export { approvalWorkflow } from './approval.js';
-export { stepsAroundTimerWorkflow, stepsWorkflow } from './crash.js';
+export { crashChain, crashParent, stepChild, stepsAroundTimerWorkflow, stepsWorkflow } from './crash.js';
 export {
   buggyHandlerWorkflow,
   cancelSender,
