@@ -181,4 +181,22 @@ describe('start delay', () => {
       expect(await handle.result()).toBe('early');
     });
   });
+
+  it('a signal-with-start with a delay keeps it; a second signal-with-start ends it, a plain signal does not', async () => {
+    const taskQueue = uniqueTaskQueue('sws-delay');
+    const workflowId = uniqueWorkflowId('sws-delay');
+    await env.withWorker({ taskQueue }, async () => {
+      const options = { taskQueue, workflowId, signal: 'finish', startDelay: '1 hour' } as const;
+      await env.client.workflow.signalWithStart(waitingChild, { ...options, signalArgs: ['first'] });
+      const handle = env.client.workflow.getHandle(workflowId);
+      await handle.signal('finish', 'plain');
+      expect(eventTypes(await handle.fetchHistory())).toEqual([
+        'WORKFLOW_EXECUTION_STARTED',
+        'WORKFLOW_EXECUTION_SIGNALED',
+        'WORKFLOW_EXECUTION_SIGNALED',
+      ]);
+      await env.client.workflow.signalWithStart(waitingChild, { ...options, signalArgs: ['second'] });
+      expect(await handle.result()).toBe('second'); // all three arrive in the first task; the last one wins
+    });
+  });
 });

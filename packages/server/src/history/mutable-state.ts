@@ -178,8 +178,12 @@ export interface ExecutionState {
    * that have a retry policy or a cron schedule.
    */
   restartAttributes: string | null;
-  /** The first task's backoff is a start delay, which a signal cuts short. */
-  startDelaySignalable: boolean;
+  /**
+   * The first task's backoff is a start delay, and what ends it early
+   * (Temporal's rule): any signal after a plain start, another
+   * signal-with-start after a signal-with-start.
+   */
+  startDelayEndedBy: 'signal' | 'signal_with_start' | null;
 }
 
 export const SIGNAL_REQUEST_IDS_MAX = 1000;
@@ -210,7 +214,7 @@ function withDefaults(s: ExecutionState): ExecutionState {
   s.externalRequests ??= {};
   s.lastCompletionResult ??= null;
   s.restartAttributes ??= null;
-  s.startDelaySignalable ??= false;
+  s.startDelayEndedBy ??= null;
   return s;
 }
 

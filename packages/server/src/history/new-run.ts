@@ -49,8 +49,8 @@ export interface RunSpec {
   continuedFailure?: IFailure | null;
   lastCompletionResult?: IPayloads | null;
   firstTaskBackoffMs?: number;
-  /** The backoff is a start delay: the first signal ends it. */
-  startDelay?: boolean;
+  /** The backoff is a start delay, ended early by this kind of request. */
+  startDelayEndedBy?: ExecutionState['startDelayEndedBy'];
   parent?: ParentInfo | null;
   root?: { workflowId: string; runId: string } | null;
 }
@@ -108,7 +108,7 @@ export function newExecutionState(ns: NamespaceRecord, spec: RunSpec, nowMs: num
     externalRequests: {},
     lastCompletionResult: spec.lastCompletionResult ? toBase64(temporal.api.common.v1.Payloads.encode(spec.lastCompletionResult).finish()) : null,
     restartAttributes: spec.retry || spec.cronSchedule ? encodeRestartAttributes(spec) : null,
-    startDelaySignalable: spec.startDelay === true,
+    startDelayEndedBy: spec.startDelayEndedBy ?? null,
   };
 }
 

@@ -43,6 +43,7 @@ export async function startWorkflow(
 ): Promise<StartResult> {
   const workflowId = req.workflowId!;
   const spec = specFromStartRequest(req, es.clock.nowMs());
+  if (signal && spec.startDelayEndedBy) spec.startDelayEndedBy = 'signal_with_start';
   return es.withWorkflowLock(ns.id, workflowId, async () => {
     const current = await es.store.getCurrentExecution(ns.id, workflowId);
     if (current) {
@@ -51,7 +52,7 @@ export async function startWorkflow(
       const policies = { reuse: req.workflowIdReusePolicy ?? 0, conflict: req.workflowIdConflictPolicy ?? 0 };
       const decision = decideOnExisting(policies, current, !!signal);
       if (decision === 'use_existing') {
-        if (signal) await es.updateLocked(ref, (tx) => addSignal(tx, signal));
+        if (signal) await es.updateLocked(ref, (tx) => addSignal(tx, signal, 'signal_with_start'));
         return { runId: current.runId, started: false };
       }
       if (decision === 'terminate') {
@@ -154,7 +155,7 @@ export function specFromStartRequest(req: StartRequest, nowMs: number): RunSpec 
     cronSchedule: req.cronSchedule,
     ...timeouts,
     firstTaskBackoffMs: req.cronSchedule ? firstCronBackoffMs(req.cronSchedule, nowMs) : startDelayMs,
-    startDelay: startDelayMs > 0,
+    startDelayEndedBy: startDelayMs > 0 ? 'signal' : null,
   };
 }
 
@@ -166,14 +167,15 @@ export function firstCronBackoffMs(cronSchedule: string, nowMs: number): number 
   }
 }
 
-export function addSignal(tx: ExecutionTx, signal: SignalInput): void {
+/** `via` a signal-with-start, a signal may end a start delay that a plain signal would not (see `startDelayEndedBy`). */
+export function addSignal(tx: ExecutionTx, signal: SignalInput, via: 'signal' | 'signal_with_start' = 'signal'): void {
   const s = tx.state;
   if (signal.requestId) {
     if (s.signalRequestIds.includes(signal.requestId)) return;
     s.signalRequestIds.push(signal.requestId);
     if (s.signalRequestIds.length > SIGNAL_REQUEST_IDS_MAX) s.signalRequestIds.shift();
   }
-  if (s.startDelaySignalable && s.firstTaskBackoffUntilMs > 0) s.firstTaskBackoffUntilMs = 0;
+  if (s.firstTaskBackoffUntilMs > 0 && s.startDelayEndedBy === via) s.firstTaskBackoffUntilMs = 0;
   tx.addExternalEvent({
     eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
     workflowExecutionSignaledEventAttributes: {
