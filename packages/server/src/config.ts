@@ -27,6 +27,8 @@ export interface EndureServerOptions {
    * skipping (see `EndureServer.timeSkipper`). For tests: the CLI has no flag.
    */
   clock?: Clock;
+  /** History length past which workflow tasks suggest continue-as-new. Default 4096 events (Temporal's). */
+  suggestContinueAsNewEvents?: number;
 }
 
 export interface ResolvedConfig {
@@ -47,6 +49,9 @@ export interface ResolvedConfig {
   historyPageSizeMax: number;
   /** How long QueryWorkflow waits for a worker's answer. */
   queryTimeoutMs: number;
+  /** Past this many events, or this many bytes, workflow tasks suggest continue-as-new. */
+  suggestContinueAsNewEvents: number;
+  suggestContinueAsNewBytes: number;
 }
 
 export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
@@ -64,5 +69,7 @@ export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
     grpcMessageSizeMaxBytes: 128 * 1024 * 1024,
     historyPageSizeMax: 1000,
     queryTimeoutMs: 30_000,
+    suggestContinueAsNewEvents: options.suggestContinueAsNewEvents ?? 4 * 1024,
+    suggestContinueAsNewBytes: 4 * 1024 * 1024,
   };
 }

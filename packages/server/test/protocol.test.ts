@@ -21,7 +21,14 @@ let connection: Connection;
 let service: WorkflowService;
 
 beforeAll(async () => {
-  server = await EndureServer.start({ port: 0, inMemory: true, logLevel: 'warn', pollTimeoutMs: 1000, historyLongPollTimeoutMs: 300 });
+  server = await EndureServer.start({
+    port: 0,
+    inMemory: true,
+    logLevel: 'warn',
+    pollTimeoutMs: 1000,
+    historyLongPollTimeoutMs: 300,
+    suggestContinueAsNewEvents: 10,
+  });
   connection = await Connection.connect({ address: server.address });
   service = connection.workflowService;
 });
@@ -176,6 +183,20 @@ describe('workflow tasks', () => {
     expect(events[4]!.workflowTaskScheduledEventAttributes?.attempt).toBe(3);
     const completed = events[6]!.workflowTaskCompletedEventAttributes!;
     expect([Number(completed.scheduledEventId), Number(completed.startedEventId)]).toEqual([5, 6]);
+  });
+
+  it('suggests continue-as-new once history passes the limit', async () => {
+    const { workflowId, taskQueue } = ids();
+    await start(workflowId, taskQueue);
+    const first = await pollTask(taskQueue);
+    expect(first.history!.events!.at(-1)!.workflowTaskStartedEventAttributes!.suggestContinueAsNew).toBe(false);
+    await service.respondWorkflowTaskCompleted({ namespace: 'default', taskToken: first.taskToken, commands: [] });
+    for (let i = 0; i < 8; i++) {
+      await service.signalWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId }, signalName: 's', requestId: randomUUID() });
+    }
+    const second = await pollTask(taskQueue);
+    expect(Number(second.startedEventId)).toBeGreaterThan(10);
+    expect(second.history!.events!.at(-1)!.workflowTaskStartedEventAttributes!.suggestContinueAsNew).toBe(true);
   });
 
   it('fails the task for a malformed child start with BAD_START_CHILD_EXECUTION_ATTRIBUTES; the next task succeeds', async () => {

@@ -22,9 +22,6 @@ type CompletedRequest = proto.temporal.api.workflowservice.v1.IRespondWorkflowTa
 type FailedRequest = proto.temporal.api.workflowservice.v1.IRespondWorkflowTaskFailedRequest;
 const Cause = enums.WorkflowTaskFailedCause;
 
-/** Past these, WorkflowTaskStarted suggests continue-as-new (Temporal's defaults). */
-const SUGGEST_CONTINUE_AS_NEW_EVENTS = 4 * 1024;
-const SUGGEST_CONTINUE_AS_NEW_BYTES = 4 * 1024 * 1024;
 const TASK_RETRY_BACKOFF_INITIAL_MS = 1000;
 const TASK_RETRY_BACKOFF_MAX_MS = 10 * 60_000;
 
@@ -55,7 +52,8 @@ export async function recordWorkflowTaskStarted(
       identity,
       requestId,
       historySizeBytes: Long.fromNumber(s.historySizeBytes),
-      suggestContinueAsNew: s.nextEventId > SUGGEST_CONTINUE_AS_NEW_EVENTS || s.historySizeBytes > SUGGEST_CONTINUE_AS_NEW_BYTES,
+      suggestContinueAsNew:
+        s.nextEventId - 1 >= es.config.suggestContinueAsNewEvents || s.historySizeBytes >= es.config.suggestContinueAsNewBytes,
     };
     let transientEvents: Uint8Array[] = [];
     if (wt.transient) {
