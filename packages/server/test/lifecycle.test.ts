@@ -67,6 +67,27 @@ describe('workflow lifecycle', () => {
     await handle.terminate();
   });
 
+  it('deletes a closed and a running workflow: describe and history answer not found afterwards', async () => {
+    const taskQueue = uniqueTaskQueue('delete');
+    await env.withWorker({ taskQueue, activities }, async () => {
+      const closed = await env.client.workflow.start(approvalWorkflow, { taskQueue, workflowId: uniqueWorkflowId('delete-closed'), args: [60_000] });
+      await closed.signal(approveSignal, 'zoe');
+      await closed.result();
+      const running = await env.client.workflow.start(approvalWorkflow, { taskQueue, workflowId: uniqueWorkflowId('delete-running'), args: [60_000] });
+      for (const handle of [closed, running]) {
+        await env.client.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: handle.workflowId } });
+        await expect(handle.describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
+        await expect(handle.fetchHistory()).rejects.toMatchObject({ code: 5 });
+        await expect(
+          env.client.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: handle.workflowId } }),
+        ).rejects.toMatchObject({ code: 5 });
+      }
+      // The id is free again.
+      const again = await env.client.workflow.start(approvalWorkflow, { taskQueue, workflowId: running.workflowId, args: [60_000] });
+      await again.terminate();
+    });
+  });
+
   it('returns WorkflowNotFoundError for an unknown workflow id', async () => {
     await expect(env.client.workflow.getHandle(uniqueWorkflowId('missing')).describe()).rejects.toBeInstanceOf(
       WorkflowNotFoundError,

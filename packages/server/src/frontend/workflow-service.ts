@@ -15,6 +15,7 @@ import type { QueryDispatcher } from '../history/queries.js';
 import * as history from '../history/history-service.js';
 import * as activity from '../history/activity.js';
 import { readHistoryEventBytes } from '../history/history-reader.js';
+import { deleteWorkflow } from '../history/delete.js';
 import { withRawHistory } from '../common/raw-history.js';
 import { decodeTaskToken, encodeTaskToken } from '../history/task-token.js';
 import type { CallContext, UnaryHandler } from './grpc-server.js';
@@ -131,6 +132,12 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
       const ref = executionRef(ns, req.workflowExecution, 'workflow_execution');
       checkPayloads(req.details, 'details', payloadMax);
       await history.terminateWorkflow(es, ref, req.reason ?? '', req.details, req.identity ?? '');
+      return {};
+    },
+
+    DeleteWorkflowExecution: async (req: ws.IDeleteWorkflowExecutionRequest) => {
+      const ns = namespace(req.namespace);
+      await deleteWorkflow(es, executionRef(ns, req.workflowExecution, 'workflow_execution'), '');
       return {};
     },
 

@@ -102,6 +102,12 @@ export class ExecutionStore {
     }
   }
 
+  /** Remove a run from the store and the cache (the caller holds the workflow lock). */
+  async deleteLocked(namespaceId: string, workflowId: string, runId: string): Promise<void> {
+    await this.store.deleteExecution(namespaceId, workflowId, runId);
+    this.cache.delete(cacheKey(namespaceId, workflowId, runId));
+  }
+
   /** Create a new run (the caller holds the workflow lock and sets `tx.current`). */
   async create(state: ExecutionState, fn: (tx: ExecutionTx) => void): Promise<void> {
     const tx = new ExecutionTx(state, this.clock.nowMs());

@@ -133,6 +133,12 @@ export interface Store {
   getExecution(namespaceId: string, workflowId: string, runId: string): Promise<ExecutionRecord | null>;
   commitExecution(commit: ExecutionCommit): Promise<CommitResult>;
 
+  /**
+   * Remove a run for good, in one transaction: its events, state, task and
+   * timer rows, and the current-run pointer if it points at this run.
+   */
+  deleteExecution(namespaceId: string, workflowId: string, runId: string): Promise<void>;
+
   /** Events with `eventId >= fromEventId`, in order, at most `limit`. */
   readHistory(namespaceId: string, runId: string, fromEventId: number, limit: number): Promise<HistoryEventRow[]>;
 

@@ -108,6 +108,11 @@ export class SqliteStore implements Store {
       deleteTimer: db.prepare('DELETE FROM timer_tasks WHERE id = ?'),
       dueTimers: db.prepare('SELECT * FROM timer_tasks WHERE fire_at_ms <= ? ORDER BY fire_at_ms, id LIMIT ?'),
       nextTimer: db.prepare('SELECT MIN(fire_at_ms) AS next FROM timer_tasks'),
+      deleteRunEvents: db.prepare('DELETE FROM history_events WHERE namespace_id = ? AND run_id = ?'),
+      deleteRunExecution: db.prepare('DELETE FROM executions WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?'),
+      deleteRunTasks: db.prepare('DELETE FROM task_queue_tasks WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?'),
+      deleteRunTimers: db.prepare('DELETE FROM timer_tasks WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?'),
+      deleteCurrentIf: db.prepare('DELETE FROM current_executions WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?'),
     };
   }
 
@@ -247,6 +252,19 @@ export class SqliteStore implements Store {
       taskQueueTasks: [...taskQueueTasks, ...next.taskQueueTasks],
       timerTasks: [...timerTasks, ...next.timerTasks],
     };
+  }
+
+  deleteExecution(namespaceId: string, workflowId: string, runId: string): Promise<void> {
+    while (this.pending.length > 0) this.flush();
+    const s = this.stmts;
+    this.db.transaction(() => {
+      s.deleteRunEvents.run(namespaceId, runId);
+      s.deleteRunTasks.run(namespaceId, workflowId, runId);
+      s.deleteRunTimers.run(namespaceId, workflowId, runId);
+      s.deleteCurrentIf.run(namespaceId, workflowId, runId);
+      s.deleteRunExecution.run(namespaceId, workflowId, runId);
+    })();
+    return Promise.resolve();
   }
 
   readHistory(namespaceId: string, runId: string, fromEventId: number, limit: number): Promise<HistoryEventRow[]> {
