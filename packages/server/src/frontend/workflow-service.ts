@@ -16,6 +16,7 @@ import * as history from '../history/history-service.js';
 import * as activity from '../history/activity.js';
 import { readHistoryEventBytes } from '../history/history-reader.js';
 import { deleteWorkflow } from '../history/delete.js';
+import { resetWorkflow } from '../history/reset.js';
 import { withRawHistory } from '../common/raw-history.js';
 import { decodeTaskToken, encodeTaskToken } from '../history/task-token.js';
 import type { CallContext, UnaryHandler } from './grpc-server.js';
@@ -139,6 +140,14 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
       const ns = namespace(req.namespace);
       await deleteWorkflow(es, executionRef(ns, req.workflowExecution, 'workflow_execution'), '');
       return {};
+    },
+
+    ResetWorkflowExecution: async (req: ws.IResetWorkflowExecutionRequest) => {
+      const ns = namespace(req.namespace);
+      const ref = executionRef(ns, req.workflowExecution, 'workflow_execution');
+      optionalId(req.requestId, 'request_id', idMax);
+      if (Number(req.workflowTaskFinishEventId ?? 0) <= 0) throw invalidArgument('workflow_task_finish_event_id must be positive');
+      return { runId: await resetWorkflow(es, ref, req) };
     },
 
     DescribeWorkflowExecution: (req: ws.IDescribeWorkflowExecutionRequest) => {

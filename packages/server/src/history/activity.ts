@@ -106,18 +106,38 @@ export function scheduleActivity(
     eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
     activityTaskScheduledEventAttributes: eventAttrs,
   });
-  const a: ActivityState = {
+  const a = activityStateFrom(scheduledEventId, eventAttrs, tx.nowMs);
+  s.activities[scheduledEventId] = a;
+  if (a.scheduleToCloseMs > 0) {
+    addActivityTimer(tx, a, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE, a.scheduledTimeMs + a.scheduleToCloseMs);
+  }
+  if (eagerFor !== undefined) return startAttempt(tx, a, eagerFor, `eager-${a.scheduledEventId}-${a.attempt}`);
+  makeDispatchable(tx, a);
+  return null;
+}
+
+/** Mutable state of an activity as its ActivityTaskScheduled event describes it, before its first attempt. */
+function activityStateFrom(
+  scheduledEventId: number,
+  eventAttrs: proto.temporal.api.history.v1.IActivityTaskScheduledEventAttributes,
+  nowMs: number,
+): ActivityState {
+  const retry = normalizeRetryPolicy(eventAttrs.retryPolicy) as Exclude<ReturnType<typeof normalizeRetryPolicy>, string>;
+  return {
     scheduledEventId,
-    activityId: attrs.activityId!,
-    activityType: attrs.activityType!.name!,
-    taskQueue,
-    scheduledTimeMs: tx.nowMs,
+    activityId: eventAttrs.activityId!,
+    activityType: eventAttrs.activityType!.name!,
+    taskQueue: eventAttrs.taskQueue!.name!,
+    scheduledTimeMs: nowMs,
     attempt: 1,
-    attemptScheduledTimeMs: tx.nowMs,
+    attemptScheduledTimeMs: nowMs,
     startedTimeMs: 0,
     startedIdentity: '',
     startedRequestId: '',
-    ...timeouts,
+    scheduleToCloseMs: durationMs(eventAttrs.scheduleToCloseTimeout),
+    scheduleToStartMs: durationMs(eventAttrs.scheduleToStartTimeout),
+    startToCloseMs: durationMs(eventAttrs.startToCloseTimeout),
+    heartbeatTimeoutMs: durationMs(eventAttrs.heartbeatTimeout),
     retry,
     heartbeatDetails: null,
     lastHeartbeatMs: 0,
@@ -127,13 +147,23 @@ export function scheduleActivity(
     cancelRequestedEventId: 0,
     scheduledAttributes: toBase64(ScheduledAttributes.encode(eventAttrs).finish()),
   };
-  s.activities[scheduledEventId] = a;
+}
+
+/**
+ * An activity scheduled in copied history (a reset run) and not finished
+ * there: tracked again and dispatched afresh, its timeouts counted from now.
+ */
+export function restoreActivity(
+  tx: ExecutionTx,
+  scheduledEventId: number,
+  eventAttrs: proto.temporal.api.history.v1.IActivityTaskScheduledEventAttributes,
+): void {
+  const a = activityStateFrom(scheduledEventId, eventAttrs, tx.nowMs);
+  tx.state.activities[scheduledEventId] = a;
   if (a.scheduleToCloseMs > 0) {
     addActivityTimer(tx, a, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE, a.scheduledTimeMs + a.scheduleToCloseMs);
   }
-  if (eagerFor !== undefined) return startAttempt(tx, a, eagerFor, `eager-${a.scheduledEventId}-${a.attempt}`);
   makeDispatchable(tx, a);
-  return null;
 }
 
 function makeDispatchable(tx: ExecutionTx, a: ActivityState): void {

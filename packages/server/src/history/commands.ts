@@ -5,7 +5,7 @@
  */
 import Long from 'long';
 import { EventType, enums, temporal, type proto } from '../common/proto.js';
-import { fromBase64, toBase64 } from './mutable-state.js';
+import { fromBase64, toBase64, type ExecutionState } from './mutable-state.js';
 import { durationMs } from '../common/time.js';
 import type { ExecutionTx } from './execution-tx.js';
 import { requestCancelActivity, scheduleActivity, validateScheduleActivity } from './activity.js';
@@ -240,7 +240,7 @@ export function applyCommands(tx: ExecutionTx, commands: Command[], completedEve
         break;
       }
       case CommandType.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
-        mergeSearchAttributes(tx, c.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes?.indexedFields);
+        mergeSearchAttributes(tx.state, c.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes?.indexedFields);
         tx.appendEvent({
           eventType: EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
           upsertWorkflowSearchAttributesEventAttributes: {
@@ -250,7 +250,7 @@ export function applyCommands(tx: ExecutionTx, commands: Command[], completedEve
         });
         break;
       case CommandType.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES:
-        mergeMemo(tx, c.modifyWorkflowPropertiesCommandAttributes?.upsertedMemo?.fields);
+        mergeMemo(tx.state, c.modifyWorkflowPropertiesCommandAttributes?.upsertedMemo?.fields);
         tx.appendEvent({
           eventType: EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED,
           workflowPropertiesModifiedEventAttributes: {
@@ -273,16 +273,16 @@ function merged(current: string | null | undefined, decode: (b: Buffer) => Paylo
   return Object.keys(all).length > 0 ? all : null;
 }
 
-function mergeSearchAttributes(tx: ExecutionTx, fields: PayloadFields): void {
+export function mergeSearchAttributes(s: ExecutionState, fields: PayloadFields): void {
   const SA = temporal.api.common.v1.SearchAttributes;
-  const all = merged(tx.state.searchAttributes, (b) => SA.decode(b).indexedFields, fields);
-  tx.state.searchAttributes = all ? toBase64(SA.encode({ indexedFields: all }).finish()) : null;
+  const all = merged(s.searchAttributes, (b) => SA.decode(b).indexedFields, fields);
+  s.searchAttributes = all ? toBase64(SA.encode({ indexedFields: all }).finish()) : null;
 }
 
-function mergeMemo(tx: ExecutionTx, fields: PayloadFields): void {
+export function mergeMemo(s: ExecutionState, fields: PayloadFields): void {
   const Memo = temporal.api.common.v1.Memo;
-  const all = merged(tx.state.memo, (b) => Memo.decode(b).fields, fields);
-  tx.state.memo = all ? toBase64(Memo.encode({ fields: all }).finish()) : null;
+  const all = merged(s.memo, (b) => Memo.decode(b).fields, fields);
+  s.memo = all ? toBase64(Memo.encode({ fields: all }).finish()) : null;
 }
 
 export function onUserTimer(tx: ExecutionTx, timerTaskId: number, data: UserTimerData): void {

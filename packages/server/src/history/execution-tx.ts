@@ -65,6 +65,15 @@ export class ExecutionTx {
     return eventId;
   }
 
+  /** Append an event copied as stored from another run (reset): ids must continue densely. */
+  copyEvent(eventId: number, data: Uint8Array): void {
+    assert(eventId === this.state.nextEventId, `copied event ${eventId} does not follow ${this.state.nextEventId - 1}`);
+    this.state.nextEventId++;
+    this.newEvents.push({ eventId, data });
+    this.state.historySizeBytes += data.length;
+    this.dirty = true;
+  }
+
   /**
    * Add an event that did not come from the workflow's own commands (signal,
    * activity result, timer, cancel request). While a workflow task is in
