@@ -9,7 +9,8 @@
  */
 import { defineConfig } from 'vitest/config';
 
-const scenarioFiles = ['activities', 'cancellation-timers', 'signals-queries', 'lifecycle', 'load'].map(
+// child-workflows runs with the official SDK only until @endure/workflow has startChild and external handles.
+const scenarioFiles = ['activities', 'cancellation-timers', 'signals-queries', 'lifecycle', 'load', 'continue-as-new', 'id-policies', 'reset'].map(
   (name) => `packages/server/test/${name}.test.ts`,
 );
 
