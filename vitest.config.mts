@@ -9,8 +9,17 @@
  */
 import { defineConfig } from 'vitest/config';
 
-// child-workflows runs with the official SDK only until @endure/workflow has startChild and external handles.
-const scenarioFiles = ['activities', 'cancellation-timers', 'signals-queries', 'lifecycle', 'load', 'continue-as-new', 'id-policies', 'reset'].map(
+const scenarioFiles = [
+  'activities',
+  'cancellation-timers',
+  'signals-queries',
+  'lifecycle',
+  'load',
+  'child-workflows',
+  'continue-as-new',
+  'id-policies',
+  'reset',
+].map(
   (name) => `packages/server/test/${name}.test.ts`,
 );
 

@@ -2,11 +2,10 @@
  * Decoding of raw `WorkflowExecutionInfo` (from describe) into the client's
  * {@link WorkflowExecutionInfo}: dates, status names, memo and search attributes.
  */
-import { optionalTsToDate, requiredTsToDate, type LoadedDataConverter } from '@endure/common';
+import { decodeSearchAttributes, optionalTsToDate, requiredTsToDate, type LoadedDataConverter } from '@endure/common';
 import Long from 'long';
 import proto from '@temporalio/proto';
 import { decodeMapFromPayloads } from './payload-codec.js';
-import { decodeSearchAttributes } from './search-attributes.js';
 import type { RawWorkflowExecutionInfo, WorkflowExecutionInfo, WorkflowExecutionStatusName } from './types.js';
 
 const Status = proto.temporal.api.enums.v1.WorkflowExecutionStatus;

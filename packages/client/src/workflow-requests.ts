@@ -5,13 +5,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   compileRetryPolicy,
+  encodeSearchAttributes,
   encodeWorkflowIdConflictPolicy,
   encodeWorkflowIdReusePolicy,
   type LoadedDataConverter,
 } from '@endure/common';
 import proto from '@temporalio/proto';
 import { encodeMapToPayloads, encodeOptionalSingle, encodeToPayloads } from './payload-codec.js';
-import { encodeSearchAttributes } from './search-attributes.js';
 import type { StartWorkflowExecutionRequest } from './types.js';
 import type { CompiledWorkflowOptions } from './workflow-options.js';
 

@@ -149,4 +149,5 @@ export type { ActivityOptions, LocalActivityOptions } from './activity-options.j
 
 // Helpers for the sibling SDK packages (not part of the official public API)
 export { makeProtoEnumConverters } from './enum-helpers.js';
+export { decodeSearchAttributes, encodeSearchAttributes } from './search-attributes.js';
 export { errorCode, errorMessage, isError, isRecord, SymbolBasedInstanceOfError } from './type-helpers.js';

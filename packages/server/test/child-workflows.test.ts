@@ -13,6 +13,7 @@ import {
   fanOutParent,
   grandparentWorkflow,
   parentCancellingChild,
+  parentCancellingChildWith,
   parentOfFailingChild,
   parentSignallingChild,
   parentStartingDuplicate,
@@ -139,6 +140,51 @@ describe('child workflows', () => {
       expect(types).toContain('EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED');
       expect(types).toContain('CHILD_WORKFLOW_EXECUTION_CANCELED');
     });
+  });
+});
+
+describe('child cancellation types', () => {
+  async function cancelChildWith(type: 'ABANDON' | 'TRY_CANCEL' | 'WAIT_CANCELLATION_REQUESTED') {
+    const taskQueue = uniqueTaskQueue(`cancel-${type}`);
+    const workflowId = uniqueWorkflowId(`cancel-${type}`);
+    return env.withWorker({ taskQueue }, async () => {
+      const handle = await env.client.workflow.start(parentCancellingChildWith, { taskQueue, workflowId, args: [type] });
+      const outcome = await handle.result();
+      const child = env.client.workflow.getHandle(`${workflowId}-child`);
+      const types = eventTypes(await handle.fetchHistory());
+      const childStatus = type !== 'WAIT_CANCELLATION_REQUESTED'
+        ? (await child.describe()).status.name
+        : await waitFor(async () => {
+            const status = (await child.describe()).status.name;
+            return status === 'RUNNING' ? undefined : status;
+          }, { description: 'child closed' });
+      if (childStatus === 'RUNNING') await child.terminate();
+      return { outcome, types, childStatus };
+    });
+  }
+
+  it('ABANDON: the parent sees the cancellation at once and the child is not told', async () => {
+    const { outcome, types, childStatus } = await cancelChildWith('ABANDON');
+    expect(outcome).toBe('cancelled');
+    expect(types).not.toContain('REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED');
+    expect(childStatus).toBe('RUNNING');
+  });
+
+  it('TRY_CANCEL: the parent sees the cancellation at once, without waiting for the request', async () => {
+    const { outcome, types, childStatus } = await cancelChildWith('TRY_CANCEL');
+    expect(outcome).toBe('cancelled');
+    // The parent completes in the same task that sends the request: it never waits for the answer.
+    expect(types.slice(-2)).toEqual(['REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED', 'WORKFLOW_EXECUTION_COMPLETED']);
+    // As in Temporal, a request whose sender has closed is not delivered (a REQUEST_CANCEL parent close policy is the remedy).
+    expect(childStatus).toBe('RUNNING');
+  });
+
+  it('WAIT_CANCELLATION_REQUESTED: the parent waits until the request reached the child', async () => {
+    const { outcome, types, childStatus } = await cancelChildWith('WAIT_CANCELLATION_REQUESTED');
+    expect(outcome).toBe('cancelled');
+    expect(types.indexOf('EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED')).toBeGreaterThan(0);
+    expect(types.indexOf('EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED')).toBeLessThan(types.indexOf('WORKFLOW_EXECUTION_COMPLETED'));
+    expect(childStatus).toBe('CANCELLED');
   });
 });
 

@@ -5,11 +5,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowFailedError } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from './helpers/env.js';
 import { eventTypes } from './helpers/history.js';
 import { waitFor } from './helpers/wait-for.js';
-import { countSignal, countingChain, cronRun, flakyWorkflow, waitingChild } from './workflows/children.js';
+import { countSignal, countingChain, cronRun, flakyWorkflow, waitingChild, type CronRunResult } from './workflows/children.js';
 
 const { ContinueAsNewInitiator } = temporal.api.enums.v1;
 let env: TestEnv;
@@ -94,7 +95,7 @@ describe('workflow retries', () => {
         args: [3],
         retry: { initialInterval: '50ms', maximumAttempts: 5 },
       });
-      expect(await handle.result()).toBe(3);
+      expect(await handle.result()).toEqual({ attempt: 3, lastFailure: 'attempt 2 failed' });
       const first = await historyOf(workflowId, handle.firstExecutionRunId);
       const failed = first.events!.at(-1)!.workflowExecutionFailedEventAttributes!;
       expect(failed.retryState).toBe(temporal.api.enums.v1.RetryState.RETRY_STATE_IN_PROGRESS);
@@ -152,6 +153,10 @@ describe('cron workflows', () => {
       const started = second.events![0]!.workflowExecutionStartedEventAttributes!;
       expect(started.initiator).toBe(ContinueAsNewInitiator.CONTINUE_AS_NEW_INITIATOR_CRON_SCHEDULE);
       expect(started.lastCompletionResult?.payloads).toHaveLength(1);
+      const secondResult = defaultPayloadConverter.fromPayload<CronRunResult>(
+        second.events!.at(-1)!.workflowExecutionCompletedEventAttributes!.result!.payloads![0]!,
+      );
+      expect(secondResult).toEqual({ cronSchedule: '@every 1s', runId: secondRunId, previousRunId: handle.firstExecutionRunId });
       await env.client.workflow.getHandle(workflowId).terminate('enough');
     });
   });

@@ -15,6 +15,7 @@ import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from '.
 import { eventIds, eventTypes } from './helpers/history.js';
 import { approvalWorkflow, approveSignal } from './workflows/approval.js';
 import { activityWorkflow, type ActivityCall } from './workflows/orders.js';
+import { upsertingWorkflow } from './workflows/properties.js';
 
 let env: TestEnv;
 const activities = createActivities(new ActivityRecorder());
@@ -65,6 +66,27 @@ describe('workflow lifecycle', () => {
     expect(described.memo).toEqual({ customer: 'ada', priority: 2 });
     expect(described.searchAttributes).toEqual({ CustomKeywordField: ['gold'] });
     await handle.terminate();
+  });
+
+  it('shows the search attributes and memo a workflow upserted, in workflowInfo, describe and history', async () => {
+    const taskQueue = uniqueTaskQueue('upsert');
+    await env.withWorker({ taskQueue }, async () => {
+      const handle = await env.client.workflow.start(upsertingWorkflow, {
+        taskQueue,
+        workflowId: uniqueWorkflowId('upsert'),
+        memo: { customer: 'ada' },
+        searchAttributes: { CustomBoolField: [true] },
+      });
+      const seen = await handle.result();
+      expect(seen.searchAttributes).toEqual({ CustomBoolField: [true], CustomKeywordField: ['shipped'] });
+      expect(seen.memo).toEqual({ customer: 'ada', note: 'shipped' });
+      const described = await handle.describe();
+      expect(described.searchAttributes).toEqual({ CustomBoolField: [true], CustomKeywordField: ['shipped'] });
+      expect(described.memo).toEqual({ customer: 'ada', note: 'shipped' });
+      const types = eventTypes(await handle.fetchHistory());
+      expect(types.filter((t) => t === 'UPSERT_WORKFLOW_SEARCH_ATTRIBUTES')).toHaveLength(2);
+      expect(types.filter((t) => t === 'WORKFLOW_PROPERTIES_MODIFIED')).toHaveLength(2);
+    });
   });
 
   it('deletes a closed and a running workflow: describe and history answer not found afterwards', async () => {

@@ -23,6 +23,7 @@ export {
   TemporalFailure,
   TerminatedFailure,
   TimeoutFailure,
+  WorkflowExecutionAlreadyStartedError,
   defaultPayloadConverter,
   rootCause,
 } from '@endure/common';
@@ -37,6 +38,16 @@ export type {
   UpdateDefinition,
 } from '@endure/common';
 export { CancellationScope, type CancellationScopeOptions } from './cancellation-scope.js';
+export {
+  ChildWorkflowCancellationType,
+  ParentClosePolicy,
+  executeChild,
+  getExternalWorkflowHandle,
+  startChild,
+  type ChildWorkflowHandle,
+  type ChildWorkflowOptions,
+  type ExternalWorkflowHandle,
+} from './child-workflow.js';
 export { ContinueAsNew, DeterminismViolationError, isCancellation } from './errors.js';
 export type { ContinueAsNewOptions, WorkflowInfo } from './interfaces.js';
 export {
@@ -47,8 +58,6 @@ export {
   defineSignal,
   defineUpdate,
   deprecatePatch,
-  executeChild,
-  getExternalWorkflowHandle,
   inWorkflowContext,
   log,
   makeContinueAsNewFunc,
@@ -59,7 +68,8 @@ export {
   setDefaultSignalHandler,
   setHandler,
   sleep,
-  startChild,
+  upsertMemo,
+  upsertSearchAttributes,
   uuid4,
   workflowInfo,
   type ActivityInterfaceFor,

@@ -34,9 +34,14 @@ export interface WorkflowInfo {
   readonly historySize: number;
   readonly continueAsNewSuggested: boolean;
   readonly unsafe: { readonly isReplaying: boolean; readonly now: () => number };
-  /** Payloads of the previous run's result (cron / continue-as-new). */
+  /** The previous run's result (cron and continue-as-new). */
   readonly lastResult?: unknown;
+  /** Why the previous run failed (workflow retries). */
+  readonly lastFailure?: Error;
+  /** The workflow that started this one as a child. */
   readonly parent?: { workflowId: string; runId: string; namespace: string };
+  /** The top of this workflow's parent chain (the workflow itself when it has no parent). */
+  readonly root?: { workflowId: string; runId: string };
 }
 
 /** Options for continueAsNew (mirrors @temporalio/workflow's ContinueAsNewOptions). */
@@ -47,16 +52,31 @@ export interface ContinueAsNewOptions {
   workflowTaskTimeout?: Duration;
   memo?: Record<string, unknown>;
   searchAttributes?: SearchAttributes;
+  /** Wait this long before the new run's first workflow task. */
+  backoffStartInterval?: Duration;
 }
 
 /** One thing that happened, delivered to the runtime in an activation. */
 export type ActivationJob =
-  | { type: 'initialize'; info: Omit<WorkflowInfo, 'unsafe'>; args: Payload[]; randomnessSeed: string }
+  | {
+      type: 'initialize';
+      info: Omit<WorkflowInfo, 'unsafe' | 'lastResult' | 'lastFailure' | 'searchAttributes'>;
+      args: Payload[];
+      randomnessSeed: string;
+      /** Decoded inside the sandbox, so that values and errors belong to the workflow's realm. */
+      lastResult?: Payload;
+      lastFailure?: ProtoFailure;
+      searchAttributes?: Record<string, Payload>;
+    }
   | { type: 'signal'; signalName: string; args: Payload[] }
   | { type: 'cancelWorkflow' }
   | { type: 'fireTimer'; seq: number }
   | { type: 'resolveActivity'; seq: number; result: { completed: Payload | undefined } | { failed: ProtoFailure } }
-  | { type: 'notifyHasPatch'; patchId: string };
+  | { type: 'notifyHasPatch'; patchId: string }
+  | { type: 'resolveChildStart'; seq: number; result: { runId: string } | { alreadyStarted: { workflowId: string; workflowType: string } } }
+  | { type: 'resolveChild'; seq: number; result: { completed: Payload | undefined } | { failed: ProtoFailure } }
+  | { type: 'resolveSignalExternal'; seq: number; failure?: ProtoFailure }
+  | { type: 'resolveCancelExternal'; seq: number; failure?: ProtoFailure };
 
 export interface Activation {
   /** Workflow time for this activation (the workflow task's start time). */

@@ -7,6 +7,8 @@ import {
   ActivityCancellationType,
   IllegalStateError,
   compileRetryPolicy,
+  encodeSearchAttributes,
+  mapToPayloads,
   msOptionalToTs,
   msToNumber,
   msToTs,
@@ -14,6 +16,7 @@ import {
   type ActivityOptions,
   type Duration,
   type QueryDefinition,
+  type SearchAttributes,
   type SignalDefinition,
   type UpdateDefinition,
 } from '@endure/common';
@@ -316,6 +319,9 @@ export function makeContinueAsNewFunc<F extends AnyFunction>(options: ContinueAs
         input: { payloads: toPayloads(payloadConverter, ...args) ?? [] },
         workflowRunTimeout: msOptionalToTs(options.workflowRunTimeout),
         workflowTaskTimeout: msOptionalToTs(options.workflowTaskTimeout),
+        backoffStartInterval: msOptionalToTs(options.backoffStartInterval),
+        memo: options.memo ? { fields: mapToPayloads(payloadConverter, options.memo) } : undefined,
+        searchAttributes: options.searchAttributes ? { indexedFields: encodeSearchAttributes(options.searchAttributes) } : undefined,
         header: { fields: {} },
       }),
     );
@@ -334,19 +340,52 @@ export function continueAsNew<F extends AnyFunction>(...args: Parameters<F>): Pr
   return makeContinueAsNewFunc<F>()(...args);
 }
 
-/** Child workflows are not implemented yet in @endure/workflow. */
-export function startChild(): never {
-  throw new IllegalStateError('startChild is not implemented yet in @endure/workflow');
+type MutableInfo = { -readonly [K in keyof WorkflowInfo]: WorkflowInfo[K] };
+
+/**
+ * Add, change or (with an empty array) remove search attributes of this workflow;
+ * `workflowInfo().searchAttributes` shows the result at once.
+ *
+ * @example
+ * ```ts
+ * upsertSearchAttributes({ CustomKeywordField: ['shipped'] });
+ * ```
+ */
+export function upsertSearchAttributes(searchAttributes: SearchAttributes): void {
+  if (searchAttributes === null || typeof searchAttributes !== 'object') throw new TypeError('searchAttributes must be an object');
+  const info = currentInfo() as MutableInfo;
+  pushCommand({
+    commandType: CommandType.UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+    upsertWorkflowSearchAttributesCommandAttributes: { searchAttributes: { indexedFields: encodeSearchAttributes(searchAttributes) } },
+  });
+  const merged: SearchAttributes = { ...info.searchAttributes };
+  for (const [name, values] of Object.entries(searchAttributes)) {
+    if (values === undefined || values.length === 0) delete merged[name];
+    else merged[name] = values;
+  }
+  info.searchAttributes = merged;
 }
 
-/** Child workflows are not implemented yet in @endure/workflow. */
-export function executeChild(): never {
-  throw new IllegalStateError('executeChild is not implemented yet in @endure/workflow');
-}
-
-/** Handles to other workflows are not implemented yet in @endure/workflow. */
-export function getExternalWorkflowHandle(): never {
-  throw new IllegalStateError('getExternalWorkflowHandle is not implemented yet in @endure/workflow');
+/**
+ * Add, change or (with `undefined` or `null`) remove memo fields of this workflow;
+ * `workflowInfo().memo` shows the result at once.
+ *
+ * @example
+ * ```ts
+ * upsertMemo({ note: 'waiting for stock' });
+ * ```
+ */
+export function upsertMemo(memo: Record<string, unknown>): void {
+  if (memo === null || typeof memo !== 'object') throw new TypeError('memo must be an object');
+  const info = currentInfo() as MutableInfo;
+  // `undefined` encodes as an empty payload, which the server takes as removal.
+  const upserted = Object.fromEntries(Object.entries(memo).map(([k, v]) => [k, v ?? undefined]));
+  pushCommand({
+    commandType: CommandType.MODIFY_WORKFLOW_PROPERTIES,
+    modifyWorkflowPropertiesCommandAttributes: { upsertedMemo: { fields: mapToPayloads(payloadConverter, upserted) } },
+  });
+  const merged = Object.fromEntries(Object.entries({ ...info.memo, ...upserted }).filter(([, v]) => v !== undefined && v !== null));
+  info.memo = merged;
 }
 
 /** Resolves once, to the value given to `resolve` (mirrors @temporalio/workflow's Trigger). */

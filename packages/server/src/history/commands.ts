@@ -266,11 +266,17 @@ export function applyCommands(tx: ExecutionTx, commands: Command[], completedEve
 
 type PayloadFields = Record<string, proto.temporal.api.common.v1.IPayload> | null | undefined;
 
-/** Upserted fields replace existing ones; an empty payload removes the field (Temporal's rule). */
+/** Upserted fields replace existing ones; a null or empty-list value removes the field. */
 function merged(current: string | null | undefined, decode: (b: Buffer) => PayloadFields, fields: PayloadFields) {
   const all = { ...(current ? decode(fromBase64(current)) : {}), ...fields };
-  for (const [k, v] of Object.entries(all)) if (!v.data?.length) delete all[k];
+  for (const [k, v] of Object.entries(all)) if (isEmptyValue(v)) delete all[k];
   return Object.keys(all).length > 0 ? all : null;
+}
+
+/** A null or empty-list value removes a memo field or search attribute, as in Temporal. */
+function isEmptyValue(p: proto.temporal.api.common.v1.IPayload): boolean {
+  if (!p.data?.length) return true;
+  return p.data.length === 2 && p.data[0] === 0x5b && p.data[1] === 0x5d; // "[]"
 }
 
 export function mergeSearchAttributes(s: ExecutionState, fields: PayloadFields): void {

@@ -105,6 +105,27 @@ export async function parentCancellingChild(): Promise<string> {
   }
 }
 
+/**
+ * Starts a child that outlives its parent, cancels it with `cancellationType` once it has started,
+ * and reports what the parent saw.
+ */
+export async function parentCancellingChildWith(cancellationType: ChildWorkflowOptions['cancellationType']): Promise<string> {
+  try {
+    await CancellationScope.cancellable(async () => {
+      const child = await startChild(waitingChild, {
+        workflowId: `${workflowInfo().workflowId}-child`,
+        cancellationType,
+        parentClosePolicy: 'ABANDON',
+      });
+      CancellationScope.current().cancel();
+      await child.result();
+    });
+    return 'not cancelled';
+  } catch (err) {
+    return isCancellation(err) ? 'cancelled' : `other: ${String(err)}`;
+  }
+}
+
 export interface FamilyInfo {
   parent?: { workflowId: string; runId: string };
   root?: { workflowId: string; runId: string };
@@ -170,17 +191,25 @@ export async function countingChain(iteration: number, last: number, total = 0):
   };
 }
 
-/** Fails (retryably) until its attempt reaches `succeedOnAttempt`. */
-export function flakyWorkflow(succeedOnAttempt: number): Promise<number> {
-  const { attempt } = workflowInfo();
+/** Fails (retryably) until its attempt reaches `succeedOnAttempt`; reports the previous attempt's failure. */
+export function flakyWorkflow(succeedOnAttempt: number): Promise<{ attempt: number; lastFailure?: string }> {
+  const { attempt, lastFailure } = workflowInfo();
   if (attempt < succeedOnAttempt) return Promise.reject(ApplicationFailure.retryable(`attempt ${attempt} failed`, 'Flaky'));
-  return Promise.resolve(attempt);
+  return Promise.resolve({ attempt, lastFailure: lastFailure?.message });
 }
 
-/** A cron run: reports its schedule and the previous run's result. */
-export function cronRun(): Promise<{ cronSchedule?: string; runId: string }> {
+export interface CronRunResult {
+  cronSchedule?: string;
+  runId: string;
+  /** The run id the previous run returned (its result reaches this run as `lastResult`). */
+  previousRunId?: string;
+}
+
+/** A cron run: reports its schedule and which run came before it. */
+export function cronRun(): Promise<CronRunResult> {
   const info = workflowInfo();
-  return Promise.resolve({ cronSchedule: info.cronSchedule, runId: info.runId });
+  const previous = info.lastResult as CronRunResult | undefined;
+  return Promise.resolve({ cronSchedule: info.cronSchedule, runId: info.runId, previousRunId: previous?.runId });
 }
 
 /** A signal handler with a bug (a plain Error fails the workflow task, not the workflow). */

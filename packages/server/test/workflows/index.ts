@@ -16,6 +16,7 @@ export {
   grandparentWorkflow,
   middleChild,
   parentCancellingChild,
+  parentCancellingChildWith,
   parentOfFailingChild,
   parentSignallingChild,
   parentStartingDuplicate,
@@ -24,3 +25,4 @@ export {
   signalSender,
   waitingChild,
 } from './children.js';
+export { upsertingWorkflow } from './properties.js';

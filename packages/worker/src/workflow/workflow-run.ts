@@ -10,12 +10,13 @@ import proto from '@temporalio/proto';
 import temporal = proto.temporal;
 import type { Activation, ActivationCompletion, ActivationJob, SandboxCommand } from '@endure/workflow/internal';
 import { CommandType, PATCH_MARKER_DETAILS_KEY, PATCH_MARKER_NAME } from '@endure/workflow/internal';
-import { defaultPayloadConverter } from '@endure/common';
+import { decompileRetryPolicy, defaultPayloadConverter } from '@endure/common';
 import type { WorkflowSandbox } from './sandbox.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type ICommand = temporal.api.command.v1.ICommand;
 const EventType = temporal.api.enums.v1.EventType;
+const RetryState = temporal.api.enums.v1.RetryState;
 const CHANGE_VERSION_SEARCH_ATTRIBUTE = 'TemporalChangeVersion';
 
 /** History and code disagree: the workflow task fails with NON_DETERMINISTIC_ERROR. */
@@ -47,6 +48,24 @@ const COMMAND_FOR_EVENT = new Map<number, { commandType: number; same(c: IComman
     commandType: CommandType.RECORD_MARKER,
     same: (c, e) => c.recordMarkerCommandAttributes?.markerName === e.markerRecordedEventAttributes?.markerName,
   }],
+  [EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED, {
+    commandType: CommandType.START_CHILD_WORKFLOW_EXECUTION,
+    same: (c, e) =>
+      c.startChildWorkflowExecutionCommandAttributes?.workflowId === e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId &&
+      c.startChildWorkflowExecutionCommandAttributes?.workflowType?.name === e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowType?.name,
+  }],
+  [EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, {
+    commandType: CommandType.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION,
+    same: (c, e) =>
+      c.signalExternalWorkflowExecutionCommandAttributes?.execution?.workflowId === e.signalExternalWorkflowExecutionInitiatedEventAttributes?.workflowExecution?.workflowId &&
+      c.signalExternalWorkflowExecutionCommandAttributes?.signalName === e.signalExternalWorkflowExecutionInitiatedEventAttributes?.signalName,
+  }],
+  [EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED, {
+    commandType: CommandType.REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION,
+    same: (c, e) =>
+      c.requestCancelExternalWorkflowExecutionCommandAttributes?.workflowId ===
+      e.requestCancelExternalWorkflowExecutionInitiatedEventAttributes?.workflowExecution?.workflowId,
+  }],
   [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, { commandType: CommandType.COMPLETE_WORKFLOW_EXECUTION, same: () => true }],
   [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, { commandType: CommandType.FAIL_WORKFLOW_EXECUTION, same: () => true }],
   [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED, { commandType: CommandType.CANCEL_WORKFLOW_EXECUTION, same: () => true }],
@@ -63,6 +82,15 @@ export interface RunIdentity {
   workflowType: string;
 }
 
+interface ChildRef {
+  seq: number;
+  namespace: string;
+  workflowId: string;
+  workflowType: string;
+  runId?: string;
+  startedEventId?: number;
+}
+
 interface ActivityRef {
   seq: number;
   activityId: string;
@@ -76,6 +104,10 @@ export class WorkflowRun {
   private matching = false;
   private readonly activities = new Map<number, ActivityRef>();
   private readonly scheduledIdBySeq = new Map<number, number>();
+  /** Command seq of each child start, signal and cancel, by the id of its Initiated event. */
+  private readonly children = new Map<number, ChildRef>();
+  private readonly signalsSent = new Map<number, number>();
+  private readonly cancelsSent = new Map<number, number>();
 
   constructor(
     readonly id: RunIdentity,
@@ -163,11 +195,7 @@ export class WorkflowRun {
       const command = this.pending[0];
       if (command && command.commandType === expected.commandType && expected.same(command, e)) {
         this.pending.shift();
-        if (command.commandType === CommandType.SCHEDULE_ACTIVITY_TASK && command.seq !== undefined) {
-          const attrs = e.activityTaskScheduledEventAttributes!;
-          this.activities.set(Number(e.eventId), { seq: command.seq, activityId: attrs.activityId ?? '', activityType: attrs.activityType?.name ?? '' });
-          this.scheduledIdBySeq.set(command.seq, Number(e.eventId));
-        }
+        if (command.seq !== undefined) this.rememberSeq(command.seq, e);
         return;
       }
       // A deprecated patch may be gone from history, and a removed patch from code.
@@ -178,6 +206,35 @@ export class WorkflowRun {
       if (patchIdOf(e) !== undefined) return;
       const what = command ? `the workflow produced ${describeCommand(command)}` : 'the workflow produced no command';
       throw new NondeterminismError(`history has ${describeEvent(e)} at event ${String(e.eventId)} but ${what}`);
+    }
+  }
+
+  /** Link a command's seq to the event it produced, for the events that later resolve it. */
+  private rememberSeq(seq: number, e: HistoryEvent): void {
+    const eventId = Number(e.eventId);
+    switch (e.eventType) {
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
+        const attrs = e.activityTaskScheduledEventAttributes!;
+        this.activities.set(eventId, { seq, activityId: attrs.activityId ?? '', activityType: attrs.activityType?.name ?? '' });
+        this.scheduledIdBySeq.set(seq, eventId);
+        return;
+      }
+      case EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED: {
+        const attrs = e.startChildWorkflowExecutionInitiatedEventAttributes!;
+        this.children.set(eventId, {
+          seq,
+          namespace: attrs.namespace || this.id.namespace,
+          workflowId: attrs.workflowId ?? '',
+          workflowType: attrs.workflowType?.name ?? '',
+        });
+        return;
+      }
+      case EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:
+        this.signalsSent.set(eventId, seq);
+        return;
+      case EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:
+        this.cancelsSent.set(eventId, seq);
+        return;
     }
   }
 
@@ -231,9 +288,101 @@ export class WorkflowRun {
         const cause = { message: 'Activity cancelled', canceledFailureInfo: { details: a.details } };
         return this.activityFailure(a.scheduledEventId, a.startedEventId, a.identity, temporal.api.enums.v1.RetryState.RETRY_STATE_CANCEL_REQUESTED, 'Activity cancelled', cause);
       }
+      case EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_FAILED: {
+        const a = e.startChildWorkflowExecutionFailedEventAttributes!;
+        const ref = this.children.get(Number(a.initiatedEventId));
+        if (!ref) return [];
+        return [{ type: 'resolveChildStart', seq: ref.seq, result: { alreadyStarted: { workflowId: ref.workflowId, workflowType: ref.workflowType } } }];
+      }
+      case EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED: {
+        const a = e.childWorkflowExecutionStartedEventAttributes!;
+        const ref = this.children.get(Number(a.initiatedEventId));
+        if (!ref) return [];
+        ref.runId = a.workflowExecution?.runId ?? '';
+        ref.startedEventId = Number(e.eventId);
+        return [{ type: 'resolveChildStart', seq: ref.seq, result: { runId: ref.runId } }];
+      }
+      case EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_COMPLETED: {
+        const a = e.childWorkflowExecutionCompletedEventAttributes!;
+        const ref = this.children.get(Number(a.initiatedEventId));
+        return ref ? [{ type: 'resolveChild', seq: ref.seq, result: { completed: a.result?.payloads?.[0] ?? undefined } }] : [];
+      }
+      case EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_FAILED: {
+        const a = e.childWorkflowExecutionFailedEventAttributes!;
+        return this.childFailure(a.initiatedEventId, 'Child Workflow execution failed', a.retryState, a.failure);
+      }
+      case EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_CANCELED: {
+        const a = e.childWorkflowExecutionCanceledEventAttributes!;
+        const cause = { message: 'Cancelled', canceledFailureInfo: { details: a.details } };
+        return this.childFailure(a.initiatedEventId, 'Child Workflow execution cancelled', RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE, cause);
+      }
+      case EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TIMED_OUT: {
+        const a = e.childWorkflowExecutionTimedOutEventAttributes!;
+        const cause = { message: 'Timed out', timeoutFailureInfo: { timeoutType: temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE } };
+        return this.childFailure(a.initiatedEventId, 'Child Workflow execution timed out', a.retryState, cause);
+      }
+      case EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_TERMINATED: {
+        const a = e.childWorkflowExecutionTerminatedEventAttributes!;
+        const cause = { message: 'Terminated', terminatedFailureInfo: {} };
+        return this.childFailure(a.initiatedEventId, 'Child Workflow execution terminated', RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE, cause);
+      }
+      case EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_SIGNALED: {
+        const seq = this.signalsSent.get(Number(e.externalWorkflowExecutionSignaledEventAttributes?.initiatedEventId));
+        return seq === undefined ? [] : [{ type: 'resolveSignalExternal', seq }];
+      }
+      case EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED: {
+        const a = e.signalExternalWorkflowExecutionFailedEventAttributes!;
+        const seq = this.signalsSent.get(Number(a.initiatedEventId));
+        if (seq === undefined) return [];
+        const Cause = temporal.api.enums.v1.SignalExternalWorkflowExecutionFailedCause;
+        const reason = a.cause === Cause.SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED_CAUSE_SIGNAL_COUNT_LIMIT_EXCEEDED
+          ? 'the per-workflow signal limit was exceeded'
+          : 'it was not found';
+        return [{ type: 'resolveSignalExternal', seq, failure: externalFailure(`Unable to signal external workflow because ${reason}`, Cause[a.cause ?? 0]) }];
+      }
+      case EventType.EVENT_TYPE_EXTERNAL_WORKFLOW_EXECUTION_CANCEL_REQUESTED: {
+        const seq = this.cancelsSent.get(Number(e.externalWorkflowExecutionCancelRequestedEventAttributes?.initiatedEventId));
+        return seq === undefined ? [] : [{ type: 'resolveCancelExternal', seq }];
+      }
+      case EventType.EVENT_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_FAILED: {
+        const a = e.requestCancelExternalWorkflowExecutionFailedEventAttributes!;
+        const seq = this.cancelsSent.get(Number(a.initiatedEventId));
+        if (seq === undefined) return [];
+        const Cause = temporal.api.enums.v1.CancelExternalWorkflowExecutionFailedCause;
+        return [{ type: 'resolveCancelExternal', seq, failure: externalFailure('Unable to cancel external workflow because not found', Cause[a.cause ?? 0]) }];
+      }
       default:
         return [];
     }
+  }
+
+  /** A child's close other than completion, as Temporal's core SDK reports it: a ChildWorkflowFailure wrapping the cause. */
+  private childFailure(
+    initiatedEventId: Long | number | null | undefined,
+    message: string,
+    retryState: number | null | undefined,
+    cause: temporal.api.failure.v1.IFailure | null | undefined,
+  ): ActivationJob[] {
+    const ref = this.children.get(Number(initiatedEventId));
+    if (!ref) return [];
+    return [{
+      type: 'resolveChild',
+      seq: ref.seq,
+      result: {
+        failed: {
+          message,
+          childWorkflowExecutionFailureInfo: {
+            namespace: ref.namespace,
+            workflowExecution: { workflowId: ref.workflowId, runId: ref.runId ?? '' },
+            workflowType: { name: ref.workflowType },
+            initiatedEventId: Long.fromValue(initiatedEventId ?? 0),
+            startedEventId: Long.fromNumber(ref.startedEventId ?? 0),
+            retryState: retryState ?? 0,
+          },
+          cause: cause ?? undefined,
+        },
+      },
+    }];
   }
 
   private activityFailure(
@@ -273,6 +422,9 @@ export class WorkflowRun {
       type: 'initialize',
       args: a.input?.payloads ?? [],
       randomnessSeed: a.originalExecutionRunId || this.id.runId,
+      lastResult: a.lastCompletionResult?.payloads?.[0] ?? undefined,
+      lastFailure: a.continuedFailure ?? undefined,
+      searchAttributes: a.searchAttributes?.indexedFields ?? undefined,
       info: {
         workflowId: this.id.workflowId,
         runId: this.id.runId,
@@ -283,8 +435,19 @@ export class WorkflowRun {
         continuedFromExecutionRunId: a.continuedExecutionRunId || undefined,
         originalRunId: a.originalExecutionRunId || undefined,
         attempt: a.attempt || 1,
-        searchAttributes: {},
         memo: decodeMemo(a.memo),
+        parent: a.parentWorkflowExecution?.workflowId
+          ? {
+              workflowId: a.parentWorkflowExecution.workflowId,
+              runId: a.parentWorkflowExecution.runId ?? '',
+              namespace: a.parentWorkflowNamespace || this.id.namespace,
+            }
+          : undefined,
+        root: a.rootWorkflowExecution?.workflowId
+          ? { workflowId: a.rootWorkflowExecution.workflowId, runId: a.rootWorkflowExecution.runId ?? '' }
+          : undefined,
+        retryPolicy: a.retryPolicy ? decompileRetryPolicy(a.retryPolicy) : undefined,
+        executionExpirationTime: a.workflowExecutionExpirationTime ? new Date(timestampMs(a.workflowExecutionExpirationTime)) : undefined,
         executionTimeoutMs: durationMs(a.workflowExecutionTimeout),
         runTimeoutMs: durationMs(a.workflowRunTimeout),
         taskTimeoutMs: durationMs(a.workflowTaskTimeout) ?? 10_000,
@@ -299,9 +462,16 @@ export class WorkflowRun {
   }
 }
 
+/** The failure of a signal or cancel aimed at another workflow. */
+function externalFailure(message: string, type: string | undefined): temporal.api.failure.v1.IFailure {
+  return { message, applicationFailureInfo: { type: type ?? '', nonRetryable: false } };
+}
+
 function eventTimeMs(e: HistoryEvent): number {
-  const t = e.eventTime;
-  if (!t) return 0;
+  return e.eventTime ? timestampMs(e.eventTime) : 0;
+}
+
+function timestampMs(t: { seconds?: Long | number | null; nanos?: number | null }): number {
   return Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
 }
 

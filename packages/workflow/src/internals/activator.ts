@@ -9,7 +9,9 @@ import {
   CancelledFailure,
   IllegalStateError,
   TemporalFailure,
+  WorkflowExecutionAlreadyStartedError,
   arrayFromPayloads,
+  decodeSearchAttributes,
   defaultFailureConverter,
   defaultPayloadConverter,
   toPayloads,
@@ -24,6 +26,7 @@ import { seededRandom } from './random.js';
 export type SandboxCommand = temporal.api.command.v1.ICommand & { seq?: number };
 type ICommand = SandboxCommand;
 type Payload = temporal.api.common.v1.IPayload;
+type ProtoFailure = temporal.api.failure.v1.IFailure;
 // Workflow functions take any arguments.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type WorkflowFunction = (...args: any[]) => Promise<unknown>;
@@ -33,6 +36,17 @@ type Handler = (...args: any[]) => unknown;
 interface Completion {
   resolve(value: unknown): void;
   reject(err: unknown): void;
+}
+
+/** A child workflow between its start command and its result. */
+export interface ChildState {
+  /** Settled by the child's start (its run id) or start failure; unset once settled. */
+  start?: Completion;
+  /** Settled by the child's close; unset once settled. */
+  result?: Completion;
+  runId?: string;
+  /** Called once the child has started (a cancel requested before then is sent now). */
+  onStarted?: (runId: string) => void;
 }
 
 interface Condition {
@@ -51,9 +65,12 @@ export const state = {
   isReplaying: false,
   random: Math.random,
   commands: [] as ICommand[],
-  seq: { timer: 0, activity: 0, condition: 0 },
+  seq: { timer: 0, activity: 0, condition: 0, childWorkflow: 0, signalWorkflow: 0, cancelWorkflow: 0 },
   timers: new Map<number, Completion>(),
   activities: new Map<number, Completion>(),
+  children: new Map<number, ChildState>(),
+  externalSignals: new Map<number, Completion>(),
+  externalCancels: new Map<number, Completion>(),
   conditions: new Map<number, Condition>(),
   signalHandlers: new Map<string, Handler>(),
   defaultSignalHandler: undefined as Handler | undefined,
@@ -93,6 +110,9 @@ function initialize(job: Extract<ActivationJob, { type: 'initialize' }>, activat
   state.random = seededRandom(job.randomnessSeed);
   state.info = {
     ...job.info,
+    searchAttributes: decodeSearchAttributes(job.searchAttributes),
+    lastResult: job.lastResult ? payloadConverter.fromPayload(job.lastResult) : undefined,
+    lastFailure: job.lastFailure ? failureConverter.failureToError(job.lastFailure, payloadConverter) : undefined,
     startTime: new Date(job.info.startTime),
     runStartTime: new Date(job.info.runStartTime),
     unsafe: {
@@ -170,17 +190,53 @@ function applyJob(job: ActivationJob, activation: Activation): void {
     case 'fireTimer':
       take(state.timers, job.seq)?.resolve(undefined);
       return;
-    case 'resolveActivity': {
-      const completion = take(state.activities, job.seq);
-      if (!completion) return;
-      if ('completed' in job.result) {
-        completion.resolve(job.result.completed ? payloadConverter.fromPayload(job.result.completed) : undefined);
-      } else {
-        completion.reject(failureConverter.failureToError(job.result.failed, payloadConverter));
-      }
+    case 'resolveActivity':
+      settle(take(state.activities, job.seq), job.result);
+      return;
+    case 'resolveChildStart':
+      resolveChildStart(job);
+      return;
+    case 'resolveChild': {
+      const child = state.children.get(job.seq);
+      const completion = child?.result;
+      if (!child || !completion) return;
+      child.result = undefined;
+      state.children.delete(job.seq);
+      settle(completion, job.result);
       return;
     }
+    case 'resolveSignalExternal':
+      settle(take(state.externalSignals, job.seq), job.failure ? { failed: job.failure } : { completed: undefined });
+      return;
+    case 'resolveCancelExternal':
+      settle(take(state.externalCancels, job.seq), job.failure ? { failed: job.failure } : { completed: undefined });
+      return;
   }
+}
+
+function settle(completion: Completion | undefined, result: { completed: Payload | undefined } | { failed: ProtoFailure }): void {
+  if (!completion) return;
+  if ('completed' in result) {
+    completion.resolve(result.completed ? payloadConverter.fromPayload(result.completed) : undefined);
+  } else {
+    completion.reject(failureConverter.failureToError(result.failed, payloadConverter));
+  }
+}
+
+function resolveChildStart(job: Extract<ActivationJob, { type: 'resolveChildStart' }>): void {
+  const child = state.children.get(job.seq);
+  const completion = child?.start;
+  if (!child || !completion) return;
+  child.start = undefined;
+  if ('runId' in job.result) {
+    child.runId = job.result.runId;
+    completion.resolve(job.result.runId);
+    child.onStarted?.(job.result.runId);
+    return;
+  }
+  const { workflowId, workflowType } = job.result.alreadyStarted;
+  state.children.delete(job.seq);
+  completion.reject(new WorkflowExecutionAlreadyStartedError('Workflow execution already started', workflowId, workflowType));
 }
 
 function take<T>(map: Map<number, T>, seq: number): T | undefined {

@@ -3,9 +3,10 @@
  * is a homogeneous array sent as one `json/plain` payload (Dates as ISO strings), and a
  * server-set `type: Datetime` metadata turns values back into Dates.
  */
-import { ValueError, type Payload, type SearchAttributes } from '@endure/common';
+import { decode, encode } from './encoding.js';
+import { ValueError } from './errors.js';
+import type { Payload, SearchAttributes } from './interfaces.js';
 
-const jsonEncoding = new TextEncoder().encode('json/plain');
 
 /** Encodes `searchAttributes` as the `indexedFields` of a request. */
 export function encodeSearchAttributes(searchAttributes: SearchAttributes): Record<string, Payload> {
@@ -13,7 +14,7 @@ export function encodeSearchAttributes(searchAttributes: SearchAttributes): Reco
   for (const [name, values] of Object.entries(searchAttributes)) {
     if (values === undefined) continue;
     assertHomogeneous(name, values);
-    fields[name] = { metadata: { encoding: jsonEncoding }, data: new TextEncoder().encode(JSON.stringify(values)) };
+    fields[name] = { metadata: { encoding: encode('json/plain') }, data: encode(JSON.stringify(values)) };
   }
   return fields;
 }
@@ -30,10 +31,10 @@ export function decodeSearchAttributes(indexedFields: Record<string, Payload> | 
 
 function decodeValues(payload: Payload): unknown[] {
   if (payload.data === null || payload.data === undefined || payload.data.length === 0) return [];
-  const parsed: unknown = JSON.parse(new TextDecoder().decode(payload.data));
+  const parsed: unknown = JSON.parse(decode(payload.data));
   const values = Array.isArray(parsed) ? (parsed as unknown[]) : [parsed];
   const type = payload.metadata?.['type'];
-  const isDatetime = type !== undefined && type !== null && new TextDecoder().decode(type) === 'Datetime';
+  const isDatetime = type !== undefined && type !== null && decode(type) === 'Datetime';
   return isDatetime ? values.map((value) => new Date(value as string)) : values;
 }
 
