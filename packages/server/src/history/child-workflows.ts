@@ -18,9 +18,8 @@ import type { NamespaceRecord, TimerTask } from '../persistence/store.js';
 import type { ExecutionStore } from './engine.js';
 import type { EventInput, ExecutionTx } from './execution-tx.js';
 import { fromBase64, isRunning, toBase64, type ChildState, type ExecutionState } from './mutable-state.js';
-import { newExecutionState, normalizeTimeouts, recordStarted, type RunSpec } from './new-run.js';
+import { newExecutionState, normalizeTimeouts, recordStarted, validateRunOptions, type RunSpec } from './new-run.js';
 import { normalizeRetryPolicy } from './retry.js';
-import { parseCronSchedule } from './cron.js';
 import {
   currentRecord,
   decideOnExisting,
@@ -65,21 +64,7 @@ export function validateStartChild(attrs: StartChildAttributes, idMax: number): 
   if (attrs.workflowId.length > idMax) return 'workflow_id is too long';
   if (attrs.workflowType.name.length > idMax) return 'workflow_type.name is too long';
   if ((attrs.taskQueue?.name?.length ?? 0) > idMax) return 'task_queue.name is too long';
-  for (const field of ['workflowExecutionTimeout', 'workflowRunTimeout', 'workflowTaskTimeout'] as const) {
-    if (durationMs(attrs[field]) < 0) return `${field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)} cannot be negative`;
-  }
-  if (attrs.retryPolicy) {
-    const retry = normalizeRetryPolicy(attrs.retryPolicy);
-    if (typeof retry === 'string') return retry;
-  }
-  if (attrs.cronSchedule) {
-    try {
-      parseCronSchedule(attrs.cronSchedule);
-    } catch (err) {
-      return `cron_schedule is invalid: ${(err as Error).message}`;
-    }
-  }
-  return null;
+  return validateRunOptions(attrs, ['workflowExecutionTimeout', 'workflowRunTimeout', 'workflowTaskTimeout']);
 }
 
 /** The StartChildWorkflowExecution command: the Initiated event, the child's entry, and the row that starts it. */

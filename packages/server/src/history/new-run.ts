@@ -6,12 +6,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import Long from 'long';
-import { EventType, enums, temporal, type IFailure, type IPayloads, type proto } from '../common/proto.js';
-import { msToDuration, msToTimestamp } from '../common/time.js';
+import { EventType, enums, temporal, type IDuration, type IFailure, type IPayloads, type proto } from '../common/proto.js';
+import { durationMs, msToDuration, msToTimestamp } from '../common/time.js';
 import type { NamespaceRecord } from '../persistence/store.js';
 import type { ExecutionTx } from './execution-tx.js';
 import { toBase64, type ExecutionState, type ParentInfo, type RetryPolicyState } from './mutable-state.js';
 import type { WorkflowTimeoutData } from './timer-tasks.js';
+import { normalizeRetryPolicy } from './retry.js';
+import { parseCronSchedule } from './cron.js';
 
 type IMemo = proto.temporal.api.common.v1.IMemo;
 type ISearchAttributes = proto.temporal.api.common.v1.ISearchAttributes;
@@ -183,4 +185,35 @@ export function onWorkflowBackoff(tx: ExecutionTx, timerTaskId: number): void {
   if (!tx.isRunning || tx.state.firstTaskBackoffUntilMs === 0) return;
   tx.state.firstTaskBackoffUntilMs = 0;
   tx.ensureWorkflowTask();
+}
+
+/** What every command that starts a run (child start, continue-as-new) carries and the server checks alike. */
+interface RunOptionsToCheck {
+  retryPolicy?: proto.temporal.api.common.v1.IRetryPolicy | null;
+  cronSchedule?: string | null;
+}
+
+/**
+ * The checks shared by every command that starts a run: no negative duration among
+ * `durationFields`, a valid retry policy and cron schedule. A message naming the field, or null.
+ */
+export function validateRunOptions<K extends string>(
+  attrs: RunOptionsToCheck & { [F in K]?: IDuration | null },
+  durationFields: readonly K[],
+): string | null {
+  for (const field of durationFields) {
+    if (durationMs(attrs[field]) < 0) return `${field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)} cannot be negative`;
+  }
+  if (attrs.retryPolicy) {
+    const retry = normalizeRetryPolicy(attrs.retryPolicy);
+    if (typeof retry === 'string') return retry;
+  }
+  if (attrs.cronSchedule) {
+    try {
+      parseCronSchedule(attrs.cronSchedule);
+    } catch (err) {
+      return `cron_schedule is invalid: ${(err as Error).message}`;
+    }
+  }
+  return null;
 }

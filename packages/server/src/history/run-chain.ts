@@ -11,7 +11,7 @@ import { EventType, enums, temporal, type IFailure, type IPayloads, type proto }
 import { durationMs } from '../common/time.js';
 import { ExecutionTx } from './execution-tx.js';
 import { fromBase64, type ExecutionState } from './mutable-state.js';
-import { newExecutionState, normalizeTimeouts, recordStarted, type RunSpec } from './new-run.js';
+import { newExecutionState, normalizeTimeouts, recordStarted, validateRunOptions, type RunSpec } from './new-run.js';
 import { normalizeRetryPolicy, retryDelayMs } from './retry.js';
 import { cronBackoffMs, parseCronSchedule } from './cron.js';
 import { closeExecution, currentRecord } from './workflow-lifecycle.js';
@@ -94,21 +94,7 @@ export function validateContinueAsNew(attrs: ContinueAsNewAttributes): string | 
   if (attrs.workflowType?.name !== undefined && attrs.workflowType.name !== null && attrs.workflowType.name.length > 1000) {
     return 'workflow_type.name is too long';
   }
-  for (const field of ['workflowRunTimeout', 'workflowTaskTimeout', 'backoffStartInterval'] as const) {
-    if (durationMs(attrs[field]) < 0) return `${field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)} cannot be negative`;
-  }
-  if (attrs.retryPolicy) {
-    const retry = normalizeRetryPolicy(attrs.retryPolicy);
-    if (typeof retry === 'string') return retry;
-  }
-  if (attrs.cronSchedule) {
-    try {
-      parseCronSchedule(attrs.cronSchedule);
-    } catch (err) {
-      return `cron_schedule is invalid: ${(err as Error).message}`;
-    }
-  }
-  return null;
+  return validateRunOptions(attrs, ['workflowRunTimeout', 'workflowTaskTimeout', 'backoffStartInterval']);
 }
 
 /** The ContinueAsNewWorkflowExecution command: close this run, start the next with what the command says. */
