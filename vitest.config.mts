@@ -19,6 +19,7 @@ const scenarioFiles = [
   'continue-as-new',
   'id-policies',
   'reset',
+  'server-log',
 ].map(
   (name) => `packages/server/test/${name}.test.ts`,
 );

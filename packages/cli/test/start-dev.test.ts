@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
 
 const binPath = fileURLToPath(new URL('../bin/endure.js', import.meta.url));
 const distMainPath = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -17,16 +18,32 @@ const bannerTimeoutMs = 20_000;
 const children: ChildProcess[] = [];
 const tempDirs: string[] = [];
 
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; output: () => string } {
+interface CliRun {
+  child: ChildProcess;
+  /** Standard output and error, interleaved as they arrived. */
+  output: () => string;
+  stdout: () => string;
+  stderr: () => string;
+}
+
+function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
   const child = spawn(process.execPath, [binPath, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, ...env },
   });
   children.push(child);
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  return { child, output: () => output };
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    stderr += chunk.toString();
+  });
+  return { child, output: () => output, stdout: () => stdout, stderr: () => stderr };
 }
 
 async function exitCodeOf(child: ChildProcess): Promise<number | null> {
@@ -36,7 +53,7 @@ async function exitCodeOf(child: ChildProcess): Promise<number | null> {
 }
 
 /** Resolves when the output matches `pattern`; fails on exit or after the bound. */
-async function waitForOutput(run: ReturnType<typeof runCli>, pattern: RegExp): Promise<RegExpMatchArray> {
+async function waitForOutput(run: CliRun, pattern: RegExp): Promise<RegExpMatchArray> {
   const { child, output } = run;
   return new Promise((resolve, reject) => {
     const timeout = (): void => finish(new Error(`no ${String(pattern)} within ${bannerTimeoutMs} ms:\n${output()}`));
@@ -49,11 +66,13 @@ async function waitForOutput(run: ReturnType<typeof runCli>, pattern: RegExp): P
     function finish(err: Error | undefined, match?: RegExpMatchArray): void {
       clearTimeout(timer);
       child.stdout?.off('data', check);
+      child.stderr?.off('data', check);
       child.off('exit', onExit);
       if (match) resolve(match);
       else reject(err ?? new Error('unreachable'));
     }
     child.stdout?.on('data', check);
+    child.stderr?.on('data', check);
     child.once('exit', onExit);
     check();
   });
@@ -104,12 +123,48 @@ describe('endure server start-dev', () => {
     [['--port', '65536'], /argument '65536' is invalid/],
     [['--ip', 'not-an-ip'], /--ip <address>' argument 'not-an-ip' is invalid/],
     [['--log-level', 'loud'], /Allowed choices are debug, info, warn, error/],
+    [['--log-format', 'xml'], /Allowed choices are pretty, json/],
     [['--in-memory', '--db-filename', 'x.db'], /'--in-memory' cannot be used with option '-f, --db-filename/],
     [['--no-such-flag'], /unknown option '--no-such-flag'/],
   ])('rejects %j with a clear message and exit code 2', async (flags, message) => {
     const run = runCli(['server', 'start-dev', ...flags]);
     expect(await exitCodeOf(run.child)).toBe(2);
     expect(run.output()).toMatch(message);
+  });
+
+  it('prints the banner whole on standard output and logs as JSON on standard error with --log-format json', async () => {
+    const run = runCli(['server', 'start-dev', '--port', '0', '--in-memory', '--log-format', 'json']);
+    const [, address] = await waitForOutput(run, /Endure server: (127\.0\.0\.1:\d+)\n/);
+    await waitForOutput(run, /"msg":"endure server started"/);
+    expect(run.stdout()).toMatch(/^Endure server: [^\n]+\nDatabase: +in memory[^\n]*\nNamespaces: +default\n$/);
+
+    const connection = await Connection.connect({ address });
+    try {
+      const handle = await new Client({ connection }).workflow.start('loggedWorkflow', { taskQueue: 'log-json', workflowId: 'log-json-1' });
+      await handle.terminate('seen enough');
+    } finally {
+      await connection.close();
+    }
+    await waitForOutput(run, /"msg":"workflow closed"/);
+    const lines = run
+      .stderr()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toContainEqual(expect.objectContaining({ msg: 'endure server started', address, namespaces: ['default'] }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ msg: 'workflow started', workflowId: 'log-json-1', workflowType: 'loggedWorkflow', taskQueue: 'log-json' }),
+    );
+    expect(lines).toContainEqual(expect.objectContaining({ msg: 'workflow closed', workflowId: 'log-json-1', status: 'Terminated' }));
+    expect(run.stdout()).not.toContain('workflow');
+  });
+
+  it('logs readable lines by default', async () => {
+    const run = runCli(['server', 'start-dev', '--port', '0', '--in-memory']);
+    await waitForOutput(run, /Namespaces: +default\n/);
+    const [line] = await waitForOutput(run, /^\S+Z INFO {2}endure server started address=127\.0\.0\.1:\d+ .*$/m);
+    expect(line).toContain('db=:memory:');
+    expect(run.stdout()).not.toContain('INFO');
   });
 
   it('exits with code 1 when the port is taken', async () => {

@@ -2,6 +2,8 @@
 import { systemClock, type Clock } from './common/clock.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+/** `json`: one JSON object per line; `pretty`: one readable line per entry. */
+export type LogFormat = 'json' | 'pretty';
 
 export interface EndureServerOptions {
   /** TCP port for the gRPC frontend; 0 picks a free port. Default 7233. */
@@ -14,7 +16,15 @@ export interface EndureServerOptions {
   inMemory?: boolean;
   /** Namespaces to create besides `default`. */
   namespaces?: string[];
+  /**
+   * `info`: server start, one line per workflow started and closed, per workflow task
+   * failure or timeout; `debug`: also every RPC. Default `info`.
+   */
   logLevel?: LogLevel;
+  /** Default `json`. */
+  logFormat?: LogFormat;
+  /** Where log lines go. Default: standard error, written synchronously. */
+  logOutput?: { write(text: string): void };
   /** Largest payload (or payload list) accepted in one field. Default 2 MiB. */
   payloadSizeMaxBytes?: number;
   /** How long a task poll waits before answering empty. Default 60 s. */
@@ -37,6 +47,7 @@ export interface ResolvedConfig {
   dbFilename: string | null;
   namespaces: string[];
   logLevel: LogLevel;
+  logFormat: LogFormat;
   payloadSizeMaxBytes: number;
   pollTimeoutMs: number;
   historyLongPollTimeoutMs: number;
@@ -61,6 +72,7 @@ export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
     dbFilename: options.inMemory ? null : (options.dbFilename ?? null),
     namespaces: ['default', ...(options.namespaces ?? []).filter((n) => n !== 'default')],
     logLevel: options.logLevel ?? 'info',
+    logFormat: options.logFormat ?? 'json',
     payloadSizeMaxBytes: options.payloadSizeMaxBytes ?? 2 * 1024 * 1024,
     pollTimeoutMs: options.pollTimeoutMs ?? 60_000,
     historyLongPollTimeoutMs: options.historyLongPollTimeoutMs ?? 20_000,

@@ -5,7 +5,7 @@
  * embedded SQLite file. See docs/architecture.md for how the parts fit.
  */
 export { EndureServer } from './server.js';
-export type { EndureServerOptions, LogLevel } from './config.js';
+export type { EndureServerOptions, LogFormat, LogLevel } from './config.js';
 export type { AdvanceableClock, Clock } from './common/clock.js';
 export { TimeSkippingClock } from './common/time-skipping-clock.js';
 export type { TimeSkipper } from './timers/time-skipper.js';

@@ -42,7 +42,7 @@ export class EndureServer {
 
   static async start(options: EndureServerOptions = {}): Promise<EndureServer> {
     const config = resolveConfig(options);
-    const log = createLogger(config.logLevel);
+    const log = createLogger(config.logLevel, config.logFormat, options.logOutput);
     const store = new SqliteStore(config.dbFilename);
     try {
       return await EndureServer.startOn(store, config, log);
@@ -95,14 +95,14 @@ export class EndureServer {
     matching.addTasks(waitingTasks);
 
     const handlers = workflowServiceHandlers({ config, store, executions, matching, watchers, queries, namespaces });
-    const transport = new GrpcTransport(workflowServiceMethodTable(handlers), {
+    const transport = new GrpcTransport(workflowServiceMethodTable(handlers, log), {
       maxMessageBytes: config.grpcMessageSizeMaxBytes,
       toError: (err, path) => toGrpcError(err, path, log),
     });
     const port = await transport.listen(config.ip, config.port);
     timers.start();
     const address = `${config.ip.includes(':') ? `[${config.ip}]` : config.ip}:${port}`;
-    log.info({ address, db: config.dbFilename ?? ':memory:' }, 'endure server started');
+    log.debug({ address, db: config.dbFilename ?? ':memory:' }, 'endure server listening');
     return new EndureServer(config, address, port, transport, store, matching, timers, skipper, log);
   }
 

@@ -13,6 +13,8 @@ import { collectNamespace, parseIp, parsePort } from '../parsers.js';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 type CliLogLevel = (typeof LOG_LEVELS)[number];
+const LOG_FORMATS = ['pretty', 'json'] as const;
+type CliLogFormat = (typeof LOG_FORMATS)[number];
 
 interface StartDevFlags {
   port: number;
@@ -21,6 +23,7 @@ interface StartDevFlags {
   inMemory?: boolean;
   namespace?: string[];
   logLevel: CliLogLevel;
+  logFormat: CliLogFormat;
   headless?: boolean;
   uiPort?: number;
 }
@@ -44,7 +47,19 @@ export function registerServerCommands(program: Command): void {
         collectNamespace,
       ),
     )
-    .addOption(new Option('--log-level <level>', 'server log level').choices(LOG_LEVELS).default('info'))
+    .addOption(
+      new Option(
+        '--log-level <level>',
+        'info: a line per workflow started, closed and per workflow task failure; debug: also every RPC',
+      )
+        .choices(LOG_LEVELS)
+        .default('info'),
+    )
+    .addOption(
+      new Option('--log-format <format>', 'log lines on standard error: pretty (readable) or json (one object per line)')
+        .choices(LOG_FORMATS)
+        .default('pretty'),
+    )
     .addOption(new Option('--headless', 'do not start the web UI (there is no UI yet)'))
     .addOption(new Option('--ui-port <port>', 'port for the web UI (ignored: there is no UI yet)').argParser(parsePort))
     .action(startDev);
@@ -64,6 +79,7 @@ async function startDev(flags: StartDevFlags): Promise<void> {
       ...(dbFilename === null ? { inMemory: true } : { dbFilename }),
       namespaces,
       logLevel: flags.logLevel,
+      logFormat: flags.logFormat,
     });
   } catch (err) {
     process.stderr.write(`endure: could not start the server: ${errorMessage(err)}\n`);
@@ -73,6 +89,7 @@ async function startDev(flags: StartDevFlags): Promise<void> {
 
   // Handlers first: whoever reads the banner may signal at once.
   stopOnSignals(server);
+  // The banner goes out in one write before any log line (logs go to standard error).
   process.stdout.write(
     [
       `Endure server: ${server.address}`,
@@ -81,6 +98,7 @@ async function startDev(flags: StartDevFlags): Promise<void> {
       '',
     ].join('\n'),
   );
+  server.log.info({ address: server.address, db: dbFilename ?? ':memory:', namespaces }, 'endure server started');
 }
 
 /**

@@ -30,3 +30,18 @@ export const HistoryEvent = temporal.api.history.v1.HistoryEvent;
 export function encodeEvent(event: HistoryEventObject): Uint8Array {
   return HistoryEvent.encode(event).finish();
 }
+
+/**
+ * A proto enum value as Temporal's CLI and UI print it: `Completed` for
+ * WORKFLOW_EXECUTION_STATUS_COMPLETED (the value itself when it has no name).
+ */
+export function enumValueName(enumType: Record<number | string, unknown>, value: number, prefix: string): string {
+  const name = enumType[value];
+  if (typeof name !== 'string') return String(value);
+  return name
+    .replace(prefix, '')
+    .toLowerCase()
+    .split('_')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}

@@ -36,14 +36,18 @@ export function workflowServiceMethods(): MethodDescriptor[] {
   return Object.values(service.methods);
 }
 
-/** `/package.Service/Method` → how to decode, run and encode it. Methods without a handler answer UNIMPLEMENTED. */
-export function workflowServiceMethodTable(handlers: Record<string, UnaryHandler>): Map<string, UnaryMethod> {
+/**
+ * `/package.Service/Method` → how to decode, run and encode it. Methods without a handler
+ * answer UNIMPLEMENTED. With `log` at debug, every call is logged when it ends.
+ */
+export function workflowServiceMethodTable(handlers: Record<string, UnaryHandler>, log?: Logger): Map<string, UnaryMethod> {
   const pkg = SERVICE_NAME.slice(0, SERVICE_NAME.lastIndexOf('.'));
   const table = new Map<string, UnaryMethod>();
   for (const method of workflowServiceMethods()) {
     const req = protoRoot.lookupType(qualify(pkg, method.requestType)) as unknown as MessageType;
     const res = protoRoot.lookupType(qualify(pkg, method.responseType)) as unknown as MessageType;
-    const handler = handlers[method.name];
+    const found = handlers[method.name];
+    const handler = found && log?.isLevelEnabled('debug') ? loggedHandler(method.name, found, log) : found;
     const historyField = res.fields['history']?.id;
     table.set(`/${SERVICE_NAME}/${method.name}`, {
       decode: (bytes) => req.decode(bytes),
@@ -70,6 +74,41 @@ function encodeWithHistory(type: MessageType, historyField: number, message: obj
   out.set(bytes);
   out.set(history, bytes.length);
   return out;
+}
+
+/** `handler`, logging each call's method, outcome, duration and the workflow it names. */
+function loggedHandler(method: string, handler: UnaryHandler, log: Logger): UnaryHandler {
+  return async (request: RequestIds, ctx) => {
+    const startedMs = performance.now();
+    const ids = {
+      namespace: request.namespace || undefined,
+      workflowId: request.workflowId || request.workflowExecution?.workflowId || request.execution?.workflowId || undefined,
+      taskQueue: request.taskQueue?.name || undefined,
+    };
+    try {
+      const response = await handler(request, ctx);
+      log.debug({ method, ...ids, status: 'OK', ms: elapsedMs(startedMs) }, 'rpc');
+      return response;
+    } catch (err) {
+      const status = err instanceof ServiceError ? Status[err.code] : 'INTERNAL';
+      const message = err instanceof Error ? err.message : String(err);
+      log.debug({ method, ...ids, status, message, ms: elapsedMs(startedMs) }, 'rpc');
+      throw err;
+    }
+  };
+}
+
+/** The fields most requests name their target by (all optional). */
+interface RequestIds {
+  namespace?: string;
+  workflowId?: string;
+  workflowExecution?: { workflowId?: string } | null;
+  execution?: { workflowId?: string } | null;
+  taskQueue?: { name?: string } | null;
+}
+
+function elapsedMs(startedMs: number): number {
+  return Math.round((performance.now() - startedMs) * 100) / 100;
 }
 
 function qualify(pkg: string, typeName: string): string {

@@ -20,7 +20,8 @@ import {
 } from '../persistence/store.js';
 import type { ResolvedConfig } from '../config.js';
 import { ExecutionTx } from './execution-tx.js';
-import { parseState, serializeState, type ExecutionState } from './mutable-state.js';
+import { isRunning, parseState, serializeState, type ExecutionState } from './mutable-state.js';
+import { enumValueName, enums } from '../common/proto.js';
 
 export interface EngineListeners {
   onTaskQueueTasks(tasks: TaskQueueTask[]): void;
@@ -129,6 +130,19 @@ export class ExecutionStore {
       this.listeners.onExecutionChanged(s.namespaceId, s.runId, s);
     }
     if (next) this.listeners.onExecutionChanged(next.state.namespaceId, next.state.runId, next.state);
+    this.logCommitted(tx, expectedDbVersion === null, statusBefore);
+    if (next) this.logCommitted(next, true, next.state.status);
+  }
+
+  /** The lifecycle lines of the server log: a run started, closed, or its workflow task failed. */
+  private logCommitted(tx: ExecutionTx, created: boolean, statusBefore: number): void {
+    const s = tx.state;
+    const ids = () => ({ namespace: s.namespace, workflowId: s.workflowId, runId: s.runId });
+    if (created) this.log.info({ ...ids(), workflowType: s.workflowType, taskQueue: s.taskQueue }, 'workflow started');
+    for (const note of tx.logNotes) this.log[note.level]({ ...ids(), ...note.fields }, note.msg);
+    if (s.status !== statusBefore && !isRunning(s)) {
+      this.log.info({ ...ids(), workflowType: s.workflowType, status: enumValueName(enums.WorkflowExecutionStatus, s.status, 'WORKFLOW_EXECUTION_STATUS_') }, 'workflow closed');
+    }
   }
 
   private async load(namespaceId: string, workflowId: string, runId: string): Promise<CachedExecution> {

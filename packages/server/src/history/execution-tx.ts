@@ -19,6 +19,13 @@ import type { TimerTaskKind } from './timer-tasks.js';
 
 export type EventInput = Omit<HistoryEventObject, 'eventId' | 'eventTime'>;
 
+/** A line for the server log, written only once the change is committed. */
+export interface LogNote {
+  level: 'info' | 'warn';
+  msg: string;
+  fields: Record<string, unknown>;
+}
+
 export class ExecutionTx {
   readonly newEvents: HistoryEventRow[] = [];
   readonly newTaskQueueTasks: NewTaskQueueTask[] = [];
@@ -30,6 +37,7 @@ export class ExecutionTx {
   newRun: ExecutionTx | null = null;
   /** Set when anything must be written. */
   dirty = false;
+  readonly logNotes: LogNote[] = [];
 
   constructor(
     readonly state: ExecutionState,
@@ -47,6 +55,11 @@ export class ExecutionTx {
 
   markDirty(): void {
     this.dirty = true;
+  }
+
+  /** Log `msg` (with the run's ids) if and when this change commits. */
+  noteLog(level: LogNote['level'], msg: string, fields: Record<string, unknown>): void {
+    this.logNotes.push({ level, msg, fields });
   }
 
   /** Append an event to history now; returns its id. */

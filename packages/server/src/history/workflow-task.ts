@@ -4,7 +4,7 @@
  * scheduled when there is news), failing it and timing it out.
  */
 import Long from 'long';
-import { EventType, encodeEvent, enums, type proto } from '../common/proto.js';
+import { EventType, encodeEvent, enumValueName, enums, type proto } from '../common/proto.js';
 import { assert, invalidArgument, notFound } from '../common/errors.js';
 import { msToDuration, msToTimestamp } from '../common/time.js';
 import type { WorkflowTaskState } from './mutable-state.js';
@@ -235,6 +235,12 @@ function failTask(
   failure?: proto.temporal.api.failure.v1.IFailure | null,
 ): void {
   const wt = tx.state.workflowTask!;
+  tx.noteLog('warn', 'workflow task failed', {
+    attempt: wt.attempt,
+    cause: enumValueName(Cause, problem.cause, 'WORKFLOW_TASK_FAILED_CAUSE_'),
+    message: problem.message,
+    identity,
+  });
   if (!wt.transient) {
     tx.appendEvent({
       eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED,
@@ -263,6 +269,7 @@ export function onWorkflowTaskTimeout(tx: ExecutionTx, timerId: number, data: Wo
   const wt = tx.state.workflowTask;
   if (!tx.isRunning || !wt || wt.scheduledEventId !== data.scheduledEventId || wt.attempt !== data.attempt) return;
   if (wt.startedEventId === 0) return;
+  tx.noteLog('warn', 'workflow task timed out', { attempt: wt.attempt, timeoutType: 'StartToClose' });
   if (!wt.transient) {
     tx.appendEvent({
       eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,

@@ -61,7 +61,7 @@ export interface TestEnv {
 
 export async function startTestEnv(options: EndureServerOptions = {}): Promise<TestEnv> {
   const sdk = await loadSdk();
-  const server = await EndureServer.start({ port: 0, inMemory: true, logLevel: 'warn', ...options });
+  const server = await EndureServer.start({ port: 0, inMemory: true, logLevel: 'error', ...options });
   const address = server.address;
   const connection = await sdk.Connection.connect({ address });
   const client = new sdk.Client({ connection, namespace: 'default' });

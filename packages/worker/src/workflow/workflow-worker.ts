@@ -174,7 +174,6 @@ export class WorkflowWorker {
     } catch (err) {
       this.evict(runId);
       if (err instanceof NondeterminismError) {
-        this.options.logger.warn(err.message, { workflowId: task.workflowExecution?.workflowId, runId });
         await this.failTask(task, Cause.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR, { message: err.message, source: 'TypeScriptSDK', applicationFailureInfo: { type: 'NondeterminismError' } });
       } else if (isGrpcError(err)) {
         // The server refused the completion (e.g. new events arrived): the next task replays.
@@ -202,8 +201,19 @@ export class WorkflowWorker {
     return reserved;
   }
 
-  /** Report a failed task on its first attempt only; later attempts time out (Temporal's convention). */
+  /**
+   * Log every failed attempt (as the official worker does); report it to the server on the first
+   * attempt only: later attempts time out (Temporal's convention).
+   */
   private async failTask(task: PollResponse, cause: number, failure: temporal.api.failure.v1.IFailure): Promise<void> {
+    this.options.logger.warn('Failing workflow task', {
+      workflowId: task.workflowExecution?.workflowId,
+      runId: task.workflowExecution?.runId,
+      workflowType: task.workflowType?.name,
+      attempt: task.attempt ?? 1,
+      cause: (Cause[cause] ?? String(cause)).replace('WORKFLOW_TASK_FAILED_CAUSE_', ''),
+      message: failure.message,
+    });
     if ((task.attempt ?? 1) > 1) return;
     const { service, namespace, identity } = this.options;
     try {

@@ -19,6 +19,7 @@ export interface WorkerRun {
   taskQueue: string;
   workflowBundle: WorkflowBundle;
   activities?: WorkerOptions['activities'];
+  logger?: WorkerOptions['logger'];
 }
 
 export interface SdkTestEnv {
@@ -33,7 +34,7 @@ export interface SdkTestEnv {
 const quietLogger = new DefaultLogger('ERROR');
 
 export async function startSdkTestEnv(): Promise<SdkTestEnv> {
-  const server = await EndureServer.start({ port: 0, inMemory: true, logLevel: 'warn' });
+  const server = await EndureServer.start({ port: 0, inMemory: true, logLevel: 'error' });
   const connection = await Connection.connect({ address: server.address });
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   return {

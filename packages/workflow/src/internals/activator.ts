@@ -125,8 +125,12 @@ function initialize(job: Extract<ActivationJob, { type: 'initialize' }>, activat
   updateInfo(activation);
   const fn = state.workflows[job.info.workflowType];
   if (typeof fn !== 'function') {
-    const known = Object.keys(state.workflows).join(', ');
-    throw new TypeError(`'${job.info.workflowType}' is not a function exported from the workflows module (known: ${known})`);
+    const known = Object.keys(state.workflows)
+      .filter((name) => typeof state.workflows[name] === 'function')
+      .join(', ');
+    throw new TypeError(
+      `Failed to initialize workflow of type '${job.info.workflowType}': no such function is exported by the workflow bundle (exported: ${known})`,
+    );
   }
   const args = arrayFromPayloads(payloadConverter, job.args);
   const run = () => (fn as WorkflowFunction)(...args);
