@@ -3,9 +3,10 @@
  * own process (the official SDK's native runtime is per process), at most two at
  * a time to match a two-core CI machine; workflows are bundled once per run.
  *
- * Two projects: `official` runs everything with the official Temporal SDK as
+ * Three projects: `official` runs everything with the official Temporal SDK as
  * client and worker; `endure-sdk` runs the server scenario suite again, from the
- * same files, with Endure's own SDK (see test/helpers/env.ts).
+ * same files, with Endure's own SDK (see test/helpers/env.ts); `packaging` packs
+ * the packages and installs them in an empty project, as a user would.
  */
 import { defineConfig } from 'vitest/config';
 
@@ -42,6 +43,8 @@ export default defineConfig({
         },
       },
       { extends: true, test: { name: 'endure-sdk', include: scenarioFiles, provide: { sdk: 'endure' } } },
+      // The packages as a user installs them (scripts/, README's "Use the SDK in your project").
+      { extends: true, test: { name: 'packaging', include: ['test/**/*.test.mts'] } },
     ],
   },
 });
