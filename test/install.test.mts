@@ -108,6 +108,18 @@ describe("README: Use the SDK in your project", () => {
     expect(stdout).toMatch(/^# fail 0$/m);
   }, COMMAND_TIMEOUT_MS);
 
+  it('needs better-sqlite3 only for a SQLite store, and says so', async () => {
+    const script = "import { EndureServer } from '@endure/server'; await EndureServer.start({ port: 0, logLevel: 'silent' });";
+    const failure = await run(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: appDir,
+      timeout: COMMAND_TIMEOUT_MS,
+    }).then(
+      () => ({ stderr: 'started a SQLite store without better-sqlite3' }),
+      (err: { stderr: string }) => err,
+    );
+    expect(failure.stderr).toContain('the SQLite store needs the package better-sqlite3 (npm install better-sqlite3)');
+  }, COMMAND_TIMEOUT_MS);
+
   it('runs the hello workflow against a server', async () => {
     const server = await EndureServer.start({ port: 0, store: 'memory', logLevel: 'warn' });
     try {
