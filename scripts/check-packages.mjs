@@ -91,7 +91,7 @@ function publishedFiles(dir, manifest) {
       files.push(path);
     }
   };
-  for (const entry of manifest.files ?? []) walk(join(dir, entry));
+  for (const entry of manifest.files ?? []) if (!entry.startsWith('!')) walk(join(dir, entry));
   return files;
 }
 

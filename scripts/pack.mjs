@@ -52,7 +52,8 @@ function main() {
 function pack({ dir, manifest }, stagingDir, destination) {
   mkdirSync(stagingDir, { recursive: true });
   mkdirSync(destination, { recursive: true });
-  for (const entry of ['package.json', ...(manifest.files ?? [])]) {
+  // npm pack applies the `files` list, negations included, to the copy.
+  for (const entry of ['package.json', ...(manifest.files ?? []).filter((f) => !f.startsWith('!'))]) {
     cpSync(join(dir, entry), join(stagingDir, entry), { recursive: true });
   }
   cpSync(join(rootDir, 'LICENSE'), join(stagingDir, 'LICENSE'));
