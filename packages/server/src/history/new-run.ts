@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import Long from 'long';
 import { EventType, enums, temporal, type IDuration, type IFailure, type IPayloads, type proto } from '../common/proto.js';
-import { durationMs, msToDuration, msToTimestamp } from '../common/time.js';
+import { durationMs, msToDuration, msToOptionalDuration, msToTimestamp } from '../common/time.js';
 import type { NamespaceRecord } from '../persistence/store.js';
 import type { ExecutionTx } from './execution-tx.js';
 import { toBase64, type ExecutionState, type ParentInfo, type RetryPolicyState } from './mutable-state.js';
@@ -138,8 +138,8 @@ export function recordStarted(tx: ExecutionTx, spec: RunSpec): void {
       taskQueue: { name: s.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
       header: spec.header,
       input: spec.input,
-      workflowExecutionTimeout: msToDuration(s.executionTimeoutMs),
-      workflowRunTimeout: msToDuration(s.runTimeoutMs),
+      workflowExecutionTimeout: msToOptionalDuration(s.executionTimeoutMs),
+      workflowRunTimeout: msToOptionalDuration(s.runTimeoutMs),
       workflowTaskTimeout: msToDuration(s.workflowTaskTimeoutMs),
       continuedExecutionRunId: spec.continuedExecutionRunId,
       initiator: spec.initiator,

@@ -26,3 +26,4 @@ export {
   waitingChild,
 } from './children.js';
 export { upsertingWorkflow } from './properties.js';
+export { infoWorkflow } from './details.js';
