@@ -213,7 +213,15 @@ function startAttempt(tx: ExecutionTx, a: ActivityState, identity: string, reque
   const scheduled = ScheduledAttributes.decode(fromBase64(a.scheduledAttributes));
   const s = tx.state;
   return {
-    taskToken: encodeTaskToken({ k: 'at', ns: s.namespaceId, wf: s.workflowId, run: s.runId, s: a.scheduledEventId, a: a.attempt }),
+    taskToken: encodeTaskToken({
+      k: 'at',
+      ns: s.namespaceId,
+      wf: s.workflowId,
+      run: s.runId,
+      s: a.scheduledEventId,
+      a: a.attempt,
+      activityId: a.activityId,
+    }),
     workflowNamespace: s.namespace,
     workflowType: { name: s.workflowType },
     workflowExecution: { workflowId: s.workflowId, runId: s.runId },
