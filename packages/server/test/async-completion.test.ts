@@ -99,6 +99,8 @@ describe('a task token for an activity that does not exist', () => {
       namespace: 'default',
       taskToken: Buffer.from('this is not a task token'),
     });
-    await expect(call).rejects.toMatchObject({ code: 3, details: expect.stringMatching(/task_token/) });
+    const error = (await call.catch((err: unknown) => err)) as { code?: number; details?: string };
+    expect(error.code).toBe(3);
+    expect(error.details).toMatch(/task_token/);
   });
 });
