@@ -1,17 +1,20 @@
 /**
  * Details the official SDK's integration tests check: the error for an unknown
- * namespace, unset timeouts, typed search attributes in describe.
+ * namespace, unset timeouts, typed search attributes in describe, user metadata.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, NamespaceNotFoundError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from './helpers/env.js';
-import { infoWorkflow } from './workflows/details.js';
-import { approvalWorkflow } from './workflows/approval.js';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { ActivityRecorder, createActivities } from './helpers/activities.js';
+import { infoWorkflow, summarizedWorkflow } from './workflows/details.js';
+import { addItemSignal, approvalWorkflow } from './workflows/approval.js';
 
 const EventType = temporal.api.enums.v1.EventType;
 
 let env: TestEnv;
+const activities = createActivities(new ActivityRecorder());
 
 beforeAll(async () => {
   env = await startTestEnv();
@@ -99,5 +102,75 @@ describe('search attributes in describe', () => {
     } finally {
       await handle.terminate();
     }
+  });
+});
+
+describe('user metadata', () => {
+  it('keeps a workflow\'s static summary and details for describe and the started event', async () => {
+    const taskQueue = uniqueTaskQueue('metadata');
+    const handle = await env.client.workflow.start(approvalWorkflow, {
+      taskQueue,
+      workflowId: uniqueWorkflowId('metadata'),
+      args: [60_000],
+      staticSummary: 'approve the order',
+      staticDetails: 'order **42**, two items',
+    });
+    try {
+      const described = await handle.describe();
+      expect(await described.staticSummary()).toBe('approve the order');
+      expect(await described.staticDetails()).toBe('order **42**, two items');
+      const history = await handle.fetchHistory();
+      const metadata = history.events?.[0]?.userMetadata;
+      expect(defaultPayloadConverter.fromPayload(metadata!.summary!)).toBe('approve the order');
+      expect(defaultPayloadConverter.fromPayload(metadata!.details!)).toBe('order **42**, two items');
+    } finally {
+      await handle.terminate();
+    }
+  });
+
+  it('keeps the static summary of a signal-with-start', async () => {
+    const handle = await env.client.workflow.signalWithStart(approvalWorkflow, {
+      taskQueue: uniqueTaskQueue('metadata'),
+      workflowId: uniqueWorkflowId('metadata'),
+      args: [60_000],
+      signal: addItemSignal,
+      signalArgs: ['tea'],
+      staticSummary: 'started by a signal',
+    });
+    try {
+      expect(await (await handle.describe()).staticSummary()).toBe('started by a signal');
+    } finally {
+      await handle.terminate();
+    }
+  });
+
+  it('has no summary or details when the start set none', async () => {
+    const handle = await env.client.workflow.start(approvalWorkflow, {
+      taskQueue: uniqueTaskQueue('metadata'),
+      workflowId: uniqueWorkflowId('metadata'),
+      args: [60_000],
+    });
+    try {
+      const described = await handle.describe();
+      expect(await described.staticSummary()).toBeUndefined();
+      expect(await described.staticDetails()).toBeUndefined();
+    } finally {
+      await handle.terminate();
+    }
+  });
+
+  it('puts timer and activity summaries on their events', async () => {
+    const taskQueue = uniqueTaskQueue('metadata');
+    await env.withWorker({ taskQueue, activities }, async () => {
+      const handle = await env.client.workflow.start(summarizedWorkflow, { taskQueue, workflowId: uniqueWorkflowId('metadata') });
+      expect(await handle.result()).toBe('hello');
+      const events = (await handle.fetchHistory()).events ?? [];
+      const summaryOf = (type: number) => {
+        const summary = events.find((e) => e.eventType === type)?.userMetadata?.summary;
+        return summary ? defaultPayloadConverter.fromPayload(summary) : undefined;
+      };
+      expect(summaryOf(EventType.EVENT_TYPE_TIMER_STARTED)).toBe('a short nap');
+      expect(summaryOf(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).toBe('say it back');
+    });
   });
 });

@@ -108,3 +108,16 @@ export interface WorkflowRuntime {
   concludeActivation(): ActivationCompletion;
   query(queryType: string, args: Payload[]): QueryResult;
 }
+
+/**
+ * Options for a durable timer ({@link sleep}).
+ *
+ * @example
+ * ```ts
+ * await sleep('1 hour', { summary: 'wait for the payment to settle' });
+ * ```
+ */
+export interface TimerOptions {
+  /** A single-line summary for UIs, recorded on the TimerStarted event. @experimental */
+  summary?: string;
+}

@@ -57,6 +57,8 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     requireId(req.taskQueue?.name, 'task_queue.name', idMax);
     optionalId(req.requestId, 'request_id', idMax);
     checkPayloads(req.input, 'input', payloadMax);
+    checkPayloads({ payloads: [req.userMetadata?.summary ?? {}] }, 'user_metadata.summary', payloadMax);
+    checkPayloads({ payloads: [req.userMetadata?.details ?? {}] }, 'user_metadata.details', payloadMax);
     for (const field of ['workflowExecutionTimeout', 'workflowRunTimeout', 'workflowTaskTimeout'] as const) {
       const d = req[field];
       if (d && (Number(d.seconds ?? 0) < 0 || (d.nanos ?? 0) < 0)) throw invalidArgument(`${snake(field)} cannot be negative`);

@@ -83,6 +83,7 @@ export async function describeWorkflow(
       workflowExecutionTimeout: msToOptionalDuration(s.executionTimeoutMs),
       workflowRunTimeout: msToOptionalDuration(s.runTimeoutMs),
       defaultWorkflowTaskTimeout: msToDuration(s.workflowTaskTimeoutMs),
+      userMetadata: s.userMetadata ? temporal.api.sdk.v1.UserMetadata.decode(fromBase64(s.userMetadata)) : null,
     },
     workflowExecutionInfo: {
       execution: { workflowId: s.workflowId, runId: s.runId },

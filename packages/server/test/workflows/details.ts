@@ -1,5 +1,6 @@
 /** Workflows that report details the official SDK's integration tests check. */
-import { workflowInfo } from '@temporalio/workflow';
+import { proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../helpers/activities.js';
 
 export interface InfoSeen {
   executionTimeoutMs?: number;
@@ -15,4 +16,12 @@ export function infoWorkflow(): Promise<InfoSeen> {
     runTimeoutMs: info.runTimeoutMs,
     currentBuildId: info.currentBuildId,
   });
+}
+
+const { echo } = proxyActivities<Activities>({ startToCloseTimeout: '10s', summary: 'say it back' });
+
+/** A timer and an activity, each with a summary for UIs. */
+export async function summarizedWorkflow(): Promise<string> {
+  await sleep(1, { summary: 'a short nap' });
+  return echo('hello');
 }
