@@ -1,6 +1,7 @@
 /**
  * Details the official SDK's integration tests check: the error for an unknown
- * namespace, unset timeouts, typed search attributes in describe, user metadata.
+ * namespace, unset timeouts, typed search attributes in describe, user metadata,
+ * the worker's build id in workflowInfo().
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, NamespaceNotFoundError } from '@temporalio/client';
@@ -8,7 +9,8 @@ import { temporal } from '@temporalio/proto';
 import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from './helpers/env.js';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { ActivityRecorder, createActivities } from './helpers/activities.js';
-import { infoWorkflow, summarizedWorkflow } from './workflows/details.js';
+import { waitFor } from './helpers/wait-for.js';
+import { buildIdsWorkflow, infoWorkflow, proceedSignal, summarizedWorkflow } from './workflows/details.js';
 import { addItemSignal, approvalWorkflow } from './workflows/approval.js';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -172,5 +174,32 @@ describe('user metadata', () => {
       expect(summaryOf(EventType.EVENT_TYPE_TIMER_STARTED)).toBe('a short nap');
       expect(summaryOf(EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED)).toBe('say it back');
     });
+  });
+});
+
+describe('the worker build id', () => {
+  it('is in workflowInfo(), and on replay it is the build id of the worker that ran the task', async () => {
+    const taskQueue = uniqueTaskQueue('build-id');
+    const workflowId = uniqueWorkflowId('build-id');
+    const handle = await env.withWorker({ taskQueue, buildId: 'build-a' }, async () => {
+      const started = await env.client.workflow.start(buildIdsWorkflow, { taskQueue, workflowId });
+      await waitFor(
+        async () => (await started.fetchHistory()).events?.some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
+        { description: 'the first workflow task completed by worker build-a' },
+      );
+      return started;
+    });
+    await handle.signal(proceedSignal);
+    // A new worker has nothing cached: it replays the first task before running the next.
+    const seen = await env.withWorker({ taskQueue, buildId: 'build-b' }, () => handle.result());
+    expect(seen).toEqual(['build-a', 'build-b']);
+  });
+
+  it('defaults to one derived from the SDK and the workflow code', async () => {
+    const taskQueue = uniqueTaskQueue('build-id');
+    const seen = await env.withWorker({ taskQueue }, () =>
+      env.client.workflow.execute(infoWorkflow, { taskQueue, workflowId: uniqueWorkflowId('build-id') }),
+    );
+    expect(seen.currentBuildId).toMatch(/^@(temporalio|endure)\/worker@[^+]+\+[0-9a-f]{64}$/);
   });
 });

@@ -1,5 +1,5 @@
 /** Workflows that report details the official SDK's integration tests check. */
-import { proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import { condition, defineSignal, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../helpers/activities.js';
 
 export interface InfoSeen {
@@ -24,4 +24,18 @@ const { echo } = proxyActivities<Activities>({ startToCloseTimeout: '10s', summa
 export async function summarizedWorkflow(): Promise<string> {
   await sleep(1, { summary: 'a short nap' });
   return echo('hello');
+}
+
+export const proceedSignal = defineSignal('proceed');
+
+/** The build id workflowInfo() reports in a first task and after a signal. */
+export async function buildIdsWorkflow(): Promise<string[]> {
+  let proceed = false;
+  setHandler(proceedSignal, () => {
+    proceed = true;
+  });
+  const seen = [workflowInfo().currentBuildId ?? ''];
+  await condition(() => proceed);
+  seen.push(workflowInfo().currentBuildId ?? '');
+  return seen;
 }
