@@ -5,14 +5,22 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 /** `json`: one JSON object per line; `pretty`: one readable line per entry. */
 export type LogFormat = 'json' | 'pretty';
 
+export type StoreKind = 'sqlite' | 'memory';
+
 export interface EndureServerOptions {
   /** TCP port for the gRPC frontend; 0 picks a free port. Default 7233. */
   port?: number;
   /** Address to bind. Default 127.0.0.1. */
   ip?: string;
-  /** SQLite database file. Ignored when `inMemory` is true. */
+  /**
+   * Where state is kept. `sqlite` (default): an SQLite database through better-sqlite3, a
+   * native module installed beside @endure/server. `memory`: plain JavaScript objects in this
+   * process, lost on exit, nothing native to install (what `@endure/testing` uses).
+   */
+  store?: StoreKind;
+  /** SQLite database file. Ignored when `inMemory` is true or `store` is `memory`. */
   dbFilename?: string;
-  /** Keep everything in memory (lost on exit). */
+  /** Keep the SQLite database in memory (lost on exit). */
   inMemory?: boolean;
   /** Namespaces to create besides `default`. */
   namespaces?: string[];
@@ -49,6 +57,8 @@ export interface EndureServerOptions {
 export interface ResolvedConfig {
   port: number;
   ip: string;
+  store: StoreKind;
+  /** The SQLite file; null: in memory. */
   dbFilename: string | null;
   namespaces: string[];
   logLevel: LogLevel;
@@ -72,9 +82,13 @@ export interface ResolvedConfig {
 }
 
 export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
+  if (options.store !== undefined && options.store !== 'sqlite' && options.store !== 'memory') {
+    throw new TypeError(`store must be 'sqlite' or 'memory', not ${JSON.stringify(options.store)}`);
+  }
   return {
     port: options.port ?? 7233,
     ip: options.ip ?? '127.0.0.1',
+    store: options.store ?? 'sqlite',
     dbFilename: options.inMemory ? null : (options.dbFilename ?? null),
     namespaces: ['default', ...(options.namespaces ?? []).filter((n) => n !== 'default')],
     logLevel: options.logLevel ?? 'info',

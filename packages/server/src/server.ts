@@ -8,6 +8,7 @@ import { createLogger, type Logger } from './common/logger.js';
 import { isAdvanceable } from './common/clock.js';
 import type { NamespaceRecord, Store } from './persistence/store.js';
 import { SqliteStore } from './persistence/sqlite/sqlite-store.js';
+import { MemoryStore } from './persistence/memory/memory-store.js';
 import { MatchingEngine } from './matching/matching-engine.js';
 import { ExecutionStore } from './history/engine.js';
 import { RunWatchers } from './history/run-watchers.js';
@@ -43,7 +44,7 @@ export class EndureServer {
   static async start(options: EndureServerOptions = {}): Promise<EndureServer> {
     const config = resolveConfig(options);
     const log = createLogger(config.logLevel, config.logFormat, options.logOutput);
-    const store = new SqliteStore(config.dbFilename);
+    const store = config.store === 'memory' ? new MemoryStore() : new SqliteStore(config.dbFilename);
     try {
       return await EndureServer.startOn(store, config, log);
     } catch (err) {
@@ -102,7 +103,7 @@ export class EndureServer {
     const port = await transport.listen(config.ip, config.port);
     timers.start();
     const address = `${config.ip.includes(':') ? `[${config.ip}]` : config.ip}:${port}`;
-    log.debug({ address, db: config.dbFilename ?? ':memory:' }, 'endure server listening');
+    log.debug({ address, db: config.store === 'memory' ? 'memory store' : (config.dbFilename ?? ':memory:') }, 'endure server listening');
     return new EndureServer(config, address, port, transport, store, matching, timers, skipper, log);
   }
 

@@ -4,7 +4,8 @@
  * a kill -9 loses nothing that was acknowledged. A file is held by one server at
  * a time (exclusive-lock.ts).
  */
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
 import {
   ConditionFailedError,
   type CommitResult,
@@ -40,7 +41,7 @@ export class SqliteStore implements Store {
 
   /** `filename` null opens a private in-memory database. */
   constructor(filename: string | null) {
-    this.db = new Database(filename ?? ':memory:');
+    this.db = new (loadDriver())(filename ?? ':memory:');
     if (filename !== null) takeExclusiveLock(this.db, filename);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
@@ -320,6 +321,21 @@ export class SqliteStore implements Store {
   nextTimerFireMs(): Promise<number | null> {
     const row = this.stmts.nextTimer.get() as { next: number | null };
     return Promise.resolve(row.next);
+  }
+}
+
+/**
+ * better-sqlite3 is native code and an optional peer dependency of @endure/server: it is
+ * loaded when a SQLite store opens, so a process on the memory store never needs it.
+ */
+function loadDriver(): typeof Database {
+  try {
+    return createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  } catch (err) {
+    throw new Error(
+      "the SQLite store needs the package better-sqlite3 (npm install better-sqlite3), or start the server with store: 'memory'",
+      { cause: err },
+    );
   }
 }
 
