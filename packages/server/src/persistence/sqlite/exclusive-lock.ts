@@ -11,9 +11,22 @@
  */
 import type Database from 'better-sqlite3';
 
-/** The database file is held by another server (or another program that locked it). */
+/**
+ * The database file is held by another server (or another program that locked it):
+ * `EndureServer.start` rejects with it.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await EndureServer.start({ dbFilename: 'endure.db' });
+ * } catch (err) {
+ *   if (err instanceof DatabaseInUseError) console.error(`${err.filename} is in use`);
+ * }
+ * ```
+ */
 export class DatabaseInUseError extends Error {
   constructor(
+    /** The database file that is in use. */
     readonly filename: string,
     options?: ErrorOptions,
   ) {
