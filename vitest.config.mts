@@ -21,6 +21,7 @@ const scenarioFiles = [
   'id-policies',
   'reset',
   'server-log',
+  'details',
 ].map(
   (name) => `packages/server/test/${name}.test.ts`,
 );

@@ -47,6 +47,11 @@ export interface EndureServerOptions {
   clock?: Clock;
   /** History length past which workflow tasks suggest continue-as-new. Default 4096 events (Temporal's). */
   suggestContinueAsNewEvents?: number;
+  /**
+   * DescribeTaskQueue stops listing a poller that has not polled for this long (one in a
+   * long poll is always listed). Default 5 minutes (Temporal's).
+   */
+  pollerExpiryMs?: number;
 }
 
 export interface ResolvedConfig {
@@ -61,6 +66,7 @@ export interface ResolvedConfig {
   payloadSizeMaxBytes: number;
   pollTimeoutMs: number;
   historyLongPollTimeoutMs: number;
+  pollerExpiryMs: number;
   clock: Clock;
   /** Longest workflow / namespace / task-queue / type identifier accepted. */
   idLengthMax: number;
@@ -90,6 +96,7 @@ export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
     payloadSizeMaxBytes: options.payloadSizeMaxBytes ?? 2 * 1024 * 1024,
     pollTimeoutMs: options.pollTimeoutMs ?? 60_000,
     historyLongPollTimeoutMs: options.historyLongPollTimeoutMs ?? 20_000,
+    pollerExpiryMs: options.pollerExpiryMs ?? 5 * 60_000,
     clock: options.clock ?? systemClock,
     idLengthMax: 1000,
     grpcMessageSizeMaxBytes: 128 * 1024 * 1024,

@@ -5,6 +5,7 @@
  * embedded SQLite file, or by memory (`store: 'memory'`). See docs/architecture.md for how the parts fit.
  */
 export { EndureServer } from './server.js';
+export { DatabaseInUseError } from './persistence/sqlite/exclusive-lock.js';
 export type { EndureServerOptions, LogFormat, LogLevel, StoreKind } from './config.js';
 export type { AdvanceableClock, Clock } from './common/clock.js';
 export { TimeSkippingClock } from './common/time-skipping-clock.js';

@@ -56,7 +56,7 @@ export class EndureServer {
   private static async startOn(store: Store, config: ResolvedConfig, log: Logger): Promise<EndureServer> {
     const clock = config.clock;
     const namespaces = await ensureNamespaces(store, config.namespaces, clock.nowMs());
-    const matching = new MatchingEngine(() => clock.nowMs());
+    const matching = new MatchingEngine(() => clock.nowMs(), config.pollerExpiryMs);
     const watchers = new RunWatchers();
     // The engine reports new tasks to matching and new timers to the timer
     // queue, which fires back into the engine. With a clock that can jump, time

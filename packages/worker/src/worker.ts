@@ -3,7 +3,9 @@
  * activity tasks and runs them — workflows in node:vm sandboxes (fresh module state and globals per run)
  * loaded from an esbuild bundle, activities in the worker's process.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { loadDataConverter, type DataConverter } from '@endure/common';
 import { ActivityWorker } from './activity/index.js';
@@ -13,6 +15,8 @@ import { replayOne, type HistoryAndWorkflowId, type ReplayResult } from './repla
 import { bundleWorkflowCode, type WorkflowBundle } from './workflow/bundler.js';
 import { SandboxFactory } from './workflow/sandbox.js';
 import { WorkflowWorker } from './workflow/workflow-worker.js';
+
+const workerPackage = createRequire(import.meta.url)('../package.json') as { name: string; version: string };
 
 /** A bundle from {@link bundleWorkflowCode}, or a file holding one. */
 export type WorkflowBundleOption = WorkflowBundle | { codePath: string };
@@ -28,6 +32,12 @@ export interface WorkerOptions {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   activities?: Record<string, (...args: any[]) => unknown> | object;
   identity?: string;
+  /**
+   * Identifies this worker's code: recorded on every workflow task it completes and shown to
+   * workflows as `workflowInfo().currentBuildId`.
+   * @default `@endure/worker@<version>+<sha256 of the workflow bundle>`
+   */
+  buildId?: string;
   dataConverter?: DataConverter;
   maxConcurrentActivityTaskExecutions?: number;
   maxConcurrentWorkflowTaskExecutions?: number;
@@ -121,6 +131,7 @@ export class Worker {
             namespace,
             taskQueue: options.taskQueue,
             identity,
+            buildId: options.buildId ?? defaultBuildId(code),
             sandboxes: new SandboxFactory(code, (level, message, attrs) => logAt(logger, level, message, attrs)),
             maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions ?? 40,
             maxConcurrentWorkflowTaskPolls: options.maxConcurrentWorkflowTaskPolls ?? TASK_POLLS_DEFAULT,
@@ -212,6 +223,11 @@ async function replaySandboxes(options: ReplayWorkerOptions): Promise<SandboxFac
   if (code === undefined) throw new TypeError('Replay needs workflowsPath or workflowBundle');
   const logger = options.logger ?? new DefaultLogger('WARN');
   return new SandboxFactory(code, (level, message, attrs) => logAt(logger, level, message, attrs));
+}
+
+/** As the official worker derives it: the SDK's package and version, and a hash of the workflow code. */
+function defaultBuildId(bundleCode: string): string {
+  return `${workerPackage.name}@${workerPackage.version}+${createHash('sha256').update(bundleCode).digest('hex')}`;
 }
 
 function logAt(logger: WorkerLogger, level: string, message: string, attrs?: Record<string, unknown>): void {

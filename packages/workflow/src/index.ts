@@ -49,7 +49,7 @@ export {
   type ExternalWorkflowHandle,
 } from './child-workflow.js';
 export { ContinueAsNew, DeterminismViolationError, isCancellation } from './errors.js';
-export type { ContinueAsNewOptions, WorkflowInfo } from './interfaces.js';
+export type { ContinueAsNewOptions, TimerOptions, WorkflowInfo } from './interfaces.js';
 export {
   Trigger,
   condition,

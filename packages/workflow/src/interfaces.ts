@@ -42,6 +42,11 @@ export interface WorkflowInfo {
   readonly parent?: { workflowId: string; runId: string; namespace: string };
   /** The top of this workflow's parent chain (the workflow itself when it has no parent). */
   readonly root?: { workflowId: string; runId: string };
+  /**
+   * Build id of the worker that completed the current workflow task: this worker's on a first
+   * run of the task, the recorded one on replay ('' when none was recorded).
+   */
+  readonly currentBuildId?: string;
 }
 
 /** Options for continueAsNew (mirrors @temporalio/workflow's ContinueAsNewOptions). */
@@ -84,6 +89,8 @@ export interface Activation {
   isReplaying: boolean;
   historyLength: number;
   historySizeBytes: number;
+  /** See {@link WorkflowInfo.currentBuildId}. */
+  currentBuildId?: string;
   jobs: ActivationJob[];
 }
 
@@ -107,4 +114,17 @@ export interface WorkflowRuntime {
   tryUnblockConditions(): boolean;
   concludeActivation(): ActivationCompletion;
   query(queryType: string, args: Payload[]): QueryResult;
+}
+
+/**
+ * Options for a durable timer ({@link sleep}).
+ *
+ * @example
+ * ```ts
+ * await sleep('1 hour', { summary: 'wait for the payment to settle' });
+ * ```
+ */
+export interface TimerOptions {
+  /** A single-line summary for UIs, recorded on the TimerStarted event. @experimental */
+  summary?: string;
 }

@@ -15,6 +15,7 @@ import {
   toPayloads,
   type ActivityOptions,
   type Duration,
+  type Payload,
   type QueryDefinition,
   type SearchAttributes,
   type SignalDefinition,
@@ -22,7 +23,7 @@ import {
 } from '@endure/common';
 import { CancellationScope, setScopeSleep } from './cancellation-scope.js';
 import { ContinueAsNew } from './errors.js';
-import type { ContinueAsNewOptions, WorkflowInfo } from './interfaces.js';
+import type { ContinueAsNewOptions, TimerOptions, WorkflowInfo } from './interfaces.js';
 import { CommandType, PATCH_MARKER_DETAILS_KEY, PATCH_MARKER_NAME } from './internals/commands.js';
 import {
   deliverSignal,
@@ -131,6 +132,7 @@ export function scheduleActivity<R>(activityType: string, args: unknown[], optio
         heartbeatTimeout: msOptionalToTs(options.heartbeatTimeout),
         retryPolicy: options.retry ? compileRetryPolicy(options.retry) : undefined,
       },
+      userMetadata: summaryMetadata(options.summary),
     });
     state.activities.set(seq, { resolve: resolve, reject });
   });
@@ -142,9 +144,10 @@ export function scheduleActivity<R>(activityType: string, args: unknown[], optio
  * @example
  * ```ts
  * await sleep('1 day');
+ * await sleep('5 minutes', { summary: 'let the cache settle' });
  * ```
  */
-export function sleep(ms: Duration): Promise<void> {
+export function sleep(ms: Duration, options?: TimerOptions): Promise<void> {
   const scope = CancellationScope.current();
   if (scope.consideredCancelled) return scope.cancelRequested;
   const seq = nextSeq('timer');
@@ -159,11 +162,20 @@ export function sleep(ms: Duration): Promise<void> {
         reject(err);
       });
     }
-    pushCommand({ commandType: CommandType.START_TIMER, startTimerCommandAttributes: { timerId, startToFireTimeout: msToTs(durationMs) } });
+    pushCommand({
+      commandType: CommandType.START_TIMER,
+      startTimerCommandAttributes: { timerId, startToFireTimeout: msToTs(durationMs) },
+      userMetadata: summaryMetadata(options?.summary),
+    });
     state.timers.set(seq, { resolve: () => resolve(), reject });
   });
 }
 setScopeSleep(sleep);
+
+/** A timer's or activity's summary as Temporal's user metadata (one payload), or nothing. */
+function summaryMetadata(summary: string | undefined): { summary: Payload } | undefined {
+  return summary === undefined ? undefined : { summary: payloadConverter.toPayload(summary) };
+}
 
 /**
  * Wait until `fn` returns true; with a timeout, resolve false if it does not in time.

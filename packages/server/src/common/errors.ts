@@ -3,6 +3,7 @@
  * Expected failures (bad input, missing entities, conflicts) are ServiceErrors;
  * anything else that escapes a handler is a bug and is answered INTERNAL.
  */
+import { temporal } from './proto.js';
 import { Status } from './grpc-status.js';
 
 export class ServiceError extends Error {
@@ -25,6 +26,15 @@ export function notFound(message: string): ServiceError {
   return new ServiceError(Status.NOT_FOUND, message);
 }
 
+/** Temporal's answer for an unknown namespace: clients read the details and raise NamespaceNotFoundError. */
+export function namespaceNotFound(namespace: string): ServiceError {
+  const details = temporal.api.errordetails.v1.NamespaceNotFoundFailure.encode({ namespace }).finish();
+  return new ServiceError(Status.NOT_FOUND, `Namespace ${namespace} is not found.`, {
+    typeUrl: 'type.googleapis.com/temporal.api.errordetails.v1.NamespaceNotFoundFailure',
+    value: details,
+  });
+}
+
 export function alreadyExists(message: string, details?: ServiceError['details']): ServiceError {
   return new ServiceError(Status.ALREADY_EXISTS, message, details);
 }
@@ -32,7 +42,6 @@ export function alreadyExists(message: string, details?: ServiceError['details']
 export function failedPrecondition(message: string): ServiceError {
   return new ServiceError(Status.FAILED_PRECONDITION, message);
 }
-
 
 /** A broken invariant: fail loudly. */
 export function assert(condition: unknown, message: string): asserts condition {

@@ -10,6 +10,12 @@ const require = createRequire(import.meta.url);
 /** The reflection root behind @temporalio/proto (gives service method descriptors). */
 export const protoRoot = require('@temporalio/proto/protos/root.js') as protobuf.Root;
 
+/**
+ * The protobufjs that @temporalio/proto runs on, for the few messages of Temporal's server
+ * (task tokens) that its API protos do not carry.
+ */
+export const protobufRuntime = createRequire(require.resolve('@temporalio/proto'))('protobufjs') as typeof protobuf;
+
 export const temporal = proto.temporal;
 export const google = proto.google;
 

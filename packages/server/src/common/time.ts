@@ -20,6 +20,11 @@ export function msToDuration(ms: number): IDuration {
   return { seconds: Long.fromNumber(seconds), nanos: Math.round((ms - seconds * 1000) * 1e6) };
 }
 
+/** An optional Duration as Temporal sends it: 0 ("unset") is absent, not a zero duration. */
+export function msToOptionalDuration(ms: number): IDuration | null {
+  return ms > 0 ? msToDuration(ms) : null;
+}
+
 export function timestampMs(t: ITimestamp | null | undefined): number {
   return durationMs(t);
 }

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { enums, proto } from '../common/proto.js';
-import { invalidArgument, notFound } from '../common/errors.js';
+import { invalidArgument, namespaceNotFound } from '../common/errors.js';
 import { msToDuration, msToTimestamp } from '../common/time.js';
 import type { ResolvedConfig } from '../config.js';
 import type { NamespaceRecord, Store } from '../persistence/store.js';
@@ -43,7 +43,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
   const namespace = (name: string | null | undefined): NamespaceRecord => {
     const n = requireId(name, 'namespace', idMax);
     const ns = deps.namespaces.get(n);
-    if (!ns) throw notFound(`namespace ${n} is not found`);
+    if (!ns) throw namespaceNotFound(n);
     return ns;
   };
   const executionRef = (ns: NamespaceRecord, execution: IWorkflowExecution | null | undefined, field: string): ExecutionRef => ({
@@ -57,6 +57,8 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     requireId(req.taskQueue?.name, 'task_queue.name', idMax);
     optionalId(req.requestId, 'request_id', idMax);
     checkPayloads(req.input, 'input', payloadMax);
+    checkPayloads({ payloads: [req.userMetadata?.summary ?? {}] }, 'user_metadata.summary', payloadMax);
+    checkPayloads({ payloads: [req.userMetadata?.details ?? {}] }, 'user_metadata.details', payloadMax);
     for (const field of ['workflowExecutionTimeout', 'workflowRunTimeout', 'workflowTaskTimeout'] as const) {
       const d = req[field];
       if (d && (Number(d.seconds ?? 0) < 0 || (d.nanos ?? 0) < 0)) throw invalidArgument(`${snake(field)} cannot be negative`);
@@ -77,7 +79,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
 
     DescribeNamespace: (req: ws.IDescribeNamespaceRequest) => {
       const ns = req.id ? [...deps.namespaces.values()].find((n) => n.id === req.id) : deps.namespaces.get(req.namespace ?? '');
-      if (!ns) throw notFound(`namespace ${req.namespace || req.id} is not found`);
+      if (!ns) throw namespaceNotFound(req.namespace || req.id || '');
       return Promise.resolve(describeNamespace(ns));
     },
 

@@ -20,6 +20,7 @@ import type { ActivityRetryData, ActivityTimeoutData } from './timer-tasks.js';
 
 type ScheduleAttributes = proto.temporal.api.command.v1.IScheduleActivityTaskCommandAttributes;
 type PollResponse = proto.temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse;
+type IUserMetadata = proto.temporal.api.sdk.v1.IUserMetadata;
 
 const TimeoutType = enums.TimeoutType;
 const RetryState = enums.RetryState;
@@ -66,7 +67,7 @@ export function validateScheduleActivity(attrs: ScheduleAttributes, runTimeoutMs
 }
 
 /**
- * Schedule an activity. With `eagerFor` (the identity of the worker completing
+ * Schedule an activity; its command's `userMetadata` (summary) goes onto the scheduled event. With `eagerFor` (the identity of the worker completing
  * the workflow task), the first attempt starts at once and its task is returned
  * in the workflow-task completion, skipping a poll round trip (Temporal's eager
  * activity dispatch); otherwise it waits in its task queue.
@@ -75,8 +76,9 @@ export function scheduleActivity(
   tx: ExecutionTx,
   attrs: ScheduleAttributes,
   completedEventId: number,
-  eagerFor?: string,
+  options: { eagerFor?: string | undefined; userMetadata?: IUserMetadata | null } = {},
 ): PollResponse | null {
+  const { eagerFor, userMetadata } = options;
   const s = tx.state;
   const timeouts = normalizeActivityTimeouts(attrs, s.runTimeoutMs) as ActivityTimeouts;
   const retry = normalizeRetryPolicy(attrs.retryPolicy) as Exclude<ReturnType<typeof normalizeRetryPolicy>, string>;
@@ -105,6 +107,7 @@ export function scheduleActivity(
   const scheduledEventId = tx.appendEvent({
     eventType: EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
     activityTaskScheduledEventAttributes: eventAttrs,
+    userMetadata,
   });
   const a = activityStateFrom(scheduledEventId, eventAttrs, tx.nowMs);
   s.activities[scheduledEventId] = a;
@@ -213,7 +216,15 @@ function startAttempt(tx: ExecutionTx, a: ActivityState, identity: string, reque
   const scheduled = ScheduledAttributes.decode(fromBase64(a.scheduledAttributes));
   const s = tx.state;
   return {
-    taskToken: encodeTaskToken({ k: 'at', ns: s.namespaceId, wf: s.workflowId, run: s.runId, s: a.scheduledEventId, a: a.attempt }),
+    taskToken: encodeTaskToken({
+      k: 'at',
+      ns: s.namespaceId,
+      wf: s.workflowId,
+      run: s.runId,
+      s: a.scheduledEventId,
+      a: a.attempt,
+      activityId: a.activityId,
+    }),
     workflowNamespace: s.namespace,
     workflowType: { name: s.workflowType },
     workflowExecution: { workflowId: s.workflowId, runId: s.runId },

@@ -159,7 +159,7 @@ export function applyCommands(tx: ExecutionTx, commands: Command[], completedEve
           attrs.requestEagerExecution === true &&
           (attrs.taskQueue?.name || tx.state.taskQueue) === tx.state.taskQueue &&
           activityTasks.length < EAGER_ACTIVITIES_PER_TASK_MAX;
-        const task = scheduleActivity(tx, attrs, completedEventId, eager ? identity : undefined);
+        const task = scheduleActivity(tx, attrs, completedEventId, { eagerFor: eager ? identity : undefined, userMetadata: c.userMetadata });
         if (task) activityTasks.push(task);
         break;
       }
@@ -177,6 +177,7 @@ export function applyCommands(tx: ExecutionTx, commands: Command[], completedEve
             startToFireTimeout: attrs.startToFireTimeout,
             workflowTaskCompletedEventId: completed,
           },
+          userMetadata: c.userMetadata,
         });
         const fireAtMs = tx.nowMs + durationMs(attrs.startToFireTimeout);
         tx.state.timers[attrs.timerId!] = { timerId: attrs.timerId!, startedEventId, fireAtMs };

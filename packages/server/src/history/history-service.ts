@@ -5,7 +5,8 @@
  */
 import Long from 'long';
 import { enums, proto } from '../common/proto.js';
-import { msToTimestamp, msToDuration } from '../common/time.js';
+import { withSearchAttributeTypes } from '../common/search-attribute-types.js';
+import { msToTimestamp, msToDuration, msToOptionalDuration } from '../common/time.js';
 import type { NamespaceRecord, TimerTask } from '../persistence/store.js';
 import type { ExecutionStore, ExecutionRef } from './engine.js';
 import type { ExecutionTx } from './execution-tx.js';
@@ -79,9 +80,10 @@ export async function describeWorkflow(
   return {
     executionConfig: {
       taskQueue: { name: s.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
-      workflowExecutionTimeout: msToDuration(s.executionTimeoutMs),
-      workflowRunTimeout: msToDuration(s.runTimeoutMs),
+      workflowExecutionTimeout: msToOptionalDuration(s.executionTimeoutMs),
+      workflowRunTimeout: msToOptionalDuration(s.runTimeoutMs),
       defaultWorkflowTaskTimeout: msToDuration(s.workflowTaskTimeoutMs),
+      userMetadata: s.userMetadata ? temporal.api.sdk.v1.UserMetadata.decode(fromBase64(s.userMetadata)) : null,
     },
     workflowExecutionInfo: {
       execution: { workflowId: s.workflowId, runId: s.runId },
@@ -100,7 +102,9 @@ export async function describeWorkflow(
       historySizeBytes: Long.fromNumber(s.historySizeBytes),
       firstRunId: s.firstExecutionRunId,
       memo: s.memo ? temporal.api.common.v1.Memo.decode(fromBase64(s.memo)) : null,
-      searchAttributes: s.searchAttributes ? temporal.api.common.v1.SearchAttributes.decode(fromBase64(s.searchAttributes)) : null,
+      searchAttributes: s.searchAttributes
+        ? withSearchAttributeTypes(temporal.api.common.v1.SearchAttributes.decode(fromBase64(s.searchAttributes)))
+        : null,
     },
     pendingActivities: running ? Object.values(s.activities).map(describeActivity) : [],
     pendingChildren: running

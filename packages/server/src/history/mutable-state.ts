@@ -157,6 +157,8 @@ export interface ExecutionState {
   memo?: string | null;
   /** base64 SearchAttributes, as upserted so far. */
   searchAttributes?: string | null;
+  /** base64 UserMetadata (static summary and details) from the start request. */
+  userMetadata?: string | null;
   /** Workflow attempt (1 unless this run is a retry). */
   attempt: number;
   /** Workflow retry policy; null: failures are final. */

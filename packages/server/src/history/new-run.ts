@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import Long from 'long';
 import { EventType, enums, temporal, type IDuration, type IFailure, type IPayloads, type proto } from '../common/proto.js';
-import { durationMs, msToDuration, msToTimestamp } from '../common/time.js';
+import { durationMs, msToDuration, msToOptionalDuration, msToTimestamp } from '../common/time.js';
 import type { NamespaceRecord } from '../persistence/store.js';
 import type { ExecutionTx } from './execution-tx.js';
 import { toBase64, type ExecutionState, type ParentInfo, type RetryPolicyState } from './mutable-state.js';
@@ -19,6 +19,7 @@ type IMemo = proto.temporal.api.common.v1.IMemo;
 type ISearchAttributes = proto.temporal.api.common.v1.ISearchAttributes;
 type IHeader = proto.temporal.api.common.v1.IHeader;
 type IRetryPolicy = proto.temporal.api.common.v1.IRetryPolicy;
+type IUserMetadata = proto.temporal.api.sdk.v1.IUserMetadata;
 
 const Status = enums.WorkflowExecutionStatus;
 export const WORKFLOW_TASK_TIMEOUT_DEFAULT_MS = 10_000;
@@ -32,6 +33,8 @@ export interface RunSpec {
   header?: IHeader | null;
   memo?: IMemo | null;
   searchAttributes?: ISearchAttributes | null;
+  /** Static summary and details, shown by describe and on the started event. */
+  userMetadata?: IUserMetadata | null;
   identity?: string | null;
   requestId?: string | null;
   /** As the client sent it (for the started event) and normalized (for the engine). */
@@ -99,6 +102,7 @@ export function newExecutionState(ns: NamespaceRecord, spec: RunSpec, nowMs: num
     searchAttributes: hasFields(spec.searchAttributes?.indexedFields)
       ? toBase64(temporal.api.common.v1.SearchAttributes.encode(spec.searchAttributes!).finish())
       : null,
+    userMetadata: spec.userMetadata ? toBase64(temporal.api.sdk.v1.UserMetadata.encode(spec.userMetadata).finish()) : null,
     attempt: spec.attempt ?? 1,
     retryPolicy: spec.retry,
     cronSchedule: spec.cronSchedule ?? '',
@@ -138,8 +142,8 @@ export function recordStarted(tx: ExecutionTx, spec: RunSpec): void {
       taskQueue: { name: s.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
       header: spec.header,
       input: spec.input,
-      workflowExecutionTimeout: msToDuration(s.executionTimeoutMs),
-      workflowRunTimeout: msToDuration(s.runTimeoutMs),
+      workflowExecutionTimeout: msToOptionalDuration(s.executionTimeoutMs),
+      workflowRunTimeout: msToOptionalDuration(s.runTimeoutMs),
       workflowTaskTimeout: msToDuration(s.workflowTaskTimeoutMs),
       continuedExecutionRunId: spec.continuedExecutionRunId,
       initiator: spec.initiator,
@@ -161,6 +165,7 @@ export function recordStarted(tx: ExecutionTx, spec: RunSpec): void {
       parentInitiatedEventId: s.parent ? Long.fromNumber(s.parent.initiatedEventId) : null,
       rootWorkflowExecution: s.root,
     },
+    userMetadata: spec.userMetadata,
   });
   // The run timeout counts from the first workflow task, as Temporal counts it.
   if (s.runTimeoutMs > 0) {

@@ -6,13 +6,13 @@
  * come from the base run's state: history does not change them.
  */
 import { randomUUID } from 'node:crypto';
-import { EventType, type proto } from '../common/proto.js';
+import { EventType, temporal, type proto } from '../common/proto.js';
 import { durationMs, timestampMs } from '../common/time.js';
 import type { ExecutionTx } from './execution-tx.js';
 import { enums } from '../common/proto.js';
 import { restoreActivity } from './activity.js';
 import { mergeMemo, mergeSearchAttributes } from './commands.js';
-import type { ChildState, ExecutionState, ExternalRequestState } from './mutable-state.js';
+import { toBase64, type ChildState, type ExecutionState, type ExternalRequestState } from './mutable-state.js';
 import type { UserTimerData } from './timer-tasks.js';
 
 type Event = proto.temporal.api.history.v1.IHistoryEvent;
@@ -71,6 +71,7 @@ function apply(s: ExecutionState, p: Pending, e: Event): void {
       s.searchAttributes = null;
       mergeMemo(s, a.memo?.fields);
       mergeSearchAttributes(s, a.searchAttributes?.indexedFields);
+      s.userMetadata = e.userMetadata ? toBase64(temporal.api.sdk.v1.UserMetadata.encode(e.userMetadata).finish()) : null;
       return;
     }
     case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:

@@ -148,6 +148,7 @@ export function specFromStartRequest(req: StartRequest, nowMs: number): RunSpec 
     header: req.header,
     memo: req.memo,
     searchAttributes: req.searchAttributes,
+    userMetadata: req.userMetadata,
     identity: req.identity,
     requestId: req.requestId,
     retryPolicy: req.retryPolicy,

@@ -198,7 +198,9 @@ export async function completeWorkflowTask(
         binaryChecksum: req.binaryChecksum,
         sdkMetadata: req.sdkMetadata,
         meteringMetadata: req.meteringMetadata,
-        workerVersion: req.workerVersionStamp,
+        // We advertise no build-id versioning, so workers send their build id as the binary checksum only;
+        // the stamp is where Temporal's core reads it back on replay (workflowInfo().currentBuildId).
+        workerVersion: req.workerVersionStamp ?? (req.binaryChecksum ? { buildId: req.binaryChecksum } : null),
       },
     });
     tx.state.lastCompletedWorkflowTaskStartedEventId = wt.startedEventId;

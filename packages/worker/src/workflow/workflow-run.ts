@@ -80,6 +80,8 @@ export interface RunIdentity {
   workflowId: string;
   runId: string;
   workflowType: string;
+  /** This worker's build id, reported to the workflow for tasks it runs for the first time. */
+  buildId?: string;
 }
 
 interface ChildRef {
@@ -108,6 +110,9 @@ export class WorkflowRun {
   private readonly children = new Map<number, ChildRef>();
   private readonly signalsSent = new Map<number, number>();
   private readonly cancelsSent = new Map<number, number>();
+
+  /** Build id of the worker that completed the task being run (as Temporal's core tracks it: kept until another is known). */
+  private buildIdOfTask = '';
 
   constructor(
     readonly id: RunIdentity,
@@ -141,6 +146,7 @@ export class WorkflowRun {
         case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
           if (id === startedEventId) return this.activate(jobs, e, false);
           if (events[i + 1]?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
+            this.buildIdOfTask = buildIdOf(events[i + 1]!) || this.buildIdOfTask;
             const patches = this.peekPatches(events, i + 2);
             const replayed = await this.activate([...patches, ...jobs], e, true);
             if (replayed.failure) throw new NondeterminismError(`replay of workflow task ${id} failed: ${replayed.failure.message}`);
@@ -165,7 +171,9 @@ export class WorkflowRun {
   }
 
   private async activate(jobs: ActivationJob[], started: HistoryEvent, isReplaying: boolean): Promise<ActivationCompletion> {
+    if (!isReplaying) this.buildIdOfTask = this.id.buildId ?? '';
     const activation: Activation = {
+      currentBuildId: this.buildIdOfTask,
       timestampMs: eventTimeMs(started),
       isReplaying,
       historyLength: Number(started.eventId),
@@ -465,6 +473,12 @@ export class WorkflowRun {
 /** The failure of a signal or cancel aimed at another workflow. */
 function externalFailure(message: string, type: string | undefined): temporal.api.failure.v1.IFailure {
   return { message, applicationFailureInfo: { type: type ?? '', nonRetryable: false } };
+}
+
+/** The build id a WorkflowTaskCompleted event records: the worker's version stamp, else its binary checksum. */
+function buildIdOf(completed: HistoryEvent): string {
+  const a = completed.workflowTaskCompletedEventAttributes;
+  return a?.workerVersion?.buildId || a?.binaryChecksum || '';
 }
 
 function eventTimeMs(e: HistoryEvent): number {

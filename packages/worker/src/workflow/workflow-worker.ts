@@ -20,6 +20,8 @@ export interface WorkflowWorkerOptions {
   namespace: string;
   taskQueue: string;
   identity: string;
+  /** Reported with each completed workflow task and to workflows as `workflowInfo().currentBuildId`. */
+  buildId: string;
   sandboxes: SandboxFactory;
   maxConcurrentWorkflowTaskExecutions: number;
   maxConcurrentWorkflowTaskPolls: number;
@@ -166,7 +168,15 @@ export class WorkflowWorker {
       const reserved = this.requestEagerActivities(completion.commands);
       let response;
       try {
-        response = await service.respondWorkflowTaskCompleted({ namespace, identity, taskToken: task.taskToken, commands: completion.commands, queryResults });
+        response = await service.respondWorkflowTaskCompleted({
+          namespace,
+          identity,
+          // Temporal's core sends the build id here while the server does not version by build id.
+          binaryChecksum: this.options.buildId,
+          taskToken: task.taskToken,
+          commands: completion.commands,
+          queryResults,
+        });
       } finally {
         this.options.eagerActivities?.accept(reserved, response?.activityTasks ?? []);
       }
@@ -267,6 +277,7 @@ export class WorkflowWorker {
         workflowId: task.workflowExecution?.workflowId ?? '',
         runId: task.workflowExecution?.runId ?? '',
         workflowType: task.workflowType?.name ?? '',
+        buildId: this.options.buildId,
       },
       this.options.sandboxes.create(),
     );

@@ -174,6 +174,7 @@ function updateInfo(activation: Activation): void {
   const info = state.info as { -readonly [K in keyof WorkflowInfo]: WorkflowInfo[K] };
   info.historyLength = activation.historyLength;
   info.historySize = activation.historySizeBytes;
+  info.currentBuildId = activation.currentBuildId ?? '';
 }
 
 function applyJob(job: ActivationJob, activation: Activation): void {

@@ -1,7 +1,8 @@
 /**
  * Store on an embedded SQLite file (better-sqlite3). WAL mode with
  * synchronous=FULL: a commit is on disk before the caller acknowledges it, so
- * a kill -9 loses nothing that was acknowledged.
+ * a kill -9 loses nothing that was acknowledged. A file is held by one server at
+ * a time (exclusive-lock.ts).
  */
 import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
@@ -18,6 +19,7 @@ import {
   type TimerTask,
 } from '../store.js';
 import { sqliteMigrations } from './migrations.js';
+import { takeExclusiveLock } from './exclusive-lock.js';
 
 type Row = Record<string, unknown>;
 
@@ -40,6 +42,7 @@ export class SqliteStore implements Store {
   /** `filename` null opens a private in-memory database. */
   constructor(filename: string | null) {
     this.db = new (loadDriver())(filename ?? ':memory:');
+    if (filename !== null) takeExclusiveLock(this.db, filename);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
