@@ -175,4 +175,36 @@ describe('endure server start-dev', () => {
     expect(await exitCodeOf(second.child)).toBe(1);
     expect(second.output()).toMatch(/could not start the server/);
   });
+
+  it('refuses a second server on the same database file, and starts again at once after the first is killed', async () => {
+    const dbFilename = join(tempDir(), 'shared.db');
+    const startArgs = ['server', 'start-dev', '--port', '0', '--db-filename', dbFilename, '--log-level', 'error'];
+    const first = runCli(startArgs);
+    const [, address] = await waitForOutput(first, /Endure server: (127\.0\.0\.1:\d+)\n/);
+    const connection = await Connection.connect({ address: address! });
+    try {
+      await new Client({ connection }).workflow.start('lockedWorkflow', { taskQueue: 'lock', workflowId: 'lock-1' });
+    } finally {
+      await connection.close();
+    }
+
+    const second = runCli(startArgs);
+    expect(await exitCodeOf(second.child)).toBe(1);
+    expect(second.stderr()).toContain(
+      `endure: could not start the server: another Endure server is using the database file ${dbFilename}`,
+    );
+    expect(second.stdout()).toBe('');
+
+    first.child.kill('SIGKILL');
+    await exitCodeOf(first.child);
+    const third = runCli(startArgs);
+    const [, thirdAddress] = await waitForOutput(third, /Endure server: (127\.0\.0\.1:\d+)\n/);
+    const reconnected = await Connection.connect({ address: thirdAddress! });
+    try {
+      const description = await new Client({ connection: reconnected }).workflow.getHandle('lock-1').describe();
+      expect(description.status.name).toBe('RUNNING');
+    } finally {
+      await reconnected.close();
+    }
+  });
 });

@@ -101,6 +101,25 @@ export class Connection implements ConnectionLike {
     return this.connectPromise;
   }
 
+  /**
+   * Opens the transport to the server once, within `connectTimeout`, and rejects with the
+   * reason when the server cannot be reached (connection refused, unknown host, failed TLS
+   * handshake) instead of waiting for it to come up. Calls made later still retry transient
+   * failures. `NativeConnection.connect` in `@endure/worker` uses it to fail fast, as the
+   * official worker's does.
+   *
+   * @example
+   * ```ts
+   * const connection = Connection.lazy({ address: 'localhost:7233' });
+   * await connection.checkReachable(); // rejects at once if nothing listens there
+   * ```
+   */
+  async checkReachable(): Promise<void> {
+    const deadline = Date.now() + this.options.connectTimeoutMs;
+    if (this.channel) await this.channel.connect(deadline);
+    else if (this.client) await grpcChannelReady(this.client.getChannel(), deadline);
+  }
+
   private async connectOnce(deadline: number): Promise<void> {
     const client = this.client;
     if (client) {
@@ -194,6 +213,22 @@ export class Connection implements ConnectionLike {
       };
     }
     return wrapper as unknown as WorkflowService;
+  }
+}
+
+/**
+ * Waits until a grpc-js channel is READY; a channel that falls into TRANSIENT_FAILURE (grpc-js
+ * would keep reconnecting) or shuts down fails at once. grpc-js does not say why it failed.
+ */
+async function grpcChannelReady(channel: ReturnType<grpc.Client['getChannel']>, deadline: number): Promise<void> {
+  const { READY, TRANSIENT_FAILURE, SHUTDOWN } = grpc.connectivityState;
+  for (let state = channel.getConnectivityState(true); state !== READY; state = channel.getConnectivityState(false)) {
+    if (state === TRANSIENT_FAILURE) throw new Error('the server could not be reached');
+    if (state === SHUTDOWN) throw new Error('the connection is closed');
+    const current = state;
+    await new Promise<void>((resolve, reject) => {
+      channel.watchConnectivityState(current, deadline, (err) => (err ? reject(err) : resolve()));
+    });
   }
 }
 

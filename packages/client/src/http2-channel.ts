@@ -73,6 +73,34 @@ export class Http2Channel {
     }
   }
 
+  /**
+   * Opens the session (TCP, TLS, HTTP/2 settings) once, without retries: resolves when it is
+   * up and rejects with the reason (refused, unknown host, handshake failure) or at `deadline`.
+   */
+  async connect(deadline: number): Promise<void> {
+    if (this.closed) throw new Error('Connection closed');
+    const session = this.currentSession();
+    if (!session.connecting) return;
+    await new Promise<void>((resolve, reject) => {
+      const settle = (err?: Error): void => {
+        clearTimeout(timer);
+        session.off('connect', onConnect);
+        session.off('error', settle);
+        session.off('close', onClose);
+        if (err) reject(err);
+        else resolve();
+      };
+      const onConnect = (): void => settle();
+      const onClose = (): void => settle(new Error('the connection closed before it was established'));
+      const waitMs = Math.max(0, deadline - Date.now());
+      // A ref'd timer: the session itself is unref'd while no call is open.
+      const timer = setTimeout(() => settle(new Error(`no connection within ${waitMs} ms`)), waitMs);
+      session.once('connect', onConnect);
+      session.once('error', settle);
+      session.once('close', onClose);
+    });
+  }
+
   /** Sends GOAWAY and fails calls still open once they end; later calls fail. */
   close(): void {
     this.closed = true;

@@ -5,14 +5,22 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 /** `json`: one JSON object per line; `pretty`: one readable line per entry. */
 export type LogFormat = 'json' | 'pretty';
 
+export type StoreKind = 'sqlite' | 'memory';
+
 export interface EndureServerOptions {
   /** TCP port for the gRPC frontend; 0 picks a free port. Default 7233. */
   port?: number;
   /** Address to bind. Default 127.0.0.1. */
   ip?: string;
-  /** SQLite database file. Ignored when `inMemory` is true. */
+  /**
+   * Where state is kept. `sqlite` (default): an SQLite database through better-sqlite3, a
+   * native module installed beside @endure/server. `memory`: plain JavaScript objects in this
+   * process, lost on exit, nothing native to install (what `@endure/testing` uses).
+   */
+  store?: StoreKind;
+  /** SQLite database file. Ignored when `inMemory` is true or `store` is `memory`. */
   dbFilename?: string;
-  /** Keep everything in memory (lost on exit). */
+  /** Keep the SQLite database in memory (lost on exit). */
   inMemory?: boolean;
   /** Namespaces to create besides `default`. */
   namespaces?: string[];
@@ -39,11 +47,18 @@ export interface EndureServerOptions {
   clock?: Clock;
   /** History length past which workflow tasks suggest continue-as-new. Default 4096 events (Temporal's). */
   suggestContinueAsNewEvents?: number;
+  /**
+   * DescribeTaskQueue stops listing a poller that has not polled for this long (one in a
+   * long poll is always listed). Default 5 minutes (Temporal's).
+   */
+  pollerExpiryMs?: number;
 }
 
 export interface ResolvedConfig {
   port: number;
   ip: string;
+  store: StoreKind;
+  /** The SQLite file; null: in memory. */
   dbFilename: string | null;
   namespaces: string[];
   logLevel: LogLevel;
@@ -51,6 +66,7 @@ export interface ResolvedConfig {
   payloadSizeMaxBytes: number;
   pollTimeoutMs: number;
   historyLongPollTimeoutMs: number;
+  pollerExpiryMs: number;
   clock: Clock;
   /** Longest workflow / namespace / task-queue / type identifier accepted. */
   idLengthMax: number;
@@ -66,9 +82,13 @@ export interface ResolvedConfig {
 }
 
 export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
+  if (options.store !== undefined && options.store !== 'sqlite' && options.store !== 'memory') {
+    throw new TypeError(`store must be 'sqlite' or 'memory', not ${JSON.stringify(options.store)}`);
+  }
   return {
     port: options.port ?? 7233,
     ip: options.ip ?? '127.0.0.1',
+    store: options.store ?? 'sqlite',
     dbFilename: options.inMemory ? null : (options.dbFilename ?? null),
     namespaces: ['default', ...(options.namespaces ?? []).filter((n) => n !== 'default')],
     logLevel: options.logLevel ?? 'info',
@@ -76,6 +96,7 @@ export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
     payloadSizeMaxBytes: options.payloadSizeMaxBytes ?? 2 * 1024 * 1024,
     pollTimeoutMs: options.pollTimeoutMs ?? 60_000,
     historyLongPollTimeoutMs: options.historyLongPollTimeoutMs ?? 20_000,
+    pollerExpiryMs: options.pollerExpiryMs ?? 5 * 60_000,
     clock: options.clock ?? systemClock,
     idLengthMax: 1000,
     grpcMessageSizeMaxBytes: 128 * 1024 * 1024,

@@ -2,10 +2,11 @@
  * @endure/server — public entry point.
  *
  * Starts a Temporal-compatible server (gRPC WorkflowService) backed by an
- * embedded SQLite file. See docs/architecture.md for how the parts fit.
+ * embedded SQLite file, or by memory (`store: 'memory'`). See docs/architecture.md for how the parts fit.
  */
 export { EndureServer } from './server.js';
-export type { EndureServerOptions, LogFormat, LogLevel } from './config.js';
+export { DatabaseInUseError } from './persistence/sqlite/exclusive-lock.js';
+export type { EndureServerOptions, LogFormat, LogLevel, StoreKind } from './config.js';
 export type { AdvanceableClock, Clock } from './common/clock.js';
 export { TimeSkippingClock } from './common/time-skipping-clock.js';
 export type { TimeSkipper } from './timers/time-skipper.js';

@@ -8,6 +8,7 @@ import { createLogger, type Logger } from './common/logger.js';
 import { isAdvanceable } from './common/clock.js';
 import type { NamespaceRecord, Store } from './persistence/store.js';
 import { SqliteStore } from './persistence/sqlite/sqlite-store.js';
+import { MemoryStore } from './persistence/memory/memory-store.js';
 import { MatchingEngine } from './matching/matching-engine.js';
 import { ExecutionStore } from './history/engine.js';
 import { RunWatchers } from './history/run-watchers.js';
@@ -43,7 +44,7 @@ export class EndureServer {
   static async start(options: EndureServerOptions = {}): Promise<EndureServer> {
     const config = resolveConfig(options);
     const log = createLogger(config.logLevel, config.logFormat, options.logOutput);
-    const store = new SqliteStore(config.dbFilename);
+    const store = config.store === 'memory' ? new MemoryStore() : new SqliteStore(config.dbFilename);
     try {
       return await EndureServer.startOn(store, config, log);
     } catch (err) {
@@ -55,7 +56,7 @@ export class EndureServer {
   private static async startOn(store: Store, config: ResolvedConfig, log: Logger): Promise<EndureServer> {
     const clock = config.clock;
     const namespaces = await ensureNamespaces(store, config.namespaces, clock.nowMs());
-    const matching = new MatchingEngine(() => clock.nowMs());
+    const matching = new MatchingEngine(() => clock.nowMs(), config.pollerExpiryMs);
     const watchers = new RunWatchers();
     // The engine reports new tasks to matching and new timers to the timer
     // queue, which fires back into the engine. With a clock that can jump, time
@@ -102,7 +103,7 @@ export class EndureServer {
     const port = await transport.listen(config.ip, config.port);
     timers.start();
     const address = `${config.ip.includes(':') ? `[${config.ip}]` : config.ip}:${port}`;
-    log.debug({ address, db: config.dbFilename ?? ':memory:' }, 'endure server listening');
+    log.debug({ address, db: config.store === 'memory' ? 'memory store' : (config.dbFilename ?? ':memory:') }, 'endure server listening');
     return new EndureServer(config, address, port, transport, store, matching, timers, skipper, log);
   }
 

@@ -1,6 +1,7 @@
 /**
- * `TestWorkflowEnvironment`: an Endure server started in this process on in-memory SQLite,
- * with a client and a worker connection to it — optionally with time skipping.
+ * `TestWorkflowEnvironment`: an Endure server started in this process on the memory store
+ * (plain JavaScript: nothing native for users to compile), with a client and a worker
+ * connection to it — optionally with time skipping.
  */
 import { Client, Connection } from '@endure/client';
 import { msToNumber, type Duration } from '@endure/common';
@@ -16,7 +17,7 @@ export interface LocalServerConfig {
   ip?: string;
   /** Port to bind. @default a free port */
   port?: number;
-  /** Keep the database in this SQLite file instead of in memory. */
+  /** Keep the database in this SQLite file instead of in memory (needs the package better-sqlite3). */
   dbFilename?: string;
   /** Server log level. @default 'warn' */
   logLevel?: LogLevel;
@@ -116,7 +117,7 @@ export class TestWorkflowEnvironment {
     const clock = new TimeSkippingClock();
     const server = await EndureServer.start({
       port: opts?.server?.port ?? 0,
-      inMemory: true,
+      store: 'memory',
       logLevel: opts?.server?.logLevel ?? 'warn',
       clock,
     });
@@ -140,7 +141,7 @@ export class TestWorkflowEnvironment {
     const server = await EndureServer.start({
       port: opts?.server?.port ?? 0,
       ip: opts?.server?.ip,
-      inMemory: opts?.server?.dbFilename === undefined,
+      store: opts?.server?.dbFilename === undefined ? 'memory' : 'sqlite',
       dbFilename: opts?.server?.dbFilename,
       namespaces: [namespace],
       logLevel: opts?.server?.logLevel ?? 'warn',

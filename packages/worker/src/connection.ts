@@ -3,9 +3,26 @@
  * TypeScript gRPC connection the client uses, under the name worker code expects.
  */
 import { Connection, type ConnectionOptions } from '@endure/client';
+import { errorMessage, SymbolBasedInstanceOfError } from '@endure/common';
 
 /** Options for {@link NativeConnection.connect}. */
 export type NativeConnectionOptions = ConnectionOptions;
+
+/**
+ * The server could not be reached when a {@link NativeConnection} was made (connection
+ * refused, unknown host, failed TLS handshake, or nothing answered within `connectTimeout`).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await NativeConnection.connect({ address: 'localhost:7233' });
+ * } catch (err) {
+ *   if (err instanceof TransportError) console.error('is the server running?', err.message);
+ * }
+ * ```
+ */
+export class TransportError extends Error {}
+SymbolBasedInstanceOfError('TransportError')(TransportError);
 
 /**
  * A connection for workers.
@@ -18,8 +35,29 @@ export type NativeConnectionOptions = ConnectionOptions;
 export class NativeConnection {
   private constructor(readonly connection: Connection) {}
 
+  /**
+   * Connects to the server and checks that it answers. Unlike the client's
+   * `Connection.connect`, it does not wait for a server that is not there: when nothing
+   * listens at the address it rejects at once with a {@link TransportError}, as the official
+   * worker's does. Once connected, calls retry transient failures.
+   */
   static async connect(options: NativeConnectionOptions = {}): Promise<NativeConnection> {
-    return new NativeConnection(await Connection.connect(options));
+    const connection = Connection.lazy(options);
+    try {
+      await connection.checkReachable();
+    } catch (err) {
+      await connection.close();
+      throw new TransportError(`Failed to connect to the server at ${connection.options.address}: ${errorMessage(err) ?? String(err)}`, {
+        cause: err,
+      });
+    }
+    try {
+      await connection.ensureConnected();
+    } catch (err) {
+      await connection.close();
+      throw err;
+    }
+    return new NativeConnection(connection);
   }
 
   get workflowService(): Connection['workflowService'] {

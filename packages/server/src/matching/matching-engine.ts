@@ -4,6 +4,10 @@
  * engine committed their rows); on start-up every waiting row is loaded back.
  * A task handed out is only removed from the store when the history engine
  * records it as started, so a crash in between loses nothing.
+ *
+ * DescribeTaskQueue lists who polled lately, as Temporal does: a poller that has not polled
+ * for `pollerExpiryMs` (Temporal's five minutes) drops off the list, so a queue whose workers
+ * stopped shows none; one that is waiting in a long poll right now is always listed.
  */
 import type { TaskKind, TaskQueueTask } from '../persistence/store.js';
 
@@ -31,6 +35,7 @@ class TaskQueue {
   readonly backlog: MatchedTask[] = [];
   backlogHead = 0;
   readonly pollers: Poller[] = [];
+  /** Identity → when its latest poll began, oldest first. */
   readonly recentPollers = new Map<string, number>();
 
   get backlogSize(): number {
@@ -55,7 +60,10 @@ export class MatchingEngine {
   private readonly queues = new Map<string, TaskQueue>();
   private closed = false;
 
-  constructor(private readonly nowMs: () => number) {}
+  constructor(
+    private readonly nowMs: () => number,
+    private readonly pollerExpiryMs: number,
+  ) {}
 
   addTasks(tasks: TaskQueueTask[]): void {
     for (const task of tasks) this.offer(task.namespaceId, task.taskQueue, task.kind, { type: 'task', task });
@@ -110,6 +118,7 @@ export class MatchingEngine {
   describe(namespaceId: string, taskQueue: string, kind: TaskKind): { pollers: PollerInfo[]; backlog: number } {
     const queue = this.queues.get(key(namespaceId, taskQueue, kind));
     if (!queue) return { pollers: [], backlog: 0 };
+    this.forgetExpiredPollers(queue);
     const pollers = [...queue.recentPollers].map(([identity, lastAccessTimeMs]) => ({ identity, lastAccessTimeMs }));
     return { pollers, backlog: queue.backlogSize };
   }
@@ -144,6 +153,18 @@ export class MatchingEngine {
     queue.recentPollers.set(identity, this.nowMs());
     if (queue.recentPollers.size > RECENT_POLLERS_MAX) {
       queue.recentPollers.delete(queue.recentPollers.keys().next().value as string);
+    }
+  }
+
+  /**
+   * Drops pollers whose latest poll began more than `pollerExpiryMs` ago, unless they are
+   * still in it (a jumping clock can make a long poll outlast the window).
+   */
+  private forgetExpiredPollers(queue: TaskQueue): void {
+    const oldestKeptMs = this.nowMs() - this.pollerExpiryMs;
+    const waiting = new Set(queue.pollers.map((p) => p.identity));
+    for (const [identity, lastAccessTimeMs] of queue.recentPollers) {
+      if (lastAccessTimeMs < oldestKeptMs && !waiting.has(identity)) queue.recentPollers.delete(identity);
     }
   }
 }

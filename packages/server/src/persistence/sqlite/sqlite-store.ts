@@ -1,9 +1,11 @@
 /**
  * Store on an embedded SQLite file (better-sqlite3). WAL mode with
  * synchronous=FULL: a commit is on disk before the caller acknowledges it, so
- * a kill -9 loses nothing that was acknowledged.
+ * a kill -9 loses nothing that was acknowledged. A file is held by one server at
+ * a time (exclusive-lock.ts).
  */
-import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
+import type Database from 'better-sqlite3';
 import {
   ConditionFailedError,
   type CommitResult,
@@ -17,6 +19,7 @@ import {
   type TimerTask,
 } from '../store.js';
 import { sqliteMigrations } from './migrations.js';
+import { takeExclusiveLock } from './exclusive-lock.js';
 
 type Row = Record<string, unknown>;
 
@@ -38,7 +41,8 @@ export class SqliteStore implements Store {
 
   /** `filename` null opens a private in-memory database. */
   constructor(filename: string | null) {
-    this.db = new Database(filename ?? ':memory:');
+    this.db = new (loadDriver())(filename ?? ':memory:');
+    if (filename !== null) takeExclusiveLock(this.db, filename);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
@@ -317,6 +321,21 @@ export class SqliteStore implements Store {
   nextTimerFireMs(): Promise<number | null> {
     const row = this.stmts.nextTimer.get() as { next: number | null };
     return Promise.resolve(row.next);
+  }
+}
+
+/**
+ * better-sqlite3 is native code and an optional peer dependency of @endure/server: it is
+ * loaded when a SQLite store opens, so a process on the memory store never needs it.
+ */
+function loadDriver(): typeof Database {
+  try {
+    return createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  } catch (err) {
+    throw new Error(
+      "the SQLite store needs the package better-sqlite3 (npm install better-sqlite3), or start the server with store: 'memory'",
+      { cause: err },
+    );
   }
 }
 

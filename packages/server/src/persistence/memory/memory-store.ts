@@ -1,0 +1,267 @@
+/**
+ * Store kept in this process's memory, in plain JavaScript: nothing survives
+ * the process, and nothing native has to be compiled. It is what
+ * `@endure/testing` runs on, so a user's tests need no SQLite build.
+ *
+ * Semantics match the SQLite store (see persistence/store.test.ts, run
+ * against both): a commit applies entirely or not at all (an undo log stands
+ * in for SQLite's savepoint), conditional writes throw ConditionFailedError,
+ * writes that would break a primary key throw, task and timer ids grow and
+ * are never reused.
+ */
+import {
+  ConditionFailedError,
+  type CommitResult,
+  type CurrentExecutionRecord,
+  type ExecutionCommit,
+  type ExecutionRecord,
+  type ExecutionSummary,
+  type HistoryEventRow,
+  type NamespaceRecord,
+  type Store,
+  type TaskQueueTask,
+  type TimerTask,
+} from '../store.js';
+
+interface StoredExecution {
+  record: ExecutionRecord;
+  summary: ExecutionSummary;
+}
+
+/** Steps that take back one commit's writes, run in reverse when a later step fails. */
+type UndoLog = (() => void)[];
+
+export class MemoryStore implements Store {
+  private readonly namespaces = new Map<string, NamespaceRecord>();
+  /** Keyed by `runKey(namespaceId, workflowId)`. */
+  private readonly current = new Map<string, CurrentExecutionRecord>();
+  /** Keyed by `runKey(namespaceId, workflowId, runId)`. */
+  private readonly executions = new Map<string, StoredExecution>();
+  /** Keyed by `runKey(namespaceId, runId)`; each list sorted by event id. */
+  private readonly history = new Map<string, HistoryEventRow[]>();
+  private readonly taskQueueTasks = new Map<number, TaskQueueTask>();
+  private readonly timerTasks = new Map<number, TimerTask>();
+  private lastTaskQueueTaskId = 0;
+  private lastTimerTaskId = 0;
+  private closed = false;
+
+  close(): Promise<void> {
+    this.closed = true;
+    return Promise.resolve();
+  }
+
+  createNamespace(ns: NamespaceRecord): Promise<void> {
+    return this.run(() => {
+      const clash = [...this.namespaces.values()].find((n) => n.id === ns.id || n.name === ns.name);
+      if (clash) throw new Error(`namespace ${ns.name} (${ns.id}) already exists`);
+      this.namespaces.set(ns.id, { ...ns });
+    });
+  }
+
+  getNamespaceByName(name: string): Promise<NamespaceRecord | null> {
+    return this.run(() => {
+      const ns = [...this.namespaces.values()].find((n) => n.name === name);
+      return ns ? { ...ns } : null;
+    });
+  }
+
+  listNamespaces(): Promise<NamespaceRecord[]> {
+    return this.run(() =>
+      [...this.namespaces.values()]
+        .sort((a, b) => a.createdMs - b.createdMs || compareStrings(a.name, b.name))
+        .map((ns) => ({ ...ns })),
+    );
+  }
+
+  getCurrentExecution(namespaceId: string, workflowId: string): Promise<CurrentExecutionRecord | null> {
+    return this.run(() => {
+      const record = this.current.get(runKey(namespaceId, workflowId));
+      return record ? { ...record } : null;
+    });
+  }
+
+  getExecution(namespaceId: string, workflowId: string, runId: string): Promise<ExecutionRecord | null> {
+    return this.run(() => {
+      const stored = this.executions.get(runKey(namespaceId, workflowId, runId));
+      return stored ? { ...stored.record } : null;
+    });
+  }
+
+  commitExecution(commit: ExecutionCommit): Promise<CommitResult> {
+    return this.run(() => {
+      const undo: UndoLog = [];
+      try {
+        return this.commitOne(commit, undo);
+      } catch (err) {
+        for (const step of undo.reverse()) step();
+        throw err;
+      }
+    });
+  }
+
+  private commitOne(c: ExecutionCommit, undo: UndoLog): CommitResult {
+    this.writeCurrent(c, undo);
+    const dbVersion = this.writeExecution(c, undo);
+    this.appendEvents(c.namespaceId, c.runId, c.newEvents, undo);
+    for (const id of c.doneTaskQueueTaskIds) this.deleteEntry(this.taskQueueTasks, id, undo);
+    for (const id of c.doneTimerTaskIds) this.deleteEntry(this.timerTasks, id, undo);
+    const taskQueueTasks = c.newTaskQueueTasks.map((t) => {
+      const task = { ...t, id: ++this.lastTaskQueueTaskId };
+      this.setEntry(this.taskQueueTasks, task.id, task, undo);
+      return { ...task };
+    });
+    const timerTasks = c.newTimerTasks.map((t) => {
+      const timer = { ...t, id: ++this.lastTimerTaskId };
+      this.setEntry(this.timerTasks, timer.id, timer, undo);
+      return { ...timer };
+    });
+    if (!c.newRun) return { dbVersion, taskQueueTasks, timerTasks };
+    const next = this.commitOne(c.newRun, undo);
+    return {
+      dbVersion,
+      newRunDbVersion: next.dbVersion,
+      taskQueueTasks: [...taskQueueTasks, ...next.taskQueueTasks],
+      timerTasks: [...timerTasks, ...next.timerTasks],
+    };
+  }
+
+  private writeCurrent(c: ExecutionCommit, undo: UndoLog): void {
+    const key = runKey(c.namespaceId, c.workflowId);
+    const existing = this.current.get(key);
+    if (c.current) {
+      const expected = c.current.expectedRunId;
+      if (expected === null && existing) throw new ConditionFailedError(`workflow ${c.workflowId} already has a current run`);
+      if (expected !== null && existing?.runId !== expected) throw new ConditionFailedError(`current run of ${c.workflowId} moved`);
+      this.setEntry(this.current, key, { ...c.current.record, namespaceId: c.namespaceId, workflowId: c.workflowId }, undo);
+    } else if (c.currentStatus !== undefined && existing?.runId === c.runId) {
+      this.setEntry(this.current, key, { ...existing, status: c.currentStatus }, undo);
+    }
+  }
+
+  /** Returns the execution's new version. */
+  private writeExecution(c: ExecutionCommit, undo: UndoLog): number {
+    const key = runKey(c.namespaceId, c.workflowId, c.runId);
+    const existing = this.executions.get(key);
+    if (c.expectedDbVersion === null) {
+      if (existing) throw new ConditionFailedError(`execution ${c.workflowId}/${c.runId} already exists`);
+    } else if (existing?.record.dbVersion !== c.expectedDbVersion) {
+      throw new ConditionFailedError(`execution ${c.workflowId}/${c.runId} changed concurrently`);
+    }
+    const dbVersion = c.expectedDbVersion === null ? 1 : c.expectedDbVersion + 1;
+    const record = { namespaceId: c.namespaceId, workflowId: c.workflowId, runId: c.runId, state: c.state, dbVersion };
+    // Like the SQLite row, the type, task queue and start time are fixed when the run is created.
+    const summary = existing
+      ? { ...existing.summary, status: c.summary.status, closeTimeMs: c.summary.closeTimeMs }
+      : { ...c.summary };
+    this.setEntry(this.executions, key, { record, summary }, undo);
+    return dbVersion;
+  }
+
+  private appendEvents(namespaceId: string, runId: string, events: HistoryEventRow[], undo: UndoLog): void {
+    if (events.length === 0) return;
+    const key = runKey(namespaceId, runId);
+    const before = this.history.get(key);
+    const merged = [...(before ?? [])];
+    for (const e of events) {
+      const at = firstIndexAtLeast(merged, e.eventId);
+      if (merged[at]?.eventId === e.eventId) throw new Error(`history event ${e.eventId} of run ${runId} already exists`);
+      merged.splice(at, 0, { eventId: e.eventId, data: Uint8Array.from(e.data) });
+    }
+    this.setEntry(this.history, key, merged, undo);
+  }
+
+  deleteExecution(namespaceId: string, workflowId: string, runId: string): Promise<void> {
+    return this.run(() => {
+      this.history.delete(runKey(namespaceId, runId));
+      const ofRun = (t: TaskQueueTask | TimerTask) =>
+        t.namespaceId === namespaceId && t.workflowId === workflowId && t.runId === runId;
+      for (const [id, task] of this.taskQueueTasks) if (ofRun(task)) this.taskQueueTasks.delete(id);
+      for (const [id, timer] of this.timerTasks) if (ofRun(timer)) this.timerTasks.delete(id);
+      const currentKey = runKey(namespaceId, workflowId);
+      if (this.current.get(currentKey)?.runId === runId) this.current.delete(currentKey);
+      this.executions.delete(runKey(namespaceId, workflowId, runId));
+    });
+  }
+
+  readHistory(namespaceId: string, runId: string, fromEventId: number, limit: number): Promise<HistoryEventRow[]> {
+    return this.run(() => {
+      const events = this.history.get(runKey(namespaceId, runId)) ?? [];
+      const from = firstIndexAtLeast(events, fromEventId);
+      return events.slice(from, from + Math.max(limit, 0)).map((e) => ({ ...e }));
+    });
+  }
+
+  deleteTaskQueueTasks(ids: number[]): Promise<void> {
+    return this.run(() => ids.forEach((id) => this.taskQueueTasks.delete(id)));
+  }
+
+  deleteTimerTasks(ids: number[]): Promise<void> {
+    return this.run(() => ids.forEach((id) => this.timerTasks.delete(id)));
+  }
+
+  listTaskQueueTasks(): Promise<TaskQueueTask[]> {
+    return this.run(() => [...this.taskQueueTasks.values()].sort((a, b) => a.id - b.id).map((t) => ({ ...t })));
+  }
+
+  listDueTimerTasks(untilMs: number, limit: number): Promise<TimerTask[]> {
+    return this.run(() =>
+      [...this.timerTasks.values()]
+        .filter((t) => t.fireAtMs <= untilMs)
+        .sort((a, b) => a.fireAtMs - b.fireAtMs || a.id - b.id)
+        .slice(0, Math.max(limit, 0))
+        .map((t) => ({ ...t })),
+    );
+  }
+
+  nextTimerFireMs(): Promise<number | null> {
+    return this.run(() => {
+      let next: number | null = null;
+      for (const t of this.timerTasks.values()) if (next === null || t.fireAtMs < next) next = t.fireAtMs;
+      return next;
+    });
+  }
+
+  /** Every call goes through here: a closed store refuses, and a throw becomes a rejection. */
+  private run<T>(body: () => T): Promise<T> {
+    try {
+      if (this.closed) throw new Error('the memory store is closed');
+      return Promise.resolve(body());
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  private setEntry<K, V>(map: Map<K, V>, key: K, value: V, undo: UndoLog): void {
+    const had = map.has(key);
+    const before = map.get(key);
+    map.set(key, value);
+    undo.push(() => (had ? map.set(key, before as V) : map.delete(key)));
+  }
+
+  private deleteEntry<K, V>(map: Map<K, V>, key: K, undo: UndoLog): void {
+    if (!map.has(key)) return;
+    const before = map.get(key) as V;
+    map.delete(key);
+    undo.push(() => map.set(key, before));
+  }
+}
+
+function runKey(...parts: string[]): string {
+  return JSON.stringify(parts);
+}
+
+/** Index of the first event whose id is >= `eventId` (events sorted by id). */
+function firstIndexAtLeast(events: HistoryEventRow[], eventId: number): number {
+  let low = 0;
+  let high = events.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (events[mid]!.eventId < eventId) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,258 @@
+/**
+ * The Store contract, run once against every implementation: what the history
+ * engine, matching and the timer queue rely on from whichever store they get.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConditionFailedError, type ExecutionCommit, type Store } from './store.js';
+import { MemoryStore } from './memory/memory-store.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
+
+const RUNNING = 1;
+const COMPLETED = 2;
+const NS = 'ns-1';
+
+const stores: [string, () => Store][] = [
+  ['sqlite', () => new SqliteStore(null)],
+  ['memory', () => new MemoryStore()],
+];
+
+/** A commit that creates run `runId` of workflow `workflowId` and makes it current. */
+function startCommit(workflowId: string, runId: string, overrides: Partial<ExecutionCommit> = {}): ExecutionCommit {
+  return {
+    namespaceId: NS,
+    workflowId,
+    runId,
+    expectedDbVersion: null,
+    state: `state of ${runId}`,
+    summary: { workflowType: 'wf', taskQueue: 'tq', status: RUNNING, startTimeMs: 1000, closeTimeMs: null },
+    newEvents: [{ eventId: 1, data: Uint8Array.of(1) }],
+    current: {
+      record: { namespaceId: NS, workflowId, runId, status: RUNNING, startRequestId: `req-${runId}` },
+      expectedRunId: null,
+    },
+    newTaskQueueTasks: [],
+    doneTaskQueueTaskIds: [],
+    newTimerTasks: [],
+    doneTimerTaskIds: [],
+    ...overrides,
+  };
+}
+
+function updateCommit(workflowId: string, runId: string, expectedDbVersion: number, overrides: Partial<ExecutionCommit> = {}): ExecutionCommit {
+  return {
+    ...startCommit(workflowId, runId),
+    expectedDbVersion,
+    current: undefined,
+    newEvents: [],
+    state: `state of ${runId} after v${expectedDbVersion}`,
+    ...overrides,
+  };
+}
+
+function task(workflowId: string, runId: string, scheduledEventId: number) {
+  return { namespaceId: NS, taskQueue: 'tq', kind: 'workflow' as const, workflowId, runId, scheduledEventId, attempt: 1, createdMs: 5 };
+}
+
+function timer(workflowId: string, runId: string, fireAtMs: number) {
+  return { fireAtMs, namespaceId: NS, workflowId, runId, kind: 'user-timer', data: '{}' };
+}
+
+describe.each(stores)('%s store', (_name, open) => {
+  let store: Store;
+  beforeEach(() => {
+    store = open();
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  it('creates, finds and lists namespaces, and refuses a second one with the same name', async () => {
+    await store.createNamespace({ id: 'b', name: 'beta', retentionMs: 10, createdMs: 2 });
+    await store.createNamespace({ id: 'a', name: 'alpha', retentionMs: 10, createdMs: 1 });
+    expect(await store.getNamespaceByName('beta')).toEqual({ id: 'b', name: 'beta', retentionMs: 10, createdMs: 2 });
+    expect(await store.getNamespaceByName('gamma')).toBeNull();
+    expect((await store.listNamespaces()).map((n) => n.name)).toEqual(['alpha', 'beta']);
+    await expect(async () => store.createNamespace({ id: 'c', name: 'beta', retentionMs: 1, createdMs: 3 })).rejects.toThrow();
+  });
+
+  it('starts a run: state at version 1, the current pointer and its first events', async () => {
+    const result = await store.commitExecution(startCommit('wf-1', 'run-1'));
+    expect(result.dbVersion).toBe(1);
+    expect(await store.getExecution(NS, 'wf-1', 'run-1')).toEqual({
+      namespaceId: NS, workflowId: 'wf-1', runId: 'run-1', state: 'state of run-1', dbVersion: 1,
+    });
+    expect(await store.getCurrentExecution(NS, 'wf-1')).toEqual({
+      namespaceId: NS, workflowId: 'wf-1', runId: 'run-1', status: RUNNING, startRequestId: 'req-run-1',
+    });
+    const events = await store.readHistory(NS, 'run-1', 1, 10);
+    expect(events.map((e) => [e.eventId, [...e.data]])).toEqual([[1, [1]]]);
+  });
+
+  it('refuses a second current run for the same workflow id, and writes nothing of it', async () => {
+    await store.commitExecution(startCommit('wf-1', 'run-1'));
+    await expect(store.commitExecution(startCommit('wf-1', 'run-2'))).rejects.toBeInstanceOf(ConditionFailedError);
+    expect(await store.getExecution(NS, 'wf-1', 'run-2')).toBeNull();
+    expect(await store.readHistory(NS, 'run-2', 1, 10)).toEqual([]);
+    expect((await store.getCurrentExecution(NS, 'wf-1'))?.runId).toBe('run-1');
+  });
+
+  it('updates only at the expected version; a stale writer gets ConditionFailedError', async () => {
+    await store.commitExecution(startCommit('wf-1', 'run-1'));
+    const second = await store.commitExecution(
+      updateCommit('wf-1', 'run-1', 1, { newEvents: [{ eventId: 2, data: Uint8Array.of(2) }] }),
+    );
+    expect(second.dbVersion).toBe(2);
+    await expect(
+      store.commitExecution(updateCommit('wf-1', 'run-1', 1, { newEvents: [{ eventId: 3, data: Uint8Array.of(3) }] })),
+    ).rejects.toBeInstanceOf(ConditionFailedError);
+    expect(await store.getExecution(NS, 'wf-1', 'run-1')).toMatchObject({ dbVersion: 2, state: 'state of run-1 after v1' });
+    expect((await store.readHistory(NS, 'run-1', 1, 10)).map((e) => e.eventId)).toEqual([1, 2]);
+  });
+
+  it('refuses an update of a run that does not exist', async () => {
+    await expect(store.commitExecution(updateCommit('wf-x', 'run-x', 1))).rejects.toBeInstanceOf(ConditionFailedError);
+  });
+
+  it('refuses to create a run that exists, even without a current pointer change', async () => {
+    await store.commitExecution(startCommit('wf-1', 'run-1'));
+    await expect(store.commitExecution(startCommit('wf-1', 'run-1', { current: undefined }))).rejects.toThrow();
+    expect(await store.getExecution(NS, 'wf-1', 'run-1')).toMatchObject({ dbVersion: 1 });
+  });
+
+  it('moves the current pointer only from the expected run', async () => {
+    await store.commitExecution(startCommit('wf-1', 'run-1'));
+    const moveFrom = (expectedRunId: string, runId: string) =>
+      startCommit('wf-1', runId, {
+        current: { record: { namespaceId: NS, workflowId: 'wf-1', runId, status: RUNNING, startRequestId: 'r' }, expectedRunId },
+      });
+    await expect(store.commitExecution(moveFrom('run-0', 'run-2'))).rejects.toBeInstanceOf(ConditionFailedError);
+    await store.commitExecution(moveFrom('run-1', 'run-2'));
+    expect((await store.getCurrentExecution(NS, 'wf-1'))?.runId).toBe('run-2');
+  });
+
+  it('updates the status on the pointer only while the run is current', async () => {
+    await store.commitExecution(startCommit('wf-1', 'run-1'));
+    await store.commitExecution(updateCommit('wf-1', 'run-1', 1, { currentStatus: COMPLETED }));
+    expect((await store.getCurrentExecution(NS, 'wf-1'))?.status).toBe(COMPLETED);
+    await store.commitExecution(
+      startCommit('wf-1', 'run-2', {
+        current: { record: { namespaceId: NS, workflowId: 'wf-1', runId: 'run-2', status: RUNNING, startRequestId: 'r' }, expectedRunId: 'run-1' },
+      }),
+    );
+    await store.commitExecution(updateCommit('wf-1', 'run-1', 2, { currentStatus: COMPLETED }));
+    expect(await store.getCurrentExecution(NS, 'wf-1')).toMatchObject({ runId: 'run-2', status: RUNNING });
+  });
+
+  it('writes a chained new run with its parent, or neither when the new run conflicts', async () => {
+    await store.commitExecution(startCommit('wf-1', 'run-1'));
+    await store.commitExecution(startCommit('wf-taken', 'run-taken'));
+    const chained = (workflowId: string, newRunId: string) =>
+      updateCommit('wf-1', 'run-1', 1, {
+        newEvents: [{ eventId: 2, data: Uint8Array.of(2) }],
+        newTimerTasks: [timer('wf-1', 'run-1', 50)],
+        newRun: startCommit(workflowId, newRunId, { newTaskQueueTasks: [task(workflowId, newRunId, 2)] }),
+      });
+    await expect(store.commitExecution(chained('wf-taken', 'run-other'))).rejects.toBeInstanceOf(ConditionFailedError);
+    expect(await store.getExecution(NS, 'wf-1', 'run-1')).toMatchObject({ dbVersion: 1 });
+    expect(await store.readHistory(NS, 'run-1', 2, 10)).toEqual([]);
+    expect(await store.nextTimerFireMs()).toBeNull();
+    expect(await store.listTaskQueueTasks()).toEqual([]);
+
+    const result = await store.commitExecution(chained('wf-2', 'run-2'));
+    expect(result).toMatchObject({ dbVersion: 2, newRunDbVersion: 1 });
+    expect(result.timerTasks.map((t) => t.runId)).toEqual(['run-1']);
+    expect(result.taskQueueTasks.map((t) => t.runId)).toEqual(['run-2']);
+    expect(await store.getExecution(NS, 'wf-2', 'run-2')).toMatchObject({ dbVersion: 1 });
+  });
+
+  it('a conflict fails only its own commit among commits made at once', async () => {
+    await store.commitExecution(startCommit('wf-1', 'run-1'));
+    const outcomes = await Promise.allSettled([
+      store.commitExecution(updateCommit('wf-1', 'run-1', 1)),
+      store.commitExecution(updateCommit('wf-1', 'run-1', 1)),
+      store.commitExecution(startCommit('wf-2', 'run-2')),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await store.getExecution(NS, 'wf-2', 'run-2')).not.toBeNull();
+  });
+
+  it('reads history in pages from an event id, in order', async () => {
+    const events = [5, 3, 1, 2, 4].map((eventId) => ({ eventId, data: Uint8Array.of(eventId) }));
+    await store.commitExecution(startCommit('wf-1', 'run-1', { newEvents: events }));
+    expect((await store.readHistory(NS, 'run-1', 2, 2)).map((e) => e.eventId)).toEqual([2, 3]);
+    expect((await store.readHistory(NS, 'run-1', 4, 100)).map((e) => e.eventId)).toEqual([4, 5]);
+    expect(await store.readHistory(NS, 'run-1', 6, 100)).toEqual([]);
+    expect(await store.readHistory('other-ns', 'run-1', 1, 100)).toEqual([]);
+  });
+
+  it('refuses an event id the run already has', async () => {
+    await store.commitExecution(startCommit('wf-1', 'run-1'));
+    await expect(
+      store.commitExecution(updateCommit('wf-1', 'run-1', 1, { newEvents: [{ eventId: 1, data: Uint8Array.of(9) }] })),
+    ).rejects.toThrow();
+    expect((await store.readHistory(NS, 'run-1', 1, 10)).map((e) => [...e.data])).toEqual([[1]]);
+    expect(await store.getExecution(NS, 'wf-1', 'run-1')).toMatchObject({ dbVersion: 1 });
+  });
+
+  it('gives tasks growing ids, lists them in id order and completes them in a commit', async () => {
+    const first = await store.commitExecution(
+      startCommit('wf-1', 'run-1', { newTaskQueueTasks: [task('wf-1', 'run-1', 2), task('wf-1', 'run-1', 5)] }),
+    );
+    const [a, b] = first.taskQueueTasks;
+    expect(a!.id).toBeLessThan(b!.id);
+    expect(a).toEqual({ ...task('wf-1', 'run-1', 2), id: a!.id });
+    const second = await store.commitExecution(
+      updateCommit('wf-1', 'run-1', 1, { doneTaskQueueTaskIds: [a!.id], newTaskQueueTasks: [task('wf-1', 'run-1', 7)] }),
+    );
+    expect(second.taskQueueTasks[0]!.id).toBeGreaterThan(b!.id);
+    expect((await store.listTaskQueueTasks()).map((t) => t.scheduledEventId)).toEqual([5, 7]);
+    await store.deleteTaskQueueTasks([b!.id, 12345]);
+    expect((await store.listTaskQueueTasks()).map((t) => t.scheduledEventId)).toEqual([7]);
+  });
+
+  it('lists due timers earliest first, up to a limit, and knows the next fire time', async () => {
+    const result = await store.commitExecution(
+      startCommit('wf-1', 'run-1', {
+        newTimerTasks: [timer('wf-1', 'run-1', 300), timer('wf-1', 'run-1', 100), timer('wf-1', 'run-1', 200), timer('wf-1', 'run-1', 100)],
+      }),
+    );
+    expect(await store.nextTimerFireMs()).toBe(100);
+    const due = await store.listDueTimerTasks(200, 10);
+    expect(due.map((t) => t.fireAtMs)).toEqual([100, 100, 200]);
+    expect(due[0]!.id).toBeLessThan(due[1]!.id);
+    expect(due[0]).toEqual({ ...timer('wf-1', 'run-1', 100), id: due[0]!.id });
+    expect((await store.listDueTimerTasks(1000, 2)).map((t) => t.fireAtMs)).toEqual([100, 100]);
+    await store.commitExecution(updateCommit('wf-1', 'run-1', 1, { doneTimerTaskIds: [due[0]!.id] }));
+    await store.deleteTimerTasks([due[1]!.id]);
+    expect(await store.nextTimerFireMs()).toBe(200);
+    expect(result.timerTasks).toHaveLength(4);
+  });
+
+  it('deletes a run with its events, tasks, timers and current pointer, and nothing of another run', async () => {
+    await store.commitExecution(
+      startCommit('wf-1', 'run-1', { newTaskQueueTasks: [task('wf-1', 'run-1', 2)], newTimerTasks: [timer('wf-1', 'run-1', 10)] }),
+    );
+    await store.commitExecution(
+      startCommit('wf-2', 'run-2', { newTaskQueueTasks: [task('wf-2', 'run-2', 2)], newTimerTasks: [timer('wf-2', 'run-2', 20)] }),
+    );
+    await store.deleteExecution(NS, 'wf-1', 'run-1');
+    expect(await store.getExecution(NS, 'wf-1', 'run-1')).toBeNull();
+    expect(await store.getCurrentExecution(NS, 'wf-1')).toBeNull();
+    expect(await store.readHistory(NS, 'run-1', 1, 10)).toEqual([]);
+    expect((await store.listTaskQueueTasks()).map((t) => t.runId)).toEqual(['run-2']);
+    expect(await store.nextTimerFireMs()).toBe(20);
+    expect(await store.getExecution(NS, 'wf-2', 'run-2')).not.toBeNull();
+    await store.commitExecution(startCommit('wf-1', 'run-3'));
+  });
+
+  it('keeps the current pointer when deleting a run that is no longer current', async () => {
+    await store.commitExecution(startCommit('wf-1', 'run-1'));
+    await store.commitExecution(
+      startCommit('wf-1', 'run-2', {
+        current: { record: { namespaceId: NS, workflowId: 'wf-1', runId: 'run-2', status: RUNNING, startRequestId: 'r' }, expectedRunId: 'run-1' },
+      }),
+    );
+    await store.deleteExecution(NS, 'wf-1', 'run-1');
+    expect((await store.getCurrentExecution(NS, 'wf-1'))?.runId).toBe('run-2');
+  });
+});
