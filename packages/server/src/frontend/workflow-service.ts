@@ -2,10 +2,10 @@
  * WorkflowService handlers: check the request (every error names the field),
  * resolve the namespace, and call history, matching or the query dispatcher.
  */
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { enums, proto } from '../common/proto.js';
 import { invalidArgument, namespaceNotFound } from '../common/errors.js';
-import { durationMs, msToDuration, msToTimestamp } from '../common/time.js';
+import { msToDuration, msToTimestamp } from '../common/time.js';
 import type { ResolvedConfig } from '../config.js';
 import type { NamespaceRecord, Store } from '../persistence/store.js';
 import type { MatchingEngine, MatchedTask } from '../matching/matching-engine.js';
@@ -17,11 +17,11 @@ import * as activity from '../history/activity.js';
 import { readHistoryEventBytes } from '../history/history-reader.js';
 import { deleteWorkflow } from '../history/delete.js';
 import { resetWorkflow } from '../history/reset.js';
-import * as activityOps from '../history/activity-operations.js';
 import { withRawHistory } from '../common/raw-history.js';
 import { decodeTaskToken, encodeTaskToken } from '../history/task-token.js';
+import { activityOperationHandlers } from './activity-operations.js';
 import type { CallContext, UnaryHandler } from './grpc-server.js';
-import { checkFailure, checkPayloads, optionalId, requireId } from './validation.js';
+import { checkFailure, checkPayload, checkPayloads, optionalId, requireId } from './validation.js';
 
 import ws = proto.temporal.api.workflowservice.v1;
 type IWorkflowExecution = proto.temporal.api.common.v1.IWorkflowExecution;
@@ -58,8 +58,8 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     requireId(req.taskQueue?.name, 'task_queue.name', idMax);
     optionalId(req.requestId, 'request_id', idMax);
     checkPayloads(req.input, 'input', payloadMax);
-    checkPayloads({ payloads: [req.userMetadata?.summary ?? {}] }, 'user_metadata.summary', payloadMax);
-    checkPayloads({ payloads: [req.userMetadata?.details ?? {}] }, 'user_metadata.details', payloadMax);
+    checkPayload(req.userMetadata?.summary, 'user_metadata.summary', payloadMax);
+    checkPayload(req.userMetadata?.details, 'user_metadata.details', payloadMax);
     for (const field of ['workflowExecutionTimeout', 'workflowRunTimeout', 'workflowTaskTimeout'] as const) {
       const d = req[field];
       if (d && (Number(d.seconds ?? 0) < 0 || (d.nanos ?? 0) < 0)) throw invalidArgument(`${snake(field)} cannot be negative`);
@@ -314,59 +314,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
       return {};
     },
 
-    PauseActivity: async (req: ws.IPauseActivityRequest) => {
-      const ns = namespace(req.namespace);
-      const ref = executionRef(ns, req.execution, 'execution');
-      const selector = activitySelector(req, 'PauseActivityRequest');
-      await activityOps.pauseActivities(es, ref, selector, {
-        identity: req.identity ?? '',
-        reason: req.reason ?? '',
-        requestId: optionalId(req.requestId, 'request_id', idMax),
-      });
-      return {};
-    },
-
-    UnpauseActivity: async (req: ws.IUnpauseActivityRequest) => {
-      const ns = namespace(req.namespace);
-      const ref = executionRef(ns, req.execution, 'execution');
-      const selector = req.unpauseAll ? { all: true as const } : activitySelector(req, 'UnpauseActivityRequest');
-      await activityOps.unpauseActivities(es, ref, selector, {
-        resetAttempts: !!req.resetAttempts,
-        resetHeartbeat: !!req.resetHeartbeat,
-        jitterMs: jitter(req.jitter),
-      });
-      return {};
-    },
-
-    ResetActivity: async (req: ws.IResetActivityRequest) => {
-      const ns = namespace(req.namespace);
-      const ref = executionRef(ns, req.execution, 'execution');
-      const selector = req.matchAll ? { all: true as const } : activitySelector(req, 'ResetActivityRequest');
-      await activityOps.resetActivities(es, ref, selector, {
-        resetHeartbeat: !!req.resetHeartbeat,
-        keepPaused: !!req.keepPaused,
-        jitterMs: jitter(req.jitter),
-        restoreOriginalOptions: !!req.restoreOriginalOptions,
-      });
-      return {};
-    },
-
-    UpdateActivityOptions: async (req: ws.IUpdateActivityOptionsRequest) => {
-      const ns = namespace(req.namespace);
-      const ref = executionRef(ns, req.execution, 'execution');
-      const selector = req.matchAll ? { all: true as const } : activitySelector(req, 'UpdateActivityOptionsRequest');
-      const paths = (req.updateMask?.paths ?? []).map(camelPath);
-      if (req.restoreOriginal) {
-        if (paths.length > 0) throw invalidArgument('update_mask and restore_original cannot both be set');
-        return { activityOptions: await activityOps.updateActivityOptions(es, ref, selector, { restoreOriginal: true }) };
-      }
-      if (!req.activityOptions) throw invalidArgument('activity_options is not set');
-      if (paths.length === 0) throw invalidArgument('update_mask is not set');
-      const unknown = paths.find((p) => !activityOps.ACTIVITY_OPTIONS_PATHS.has(p));
-      if (unknown !== undefined) throw invalidArgument(`update_mask.paths: ${unknown} is not an activity option that can be updated`);
-      const options = await activityOps.updateActivityOptions(es, ref, selector, { options: req.activityOptions, paths });
-      return { activityOptions: options };
-    },
+    ...activityOperationHandlers({ executions: es, idMax, namespace, executionRef }),
 
     DescribeTaskQueue: (req: ws.IDescribeTaskQueueRequest) => {
       const ns = namespace(req.namespace);
@@ -400,12 +348,6 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     const ref = executionRef(ns, { workflowId: req.workflowId, runId: req.runId }, 'execution');
     const activityId = requireId(req.activityId, 'activity_id', idMax);
     return activity.activityTokenById(es, ref, activityId);
-  }
-
-  function activitySelector(req: { id?: string | null; type?: string | null }, message: string): activityOps.ActivitySelector {
-    if (req.id) return { id: optionalId(req.id, 'id', idMax) };
-    if (req.type) return { type: optionalId(req.type, 'type', idMax) };
-    throw invalidArgument(`activity is not set: ${message} needs id, type or its match-all flag`);
   }
 
   /** Record a matched task as started; a stale one (its execution moved on or is gone) is dropped so polling goes on. */
@@ -475,18 +417,6 @@ function checkCommands(commands: proto.temporal.api.command.v1.ICommand[], paylo
     checkPayloads(c.completeWorkflowExecutionCommandAttributes?.result, `commands[${i}].complete_workflow_execution.result`, payloadMax);
     checkFailure(c.failWorkflowExecutionCommandAttributes?.failure, `commands[${i}].fail_workflow_execution.failure`, payloadMax);
   }
-}
-
-/** A draw of Temporal's activity jitter: a random delay below `jitter`, drawn for each activity. */
-function jitter(jitter: proto.google.protobuf.IDuration | null | undefined): () => number {
-  const ms = durationMs(jitter);
-  if (ms < 0) throw invalidArgument('jitter cannot be negative');
-  return () => (ms > 0 ? randomInt(ms) : 0);
-}
-
-/** `retry_policy.initial_interval` → `retryPolicy.initialInterval`: field masks come in either spelling. */
-function camelPath(path: string): string {
-  return path.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 }
 
 function waitUntilAbortOr(ms: number, signal: AbortSignal): Promise<void> {
