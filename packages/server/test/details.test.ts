@@ -10,7 +10,7 @@ import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from '.
 import { defaultPayloadConverter } from '@temporalio/common';
 import { ActivityRecorder, createActivities } from './helpers/activities.js';
 import { waitFor } from './helpers/wait-for.js';
-import { buildIdsWorkflow, infoWorkflow, proceedSignal, summarizedWorkflow } from './workflows/details.js';
+import { buildIdsWorkflow, infoWorkflow, parentOfSummarizedChild, proceedSignal, summarizedWorkflow } from './workflows/details.js';
 import { addItemSignal, approvalWorkflow } from './workflows/approval.js';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -144,6 +144,22 @@ describe('user metadata', () => {
     } finally {
       await handle.terminate();
     }
+  });
+
+  it("keeps a child workflow's static summary and details", async () => {
+    const taskQueue = uniqueTaskQueue('metadata');
+    const childId = uniqueWorkflowId('metadata-child');
+    await env.withWorker({ taskQueue }, async () => {
+      const parent = await env.client.workflow.start(parentOfSummarizedChild, {
+        taskQueue,
+        workflowId: uniqueWorkflowId('metadata'),
+        args: [childId],
+      });
+      expect(await parent.result()).toBe(42);
+    });
+    const described = await env.client.workflow.getHandle(childId).describe();
+    expect(await described.staticSummary()).toBe('a child');
+    expect(await described.staticDetails()).toBe('doubles 21');
   });
 
   it('has no summary or details when the start set none', async () => {

@@ -20,6 +20,7 @@ import {
 } from '@endure/common';
 import { CancellationScope } from './cancellation-scope.js';
 import { CommandType } from './internals/commands.js';
+import { userMetadata } from './internals/user-metadata.js';
 import { uuid4 } from './workflow.js';
 import {
   nextSeq,
@@ -212,6 +213,7 @@ function startChildCommand(workflowType: string, options: ChildCommandOptions): 
         memo: options.memo ? { fields: mapToPayloads(payloadConverter, options.memo) } : undefined,
         searchAttributes: options.searchAttributes ? { indexedFields: encodeSearchAttributes(options.searchAttributes) } : undefined,
       },
+      userMetadata: userMetadata(options.staticSummary, options.staticDetails),
     });
     child.start = { resolve: resolve, reject };
     state.children.set(seq, child);

@@ -15,7 +15,6 @@ import {
   toPayloads,
   type ActivityOptions,
   type Duration,
-  type Payload,
   type QueryDefinition,
   type SearchAttributes,
   type SignalDefinition,
@@ -25,6 +24,7 @@ import { CancellationScope, setScopeSleep } from './cancellation-scope.js';
 import { ContinueAsNew } from './errors.js';
 import type { ContinueAsNewOptions, TimerOptions, WorkflowInfo } from './interfaces.js';
 import { CommandType, PATCH_MARKER_DETAILS_KEY, PATCH_MARKER_NAME } from './internals/commands.js';
+import { userMetadata } from './internals/user-metadata.js';
 import {
   deliverSignal,
   failureConverter,
@@ -132,7 +132,7 @@ export function scheduleActivity<R>(activityType: string, args: unknown[], optio
         heartbeatTimeout: msOptionalToTs(options.heartbeatTimeout),
         retryPolicy: options.retry ? compileRetryPolicy(options.retry) : undefined,
       },
-      userMetadata: summaryMetadata(options.summary),
+      userMetadata: userMetadata(options.summary),
     });
     state.activities.set(seq, { resolve: resolve, reject });
   });
@@ -165,17 +165,12 @@ export function sleep(ms: Duration, options?: TimerOptions): Promise<void> {
     pushCommand({
       commandType: CommandType.START_TIMER,
       startTimerCommandAttributes: { timerId, startToFireTimeout: msToTs(durationMs) },
-      userMetadata: summaryMetadata(options?.summary),
+      userMetadata: userMetadata(options?.summary),
     });
     state.timers.set(seq, { resolve: () => resolve(), reject });
   });
 }
 setScopeSleep(sleep);
-
-/** A timer's or activity's summary as Temporal's user metadata (one payload), or nothing. */
-function summaryMetadata(summary: string | undefined): { summary: Payload } | undefined {
-  return summary === undefined ? undefined : { summary: payloadConverter.toPayload(summary) };
-}
 
 /**
  * Wait until `fn` returns true; with a timeout, resolve false if it does not in time.

@@ -1,6 +1,6 @@
 /** Request checks shared by the frontend handlers; every error names the field. */
 import { invalidArgument } from '../common/errors.js';
-import type { IPayloads, proto } from '../common/proto.js';
+import type { IPayload, IPayloads, proto } from '../common/proto.js';
 
 export function requireId(value: string | null | undefined, field: string, lengthMax: number): string {
   if (!value) throw invalidArgument(`${field} is not set`);
@@ -27,6 +27,10 @@ export function checkPayloads(payloads: IPayloads | null | undefined, field: str
   if (size > sizeMaxBytes) {
     throw invalidArgument(`${field} is ${size} bytes, over the payload size limit of ${sizeMaxBytes} bytes`);
   }
+}
+
+export function checkPayload(payload: IPayload | null | undefined, field: string, sizeMaxBytes: number): void {
+  checkPayloads(payload ? { payloads: [payload] } : null, field, sizeMaxBytes);
 }
 
 export function failureSize(failure: proto.temporal.api.failure.v1.IFailure | null | undefined): number {

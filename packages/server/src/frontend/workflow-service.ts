@@ -19,8 +19,9 @@ import { deleteWorkflow } from '../history/delete.js';
 import { resetWorkflow } from '../history/reset.js';
 import { withRawHistory } from '../common/raw-history.js';
 import { decodeTaskToken, encodeTaskToken } from '../history/task-token.js';
+import { activityOperationHandlers } from './activity-operations.js';
 import type { CallContext, UnaryHandler } from './grpc-server.js';
-import { checkFailure, checkPayloads, optionalId, requireId } from './validation.js';
+import { checkFailure, checkPayload, checkPayloads, optionalId, requireId } from './validation.js';
 
 import ws = proto.temporal.api.workflowservice.v1;
 type IWorkflowExecution = proto.temporal.api.common.v1.IWorkflowExecution;
@@ -57,8 +58,8 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     requireId(req.taskQueue?.name, 'task_queue.name', idMax);
     optionalId(req.requestId, 'request_id', idMax);
     checkPayloads(req.input, 'input', payloadMax);
-    checkPayloads({ payloads: [req.userMetadata?.summary ?? {}] }, 'user_metadata.summary', payloadMax);
-    checkPayloads({ payloads: [req.userMetadata?.details ?? {}] }, 'user_metadata.details', payloadMax);
+    checkPayload(req.userMetadata?.summary, 'user_metadata.summary', payloadMax);
+    checkPayload(req.userMetadata?.details, 'user_metadata.details', payloadMax);
     for (const field of ['workflowExecutionTimeout', 'workflowRunTimeout', 'workflowTaskTimeout'] as const) {
       const d = req[field];
       if (d && (Number(d.seconds ?? 0) < 0 || (d.nanos ?? 0) < 0)) throw invalidArgument(`${snake(field)} cannot be negative`);
@@ -254,15 +255,13 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
       const token = decodeTaskToken(req.taskToken, 'at');
       checkTokenNamespace(namespace(req.namespace), token.ns);
       checkPayloads(req.details, 'details', payloadMax);
-      const cancelRequested = await activity.updateActivity(es, token, (tx, a) => activity.recordHeartbeat(tx, a, req.details));
-      return { cancelRequested };
+      return activity.updateActivity(es, token, (tx, a) => activity.recordHeartbeat(tx, a, req.details));
     },
 
     RecordActivityTaskHeartbeatById: async (req: ws.IRecordActivityTaskHeartbeatByIdRequest) => {
       const token = await tokenById(req);
       checkPayloads(req.details, 'details', payloadMax);
-      const cancelRequested = await activity.updateActivity(es, token, (tx, a) => activity.recordHeartbeat(tx, a, req.details));
-      return { cancelRequested };
+      return activity.updateActivity(es, token, (tx, a) => activity.recordHeartbeat(tx, a, req.details));
     },
 
     RespondActivityTaskCompleted: async (req: ws.IRespondActivityTaskCompletedRequest) => {
@@ -314,6 +313,8 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
       await activity.updateActivity(es, token, (tx, a) => activity.cancelActivity(tx, a, req.details, req.identity ?? ''));
       return {};
     },
+
+    ...activityOperationHandlers({ executions: es, idMax, namespace, executionRef }),
 
     DescribeTaskQueue: (req: ws.IDescribeTaskQueueRequest) => {
       const ns = namespace(req.namespace);

@@ -7,13 +7,13 @@
  * leave no trace in history but the final attempt number and last failure.
  */
 import Long from 'long';
-import { EventType, enums, temporal, type IFailure, type IPayloads, type proto } from '../common/proto.js';
+import { EventType, enums, temporal, type IFailure, type IPayloads, type IRetryPolicy, type proto } from '../common/proto.js';
 import { notFound } from '../common/errors.js';
 import { durationMs, msToDuration, msToTimestamp } from '../common/time.js';
 import type { TaskQueueTask } from '../persistence/store.js';
 import type { ExecutionStore, ExecutionRef } from './engine.js';
 import type { EventInput, ExecutionTx } from './execution-tx.js';
-import { fromBase64, toBase64, type ActivityState } from './mutable-state.js';
+import { fromBase64, toBase64, type ActivityState, type RetryPolicyState } from './mutable-state.js';
 import { normalizeRetryPolicy, retryDelayMs } from './retry.js';
 import { encodeTaskToken, type ActivityTaskToken } from './task-token.js';
 import type { ActivityRetryData, ActivityTimeoutData } from './timer-tasks.js';
@@ -67,9 +67,10 @@ export function validateScheduleActivity(attrs: ScheduleAttributes, runTimeoutMs
 }
 
 /**
- * Schedule an activity; its command's `userMetadata` (summary) goes onto the scheduled event. With `eagerFor` (the identity of the worker completing
- * the workflow task), the first attempt starts at once and its task is returned
- * in the workflow-task completion, skipping a poll round trip (Temporal's eager
+ * Schedule an activity; its command's `userMetadata` (a summary) goes onto the
+ * scheduled event. With `eagerFor` (the identity of the worker completing the
+ * workflow task), the first attempt starts at once and its task is returned in
+ * the workflow-task completion, skipping a poll round trip (Temporal's eager
  * activity dispatch); otherwise it waits in its task queue.
  */
 export function scheduleActivity(
@@ -94,13 +95,7 @@ export function scheduleActivity(
     startToCloseTimeout: msToDuration(timeouts.startToCloseMs),
     heartbeatTimeout: msToDuration(timeouts.heartbeatTimeoutMs),
     workflowTaskCompletedEventId: Long.fromNumber(completedEventId),
-    retryPolicy: {
-      initialInterval: msToDuration(retry.initialIntervalMs),
-      backoffCoefficient: retry.backoffCoefficient,
-      maximumInterval: msToDuration(retry.maximumIntervalMs),
-      maximumAttempts: retry.maximumAttempts,
-      nonRetryableErrorTypes: retry.nonRetryableErrorTypes,
-    },
+    retryPolicy: retryPolicyProto(retry),
     useWorkflowBuildId: attrs.useWorkflowBuildId,
     priority: attrs.priority,
   };
@@ -117,6 +112,17 @@ export function scheduleActivity(
   if (eagerFor !== undefined) return startAttempt(tx, a, eagerFor, `eager-${a.scheduledEventId}-${a.attempt}`);
   makeDispatchable(tx, a);
   return null;
+}
+
+/** A normalized retry policy as the protocol carries it. */
+export function retryPolicyProto(retry: RetryPolicyState): IRetryPolicy {
+  return {
+    initialInterval: msToDuration(retry.initialIntervalMs),
+    backoffCoefficient: retry.backoffCoefficient,
+    maximumInterval: msToDuration(retry.maximumIntervalMs),
+    maximumAttempts: retry.maximumAttempts,
+    nonRetryableErrorTypes: retry.nonRetryableErrorTypes,
+  };
 }
 
 /** Mutable state of an activity as its ActivityTaskScheduled event describes it, before its first attempt. */
@@ -169,6 +175,14 @@ export function restoreActivity(
   makeDispatchable(tx, a);
 }
 
+/** Make the current attempt dispatchable after `delayMs` (at once when 0). */
+export function dispatchAttempt(tx: ExecutionTx, a: ActivityState, delayMs: number): void {
+  a.attemptScheduledTimeMs = tx.nowMs + delayMs;
+  tx.markDirty();
+  if (delayMs <= 0) makeDispatchable(tx, a);
+  else tx.addTimer('activity_retry', a.attemptScheduledTimeMs, { scheduledEventId: a.scheduledEventId, attempt: a.attempt });
+}
+
 function makeDispatchable(tx: ExecutionTx, a: ActivityState): void {
   tx.addTaskQueueTask('activity', a.taskQueue, a.scheduledEventId, a.attempt);
   // Schedule-to-close already bounds the wait when it is the same limit.
@@ -177,7 +191,7 @@ function makeDispatchable(tx: ExecutionTx, a: ActivityState): void {
   }
 }
 
-function addActivityTimer(tx: ExecutionTx, a: ActivityState, timeoutType: number, fireAtMs: number): void {
+export function addActivityTimer(tx: ExecutionTx, a: ActivityState, timeoutType: number, fireAtMs: number): void {
   tx.addTimer('activity_timeout', fireAtMs, {
     scheduledEventId: a.scheduledEventId,
     attempt: a.attempt,
@@ -196,7 +210,10 @@ export async function recordActivityTaskStarted(
   return es.update(ref, (tx): PollResponse | null => {
     const a = tx.state.activities[task.scheduledEventId];
     // Stale: nothing to record; the caller drops the task row.
-    if (!tx.isRunning || !a || a.attempt !== task.attempt || a.startedTimeMs > 0) return null;
+    // A paused activity starts nothing; one moved to another task queue is started from there.
+    if (!tx.isRunning || !a || a.attempt !== task.attempt || a.startedTimeMs > 0 || a.paused || task.taskQueue !== a.taskQueue) {
+      return null;
+    }
     tx.doneTaskQueueTaskIds.push(task.id);
     return startAttempt(tx, a, identity, requestId);
   });
@@ -237,10 +254,11 @@ function startAttempt(tx: ExecutionTx, a: ActivityState, identity: string, reque
     currentAttemptScheduledTime: msToTimestamp(a.attemptScheduledTimeMs),
     startedTime: msToTimestamp(a.startedTimeMs),
     attempt: a.attempt,
-    scheduleToCloseTimeout: scheduled.scheduleToCloseTimeout,
-    startToCloseTimeout: scheduled.startToCloseTimeout,
-    heartbeatTimeout: scheduled.heartbeatTimeout,
-    retryPolicy: scheduled.retryPolicy,
+    // The current options: UpdateActivityOptions may have changed those the activity was scheduled with.
+    scheduleToCloseTimeout: msToDuration(a.scheduleToCloseMs),
+    startToCloseTimeout: msToDuration(a.startToCloseMs),
+    heartbeatTimeout: msToDuration(a.heartbeatTimeoutMs),
+    retryPolicy: retryPolicyProto(a.retry),
   };
 }
 
@@ -273,11 +291,18 @@ export async function activityTokenById(
   return { k: 'at', ns: state.namespaceId, wf: state.workflowId, run: state.runId, s: a.scheduledEventId, a: a.attempt };
 }
 
-export function recordHeartbeat(tx: ExecutionTx, a: ActivityState, details: IPayloads | null | undefined): boolean {
+/** What a heartbeat tells the running attempt: stop because of a cancel, a pause or a reset. */
+export interface HeartbeatAnswer {
+  cancelRequested: boolean;
+  activityPaused: boolean;
+  activityReset: boolean;
+}
+
+export function recordHeartbeat(tx: ExecutionTx, a: ActivityState, details: IPayloads | null | undefined): HeartbeatAnswer {
   a.heartbeatDetails = details ? toBase64(Payloads.encode(details).finish()) : null;
   a.lastHeartbeatMs = tx.nowMs;
   tx.markDirty();
-  return a.cancelRequested;
+  return { cancelRequested: a.cancelRequested, activityPaused: !!a.paused, activityReset: !!a.resetRequested };
 }
 
 export function completeActivity(tx: ExecutionTx, a: ActivityState, result: IPayloads | null | undefined, identity: string): void {
@@ -353,23 +378,38 @@ function retryActivity(tx: ExecutionTx, a: ActivityState, failure: IFailure): nu
   if (a.cancelRequested) return RetryState.RETRY_STATE_CANCEL_REQUESTED;
   if (info?.nonRetryable) return RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE;
   if (info?.type && a.retry.nonRetryableErrorTypes.includes(info.type)) return RetryState.RETRY_STATE_NON_RETRYABLE_FAILURE;
-  if (a.retry.maximumAttempts > 0 && a.attempt >= a.retry.maximumAttempts) {
+  // A reset during the attempt counts attempts from 1 again.
+  const ended = a.resetRequested ? 0 : a.attempt;
+  if (a.paused) {
+    // As Temporal does: the next attempt is counted but waits for UnpauseActivity.
+    beginNextAttempt(tx, a, ended, failure);
+    return RetryState.RETRY_STATE_IN_PROGRESS;
+  }
+  if (a.retry.maximumAttempts > 0 && ended >= a.retry.maximumAttempts) {
     return RetryState.RETRY_STATE_MAXIMUM_ATTEMPTS_REACHED;
   }
-  const delayMs = durationMs(info?.nextRetryDelay) || retryDelayMs(a.retry, a.attempt);
+  const delayMs = durationMs(info?.nextRetryDelay) || retryDelayMs(a.retry, Math.max(ended, 1));
   if (a.scheduleToCloseMs > 0 && tx.nowMs + delayMs >= a.scheduledTimeMs + a.scheduleToCloseMs) {
     return RetryState.RETRY_STATE_TIMEOUT;
   }
-  a.attempt++;
+  beginNextAttempt(tx, a, ended, failure);
+  dispatchAttempt(tx, a, delayMs);
+  return RetryState.RETRY_STATE_IN_PROGRESS;
+}
+
+function beginNextAttempt(tx: ExecutionTx, a: ActivityState, ended: number, failure: IFailure): void {
+  a.attempt = ended + 1;
   a.startedTimeMs = 0;
   a.startedIdentity = '';
   a.startedRequestId = '';
-  a.attemptScheduledTimeMs = tx.nowMs + delayMs;
   a.lastFailure = toBase64(Failure.encode(failure).finish());
+  if (a.resetHeartbeats) {
+    a.heartbeatDetails = null;
+    a.lastHeartbeatMs = 0;
+  }
+  a.resetRequested = false;
+  a.resetHeartbeats = false;
   tx.markDirty();
-  if (delayMs <= 0) makeDispatchable(tx, a);
-  else tx.addTimer('activity_retry', a.attemptScheduledTimeMs, { scheduledEventId: a.scheduledEventId, attempt: a.attempt });
-  return RetryState.RETRY_STATE_IN_PROGRESS;
 }
 
 /** Write Started (when an attempt ran) and the close event, then wake the workflow. */
@@ -395,7 +435,7 @@ export function onActivityRetry(tx: ExecutionTx, timerId: number, data: Activity
   tx.doneTimerTaskIds.push(timerId);
   tx.markDirty();
   const a = tx.state.activities[data.scheduledEventId];
-  if (!tx.isRunning || !a || a.attempt !== data.attempt || a.startedTimeMs > 0) return;
+  if (!tx.isRunning || !a || a.attempt !== data.attempt || a.startedTimeMs > 0 || a.paused) return;
   makeDispatchable(tx, a);
 }
 
@@ -406,13 +446,16 @@ export function onActivityTimeout(tx: ExecutionTx, timerId: number, data: Activi
   if (!tx.isRunning || !a) return;
   switch (data.timeoutType) {
     case TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE:
-      timeOut(tx, a, data.timeoutType, false);
+      // UpdateActivityOptions may have moved the deadline (its own timer then fires at the new one).
+      if (a.scheduleToCloseMs > 0 && tx.nowMs >= a.scheduledTimeMs + a.scheduleToCloseMs) timeOut(tx, a, data.timeoutType, false);
       return;
     case TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_START:
       if (a.attempt === data.attempt && a.startedTimeMs === 0) timeOut(tx, a, data.timeoutType, false);
       return;
     case TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE:
-      if (a.attempt === data.attempt && a.startedTimeMs > 0) timeOut(tx, a, data.timeoutType, true);
+      if (a.attempt === data.attempt && a.startedTimeMs > 0 && tx.nowMs >= a.startedTimeMs + a.startToCloseMs) {
+        timeOut(tx, a, data.timeoutType, true);
+      }
       return;
     case TimeoutType.TIMEOUT_TYPE_HEARTBEAT: {
       if (a.attempt !== data.attempt || a.startedTimeMs === 0) return;

@@ -68,7 +68,12 @@ export function validateStartChild(attrs: StartChildAttributes, idMax: number): 
 }
 
 /** The StartChildWorkflowExecution command: the Initiated event, the child's entry, and the row that starts it. */
-export function initiateChild(tx: ExecutionTx, attrs: StartChildAttributes, completedEventId: number): void {
+export function initiateChild(
+  tx: ExecutionTx,
+  attrs: StartChildAttributes,
+  completedEventId: number,
+  userMetadata?: proto.temporal.api.sdk.v1.IUserMetadata | null,
+): void {
   const s = tx.state;
   const namespace = attrs.namespace || s.namespace;
   const initiatedEventId = tx.appendEvent({
@@ -92,6 +97,8 @@ export function initiateChild(tx: ExecutionTx, attrs: StartChildAttributes, comp
       memo: attrs.memo,
       searchAttributes: attrs.searchAttributes,
     },
+    // The child's static summary and details: it starts with them.
+    userMetadata,
   });
   s.children[initiatedEventId] = {
     initiatedEventId,
@@ -118,10 +125,11 @@ export async function onStartChild(es: ExecutionStore, timer: TimerTask, namespa
     return;
   }
   const [row] = await es.store.readHistory(parent.namespaceId, parent.runId, initiatedEventId, 1);
-  const attrs = HistoryEvent.decode(row!.data).startChildWorkflowExecutionInitiatedEventAttributes!;
+  const initiated = HistoryEvent.decode(row!.data);
+  const attrs = initiated.startChildWorkflowExecutionInitiatedEventAttributes!;
   const ns = namespaces(child.namespace);
   const outcome = ns
-    ? await startChildRun(es, ns, parent, child, attrs)
+    ? await startChildRun(es, ns, parent, child, attrs, initiated.userMetadata)
     : { cause: FailedCause.START_CHILD_WORKFLOW_EXECUTION_FAILED_CAUSE_NAMESPACE_NOT_FOUND };
   const parentClosed = await es.update(parentRef, (tx) => {
     tx.doneTimerTaskIds.push(timer.id);
@@ -150,8 +158,9 @@ async function startChildRun(
   parent: ExecutionState,
   child: ChildState,
   attrs: InitiatedAttributes,
+  userMetadata: proto.temporal.api.sdk.v1.IUserMetadata | null | undefined,
 ): Promise<StartOutcome> {
-  const spec = childSpec(parent, child, attrs, es.clock.nowMs());
+  const spec = { ...childSpec(parent, child, attrs, es.clock.nowMs()), userMetadata };
   return es.withWorkflowLock(ns.id, child.workflowId, async () => {
     const current = await es.store.getCurrentExecution(ns.id, child.workflowId);
     if (current) {

@@ -209,7 +209,7 @@ export function applyCommands(tx: ExecutionTx, commands: Command[], completedEve
         continueAsNew(tx, c.continueAsNewWorkflowExecutionCommandAttributes!, completedEventId);
         break;
       case CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION:
-        initiateChild(tx, c.startChildWorkflowExecutionCommandAttributes!, completedEventId);
+        initiateChild(tx, c.startChildWorkflowExecutionCommandAttributes!, completedEventId, c.userMetadata);
         break;
       case CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION:
         initiateSignalExternal(tx, c.signalExternalWorkflowExecutionCommandAttributes!, completedEventId);

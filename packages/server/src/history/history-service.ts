@@ -13,6 +13,7 @@ import type { ExecutionTx } from './execution-tx.js';
 import { fromBase64, isRunning } from './mutable-state.js';
 import { temporal } from '../common/proto.js';
 import * as activity from './activity.js';
+import { activityOptionsOf } from './activity-operations.js';
 import { onUserTimer } from './commands.js';
 import { onWorkflowTaskRetry, onWorkflowTaskTimeout } from './workflow-task.js';
 import { onWorkflowTimeout } from './workflow-lifecycle.js';
@@ -133,11 +134,18 @@ export async function describeWorkflow(
 }
 
 function describeActivity(a: import('./mutable-state.js').ActivityState): proto.temporal.api.workflow.v1.IPendingActivityInfo {
+  const State = enums.PendingActivityState;
+  const running = a.startedTimeMs > 0;
   const state = a.cancelRequested
-    ? enums.PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED
-    : a.startedTimeMs > 0
-      ? enums.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED
-      : enums.PendingActivityState.PENDING_ACTIVITY_STATE_SCHEDULED;
+    ? State.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED
+    : a.paused
+      ? running
+        ? State.PENDING_ACTIVITY_STATE_PAUSE_REQUESTED
+        : State.PENDING_ACTIVITY_STATE_PAUSED
+      : running
+        ? State.PENDING_ACTIVITY_STATE_STARTED
+        : State.PENDING_ACTIVITY_STATE_SCHEDULED;
+  const pause = a.paused ? a.pauseInfo : null;
   return {
     activityId: a.activityId,
     activityType: { name: a.activityType },
@@ -151,6 +159,9 @@ function describeActivity(a: import('./mutable-state.js').ActivityState): proto.
     expirationTime: a.scheduleToCloseMs > 0 ? msToTimestamp(a.scheduledTimeMs + a.scheduleToCloseMs) : null,
     lastFailure: a.lastFailure ? temporal.api.failure.v1.Failure.decode(fromBase64(a.lastFailure)) : null,
     lastWorkerIdentity: a.lastWorkerIdentity,
+    paused: !!a.paused,
+    pauseInfo: pause ? { pauseTime: msToTimestamp(pause.timeMs), manual: { identity: pause.identity, reason: pause.reason } } : null,
+    activityOptions: activityOptionsOf(a),
   };
 }
 

@@ -60,8 +60,15 @@ export interface ActivityState {
   lastWorkerIdentity: string;
   cancelRequested: boolean;
   cancelRequestedEventId: number;
-  /** base64 ActivityTaskScheduledEventAttributes, for the poll response. */
+  /** base64 ActivityTaskScheduledEventAttributes: input and header for the poll response, and the original options. */
   scheduledAttributes: string;
+  /** Paused by an operator (PauseActivity): no attempt is dispatched until it is unpaused. */
+  paused?: boolean;
+  pauseInfo?: { timeMs: number; identity: string; reason: string; requestId: string } | null;
+  /** Reset (ResetActivity) while an attempt ran: that attempt hears of it by heartbeat, and the next one is attempt 1. */
+  resetRequested?: boolean;
+  /** With `resetRequested`: the next attempt starts without the heartbeat details. */
+  resetHeartbeats?: boolean;
 }
 
 export interface BufferedEvent {

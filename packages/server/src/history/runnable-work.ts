@@ -49,5 +49,6 @@ export class RunnableWork implements WorkloadProbe {
 function hasRunnableWork(state: ExecutionState, nowMs: number): boolean {
   if (!isRunning(state)) return false;
   if (state.workflowTask) return state.workflowTask.scheduledTimeMs <= nowMs || state.workflowTask.startedEventId > 0;
-  return Object.values(state.activities).some((a) => a.startedTimeMs > 0 || a.attemptScheduledTimeMs <= nowMs);
+  // A paused activity waits for an operator, not for time: it does not hold time still.
+  return Object.values(state.activities).some((a) => a.startedTimeMs > 0 || (a.attemptScheduledTimeMs <= nowMs && !a.paused));
 }

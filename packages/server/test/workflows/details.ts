@@ -1,5 +1,6 @@
 /** Workflows that report details the official SDK's integration tests check. */
-import { condition, defineSignal, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { condition, defineSignal, executeChild, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { doublingChild } from './children.js';
 import type { Activities } from '../helpers/activities.js';
 
 export interface InfoSeen {
@@ -38,4 +39,9 @@ export async function buildIdsWorkflow(): Promise<string[]> {
   await condition(() => proceed);
   seen.push(workflowInfo().currentBuildId ?? '');
   return seen;
+}
+
+/** Starts a child with a static summary and details, and returns its result. */
+export function parentOfSummarizedChild(childId: string): Promise<number> {
+  return executeChild(doublingChild, { workflowId: childId, args: [21], staticSummary: 'a child', staticDetails: 'doubles 21' });
 }

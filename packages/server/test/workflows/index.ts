@@ -26,4 +26,4 @@ export {
   waitingChild,
 } from './children.js';
 export { upsertingWorkflow } from './properties.js';
-export { buildIdsWorkflow, infoWorkflow, summarizedWorkflow } from './details.js';
+export { buildIdsWorkflow, infoWorkflow, parentOfSummarizedChild, summarizedWorkflow } from './details.js';
