@@ -255,6 +255,34 @@ describe('UpdateActivityOptions', () => {
     });
   });
 
+  it('holds a running attempt to a shortened start-to-close timeout', async () => {
+    const taskQueue = uniqueTaskQueue('options');
+    const key = `options-timeout-${taskQueue}`;
+    const service = env.connection.workflowService;
+    await env.withWorker(stewardWorker(taskQueue), async () => {
+      const handle = await startSteward(taskQueue, key);
+      await waitFor(() => steward.runsOf(key).length === 1, { description: 'the first run' });
+      const request = { namespace: 'default', execution: execution(handle), id: '1' };
+      await service.updateActivityOptions({
+        ...request,
+        activityOptions: { startToCloseTimeout: seconds(1) },
+        updateMask: { paths: ['startToCloseTimeout'] },
+      });
+      await waitFor(() => steward.runsOf(key).length === 2, { description: 'the attempt after the timeout', timeoutMs: 15_000 });
+      const pending = await pendingActivity(handle);
+      expect(pending?.lastFailure?.timeoutFailureInfo?.timeoutType).toBe(temporal.api.enums.v1.TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE);
+      expect(steward.runsOf(key)[1]?.startToCloseTimeoutMs).toBe(1000);
+
+      await service.updateActivityOptions({
+        ...request,
+        activityOptions: { startToCloseTimeout: seconds(30) },
+        updateMask: { paths: ['startToCloseTimeout'] },
+      });
+      steward.released.add(key);
+      expect(await handle.result()).toBe('done on attempt 2');
+    });
+  });
+
   it('restores the options the workflow scheduled, and refuses a mask it cannot apply', async () => {
     const taskQueue = uniqueTaskQueue('options');
     const key = `options-restore-${taskQueue}`;

@@ -213,7 +213,12 @@ function applyOptions(tx: ExecutionTx, a: ActivityState, options: IActivityOptio
     addActivityTimer(tx, a, TimeoutType.TIMEOUT_TYPE_SCHEDULE_TO_CLOSE, a.scheduledTimeMs + a.scheduleToCloseMs);
   }
   if (a.startedTimeMs > 0) {
+    // The running attempt is held to the new limits; timers set for the old ones check the deadline and stand down.
     addActivityTimer(tx, a, TimeoutType.TIMEOUT_TYPE_START_TO_CLOSE, a.startedTimeMs + a.startToCloseMs);
+    if (a.heartbeatTimeoutMs > 0) {
+      const lastSignOfLifeMs = Math.max(a.startedTimeMs, a.lastHeartbeatMs);
+      addActivityTimer(tx, a, TimeoutType.TIMEOUT_TYPE_HEARTBEAT, Math.max(tx.nowMs, lastSignOfLifeMs + a.heartbeatTimeoutMs));
+    }
   } else if (movedQueue && !a.paused && a.attemptScheduledTimeMs <= tx.nowMs) {
     // The waiting task sits in the old queue and would be refused there: offer it on the new one.
     dispatchAttempt(tx, a, 0);

@@ -458,7 +458,8 @@ export function onActivityTimeout(tx: ExecutionTx, timerId: number, data: Activi
       }
       return;
     case TimeoutType.TIMEOUT_TYPE_HEARTBEAT: {
-      if (a.attempt !== data.attempt || a.startedTimeMs === 0) return;
+      // No heartbeat timeout any more (UpdateActivityOptions removed it): nothing to enforce.
+      if (a.attempt !== data.attempt || a.startedTimeMs === 0 || a.heartbeatTimeoutMs === 0) return;
       const deadlineMs = Math.max(a.startedTimeMs, a.lastHeartbeatMs) + a.heartbeatTimeoutMs;
       if (deadlineMs > tx.nowMs) addActivityTimer(tx, a, data.timeoutType, deadlineMs);
       else timeOut(tx, a, data.timeoutType, true);
