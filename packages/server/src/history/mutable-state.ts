@@ -193,6 +193,14 @@ export interface ExecutionState {
    * signal-with-start after a signal-with-start.
    */
   startDelayEndedBy: 'signal' | 'signal_with_start' | null;
+  /** The worker queue this run's workflow tasks go to (history/sticky.ts). In memory only: never serialized. */
+  sticky?: StickyState | null;
+}
+
+/** Set by a worker's completion (sticky attributes): it has the run cached and polls `taskQueue`. */
+export interface StickyState {
+  taskQueue: string;
+  scheduleToStartMs: number;
 }
 
 export const SIGNAL_REQUEST_IDS_MAX = 1000;
@@ -202,7 +210,8 @@ export function isRunning(state: Pick<ExecutionState, 'status'>): boolean {
 }
 
 export function serializeState(state: ExecutionState): string {
-  return JSON.stringify(state);
+  // Stickiness names a worker's in-memory cache: after a restart tasks go to the normal queue.
+  return JSON.stringify(state.sticky ? { ...state, sticky: undefined } : state);
 }
 
 export function parseState(text: string): ExecutionState {

@@ -16,6 +16,7 @@ import { readHistoryEventBytes } from './history-reader.js';
 import { withRawHistory } from '../common/raw-history.js';
 import { encodeTaskToken, type WorkflowTaskToken } from './task-token.js';
 import type { WorkflowTaskTimeoutData } from './timer-tasks.js';
+import { clearSticky, historyStartEventId, setStickyFromCompletion, type PolledQueue } from './sticky.js';
 
 type PollResponse = proto.temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
 type CompletedRequest = proto.temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest;
@@ -37,6 +38,7 @@ export async function recordWorkflowTaskStarted(
   task: TaskQueueTask,
   identity: string,
   requestId: string,
+  polled?: PolledQueue,
 ): Promise<PollResponse | null> {
   const ref = { namespaceId: task.namespaceId, workflowId: task.workflowId, runId: task.runId };
   const started = await es.update(ref, (tx) => {
@@ -47,6 +49,7 @@ export async function recordWorkflowTaskStarted(
       return null;
     }
     tx.doneTaskQueueTaskIds.push(task.id);
+    const firstEventId = historyStartEventId(s, polled);
     const startedAttributes = {
       scheduledEventId: Long.fromNumber(wt.scheduledEventId),
       identity,
@@ -80,6 +83,7 @@ export async function recordWorkflowTaskStarted(
       taskQueue: s.taskQueue,
       previousStartedEventId: s.lastCompletedWorkflowTaskStartedEventId,
       startedEventId: wt.startedEventId,
+      firstEventId,
       storedEventIdMax: s.nextEventId - 1,
       transientEvents,
       attempt: wt.attempt,
@@ -88,7 +92,7 @@ export async function recordWorkflowTaskStarted(
     };
   });
   if (!started) return null;
-  const stored = await readHistoryEventBytes(es.store, task.namespaceId, task.runId, 1, started.storedEventIdMax);
+  const stored = await readHistoryEventBytes(es.store, task.namespaceId, task.runId, started.firstEventId, started.storedEventIdMax);
   return withRawHistory<PollResponse>({
     taskToken: started.token,
     workflowExecution: { workflowId: task.workflowId, runId: task.runId },
@@ -205,6 +209,7 @@ export async function completeWorkflowTask(
     });
     tx.state.lastCompletedWorkflowTaskStartedEventId = wt.startedEventId;
     tx.state.workflowTask = null;
+    setStickyFromCompletion(tx.state, req.stickyAttributes);
     const hadBuffered = tx.state.bufferedEvents.length > 0;
     const applied = applyCommands(tx, commands, completedEventId, identity);
     if (!tx.isRunning) return { ok: true, activityTasks: [] };
@@ -257,7 +262,9 @@ function failTask(
   }
   tx.state.workflowTask = null;
   tx.flushBufferedEvents();
-  scheduleRetry(tx, nextAttempt ? wt.attempt + 1 : 1);
+  // Temporal's rule: a sticky run first retries at attempt 1 on the normal queue.
+  const wasSticky = clearSticky(tx.state);
+  scheduleRetry(tx, nextAttempt && !wasSticky ? wt.attempt + 1 : 1);
 }
 
 function scheduleRetry(tx: ExecutionTx, attempt: number): void {
@@ -284,7 +291,7 @@ export function onWorkflowTaskTimeout(tx: ExecutionTx, timerId: number, data: Wo
   }
   tx.state.workflowTask = null;
   tx.flushBufferedEvents();
-  scheduleRetry(tx, wt.attempt + 1);
+  scheduleRetry(tx, clearSticky(tx.state) ? 1 : wt.attempt + 1);
 }
 
 /** A transient attempt's backoff is over: hand it to matching. */
