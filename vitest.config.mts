@@ -22,6 +22,7 @@ const scenarioFiles = [
   'reset',
   'server-log',
   'details',
+  'sticky-workers',
 ].map(
   (name) => `packages/server/test/${name}.test.ts`,
 );

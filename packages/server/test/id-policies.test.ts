@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import { startTestEnv, testSdk, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from './helpers/env.js';
+import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from './helpers/env.js';
 import { countEvents } from './helpers/history.js';
 import { waitFor } from './helpers/wait-for.js';
 import { buggyHandlerWorkflow, failingChild, finishSignal, waitingChild } from './workflows/children.js';
@@ -104,9 +104,10 @@ describe('a bug in workflow code', () => {
     await env.withWorker({ taskQueue }, async () => {
       const handle = await env.client.workflow.start(buggyHandlerWorkflow, { taskQueue, workflowId: uniqueWorkflowId('buggy') });
       await handle.signal(finishSignal, 'bug');
-      // Attempt 1 writes WorkflowTaskFailed; retries do not (the official worker reports only the first). A sticky
-      // worker's failure is first retried at attempt 1 on the normal queue (Temporal's rule), so it fails there once more.
-      const failedInHistory = testSdk() === 'official' ? 2 : 1;
+      // Attempt 1 writes WorkflowTaskFailed; retries do not (the official worker reports only the first). The failed
+      // task was on the worker's sticky queue, so it is first retried at attempt 1 on the normal queue (Temporal's
+      // rule) and fails there once more.
+      const failedInHistory = 2;
       await waitFor(async () => countEvents(await handle.fetchHistory(), 'WORKFLOW_TASK_FAILED') === failedInHistory, {
         description: 'the failed task',
       });

@@ -16,7 +16,7 @@ import { EndureServer } from '../src/index.js';
 import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, workflowBundlePath, type TestEnv } from './helpers/env.js';
 import { startChildWorker, type ChildWorker } from './helpers/processes.js';
 import { waitFor } from './helpers/wait-for.js';
-import { addItemSignal, approvalWorkflow, approveSignal } from './workflows/approval.js';
+import { approvalWorkflow, approveSignal } from './workflows/approval.js';
 
 type WorkflowService = Connection['workflowService'];
 type PollResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
@@ -305,28 +305,5 @@ describe('sticky execution with the official worker', () => {
     const [first, second] = await startedBy(handle);
     expect(first).toContain(String(child.process.pid));
     expect(second).toContain(String(process.pid));
-  });
-
-  it('gives a cached run its next tasks on the sticky queue, and after the worker shuts down, to the next worker at once', async () => {
-    const taskQueue = uniqueTaskQueue('sticky-shutdown');
-    const handle = await env.client.workflow.start(approvalWorkflow, { taskQueue, workflowId: uniqueWorkflowId('sticky-shutdown'), args: [60_000] });
-    const first = await env.createWorker({ taskQueue, identity: 'first', stickyQueueScheduleToStartTimeout: '1 minute' });
-    await first.runUntil(async () => {
-      await waitFor(async () => (await startedBy(handle)).length === 1, { description: 'the first workflow task' });
-      await handle.signal(addItemSignal, 'a');
-      await waitFor(async () => (await startedBy(handle)).length === 2, { description: 'the second workflow task' });
-    });
-    const history = (await handle.fetchHistory()).events ?? [];
-    const scheduled = history.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
-    expect(scheduled[1]!.workflowTaskScheduledEventAttributes!.taskQueue!.kind).toBe(TaskQueueKind.TASK_QUEUE_KIND_STICKY);
-
-    // The first worker called ShutdownWorker: the 1-minute sticky timeout does not hold the task back.
-    const result = await env.withWorker({ taskQueue, identity: 'second' }, async () => {
-      await handle.signal(approveSignal, 'ops');
-      return handle.result();
-    });
-    expect(result).toEqual({ outcome: 'approved by ops', items: ['a'] });
-    expect(await startedBy(handle)).toEqual(['first', 'first', 'second']);
-    expect(types((await handle.fetchHistory()).events ?? [])).not.toContain('WORKFLOW_TASK_TIMED_OUT');
   });
 });
