@@ -23,6 +23,7 @@ const scenarioFiles = [
   'server-log',
   'details',
   'sticky-workers',
+  'eager-start',
 ].map(
   (name) => `packages/server/test/${name}.test.ts`,
 );

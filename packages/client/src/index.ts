@@ -64,6 +64,8 @@ export {
   QueryRejectCondition,
   type CallContext,
   type ConnectionLike,
+  type EagerWorkflowTaskSlot,
+  type EagerWorkflowTaskWorkers,
   type DescribeWorkflowExecutionResponse,
   type GetWorkflowExecutionHistoryRequest,
   type Metadata,

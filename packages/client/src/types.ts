@@ -39,6 +39,8 @@ export interface CallContext {
 /** What the high-level clients need from a connection. */
 export interface ConnectionLike {
   workflowService: WorkflowService;
+  /** Workers of this process on the connection (a worker's `NativeConnection`): what makes eager workflow start possible. */
+  readonly eagerWorkflowTaskWorkers?: EagerWorkflowTaskWorkers;
   close(): Promise<void>;
   ensureConnected(): Promise<void>;
   withDeadline<R>(deadline: number | Date, fn: () => Promise<R>): Promise<R>;
@@ -94,3 +96,18 @@ export const QueryRejectCondition = {
   NOT_COMPLETED_CLEANLY: 'NOT_COMPLETED_CLEANLY',
 } as const;
 export type QueryRejectCondition = (typeof QueryRejectCondition)[keyof typeof QueryRejectCondition];
+
+/**
+ * Workers in this process that can run a new workflow's first task as soon as it is started
+ * (eager workflow start, `requestEagerStart`): the start response carries the task.
+ */
+export interface EagerWorkflowTaskWorkers {
+  /** A free workflow task slot of a running worker of `taskQueue` in `namespace`, or null. */
+  reserve(namespace: string, taskQueue: string): EagerWorkflowTaskSlot | null;
+}
+
+/** A reserved workflow task slot: either runs the task the start returned, or is released. */
+export interface EagerWorkflowTaskSlot {
+  run(task: temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse): void;
+  release(): void;
+}

@@ -22,6 +22,7 @@ import { executionInfoFromRaw } from './execution-info.js';
 import { rethrowGrpcError, rethrowKnownErrorTypes } from './grpc-errors.js';
 import { decodeFromPayloadsAtIndex, decodeOptionalSingle, encodeToPayloads } from './payload-codec.js';
 import type {
+  EagerWorkflowTaskSlot,
   QueryRejectCondition,
   RequestCancelWorkflowExecutionResponse,
   TerminateWorkflowExecutionResponse,
@@ -120,7 +121,7 @@ export class WorkflowClient extends BaseClient {
     options: WorkflowStartOptions<T>,
   ): Promise<WorkflowHandleWithStartDetails<T>> {
     const workflowType = extractWorkflowType(workflowTypeOrFunc);
-    const runId = await this.startWorkflow(workflowType, compileStartOptions(options));
+    const { runId, eagerlyStarted } = await this.startWorkflow(workflowType, compileStartOptions(options));
     // Handles from start() target "the latest run", so they keep working after continue-as-new.
     const handle = this.createWorkflowHandle<T>({
       workflowId: options.workflowId,
@@ -129,7 +130,7 @@ export class WorkflowClient extends BaseClient {
       runIdForResult: runId,
       followRuns: options.followRuns ?? true,
     });
-    return { ...handle, firstExecutionRunId: runId, eagerlyStarted: false };
+    return { ...handle, firstExecutionRunId: runId, eagerlyStarted };
   }
 
   /**
@@ -244,14 +245,36 @@ export class WorkflowClient extends BaseClient {
     return { namespace: this.options.namespace, identity: this.options.identity, dataConverter: this.dataConverter };
   }
 
-  /** Sends StartWorkflowExecution and returns the new run's id. */
-  protected async startWorkflow(workflowType: string, options: CompiledWorkflowOptions): Promise<string> {
+  /**
+   * Sends StartWorkflowExecution and returns the new run's id. With `requestEagerStart` and a
+   * free slot in a worker of this connection, the server returns the first workflow task with
+   * the response and that worker runs it at once.
+   */
+  protected async startWorkflow(workflowType: string, options: CompiledWorkflowOptions): Promise<{ runId: string; eagerlyStarted: boolean }> {
     const request = await createStartWorkflowRequest(this.requestContext(), workflowType, options);
+    const slot = options.requestEagerStart ? this.reserveEagerSlot(options.taskQueue) : null;
+    request.requestEagerExecution = slot !== null;
     try {
-      return (await this.workflowService.startWorkflowExecution(request)).runId;
+      const response = await this.workflowService.startWorkflowExecution(request);
+      const task = response.eagerWorkflowTask;
+      if (slot && task?.taskToken?.length) slot.run(task);
+      else slot?.release();
+      return { runId: response.runId, eagerlyStarted: !!task };
     } catch (err) {
+      slot?.release();
       throwStartError(err, 'Failed to start Workflow', options.workflowId, workflowType);
     }
+  }
+
+  private reserveEagerSlot(taskQueue: string): EagerWorkflowTaskSlot | null {
+    const workers = this.connection.eagerWorkflowTaskWorkers;
+    if (!workers) {
+      throw new TypeError(
+        'Eager workflow start requires a NativeConnection shared between client and worker. ' +
+          'Pass a NativeConnection via ClientOptions.connection, or disable requestEagerStart.',
+      );
+    }
+    return workers.reserve(this.options.namespace, taskQueue);
   }
 
   protected async signalWorkflow(execution: WorkflowExecution, signalName: string, args: unknown[]): Promise<void> {

@@ -29,7 +29,20 @@ export interface WorkflowOptions extends CommonWorkflowOptions {
   followRuns?: boolean;
   /** Time to wait before the first Workflow task is dispatched. */
   startDelay?: Duration;
-  /** Accepted for compatibility and ignored: eager start needs a worker sharing a native connection. */
+  /**
+   * Eager workflow start: when a worker of this process polls `taskQueue` on the client's
+   * connection (pass the worker's `NativeConnection` to the client) and has a free slot, the
+   * server returns the first workflow task with the start and that worker runs it at once,
+   * without a poll. Throws when the connection is not a worker's.
+   *
+   * @example
+   * ```ts
+   * const connection = await NativeConnection.connect({ address: 'localhost:7233' });
+   * const worker = await Worker.create({ connection, taskQueue: 'hello', workflowsPath });
+   * const client = new Client({ connection });
+   * await worker.runUntil(client.workflow.execute(hello, { taskQueue: 'hello', workflowId: 'h-1', requestEagerStart: true }));
+   * ```
+   */
   requestEagerStart?: boolean;
 }
 

@@ -55,7 +55,7 @@ async function commonStartFields(
   };
 }
 
-/** A `StartWorkflowExecution` request. Eager start is never requested (see `requestEagerStart`). */
+/** A `StartWorkflowExecution` request (the caller decides on eager start: `WorkflowClient.startWorkflow`). */
 export async function createStartWorkflowRequest(
   context: StartRequestContext,
   workflowType: string,

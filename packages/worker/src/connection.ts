@@ -1,8 +1,16 @@
 /**
  * NativeConnection (mirrors @temporalio/worker's): here it is the same pure
- * TypeScript gRPC connection the client uses, under the name worker code expects.
+ * TypeScript gRPC connection the client uses, under the name worker code expects. A client
+ * given a worker's NativeConnection can start workflows eagerly on that worker.
  */
-import { Connection, type ConnectionOptions } from '@endure/client';
+import {
+  Connection,
+  type ConnectionLike,
+  type ConnectionOptions,
+  type EagerWorkflowTaskSlot,
+  type EagerWorkflowTaskWorkers,
+  type Metadata,
+} from '@endure/client';
 import { errorMessage, SymbolBasedInstanceOfError } from '@endure/common';
 
 /** Options for {@link NativeConnection.connect}. */
@@ -32,7 +40,10 @@ SymbolBasedInstanceOfError('TransportError')(TransportError);
  * const connection = await NativeConnection.connect({ address: 'localhost:7233' });
  * ```
  */
-export class NativeConnection {
+export class NativeConnection implements ConnectionLike {
+  /** The running workers on this connection, for eager workflow start. */
+  readonly eagerWorkflowTaskWorkers = new EagerWorkers();
+
   private constructor(readonly connection: Connection) {}
 
   /**
@@ -68,7 +79,50 @@ export class NativeConnection {
     return this.connection.withAbortSignal(signal, fn);
   }
 
+  withDeadline<R>(deadline: number | Date, fn: () => Promise<R>): Promise<R> {
+    return this.connection.withDeadline(deadline, fn);
+  }
+
+  withMetadata<R>(metadata: Metadata, fn: () => Promise<R>): Promise<R> {
+    return this.connection.withMetadata(metadata, fn);
+  }
+
+  ensureConnected(): Promise<void> {
+    return this.connection.ensureConnected();
+  }
+
   async close(): Promise<void> {
     await this.connection.close();
+  }
+}
+
+/** A worker that can take a new run's first workflow task from a start response. */
+export interface EagerWorkflowTaskRunner {
+  reserveEagerSlot(): EagerWorkflowTaskSlot | null;
+}
+
+/** Running workers by namespace and task queue; a start asks them in turn for a free slot. */
+class EagerWorkers implements EagerWorkflowTaskWorkers {
+  private readonly workers = new Map<string, Set<EagerWorkflowTaskRunner>>();
+
+  add(namespace: string, taskQueue: string, worker: EagerWorkflowTaskRunner): void {
+    const key = `${namespace}\u0000${taskQueue}`;
+    let set = this.workers.get(key);
+    if (!set) this.workers.set(key, (set = new Set()));
+    set.add(worker);
+  }
+
+  remove(namespace: string, taskQueue: string, worker: EagerWorkflowTaskRunner): void {
+    const key = `${namespace}\u0000${taskQueue}`;
+    this.workers.get(key)?.delete(worker);
+    if (this.workers.get(key)?.size === 0) this.workers.delete(key);
+  }
+
+  reserve(namespace: string, taskQueue: string): EagerWorkflowTaskSlot | null {
+    for (const worker of this.workers.get(`${namespace}\u0000${taskQueue}`) ?? []) {
+      const slot = worker.reserveEagerSlot();
+      if (slot) return slot;
+    }
+    return null;
   }
 }

@@ -93,6 +93,8 @@ export class Worker {
     private readonly workflowWorker: WorkflowWorker | undefined,
     private readonly activityWorker: ActivityWorker | undefined,
     private readonly ownedConnection: NativeConnection | undefined,
+    /** Where clients on the same connection find this worker for eager workflow start. */
+    private readonly eagerRegistration?: { add(): void; remove(): void },
   ) {}
 
   /** Check the namespace, bundle the workflows and get ready to poll. */
@@ -151,7 +153,11 @@ export class Worker {
             },
           });
     if (!workflowWorker && !activityWorker) throw new TypeError('Worker needs workflowsPath, workflowBundle or activities');
-    return new Worker({ namespace, taskQueue: options.taskQueue, identity }, workflowWorker, activityWorker, ownedConnection);
+    const eagerRegistration = workflowWorker && {
+      add: () => connection.eagerWorkflowTaskWorkers.add(namespace, options.taskQueue, workflowWorker),
+      remove: () => connection.eagerWorkflowTaskWorkers.remove(namespace, options.taskQueue, workflowWorker),
+    };
+    return new Worker({ namespace, taskQueue: options.taskQueue, identity }, workflowWorker, activityWorker, ownedConnection, eagerRegistration);
   }
 
   getState(): State {
@@ -162,6 +168,7 @@ export class Worker {
   run(): Promise<void> {
     if (this.state !== 'INITIALIZED') throw new Error(`Worker is ${this.state}: run() may be called once`);
     this.state = 'RUNNING';
+    this.eagerRegistration?.add();
     this.runPromise = Promise.all([this.workflowWorker?.run(), this.activityWorker?.run()]).then(
       async () => {
         this.state = 'STOPPED';
@@ -179,6 +186,7 @@ export class Worker {
   shutdown(): void {
     if (this.state !== 'RUNNING') return;
     this.state = 'STOPPING';
+    this.eagerRegistration?.remove();
     this.workflowWorker?.shutdown();
     this.activityWorker?.shutdown();
   }

@@ -18,6 +18,7 @@ import { readHistoryEventBytes } from '../history/history-reader.js';
 import { deleteWorkflow } from '../history/delete.js';
 import { resetWorkflow } from '../history/reset.js';
 import { resetStickyTaskQueue } from '../history/sticky.js';
+import { startWorkflowEagerly } from '../history/eager-start.js';
 import { withRawHistory } from '../common/raw-history.js';
 import { decodeTaskToken, encodeTaskToken } from '../history/task-token.js';
 import { activityOperationHandlers } from './activity-operations.js';
@@ -91,6 +92,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     StartWorkflowExecution: async (req: ws.IStartWorkflowExecutionRequest) => {
       const ns = namespace(req.namespace);
       checkStart(req);
+      if (req.requestEagerExecution) return startWorkflowEagerly(es, ns, req);
       const result = await history.startWorkflow(es, ns, req);
       return { runId: result.runId, started: result.started };
     },

@@ -40,6 +40,7 @@ export async function startWorkflow(
   ns: NamespaceRecord,
   req: StartRequest,
   signal?: SignalInput,
+  onCreated?: (tx: ExecutionTx) => void,
 ): Promise<StartResult> {
   const workflowId = req.workflowId!;
   const spec = specFromStartRequest(req, es.clock.nowMs());
@@ -68,6 +69,7 @@ export async function startWorkflow(
       tx.current = { record: currentRecord(state), expectedRunId: current ? current.runId : null };
       recordStarted(tx, spec);
       if (signal) addSignal(tx, signal);
+      onCreated?.(tx);
     });
     return { runId: state.runId, started: true };
   });

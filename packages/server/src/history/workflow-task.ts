@@ -42,60 +42,96 @@ export async function recordWorkflowTaskStarted(
 ): Promise<PollResponse | null> {
   const ref = { namespaceId: task.namespaceId, workflowId: task.workflowId, runId: task.runId };
   const started = await es.update(ref, (tx) => {
-    const s = tx.state;
-    const wt = s.workflowTask;
+    const wt = tx.state.workflowTask;
     // Stale: nothing to record; the caller drops the task row.
     if (!tx.isRunning || !wt || wt.scheduledEventId !== task.scheduledEventId || wt.attempt !== task.attempt || wt.startedEventId > 0) {
       return null;
     }
     tx.doneTaskQueueTaskIds.push(task.id);
-    const firstEventId = historyStartEventId(s, polled);
-    const startedAttributes = {
-      scheduledEventId: Long.fromNumber(wt.scheduledEventId),
-      identity,
-      requestId,
-      historySizeBytes: Long.fromNumber(s.historySizeBytes),
-      suggestContinueAsNew:
-        s.nextEventId - 1 >= es.config.suggestContinueAsNewEvents || s.historySizeBytes >= es.config.suggestContinueAsNewBytes,
-    };
-    let transientEvents: Uint8Array[] = [];
-    if (wt.transient) {
-      // Shown to the worker, written only if this attempt completes.
-      wt.transientScheduledEventId = s.nextEventId;
-      wt.startedEventId = s.nextEventId + 1;
-      transientEvents = transientTaskEvents(tx, wt, startedAttributes);
-      tx.markDirty();
-    } else {
-      wt.startedEventId = tx.appendEvent({
-        eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
-        workflowTaskStartedEventAttributes: startedAttributes,
-      });
-    }
-    wt.startedTimeMs = tx.nowMs;
-    wt.requestId = requestId;
-    tx.addTimer('workflow_task_timeout', tx.nowMs + s.workflowTaskTimeoutMs, {
-      scheduledEventId: wt.scheduledEventId,
-      attempt: wt.attempt,
-    } satisfies WorkflowTaskTimeoutData);
-    return {
-      token: encodeTaskToken({ k: 'wt', ns: s.namespaceId, wf: s.workflowId, run: s.runId, s: wt.scheduledEventId, a: wt.attempt }),
-      workflowType: s.workflowType,
-      taskQueue: s.taskQueue,
-      previousStartedEventId: s.lastCompletedWorkflowTaskStartedEventId,
-      startedEventId: wt.startedEventId,
-      firstEventId,
-      storedEventIdMax: s.nextEventId - 1,
-      transientEvents,
-      attempt: wt.attempt,
-      scheduledTimeMs: wt.scheduledTimeMs,
-      startedTimeMs: wt.startedTimeMs,
-    };
+    return markWorkflowTaskStarted(tx, es.config, identity, requestId, polled);
   });
-  if (!started) return null;
-  const stored = await readHistoryEventBytes(es.store, task.namespaceId, task.runId, started.firstEventId, started.storedEventIdMax);
+  return started && workflowTaskResponse(es, started);
+}
+
+/** What a started workflow task's poll response is made of, once its change is committed. */
+export interface StartedWorkflowTask {
+  token: Uint8Array;
+  namespaceId: string;
+  workflowId: string;
+  runId: string;
+  workflowType: string;
+  taskQueue: string;
+  previousStartedEventId: number;
+  startedEventId: number;
+  firstEventId: number;
+  storedEventIdMax: number;
+  transientEvents: Uint8Array[];
+  attempt: number;
+  scheduledTimeMs: number;
+  startedTimeMs: number;
+}
+
+/** Record the pending workflow task as started by `identity` (the caller checked it is pending). */
+export function markWorkflowTaskStarted(
+  tx: ExecutionTx,
+  config: ExecutionStore['config'],
+  identity: string,
+  requestId: string,
+  polled: PolledQueue | undefined,
+): StartedWorkflowTask {
+  const s = tx.state;
+  const wt = s.workflowTask!;
+  const firstEventId = historyStartEventId(s, polled);
+  const startedAttributes = {
+    scheduledEventId: Long.fromNumber(wt.scheduledEventId),
+    identity,
+    requestId,
+    historySizeBytes: Long.fromNumber(s.historySizeBytes),
+    suggestContinueAsNew: s.nextEventId - 1 >= config.suggestContinueAsNewEvents || s.historySizeBytes >= config.suggestContinueAsNewBytes,
+  };
+  let transientEvents: Uint8Array[] = [];
+  if (wt.transient) {
+    // Shown to the worker, written only if this attempt completes.
+    wt.transientScheduledEventId = s.nextEventId;
+    wt.startedEventId = s.nextEventId + 1;
+    transientEvents = transientTaskEvents(tx, wt, startedAttributes);
+    tx.markDirty();
+  } else {
+    wt.startedEventId = tx.appendEvent({
+      eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+      workflowTaskStartedEventAttributes: startedAttributes,
+    });
+  }
+  wt.startedTimeMs = tx.nowMs;
+  wt.requestId = requestId;
+  tx.addTimer('workflow_task_timeout', tx.nowMs + s.workflowTaskTimeoutMs, {
+    scheduledEventId: wt.scheduledEventId,
+    attempt: wt.attempt,
+  } satisfies WorkflowTaskTimeoutData);
+  return {
+    token: encodeTaskToken({ k: 'wt', ns: s.namespaceId, wf: s.workflowId, run: s.runId, s: wt.scheduledEventId, a: wt.attempt }),
+    namespaceId: s.namespaceId,
+    workflowId: s.workflowId,
+    runId: s.runId,
+    workflowType: s.workflowType,
+    taskQueue: s.taskQueue,
+    previousStartedEventId: s.lastCompletedWorkflowTaskStartedEventId,
+    startedEventId: wt.startedEventId,
+    firstEventId,
+    storedEventIdMax: s.nextEventId - 1,
+    transientEvents,
+    attempt: wt.attempt,
+    scheduledTimeMs: wt.scheduledTimeMs,
+    startedTimeMs: wt.startedTimeMs,
+  };
+}
+
+/** The poll response of a started task, with its history read from the store. */
+export async function workflowTaskResponse(es: ExecutionStore, started: StartedWorkflowTask): Promise<PollResponse> {
+  const stored = await readHistoryEventBytes(es.store, started.namespaceId, started.runId, started.firstEventId, started.storedEventIdMax);
   return withRawHistory<PollResponse>({
     taskToken: started.token,
-    workflowExecution: { workflowId: task.workflowId, runId: task.runId },
+    workflowExecution: { workflowId: started.workflowId, runId: started.runId },
     workflowType: { name: started.workflowType },
     previousStartedEventId: Long.fromNumber(started.previousStartedEventId),
     startedEventId: Long.fromNumber(started.startedEventId),

@@ -46,8 +46,6 @@ export interface WorkflowWorkerOptions {
 /** At most this many activities are requested eagerly per workflow task (the server's limit too). */
 const EAGER_ACTIVITIES_PER_TASK_MAX = 3;
 
-/** Of the workflow task polls, this share goes to the normal queue and the rest to the sticky queue (Temporal core's ratio). */
-const NORMAL_POLLS_SHARE = 0.2;
 
 /** Poll retries back off to at most this, so a restarted server is polled again within it. */
 const POLL_ERROR_BACKOFF_MAX_MS = 1_000;
@@ -79,17 +77,42 @@ export class WorkflowWorker {
   /** Poll and answer until shutdown, then wait for tasks in flight. */
   async run(): Promise<void> {
     const Kind = temporal.api.enums.v1.TaskQueueKind;
+    // Each queue gets the full number of polls: new runs' first tasks come on the normal queue, all
+    // later ones on the sticky queue, and a poll takes one task per round trip. Splitting the polls
+    // between the two (Temporal core's 1:4) made the sticky queue the bottleneck of many short
+    // workflows (W1: tasks waited ~1 s there while the normal polls idled).
     const polls = Math.max(1, this.options.maxConcurrentWorkflowTaskPolls);
-    const normalPolls = this.stickyQueue ? Math.max(1, Math.round(polls * NORMAL_POLLS_SHARE)) : polls;
     const normal = { name: this.options.taskQueue, kind: Kind.TASK_QUEUE_KIND_NORMAL };
-    const pollers = Array.from({ length: normalPolls }, () => this.pollLoop(normal));
+    const pollers = Array.from({ length: polls }, () => this.pollLoop(normal));
     if (this.stickyQueue) {
       const sticky = { name: this.stickyQueue, kind: Kind.TASK_QUEUE_KIND_STICKY, normalName: this.options.taskQueue };
-      pollers.push(...Array.from({ length: Math.max(1, polls - normalPolls) }, () => this.pollLoop(sticky)));
+      pollers.push(...Array.from({ length: polls }, () => this.pollLoop(sticky)));
     }
     await Promise.all(pollers);
     await Promise.all([...this.inFlight]);
     await this.stickyRelease;
+  }
+
+  /**
+   * Eager workflow start: a free slot for a task that comes with a start response instead of a
+   * poll. Null when all slots are busy or the worker is shutting down.
+   */
+  reserveEagerSlot(): { run(task: PollResponse): void; release(): void } | null {
+    if (this.abort.signal.aborted || this.slotsFree <= 0) return null;
+    this.slotsFree--;
+    let used = false;
+    return {
+      run: (task) => {
+        if (used) return;
+        used = true;
+        this.dispatch(task);
+      },
+      release: () => {
+        if (used) return;
+        used = true;
+        this.releaseSlot();
+      },
+    };
   }
 
   shutdown(): void {
@@ -136,14 +159,19 @@ export class WorkflowWorker {
         this.releaseSlot();
         continue;
       }
-      const work = this.handle(task)
-        .catch((err: unknown) => this.options.logger.error('workflow task handling failed', { error: String(err) }))
-        .finally(() => {
-          this.inFlight.delete(work);
-          this.releaseSlot();
-        });
-      this.inFlight.add(work);
+      this.dispatch(task);
     }
+  }
+
+  /** Answer a task in its slot (already acquired), releasing the slot when done. */
+  private dispatch(task: PollResponse): void {
+    const work = this.handle(task)
+      .catch((err: unknown) => this.options.logger.error('workflow task handling failed', { error: String(err) }))
+      .finally(() => {
+        this.inFlight.delete(work);
+        this.releaseSlot();
+      });
+    this.inFlight.add(work);
   }
 
   private acquireSlot(): Promise<void> {
