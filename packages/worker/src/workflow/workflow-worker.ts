@@ -63,7 +63,9 @@ export class WorkflowWorker {
 
   constructor(private readonly options: WorkflowWorkerOptions) {
     this.slotsFree = options.maxConcurrentWorkflowTaskExecutions;
-    this.stickyQueue = options.maxCachedWorkflows > 0 ? `${options.identity}-${crypto.randomUUID()}` : null;
+    // Sticky polls need a task slot of their own beside the normal queue's (Temporal's core asks for two too).
+    const sticky = options.maxCachedWorkflows > 0 && options.maxConcurrentWorkflowTaskExecutions >= 2;
+    this.stickyQueue = sticky ? `${options.identity}-${crypto.randomUUID()}` : null;
   }
 
   get numInFlight(): number {
@@ -81,13 +83,14 @@ export class WorkflowWorker {
     // later ones on the sticky queue, and a poll takes one task per round trip. Splitting the polls
     // between the two (Temporal core's 1:4) made the sticky queue the bottleneck of many short
     // workflows (W1: tasks waited ~1 s there while the normal polls idled).
-    const polls = Math.max(1, this.options.maxConcurrentWorkflowTaskPolls);
-    const normal = { name: this.options.taskQueue, kind: Kind.TASK_QUEUE_KIND_NORMAL };
-    const pollers = Array.from({ length: polls }, () => this.pollLoop(normal));
-    if (this.stickyQueue) {
-      const sticky = { name: this.stickyQueue, kind: Kind.TASK_QUEUE_KIND_STICKY, normalName: this.options.taskQueue };
-      pollers.push(...Array.from({ length: polls }, () => this.pollLoop(sticky)));
-    }
+    // A poll holds a task slot while it waits, so both queues' polls together stay within the slots,
+    // and they are started alternately so that neither queue waits behind the other's polls.
+    const slots = this.options.maxConcurrentWorkflowTaskExecutions;
+    const queues: temporal.api.taskqueue.v1.ITaskQueue[] = [{ name: this.options.taskQueue, kind: Kind.TASK_QUEUE_KIND_NORMAL }];
+    if (this.stickyQueue) queues.push({ name: this.stickyQueue, kind: Kind.TASK_QUEUE_KIND_STICKY, normalName: this.options.taskQueue });
+    const polls = Math.max(1, Math.min(this.options.maxConcurrentWorkflowTaskPolls, Math.floor(slots / queues.length)));
+    const pollers: Promise<void>[] = [];
+    for (let i = 0; i < polls; i++) for (const taskQueue of queues) pollers.push(this.pollLoop(taskQueue));
     await Promise.all(pollers);
     await Promise.all([...this.inFlight]);
     await this.stickyRelease;
