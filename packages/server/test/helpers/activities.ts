@@ -115,6 +115,13 @@ export function createActivities(recorder: ActivityRecorder, options: { stepLogP
       return 'unreachable';
     },
 
+    /** Takes `ms` to finish (a local activity that outlasts a workflow task). */
+    async slow(key: string, ms: number): Promise<string> {
+      const { attempt } = record(key);
+      await Context.current().sleep(ms);
+      return `${key} done on attempt ${attempt}`;
+    },
+
     /** Never finishes on its own (returns only if not cancelled within a minute). */
     async stall(key: string): Promise<string> {
       record(key);
