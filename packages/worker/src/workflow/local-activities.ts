@@ -33,14 +33,6 @@ export interface LocalActivityResolution {
   completeTimeMs?: number;
 }
 
-/** History and the workflow's local activities disagree. */
-export class LocalActivityMismatchError extends NondeterminismError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LocalActivityMismatchError';
-  }
-}
-
 interface Scheduled {
   request: LocalActivitySchedule;
   /** Workflow time when it was scheduled: its complete time counts from here. */
@@ -145,7 +137,7 @@ export class LocalActivities {
     const marker = readLocalActivityMarker(e)!;
     const { seq, activityType } = marker.data;
     if (!this.resolvedFromHistory.delete(seq)) {
-      throw new LocalActivityMismatchError(
+      throw new NondeterminismError(
         `history has a local activity marker for '${activityType}' (seq ${seq}) at event ${String(e.eventId)} but the workflow did not schedule that local activity`,
       );
     }
@@ -176,7 +168,7 @@ export class LocalActivities {
   private resolveFromHistory(request: LocalActivitySchedule, marker: LocalActivityMarker, eventId: string): LocalActivityResolution {
     const { data } = marker;
     if (data.activityType !== request.activityType || data.activityId !== request.activityId) {
-      throw new LocalActivityMismatchError(
+      throw new NondeterminismError(
         `local activity ${request.seq} is '${request.activityType}' (id '${request.activityId}') in the workflow but history recorded '${data.activityType}' (id '${data.activityId}') at event ${eventId}`,
       );
     }

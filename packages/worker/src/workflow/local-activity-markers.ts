@@ -34,13 +34,6 @@ export interface LocalActivityMarker {
   result: { completed: Payload | undefined } | { failed: ProtoFailure };
 }
 
-/** Thrown for a local-activity marker whose data cannot be read. */
-export class UnreadableMarkerError extends NondeterminismError {
-  constructor(eventId: string, cause: unknown) {
-    super(`local activity marker at event ${eventId} has unreadable data (${cause instanceof Error ? cause.message : String(cause)})`);
-    this.name = 'UnreadableMarkerError';
-  }
-}
 
 interface Timestamp {
   seconds: number;
@@ -93,7 +86,7 @@ export function isLocalActivityMarker(e: HistoryEvent): boolean {
   return e.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER_NAME;
 }
 
-/** The marker an event records, undefined for any other event; throws {@link UnreadableMarkerError}. */
+/** The marker an event records, undefined for any other event; throws a NondeterminismError when unreadable. */
 export function readLocalActivityMarker(e: HistoryEvent): LocalActivityMarker | undefined {
   const a = e.markerRecordedEventAttributes;
   if (!a || a.markerName !== LOCAL_ACTIVITY_MARKER_NAME) return undefined;
@@ -104,7 +97,7 @@ export function readLocalActivityMarker(e: HistoryEvent): LocalActivityMarker | 
     json = JSON.parse(new TextDecoder().decode(bytes)) as MarkerJson;
     if (typeof json.seq !== 'number' || typeof json.activity_type !== 'string') throw new Error('no seq or activity_type');
   } catch (err) {
-    throw new UnreadableMarkerError(String(e.eventId), err);
+    throw new NondeterminismError(`local activity marker at event ${String(e.eventId)} has unreadable data (${err instanceof Error ? err.message : String(err)})`);
   }
   const data: LocalActivityMarkerData = {
     seq: json.seq,
