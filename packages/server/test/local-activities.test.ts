@@ -6,8 +6,8 @@
  * replay of a marker by a worker that kept nothing cached, and cancellation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
-import type { Duration } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, TimeoutFailure, WorkflowFailedError } from '@temporalio/client';
+import { TimeoutType, type Duration } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { ActivityRecorder, createActivities } from './helpers/activities.js';
 import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from './helpers/env.js';
@@ -51,6 +51,14 @@ async function runLocalActivity(
     }
     return { ...outcome, history: await env.client.workflow.getHandle(workflowId).fetchHistory() };
   });
+}
+
+/** Asserts the WorkflowFailedError → ActivityFailure chain and returns the activity failure. */
+function activityFailureOf(error: unknown): ActivityFailure {
+  expect(error).toBeInstanceOf(WorkflowFailedError);
+  const cause = (error as WorkflowFailedError).cause;
+  expect(cause).toBeInstanceOf(ActivityFailure);
+  return cause as ActivityFailure;
 }
 
 /** The marker data of each local activity marker in history, as Temporal's core writes it. */
@@ -122,6 +130,30 @@ describe('local activities', () => {
     expect(markers(history)[0]?.failure?.applicationFailureInfo?.type).toBe('CardDeclined');
   });
 
+  it('times out an attempt at startToCloseTimeout, retries it, and fails with the timeout once retries stop', async () => {
+    const key = uniqueWorkflowId('stalled');
+    const { error } = await runLocalActivity({
+      name: 'stall',
+      args: [key],
+      options: { startToCloseTimeout: '300ms', retry: { initialInterval: '50ms', maximumAttempts: 2 } },
+    });
+    const failure = activityFailureOf(error);
+    expect(failure.message).toBe('Local Activity timed out');
+    expect(failure.activityType).toBe('stall');
+    expect(failure.cause).toBeInstanceOf(TimeoutFailure);
+    expect((failure.cause as TimeoutFailure).timeoutType).toBe(TimeoutType.START_TO_CLOSE);
+    expect(recorder.attemptsOf(key)).toEqual([1, 2]);
+  });
+
+  it('stops retrying at scheduleToCloseTimeout and fails with a SCHEDULE_TO_CLOSE timeout', async () => {
+    const key = uniqueWorkflowId('out-of-time');
+    const { error } = await runLocalActivity({ name: 'stall', args: [key], options: { scheduleToCloseTimeout: '500ms' } });
+    const failure = activityFailureOf(error);
+    expect(failure.cause).toBeInstanceOf(TimeoutFailure);
+    expect((failure.cause as TimeoutFailure).timeoutType).toBe(TimeoutType.SCHEDULE_TO_CLOSE);
+    expect(recorder.attemptsOf(key)).toEqual([1]);
+  });
+
   it('heartbeats the workflow task while a local activity outlasts the workflow task timeout', async () => {
     const key = uniqueWorkflowId('slow');
     const { result, history } = await runLocalActivity(
@@ -158,19 +190,37 @@ describe('local activities', () => {
     expect(recorder.attemptsOf(`${key}-first`)).toEqual([1]);
   });
 
-  it('settles a cancelled local activity with an ActivityFailure caused by a CancelledFailure', async () => {
-    const taskQueue = uniqueTaskQueue('local-activities-cancel');
-    const key = uniqueWorkflowId('cancelled');
-    const { result, history } = await env.withWorker({ taskQueue, activities }, async () => {
-      const result = await env.client.workflow.execute(cancelledLocalActivity, { taskQueue, workflowId: key, args: [key] });
-      return { result, history: await env.client.workflow.getHandle(key).fetchHistory() };
-    });
+  it('settles a local activity cancelled before it started at once, and never runs it', async () => {
+    const { key, result, history } = await runCancelled('TRY_CANCEL', false);
     expect(result).toBe('ActivityFailure: CancelledFailure');
+    expect(recorder.attemptsOf(key)).toEqual([]);
     const [marker] = markers(history);
-    expect(marker?.data).toMatchObject({ seq: 1, activity_type: 'stall', complete_time: null });
+    expect(marker?.data).toMatchObject({ seq: 1, activity_type: 'awaitCancellation', complete_time: null });
     expect(marker?.failure?.canceledFailureInfo).toBeTruthy();
   });
+
+  it('settles a running local activity cancelled with TRY_CANCEL as cancelled, and cancels the activity', async () => {
+    const { key, result } = await runCancelled('TRY_CANCEL', true);
+    expect(result).toBe('ActivityFailure: CancelledFailure');
+    expect(recorder.attemptsOf(key)).toEqual([1]);
+    await waitFor(() => recorder.cancellationsObserved.includes(key), { description: 'the activity to see its cancellation' });
+  });
+
+  it('settles a running local activity cancelled with WAIT_CANCELLATION_COMPLETED once the activity has seen the cancellation', async () => {
+    const { key, result } = await runCancelled('WAIT_CANCELLATION_COMPLETED', true);
+    expect(result).toBe('ActivityFailure: CancelledFailure');
+    expect(recorder.cancellationsObserved).toContain(key);
+  });
 });
+
+async function runCancelled(cancellationType: 'TRY_CANCEL' | 'WAIT_CANCELLATION_COMPLETED', afterAnother: boolean) {
+  const taskQueue = uniqueTaskQueue('local-activities-cancel');
+  const key = uniqueWorkflowId('cancelled');
+  return env.withWorker({ taskQueue, activities }, async () => {
+    const result = await env.client.workflow.execute(cancelledLocalActivity, { taskQueue, workflowId: key, args: [key, cancellationType, afterAnother] });
+    return { key, result, history: await env.client.workflow.getHandle(key).fetchHistory() };
+  });
+}
 
 async function waitForMarker(workflowId: string): Promise<void> {
   await waitFor(async () => markers(await env.client.workflow.getHandle(workflowId).fetchHistory()).length > 0, {

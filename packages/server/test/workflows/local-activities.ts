@@ -1,5 +1,5 @@
 /** Workflows that call local activities: one call with given options, and a call that outlasts a workflow task. */
-import { CancellationScope, condition, defineSignal, proxyLocalActivities, setHandler, type LocalActivityOptions } from '@temporalio/workflow';
+import { CancellationScope, condition, type ActivityCancellationType, defineSignal, proxyLocalActivities, setHandler, type LocalActivityOptions } from '@temporalio/workflow';
 
 export interface LocalActivityCall {
   /** An activity registered on the worker (see helpers/activities.ts). */
@@ -32,14 +32,18 @@ export async function localActivitiesAroundSignal(key: string): Promise<string[]
   return [first, second];
 }
 
-/** Starts a local activity that never finishes by itself and cancels it; returns what the call failed with. */
-export async function cancelledLocalActivity(key: string): Promise<string> {
-  const { stall } = proxyLocalActivities<{ stall(key: string): Promise<string> }>({
+/**
+ * Starts a local activity that runs until cancelled and cancels it: at once, or (`afterAnother`)
+ * once another local activity has completed, so while it runs. Returns what the call failed with.
+ */
+export async function cancelledLocalActivity(key: string, cancellationType: ActivityCancellationType, afterAnother: boolean): Promise<string> {
+  const { awaitCancellation, echo } = proxyLocalActivities<{ awaitCancellation(key: string): Promise<string>; echo(value: string): Promise<string> }>({
     startToCloseTimeout: '30s',
-    cancellationType: 'TRY_CANCEL',
+    cancellationType,
   });
   const scope = new CancellationScope();
-  const call = scope.run(() => stall(key));
+  const call = scope.run(() => awaitCancellation(key));
+  if (afterAnother) await echo(key);
   scope.cancel();
   try {
     await call;

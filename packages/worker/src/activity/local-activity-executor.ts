@@ -122,6 +122,7 @@ export class LocalActivityExecutor {
     });
     const onAbort = () => execution.cancel('CANCELLED', new ActivityCancellationDetails({ cancelRequested: true }));
     signal.addEventListener('abort', onAbort, { once: true });
+    if (signal.aborted) onAbort();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<'timed out'>((resolve) => {
       if (!Number.isFinite(timeout.ms)) return;

@@ -86,6 +86,8 @@ export class LocalActivities {
    */
   accept(requests: LocalActivityRequest[], isReplaying: boolean, workflowTimeMs: number): LocalActivityResolution[] {
     const ready: LocalActivityResolution[] = [];
+    // As in Temporal's core, executions start once the activation is over: one cancelled in it never runs.
+    const toStart = new Set<number>();
     for (const request of requests) {
       if (request.type === 'schedule') {
         const seen = this.peeked.get(request.seq);
@@ -95,19 +97,32 @@ export class LocalActivities {
           continue;
         }
         this.scheduled.set(request.seq, { request, workflowTimeMs });
-        if (!isReplaying) this.start(request.seq);
+        if (!isReplaying) toStart.add(request.seq);
         continue;
       }
-      const scheduled = this.scheduled.get(request.seq);
-      // Not running: replay waits for the marker, which records how the cancellation ended.
-      if (!scheduled?.execution) continue;
-      scheduled.execution.abort();
-      if (scheduled.request.cancellationType === 'WAIT_CANCELLATION_COMPLETED') continue;
-      this.scheduled.delete(request.seq);
-      const outcome = { result: { cancelled: LOCAL_ACTIVITY_CANCELLED }, attempt: scheduled.request.attempt, originalScheduleTimeMs: scheduled.request.originalScheduleTimeMs ?? Date.now() };
-      ready.push(liveResolution(scheduled.request, outcome, undefined));
+      const resolution = this.cancel(request.seq, toStart.delete(request.seq));
+      if (resolution) ready.push(resolution);
     }
+    for (const seq of toStart) this.start(seq);
     return ready;
+  }
+
+  /**
+   * The workflow cancelled a local activity: TRY_CANCEL and ABANDON settle at once, and so does
+   * one that never started; WAIT_CANCELLATION_COMPLETED waits for the execution to end.
+   */
+  private cancel(seq: number, neverStarted: boolean): LocalActivityResolution | undefined {
+    const scheduled = this.scheduled.get(seq);
+    // Not running: replay waits for the marker, which records how the cancellation ended.
+    if (!scheduled || (!scheduled.execution && !neverStarted)) return undefined;
+    scheduled.execution?.abort();
+    const { request } = scheduled;
+    const waits = request.cancellationType === 'WAIT_CANCELLATION_COMPLETED';
+    if (waits && !neverStarted) return undefined;
+    this.scheduled.delete(seq);
+    const outcome = { result: { cancelled: LOCAL_ACTIVITY_CANCELLED }, attempt: request.attempt, originalScheduleTimeMs: request.originalScheduleTimeMs ?? Date.now() };
+    // Core stamps a complete time only on a waiting cancellation.
+    return liveResolution(request, outcome, waits ? scheduled.workflowTimeMs : undefined);
   }
 
   /** A new workflow task is being answered: run what replay scheduled and history never resolved. */
