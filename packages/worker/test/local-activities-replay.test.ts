@@ -39,6 +39,10 @@ const activities = {
     }
     return `found ${name} at last`;
   },
+  async slowLookup(name: string) {
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    return `found ${name} slowly`;
+  },
   async lookupRenamed(name: string) {
     return `renamed ${name}`;
   },
@@ -132,6 +136,44 @@ describe.each(['endure', 'official'] as const)('a local activity history recorde
     const replay = Worker.runReplayHistory({ workflowBundle: endureBundles.v2! }, history);
     await expect(replay).rejects.toThrow(DeterminismViolationError);
     await expect(replay).rejects.toThrow(/local activity 1 is 'lookupRenamed'.*history recorded 'lookup'/);
+  });
+});
+
+describe.each(['endure', 'official'] as const)('histories of heartbeating and cancelled local activities recorded by the %s worker', (sdk) => {
+  let slow: History;
+  let cancelled: History;
+
+  beforeAll(async () => {
+    const taskQueue = uniqueTaskQueue(`local-replay-more-${sdk}`);
+    [slow, cancelled] = await runWorker(sdk, taskQueue, async () => {
+      // The local activity takes 1.2 s, longer than the task timeout: the first task completes as a heartbeat.
+      const slowRun = await env.client.workflow.start('slowLookupWorkflow', { taskQueue, workflowId: uniqueWorkflowId('slow'), args: [sdk], workflowTaskTimeout: '1s' });
+      expect(await slowRun.result()).toBe(`found ${sdk} slowly`);
+      const cancelledRun = await env.client.workflow.start('cancelledLookupWorkflow', { taskQueue, workflowId: uniqueWorkflowId('cancelled'), args: [sdk] });
+      expect(await cancelledRun.result()).toBe('cancelled');
+      return [await slowRun.fetchHistory(), await cancelledRun.fetchHistory()];
+    });
+  });
+
+  it('record the heartbeat as a workflow task completed without commands, and the cancellation as a marker', () => {
+    expect(eventTypes(slow).slice(3, 8)).toEqual([
+      'WORKFLOW_TASK_COMPLETED',
+      'WORKFLOW_TASK_SCHEDULED',
+      'WORKFLOW_TASK_STARTED',
+      'WORKFLOW_TASK_COMPLETED',
+      'MARKER_RECORDED',
+    ]);
+    expect(markerData(cancelled)).toEqual([expect.objectContaining({ seq: 1, activity_type: 'lookup', complete_time: null })]);
+  });
+
+  it("replay with Endure's replayer", async () => {
+    await expect(Worker.runReplayHistory({ workflowBundle: endureBundles.v1! }, slow)).resolves.toBeUndefined();
+    await expect(Worker.runReplayHistory({ workflowBundle: endureBundles.v1! }, cancelled)).resolves.toBeUndefined();
+  });
+
+  it('replay with the official replayer', async () => {
+    await expect(OfficialWorker.runReplayHistory({ workflowBundle: officialBundle }, slow)).resolves.toBeUndefined();
+    await expect(OfficialWorker.runReplayHistory({ workflowBundle: officialBundle }, cancelled)).resolves.toBeUndefined();
   });
 });
 

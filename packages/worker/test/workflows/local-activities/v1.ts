@@ -3,16 +3,17 @@
  * `@endure/workflow`; the official worker runs the same file with that import resolved to
  * `@temporalio/workflow` (see local-activities-replay.test.ts). `v2.ts` renames one of them.
  */
-import { condition, defineSignal, proxyLocalActivities, setHandler, sleep } from '@endure/workflow';
+import { CancellationScope, condition, defineSignal, isCancellation, proxyLocalActivities, setHandler, sleep } from '@endure/workflow';
 
 export const releaseSignal = defineSignal('release');
 
 interface Lookups {
   lookup(name: string): Promise<string>;
   flakyLookup(name: string): Promise<string>;
+  slowLookup(name: string): Promise<string>;
 }
 
-const { lookup } = proxyLocalActivities<Lookups>({ startToCloseTimeout: '10 seconds' });
+const { lookup, slowLookup } = proxyLocalActivities<Lookups>({ startToCloseTimeout: '10 seconds' });
 // Its first attempt fails; the retry waits longer than the threshold, so on a durable timer.
 const { flakyLookup } = proxyLocalActivities<Lookups>({
   startToCloseTimeout: '10 seconds',
@@ -37,4 +38,22 @@ export async function gatedLookupWorkflow(name: string): Promise<string> {
   const found = await lookup(name);
   await condition(() => released);
   return found;
+}
+
+/** One local activity that takes longer than the workflow task timeout the test gives: tasks heartbeat. */
+export async function slowLookupWorkflow(name: string): Promise<string> {
+  return slowLookup(name);
+}
+
+/** A local activity cancelled in the activation that scheduled it: it never runs. */
+export async function cancelledLookupWorkflow(name: string): Promise<string> {
+  const scope = new CancellationScope();
+  const call = scope.run(() => lookup(name));
+  scope.cancel();
+  try {
+    return await call;
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    return 'cancelled';
+  }
 }
