@@ -18,6 +18,7 @@ import {
   localActivitiesAroundSignal,
   localActivityWorkflow,
   proceedSignal,
+  signalledDuringLocalActivity,
   type LocalActivityCall,
 } from './workflows/local-activities.js';
 
@@ -174,6 +175,20 @@ describe('local activities', () => {
       'MARKER_RECORDED',
       'WORKFLOW_EXECUTION_COMPLETED',
     ]);
+  });
+
+  it('delivers a signal sent while a local activity runs in the heartbeat task that follows', async () => {
+    const taskQueue = uniqueTaskQueue('local-activities-signal');
+    const key = uniqueWorkflowId('signalled');
+    const result = await env.withWorker({ taskQueue, activities }, async () => {
+      // The activity takes 3 s; the task heartbeats at 80 % of its 2 s timeout, and the next task carries the signal.
+      const handle = await env.client.workflow.start(signalledDuringLocalActivity, { taskQueue, workflowId: key, args: [key, 3_000], workflowTaskTimeout: '2s' });
+      await waitFor(() => recorder.attemptsOf(key).length > 0, { description: 'the local activity to start' });
+      await handle.signal(proceedSignal);
+      return handle.result();
+    });
+    expect(result).toBe(1);
+    expect(recorder.attemptsOf(key)).toEqual([1]);
   });
 
   it('replays a recorded marker instead of running the local activity again', async () => {

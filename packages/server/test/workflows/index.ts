@@ -27,4 +27,9 @@ export {
 } from './children.js';
 export { upsertingWorkflow } from './properties.js';
 export { buildIdsWorkflow, infoWorkflow, parentOfSummarizedChild, summarizedWorkflow } from './details.js';
-export { cancelledLocalActivity, localActivitiesAroundSignal, localActivityWorkflow } from './local-activities.js';
+export {
+  cancelledLocalActivity,
+  localActivitiesAroundSignal,
+  localActivityWorkflow,
+  signalledDuringLocalActivity,
+} from './local-activities.js';

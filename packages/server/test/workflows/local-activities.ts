@@ -53,3 +53,15 @@ export async function cancelledLocalActivity(key: string, cancellationType: Acti
     return `${e.name}: ${e.cause?.name ?? 'no cause'}`;
   }
 }
+
+/**
+ * Runs a slow local activity and collects `proceed` signals meanwhile; returns how many it had
+ * received when the activity finished.
+ */
+export async function signalledDuringLocalActivity(key: string, ms: number): Promise<number> {
+  const { slow } = proxyLocalActivities<{ slow(key: string, ms: number): Promise<string> }>({ startToCloseTimeout: '30s' });
+  let signals = 0;
+  setHandler(proceedSignal, () => void signals++);
+  await slow(key, ms);
+  return signals;
+}
