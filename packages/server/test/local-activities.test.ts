@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActivityFailure, ApplicationFailure, TimeoutFailure, WorkflowFailedError } from '@temporalio/client';
 import { TimeoutType, type Duration } from '@temporalio/common';
-import type { temporal } from '@temporalio/proto';
+import { temporal } from '@temporalio/proto';
 import { ActivityRecorder, createActivities } from './helpers/activities.js';
 import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from './helpers/env.js';
 import { eventTypes } from './helpers/history.js';
@@ -23,6 +23,7 @@ import {
 } from './workflows/local-activities.js';
 
 type History = temporal.api.history.v1.IHistory;
+const WorkflowTaskFailedCause = temporal.api.enums.v1.WorkflowTaskFailedCause;
 
 let env: TestEnv;
 const recorder = new ActivityRecorder();
@@ -129,6 +130,24 @@ describe('local activities', () => {
     expect((cause as ApplicationFailure).details).toEqual([{ code: 51 }]);
     expect(recorder.attemptsOf(key)).toEqual([1]);
     expect(markers(history)[0]?.failure?.applicationFailureInfo?.type).toBe('CardDeclined');
+  });
+
+  it('fails the workflow task, not the workflow, when the worker has no such activity', async () => {
+    const taskQueue = uniqueTaskQueue('local-activities-unregistered');
+    const workflowId = uniqueWorkflowId('unregistered');
+    const call: LocalActivityCall = { name: 'notRegistered', args: [], options: { startToCloseTimeout: '10s' } };
+    const failed = await env.withWorker({ taskQueue, activities }, async () => {
+      const handle = await env.client.workflow.start(localActivityWorkflow, { taskQueue, workflowId, args: [call] });
+      return waitFor(
+        async () => (await handle.fetchHistory()).events?.find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes,
+        { description: 'the workflow task to fail' },
+      );
+    });
+    expect(failed.cause).toBe(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE);
+    expect(failed.failure?.message).toBe("Local activity of type 'notRegistered' not registered on worker");
+    const handle = env.client.workflow.getHandle(workflowId);
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    await handle.terminate('test over');
   });
 
   it('times out an attempt at startToCloseTimeout, retries it, and fails with the timeout once retries stop', async () => {

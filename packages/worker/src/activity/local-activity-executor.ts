@@ -63,6 +63,13 @@ const TimeoutType = { START_TO_CLOSE: 1, SCHEDULE_TO_CLOSE: 3 } as const;
 export class LocalActivityExecutor {
   constructor(private readonly options: LocalActivityExecutorOptions) {}
 
+  /** True when an activity of this type is registered (or a `default` one). */
+  canRun(activityType: string): boolean {
+    const { activities } = this.options;
+    const registered = (name: string) => Object.hasOwn(activities, name) && typeof activities[name] === 'function';
+    return registered(activityType) || registered('default');
+  }
+
   /** Runs attempts from `request.attempt` until one succeeds or retrying stops; never rejects. */
   async execute(request: LocalActivitySchedule, run: LocalActivityRun, signal: AbortSignal): Promise<LocalActivityOutcome> {
     const originalScheduleTimeMs = request.originalScheduleTimeMs ?? Date.now();

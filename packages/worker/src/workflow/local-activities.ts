@@ -47,6 +47,7 @@ export class LocalActivities {
   private readonly peeked = new Map<number, { marker: LocalActivityMarker; eventId: string }>();
   /** Resolved from a peeked marker; the marker event itself is still to be matched. */
   private readonly resolvedFromHistory = new Map<number, LocalActivitySchedule>();
+  private readonly abandoned = new Set<AbortController>();
   private finished: LocalActivityResolution[] = [];
   private wake: (() => void) | undefined;
 
@@ -96,6 +97,7 @@ export class LocalActivities {
           ready.push(this.resolveFromHistory(request, seen.marker, seen.eventId));
           continue;
         }
+        if (!isReplaying) this.checkRegistered(request.activityType);
         this.scheduled.set(request.seq, { request, workflowTimeMs });
         if (!isReplaying) toStart.add(request.seq);
         continue;
@@ -115,8 +117,10 @@ export class LocalActivities {
     const scheduled = this.scheduled.get(seq);
     // Not running: replay waits for the marker, which records how the cancellation ended.
     if (!scheduled || (!scheduled.execution && !neverStarted)) return undefined;
-    scheduled.execution?.abort();
     const { request } = scheduled;
+    // ABANDON leaves the activity running (until the run leaves this worker); its result is ignored.
+    if (request.cancellationType !== 'ABANDON') scheduled.execution?.abort();
+    else if (scheduled.execution) this.abandoned.add(scheduled.execution);
     const waits = request.cancellationType === 'WAIT_CANCELLATION_COMPLETED';
     if (waits && !neverStarted) return undefined;
     this.scheduled.delete(seq);
@@ -161,8 +165,20 @@ export class LocalActivities {
   /** Stop every execution (the run leaves the cache or closes). */
   dispose(): void {
     for (const scheduled of this.scheduled.values()) scheduled.execution?.abort();
+    for (const execution of this.abandoned) execution.abort();
     this.scheduled.clear();
+    this.abandoned.clear();
     this.finished = [];
+  }
+
+  /**
+   * As the official SDK, a local activity this worker cannot run fails the workflow task (not the
+   * workflow): a worker that has it registered can take the task over.
+   */
+  private checkRegistered(activityType: string): void {
+    if (this.executor && !this.executor.canRun(activityType)) {
+      throw new ReferenceError(`Local activity of type '${activityType}' not registered on worker`);
+    }
   }
 
   private start(seq: number): void {
@@ -172,6 +188,7 @@ export class LocalActivities {
     scheduled.execution = execution;
     const startedAtMs = Date.now();
     void this.executor.execute(scheduled.request, this.run, execution.signal).then((outcome) => {
+      this.abandoned.delete(execution);
       // Resolved already (a cancellation that did not wait) or disposed.
       if (this.scheduled.get(seq) !== scheduled) return;
       this.scheduled.delete(seq);
