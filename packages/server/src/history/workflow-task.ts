@@ -16,6 +16,7 @@ import { readHistoryEventBytes } from './history-reader.js';
 import { withRawHistory } from '../common/raw-history.js';
 import { encodeTaskToken, type WorkflowTaskToken } from './task-token.js';
 import type { WorkflowTaskTimeoutData } from './timer-tasks.js';
+import { UpdateMessages, deliverUpdates, hasUndeliveredUpdates, isDiscardable, requestMessages, updateRegistry } from './updates.js';
 
 type PollResponse = proto.temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
 type CompletedRequest = proto.temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest;
@@ -85,6 +86,7 @@ export async function recordWorkflowTaskStarted(
       attempt: wt.attempt,
       scheduledTimeMs: wt.scheduledTimeMs,
       startedTimeMs: wt.startedTimeMs,
+      messages: requestMessages(es, tx, wt),
     };
   });
   if (!started) return null;
@@ -99,6 +101,7 @@ export async function recordWorkflowTaskStarted(
     workflowExecutionTaskQueue: { name: started.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     scheduledTime: msToTimestamp(started.scheduledTimeMs),
     startedTime: msToTimestamp(started.startedTimeMs),
+    messages: started.messages,
   }, [...stored, ...started.transientEvents]);
 }
 
@@ -165,7 +168,12 @@ function requireStartedTask(tx: ExecutionTx, token: WorkflowTaskToken) {
  * is committed; the caller then answers the worker with this error.
  */
 export type CompletionOutcome =
-  | { ok: true; activityTasks: proto.temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse[] }
+  | {
+      ok: true;
+      activityTasks: proto.temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse[];
+      /** The task was dropped (speculative, changed nothing): the worker rewinds to this started event. */
+      resetHistoryEventId?: number;
+    }
   | { ok: false; error: Error };
 
 export async function completeWorkflowTask(
@@ -174,7 +182,8 @@ export async function completeWorkflowTask(
   req: CompletedRequest,
 ): Promise<CompletionOutcome> {
   const ref = { namespaceId: token.ns, workflowId: token.wf, runId: token.run };
-  return es.update(ref, (tx): CompletionOutcome => {
+  let updates: UpdateMessages | null = null;
+  const outcome = await es.update(ref, (tx): CompletionOutcome => {
     const wt = requireStartedTask(tx, token);
     const commands = req.commands ?? [];
     const identity = req.identity ?? '';
@@ -183,10 +192,24 @@ export async function completeWorkflowTask(
       failTask(tx, { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, message: 'UnhandledCommand' }, identity, false);
       return { ok: false, error: invalidArgument('UnhandledCommand') };
     }
-    const problem = validateCommands(tx, commands, es.config.idLengthMax);
+    if (closesWorkflow(commands) && hasUndeliveredUpdates(es, tx.state, wt)) {
+      failTask(tx, { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_UPDATE, message: 'UnhandledUpdate' }, identity, false);
+      return { ok: false, error: invalidArgument('UnhandledUpdate') };
+    }
+    const checked = UpdateMessages.read(es, tx.state, req.messages ?? [], commands);
+    const problem = 'cause' in checked ? checked : validateCommands(tx, commands, es.config.idLengthMax);
     if (problem) {
       failTask(tx, problem, identity, true);
       return { ok: false, error: invalidArgument(problem.message) };
+    }
+    updates = checked as UpdateMessages;
+    if (isDiscardable(tx.state, wt, commands, updates, !!req.forceCreateNewWorkflowTask)) {
+      // A speculative task that only rejected updates leaves history as it was.
+      tx.state.workflowTask = null;
+      tx.markDirty();
+      updates.finish(tx, wt);
+      deliverUpdates(tx, updateRegistry(es), updates.answeredIds);
+      return { ok: true, activityTasks: [], resetHistoryEventId: tx.state.lastCompletedWorkflowTaskStartedEventId };
     }
     if (wt.transient) persistTransientTask(tx, wt);
     const completedEventId = tx.appendEvent({
@@ -206,12 +229,16 @@ export async function completeWorkflowTask(
     tx.state.lastCompletedWorkflowTaskStartedEventId = wt.startedEventId;
     tx.state.workflowTask = null;
     const hadBuffered = tx.state.bufferedEvents.length > 0;
-    const applied = applyCommands(tx, commands, completedEventId, identity);
+    const applied = applyCommands(tx, commands, completedEventId, identity, updates);
+    updates.finish(tx, wt);
     if (!tx.isRunning) return { ok: true, activityTasks: [] };
     tx.flushBufferedEvents();
     if (hadBuffered || applied.needsWorkflowTask || req.forceCreateNewWorkflowTask) tx.ensureWorkflowTask();
+    deliverUpdates(tx, updateRegistry(es), updates.answeredIds);
     return { ok: true, activityTasks: applied.activityTasks };
   });
+  (updates as UpdateMessages | null)?.committed(ref);
+  return outcome;
 }
 
 export async function failWorkflowTask(es: ExecutionStore, token: WorkflowTaskToken, req: FailedRequest): Promise<void> {
@@ -237,6 +264,8 @@ function failTask(
   failure?: proto.temporal.api.failure.v1.IFailure | null,
 ): void {
   const wt = tx.state.workflowTask!;
+  // A speculative task that fails is kept in history, as Temporal does.
+  if (wt.speculativeBaseEventId !== undefined && wt.transient) persistTransientTask(tx, wt);
   tx.noteLog('warn', 'workflow task failed', {
     attempt: wt.attempt,
     cause: enumValueName(Cause, problem.cause, 'WORKFLOW_TASK_FAILED_CAUSE_'),
@@ -272,6 +301,7 @@ export function onWorkflowTaskTimeout(tx: ExecutionTx, timerId: number, data: Wo
   if (!tx.isRunning || !wt || wt.scheduledEventId !== data.scheduledEventId || wt.attempt !== data.attempt) return;
   if (wt.startedEventId === 0) return;
   tx.noteLog('warn', 'workflow task timed out', { attempt: wt.attempt, timeoutType: 'StartToClose' });
+  if (wt.speculativeBaseEventId !== undefined && wt.transient) persistTransientTask(tx, wt);
   if (!wt.transient) {
     tx.appendEvent({
       eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
