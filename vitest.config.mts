@@ -22,6 +22,7 @@ const scenarioFiles = [
   'reset',
   'server-log',
   'details',
+  'local-activities',
 ].map(
   (name) => `packages/server/test/${name}.test.ts`,
 );

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { loadDataConverter, type DataConverter } from '@endure/common';
 import { ActivityWorker } from './activity/index.js';
+import { LocalActivityExecutor } from './activity/local-activity-executor.js';
 import { NativeConnection } from './connection.js';
 import { DefaultLogger, type WorkerLogger } from './logger.js';
 import { replayOne, type HistoryAndWorkflowId, type ReplayResult } from './replay.js';
@@ -137,6 +138,11 @@ export class Worker {
             maxConcurrentWorkflowTaskPolls: options.maxConcurrentWorkflowTaskPolls ?? TASK_POLLS_DEFAULT,
             maxCachedWorkflows: options.maxCachedWorkflows ?? 1000,
             logger,
+            localActivities: new LocalActivityExecutor({
+              activities: Object.fromEntries(activities) as Record<string, (...args: unknown[]) => unknown>,
+              dataConverter,
+              logger,
+            }),
             eagerActivities: activityWorker && {
               reserve: (wanted) => activityWorker.reserveEagerSlots(wanted),
               // Decoded response messages: the same shape the activity poll returns.

@@ -7,6 +7,7 @@ import proto from '@temporalio/proto';
 import temporal = proto.temporal;
 import { NondeterminismError, WorkflowRun } from './workflow-run.js';
 import type { SandboxFactory } from './sandbox.js';
+import type { LocalActivityExecutor } from '../activity/local-activity-executor.js';
 import type { WorkerLogger } from '../logger.js';
 
 type PollResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
@@ -27,6 +28,8 @@ export interface WorkflowWorkerOptions {
   maxConcurrentWorkflowTaskPolls: number;
   maxCachedWorkflows: number;
   logger: WorkerLogger;
+  /** Runs the local activities workflows schedule. */
+  localActivities?: LocalActivityExecutor;
   /** Activities of this task queue run in this worker: let the server start them eagerly. */
   eagerActivities?: {
     reserve(wanted: number): number;
@@ -65,6 +68,7 @@ export class WorkflowWorker {
     const pollers = Array.from({ length: Math.max(1, this.options.maxConcurrentWorkflowTaskPolls) }, () => this.pollLoop());
     await Promise.all(pollers);
     await Promise.all([...this.inFlight]);
+    for (const runId of [...this.cache.keys()]) this.evict(runId);
   }
 
   shutdown(): void {
@@ -146,6 +150,7 @@ export class WorkflowWorker {
   }
 
   private async answerWorkflowTask(task: PollResponse): Promise<void> {
+    const receivedAtMs = Date.now();
     const runId = task.workflowExecution?.runId ?? '';
     const startedEventId = Number(task.startedEventId);
     const events = await this.fullHistory(task);
@@ -157,9 +162,10 @@ export class WorkflowWorker {
     run ??= this.newRun(task);
     const { service, namespace, identity } = this.options;
     try {
-      const completion = await run.advance(events, startedEventId);
+      const completion = await run.advance(events, startedEventId, receivedAtMs);
       if (completion.failure) {
         this.evict(runId);
+        run.dispose();
         await this.failTask(task, Cause.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, completion.failure);
         return;
       }
@@ -176,6 +182,7 @@ export class WorkflowWorker {
           taskToken: task.taskToken,
           commands: completion.commands,
           queryResults,
+          forceCreateNewWorkflowTask: completion.forceNewWorkflowTask,
         });
       } finally {
         this.options.eagerActivities?.accept(reserved, response?.activityTasks ?? []);
@@ -183,6 +190,7 @@ export class WorkflowWorker {
       if (completion.commands.some(closesRun)) this.evict(runId);
     } catch (err) {
       this.evict(runId);
+      run.dispose();
       if (err instanceof NondeterminismError) {
         await this.failTask(task, Cause.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR, { message: err.message, source: 'TypeScriptSDK', applicationFailureInfo: { type: 'NondeterminismError' } });
       } else if (isGrpcError(err)) {
@@ -280,6 +288,7 @@ export class WorkflowWorker {
         buildId: this.options.buildId,
       },
       this.options.sandboxes.create(),
+      this.options.localActivities,
     );
   }
 
@@ -303,11 +312,12 @@ export class WorkflowWorker {
     this.cache.delete(runId);
     this.cache.set(runId, run);
     while (this.cache.size > this.options.maxCachedWorkflows) {
-      this.cache.delete(this.cache.keys().next().value as string);
+      this.evict(this.cache.keys().next().value as string);
     }
   }
 
   private evict(runId: string): void {
+    this.cache.get(runId)?.dispose();
     this.cache.delete(runId);
   }
 }
