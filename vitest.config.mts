@@ -23,6 +23,7 @@ const scenarioFiles = [
   'server-log',
   'details',
   'local-activities',
+  'sticky-workers',
 ].map(
   (name) => `packages/server/test/${name}.test.ts`,
 );

@@ -32,6 +32,12 @@ export interface WorkflowTaskState {
   transient?: boolean;
   /** Event ids the transient task's Scheduled/Started events get when it completes. */
   transientScheduledEventId?: number;
+  /**
+   * A speculative task (history/updates.ts): scheduled only to carry updates, kept out of
+   * history like a transient attempt, and dropped when it changed nothing. This is
+   * `nextEventId` when it was scheduled: the events its worker had all seen.
+   */
+  speculativeBaseEventId?: number;
 }
 
 export interface ActivityState {
@@ -128,6 +134,13 @@ export interface ParentInfo {
   initiatedEventId: number;
 }
 
+/** An update the workflow accepted (history/updates.ts); the outcome is in its Completed event. */
+export interface UpdateRecord {
+  acceptedEventId: number;
+  /** 0 while the update runs. */
+  completedEventId: number;
+}
+
 export interface ExecutionState {
   namespaceId: string;
   namespace: string;
@@ -193,6 +206,18 @@ export interface ExecutionState {
    * signal-with-start after a signal-with-start.
    */
   startDelayEndedBy: 'signal' | 'signal_with_start' | null;
+  /** Accepted updates by update id, kept for the life of the run (answers repeats of an id). */
+  updates?: Record<string, UpdateRecord>;
+  /** Speculative workflow tasks made so far: each gets its own identity (see updates.ts). */
+  speculativeTaskCount?: number;
+  /** The worker queue this run's workflow tasks go to (history/sticky.ts). In memory only: never serialized. */
+  sticky?: StickyState | null;
+}
+
+/** Set by a worker's completion (sticky attributes): it has the run cached and polls `taskQueue`. */
+export interface StickyState {
+  taskQueue: string;
+  scheduleToStartMs: number;
 }
 
 export const SIGNAL_REQUEST_IDS_MAX = 1000;
@@ -202,7 +227,8 @@ export function isRunning(state: Pick<ExecutionState, 'status'>): boolean {
 }
 
 export function serializeState(state: ExecutionState): string {
-  return JSON.stringify(state);
+  // Stickiness names a worker's in-memory cache: after a restart tasks go to the normal queue.
+  return JSON.stringify(state.sticky ? { ...state, sticky: undefined } : state);
 }
 
 export function parseState(text: string): ExecutionState {

@@ -16,6 +16,8 @@ import { readHistoryEventBytes } from './history-reader.js';
 import { withRawHistory } from '../common/raw-history.js';
 import { encodeTaskToken, type WorkflowTaskToken } from './task-token.js';
 import type { WorkflowTaskTimeoutData } from './timer-tasks.js';
+import { UpdateMessages, deliverUpdates, hasUndeliveredUpdates, isDiscardable, requestMessages, updateRegistry } from './updates.js';
+import { clearSticky, historyStartEventId, setStickyFromCompletion, type PolledQueue } from './sticky.js';
 
 type PollResponse = proto.temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
 type CompletedRequest = proto.temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest;
@@ -37,6 +39,7 @@ export async function recordWorkflowTaskStarted(
   task: TaskQueueTask,
   identity: string,
   requestId: string,
+  polled?: PolledQueue,
 ): Promise<PollResponse | null> {
   const ref = { namespaceId: task.namespaceId, workflowId: task.workflowId, runId: task.runId };
   const started = await es.update(ref, (tx) => {
@@ -47,6 +50,7 @@ export async function recordWorkflowTaskStarted(
       return null;
     }
     tx.doneTaskQueueTaskIds.push(task.id);
+    const firstEventId = historyStartEventId(s, polled);
     const startedAttributes = {
       scheduledEventId: Long.fromNumber(wt.scheduledEventId),
       identity,
@@ -80,15 +84,17 @@ export async function recordWorkflowTaskStarted(
       taskQueue: s.taskQueue,
       previousStartedEventId: s.lastCompletedWorkflowTaskStartedEventId,
       startedEventId: wt.startedEventId,
+      firstEventId,
       storedEventIdMax: s.nextEventId - 1,
       transientEvents,
       attempt: wt.attempt,
       scheduledTimeMs: wt.scheduledTimeMs,
       startedTimeMs: wt.startedTimeMs,
+      messages: requestMessages(es, tx, wt),
     };
   });
   if (!started) return null;
-  const stored = await readHistoryEventBytes(es.store, task.namespaceId, task.runId, 1, started.storedEventIdMax);
+  const stored = await readHistoryEventBytes(es.store, task.namespaceId, task.runId, started.firstEventId, started.storedEventIdMax);
   return withRawHistory<PollResponse>({
     taskToken: started.token,
     workflowExecution: { workflowId: task.workflowId, runId: task.runId },
@@ -99,6 +105,7 @@ export async function recordWorkflowTaskStarted(
     workflowExecutionTaskQueue: { name: started.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     scheduledTime: msToTimestamp(started.scheduledTimeMs),
     startedTime: msToTimestamp(started.startedTimeMs),
+    messages: started.messages,
   }, [...stored, ...started.transientEvents]);
 }
 
@@ -165,7 +172,12 @@ function requireStartedTask(tx: ExecutionTx, token: WorkflowTaskToken) {
  * is committed; the caller then answers the worker with this error.
  */
 export type CompletionOutcome =
-  | { ok: true; activityTasks: proto.temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse[] }
+  | {
+      ok: true;
+      activityTasks: proto.temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse[];
+      /** The task was dropped (speculative, changed nothing): the worker rewinds to this started event. */
+      resetHistoryEventId?: number;
+    }
   | { ok: false; error: Error };
 
 export async function completeWorkflowTask(
@@ -174,7 +186,8 @@ export async function completeWorkflowTask(
   req: CompletedRequest,
 ): Promise<CompletionOutcome> {
   const ref = { namespaceId: token.ns, workflowId: token.wf, runId: token.run };
-  return es.update(ref, (tx): CompletionOutcome => {
+  let updates: UpdateMessages | null = null;
+  const outcome = await es.update(ref, (tx): CompletionOutcome => {
     const wt = requireStartedTask(tx, token);
     const commands = req.commands ?? [];
     const identity = req.identity ?? '';
@@ -183,10 +196,24 @@ export async function completeWorkflowTask(
       failTask(tx, { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, message: 'UnhandledCommand' }, identity, false);
       return { ok: false, error: invalidArgument('UnhandledCommand') };
     }
-    const problem = validateCommands(tx, commands, es.config.idLengthMax);
+    if (closesWorkflow(commands) && hasUndeliveredUpdates(es, tx.state, wt)) {
+      failTask(tx, { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_UPDATE, message: 'UnhandledUpdate' }, identity, false);
+      return { ok: false, error: invalidArgument('UnhandledUpdate') };
+    }
+    const checked = UpdateMessages.read(es, tx.state, req.messages ?? [], commands);
+    const problem = 'cause' in checked ? checked : validateCommands(tx, commands, es.config.idLengthMax);
     if (problem) {
       failTask(tx, problem, identity, true);
       return { ok: false, error: invalidArgument(problem.message) };
+    }
+    updates = checked as UpdateMessages;
+    if (isDiscardable(tx.state, wt, commands, updates, !!req.forceCreateNewWorkflowTask)) {
+      // A speculative task that only rejected updates leaves history as it was.
+      tx.state.workflowTask = null;
+      tx.markDirty();
+      updates.finish(tx, wt);
+      deliverUpdates(tx, updateRegistry(es), updates.answeredIds);
+      return { ok: true, activityTasks: [], resetHistoryEventId: tx.state.lastCompletedWorkflowTaskStartedEventId };
     }
     if (wt.transient) persistTransientTask(tx, wt);
     const completedEventId = tx.appendEvent({
@@ -205,13 +232,18 @@ export async function completeWorkflowTask(
     });
     tx.state.lastCompletedWorkflowTaskStartedEventId = wt.startedEventId;
     tx.state.workflowTask = null;
+    setStickyFromCompletion(tx.state, req.stickyAttributes);
     const hadBuffered = tx.state.bufferedEvents.length > 0;
-    const applied = applyCommands(tx, commands, completedEventId, identity);
+    const applied = applyCommands(tx, commands, completedEventId, identity, updates);
+    updates.finish(tx, wt);
     if (!tx.isRunning) return { ok: true, activityTasks: [] };
     tx.flushBufferedEvents();
     if (hadBuffered || applied.needsWorkflowTask || req.forceCreateNewWorkflowTask) tx.ensureWorkflowTask();
+    deliverUpdates(tx, updateRegistry(es), updates.answeredIds);
     return { ok: true, activityTasks: applied.activityTasks };
   });
+  (updates as UpdateMessages | null)?.committed(ref);
+  return outcome;
 }
 
 export async function failWorkflowTask(es: ExecutionStore, token: WorkflowTaskToken, req: FailedRequest): Promise<void> {
@@ -237,6 +269,8 @@ function failTask(
   failure?: proto.temporal.api.failure.v1.IFailure | null,
 ): void {
   const wt = tx.state.workflowTask!;
+  // A speculative task that fails is kept in history, as Temporal does.
+  if (wt.speculativeBaseEventId !== undefined && wt.transient) persistTransientTask(tx, wt);
   tx.noteLog('warn', 'workflow task failed', {
     attempt: wt.attempt,
     cause: enumValueName(Cause, problem.cause, 'WORKFLOW_TASK_FAILED_CAUSE_'),
@@ -257,7 +291,9 @@ function failTask(
   }
   tx.state.workflowTask = null;
   tx.flushBufferedEvents();
-  scheduleRetry(tx, nextAttempt ? wt.attempt + 1 : 1);
+  // Temporal's rule: a sticky run first retries at attempt 1 on the normal queue.
+  const wasSticky = clearSticky(tx.state);
+  scheduleRetry(tx, nextAttempt && !wasSticky ? wt.attempt + 1 : 1);
 }
 
 function scheduleRetry(tx: ExecutionTx, attempt: number): void {
@@ -272,6 +308,7 @@ export function onWorkflowTaskTimeout(tx: ExecutionTx, timerId: number, data: Wo
   if (!tx.isRunning || !wt || wt.scheduledEventId !== data.scheduledEventId || wt.attempt !== data.attempt) return;
   if (wt.startedEventId === 0) return;
   tx.noteLog('warn', 'workflow task timed out', { attempt: wt.attempt, timeoutType: 'StartToClose' });
+  if (wt.speculativeBaseEventId !== undefined && wt.transient) persistTransientTask(tx, wt);
   if (!wt.transient) {
     tx.appendEvent({
       eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,
@@ -284,7 +321,7 @@ export function onWorkflowTaskTimeout(tx: ExecutionTx, timerId: number, data: Wo
   }
   tx.state.workflowTask = null;
   tx.flushBufferedEvents();
-  scheduleRetry(tx, wt.attempt + 1);
+  scheduleRetry(tx, clearSticky(tx.state) ? 1 : wt.attempt + 1);
 }
 
 /** A transient attempt's backoff is over: hand it to matching. */
