@@ -9,7 +9,13 @@ import { Client, Connection, WithStartWorkflowOperation, WorkflowUpdateFailedErr
 import { WorkflowNotFoundError } from '@endure/common';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv, type TestWorkerOptions } from './helpers/env.js';
-import { addItemUpdate, cartWorkflow, checkoutSignal, holdUpdate, releaseSignal } from './workflows/updates.js';
+import { cartWorkflow } from './workflows/updates.js';
+
+// By name: the definitions in ./workflows are @temporalio/workflow's, typed for the official client.
+const addItemUpdate = 'addItem';
+const holdUpdate = 'hold';
+const releaseSignal = 'release';
+const checkoutSignal = 'checkout';
 
 let env: TestEnv;
 let code: string;
@@ -27,17 +33,17 @@ it('sends updates, waits for their results and updates with start as the officia
   const client = new Client({ connection });
   await env.withWorker({ taskQueue, workflowBundle: { code } } as TestWorkerOptions, async () => {
     const h = await client.workflow.start(cartWorkflow, { taskQueue, workflowId: uniqueWorkflowId('endure-client-update') });
-    expect(await h.executeUpdate(addItemUpdate, { args: ['a'] })).toBe(1);
-    await expect(h.executeUpdate(addItemUpdate, { args: [''] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
-    const held = await h.startUpdate(holdUpdate, { args: ['q'], waitForStage: 'ACCEPTED' });
+    expect(await h.executeUpdate<number, [string]>(addItemUpdate, { args: ['a'] })).toBe(1);
+    await expect(h.executeUpdate<number, [string]>(addItemUpdate, { args: [''] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    const held = await h.startUpdate<string, [string]>(holdUpdate, { args: ['q'], waitForStage: 'ACCEPTED' });
     await h.signal(releaseSignal);
     expect(await held.result()).toBe('released q');
     expect(await h.getUpdateHandle(held.updateId).result()).toBe('released q');
     const op = new WithStartWorkflowOperation(cartWorkflow, { taskQueue, workflowId: h.workflowId, workflowIdConflictPolicy: 'USE_EXISTING' });
-    expect(await client.workflow.executeUpdateWithStart(addItemUpdate, { args: ['b'], startWorkflowOperation: op })).toBe(2);
+    expect(await client.workflow.executeUpdateWithStart<typeof cartWorkflow, number, [string]>(addItemUpdate, { args: ['b'], startWorkflowOperation: op })).toBe(2);
     await (await op.workflowHandle()).signal(checkoutSignal);
     expect(await h.result()).toEqual(['a', 'b']);
-    await expect(h.executeUpdate(addItemUpdate, { args: ['c'] })).rejects.toBeInstanceOf(WorkflowNotFoundError);
+    await expect(h.executeUpdate<number, [string]>(addItemUpdate, { args: ['c'] })).rejects.toBeInstanceOf(WorkflowNotFoundError);
   });
   await connection.close();
 });
