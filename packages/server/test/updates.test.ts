@@ -9,6 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Connection,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateStage,
@@ -208,6 +210,46 @@ describe('workflow updates', () => {
       expect((noId as { details?: string }).details).toContain('request.meta.update_id');
       await handle.signal(checkoutSignal);
       expect(await handle.result()).toEqual([]);
+    });
+  });
+
+  it('update-with-start starts the workflow with the update in its first task, then updates the running one', async () => {
+    const taskQueue = uniqueTaskQueue('update-with-start');
+    const workflowId = uniqueWorkflowId('update-with-start');
+    await withCartWorker(taskQueue, async () => {
+      const startOperation = () =>
+        new WithStartWorkflowOperation(cartWorkflow, { workflowId, taskQueue, workflowIdConflictPolicy: 'USE_EXISTING' });
+      const first = startOperation();
+      expect(await env.client.workflow.executeUpdateWithStart(addItemUpdate, { args: ['apple'], startWorkflowOperation: first })).toBe(1);
+      const handle = await first.workflowHandle();
+      const events = await history(handle);
+      // The first workflow task already carried the update.
+      expect(events.slice(0, 6)).toEqual([
+        'WORKFLOW_EXECUTION_STARTED',
+        'WORKFLOW_TASK_SCHEDULED',
+        'WORKFLOW_TASK_STARTED',
+        'WORKFLOW_TASK_COMPLETED',
+        'WORKFLOW_EXECUTION_UPDATE_ACCEPTED',
+        'WORKFLOW_EXECUTION_UPDATE_COMPLETED',
+      ]);
+
+      const second = startOperation();
+      const updateHandle = await env.client.workflow.startUpdateWithStart(addItemUpdate, {
+        args: ['pear'],
+        waitForStage: WorkflowUpdateStage.ACCEPTED,
+        startWorkflowOperation: second,
+      });
+      expect(await updateHandle.result()).toBe(2);
+      // The same run: the start found it running and kept it.
+      expect(updateHandle.workflowRunId).toBe((await handle.describe()).runId);
+
+      // With the FAIL conflict policy, a running workflow refuses the start and the update with it.
+      const refused = new WithStartWorkflowOperation(cartWorkflow, { workflowId, taskQueue, workflowIdConflictPolicy: 'FAIL' });
+      await expect(
+        env.client.workflow.executeUpdateWithStart(addItemUpdate, { args: ['plum'], startWorkflowOperation: refused }),
+      ).rejects.toBeInstanceOf(WorkflowExecutionAlreadyStartedError);
+      await handle.signal(checkoutSignal);
+      expect(await handle.result()).toEqual(['apple', 'pear']);
     });
   });
 

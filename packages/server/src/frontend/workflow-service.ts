@@ -314,7 +314,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     },
 
     ...activityOperationHandlers({ executions: es, idMax, namespace, executionRef }),
-    ...updateHandlers({ config, executions: es, watchers, namespace, executionRef }),
+    ...updateHandlers({ config, executions: es, watchers, namespace, executionRef, checkStart }),
 
     DescribeTaskQueue: (req: ws.IDescribeTaskQueueRequest) => {
       const ns = namespace(req.namespace);
