@@ -22,6 +22,7 @@ const scenarioFiles = [
   'reset',
   'server-log',
   'details',
+  'local-activities',
   'sticky-workers',
   'eager-start',
 ].map(

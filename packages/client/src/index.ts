@@ -80,6 +80,8 @@ export {
   type WorkflowService,
 } from './types.js';
 export { WorkflowClient, type LoadedWorkflowClientOptions, type WorkflowClientOptions } from './workflow-client.js';
+export { WithStartWorkflowOperation, type WithStartWorkflowOperationOptions } from './with-start-operation.js';
+export { WorkflowUpdateStage } from './workflow-update.js';
 export type {
   GetWorkflowHandleOptions,
   GetWorkflowUpdateHandleOptions,

@@ -11,6 +11,7 @@ import {
   type LoadedDataConverter,
   type QueryDefinition,
   type SignalDefinition,
+  type UpdateDefinition,
   type WithWorkflowArgs,
   type Workflow,
   type WorkflowResultType,
@@ -32,10 +33,13 @@ import type {
 } from './types.js';
 import type {
   GetWorkflowHandleOptions,
+  GetWorkflowUpdateHandleOptions,
   WorkflowHandle,
   WorkflowHandleWithSignaledRunId,
   WorkflowHandleWithStartDetails,
   WorkflowResultOptions,
+  WorkflowUpdateHandle,
+  WorkflowUpdateOptions,
 } from './workflow-handle.js';
 import {
   compileWorkflowOptions,
@@ -45,6 +49,16 @@ import {
 } from './workflow-options.js';
 import { createSignalWithStartRequest, createStartWorkflowRequest } from './workflow-requests.js';
 import { waitForWorkflowResult } from './workflow-result.js';
+import type { WithStartWorkflowOperation } from './with-start-operation.js';
+import {
+  createUpdateRequest,
+  decodeOutcome,
+  pollUpdateOutcome,
+  rethrowUpdateGrpcError,
+  sendUpdate,
+  type UpdateContext,
+  type WorkflowUpdateStage,
+} from './workflow-update.js';
 
 /** Options for {@link WorkflowClient}. */
 export interface WorkflowClientOptions extends BaseClientOptions {
@@ -230,6 +244,41 @@ export class WorkflowClient extends BaseClient {
     });
   }
 
+  /**
+   * Update-with-start: starts the Workflow (or uses the running one, by the operation's
+   * `workflowIdConflictPolicy`) and sends it the Update in one call, then waits for the
+   * Update's result. The operation's `workflowHandle()` gives the Workflow's handle.
+   *
+   * @example
+   * ```ts
+   * const start = new WithStartWorkflowOperation(cartWorkflow, { workflowId: 'cart-7', taskQueue: 'shop', workflowIdConflictPolicy: 'USE_EXISTING' });
+   * const count = await client.workflow.executeUpdateWithStart(addItemUpdate, { args: ['apple'], startWorkflowOperation: start });
+   * ```
+   */
+  async executeUpdateWithStart<T extends Workflow, Ret, Args extends unknown[]>(
+    updateDef: UpdateDefinition<Ret, Args> | string,
+    options: WorkflowUpdateOptions & { args?: Args; startWorkflowOperation: WithStartWorkflowOperation<T> },
+  ): Promise<Ret> {
+    const handle = await this.updateWithStart<T, Ret>(updateDef, options, 'COMPLETED');
+    return handle.result();
+  }
+
+  /**
+   * As {@link executeUpdateWithStart}, returning once the Update is accepted (`waitForStage: 'ACCEPTED'`).
+   *
+   * @example
+   * ```ts
+   * const update = await client.workflow.startUpdateWithStart(holdUpdate, { args: ['a'], waitForStage: 'ACCEPTED', startWorkflowOperation: start });
+   * console.log(await update.result());
+   * ```
+   */
+  async startUpdateWithStart<T extends Workflow, Ret, Args extends unknown[]>(
+    updateDef: UpdateDefinition<Ret, Args> | string,
+    options: WorkflowUpdateOptions & { args?: Args; waitForStage: 'ACCEPTED'; startWorkflowOperation: WithStartWorkflowOperation<T> },
+  ): Promise<WorkflowUpdateHandle<Ret>> {
+    return this.updateWithStart<T, Ret>(updateDef, options, 'ACCEPTED');
+  }
+
   /** Not implemented yet by `@endure/client` (the server has no visibility store): throws. */
   list(): never {
     throw notImplemented('WorkflowClient.list');
@@ -243,6 +292,87 @@ export class WorkflowClient extends BaseClient {
 
   private requestContext(): { namespace: string; identity: string; dataConverter: LoadedDataConverter } {
     return { namespace: this.options.namespace, identity: this.options.identity, dataConverter: this.dataConverter };
+  }
+
+  private updateContext(): UpdateContext {
+    return { ...this.requestContext(), workflowService: this.workflowService };
+  }
+
+  /** Sends an Update and returns its handle once it is accepted (with the outcome when the server already has it). */
+  protected async startWorkflowUpdate<Ret>(
+    execution: WorkflowExecution,
+    firstExecutionRunId: string | undefined,
+    def: { name: string } | string,
+    options: WorkflowUpdateOptions & { args?: unknown[] },
+    stage: WorkflowUpdateStage,
+  ): Promise<WorkflowUpdateHandle<Ret>> {
+    const name = typeof def === 'string' ? def : def.name;
+    const ctx = this.updateContext();
+    const request = await createUpdateRequest(ctx, execution, firstExecutionRunId, { name, args: options.args ?? [], updateId: options.updateId, stage });
+    const response = await sendUpdate(ctx, request);
+    const runId = response.updateRef?.workflowExecution?.runId ?? undefined;
+    return this.updateHandle<Ret>(request.request!.meta!.updateId!, execution.workflowId, runId || undefined, response.outcome ?? undefined);
+  }
+
+  private updateHandle<Ret>(
+    updateId: string,
+    workflowId: string,
+    workflowRunId: string | undefined,
+    outcome?: proto.temporal.api.update.v1.IOutcome,
+  ): WorkflowUpdateHandle<Ret> {
+    return {
+      updateId,
+      workflowId,
+      workflowRunId,
+      result: async () =>
+        decodeOutcome<Ret>(this.dataConverter, outcome ?? (await pollUpdateOutcome(this.updateContext(), { workflowId, runId: workflowRunId }, updateId))),
+    };
+  }
+
+  private async updateWithStart<T extends Workflow, Ret>(
+    def: { name: string } | string,
+    options: WorkflowUpdateOptions & { args?: unknown[]; startWorkflowOperation: WithStartWorkflowOperation<T> },
+    stage: WorkflowUpdateStage,
+  ): Promise<WorkflowUpdateHandle<Ret>> {
+    const operation = options.startWorkflowOperation;
+    const settle = operation.take();
+    const startOptions = operation.options;
+    const workflowType = extractWorkflowType(operation.workflowTypeOrFunc);
+    const workflowId = startOptions.workflowId;
+    const ctx = this.updateContext();
+    const startRequest = await createStartWorkflowRequest(this.requestContext(), workflowType, compileStartOptions(startOptions));
+    const name = typeof def === 'string' ? def : def.name;
+    const updateRequest = await createUpdateRequest(ctx, { workflowId }, undefined, { name, args: options.args ?? [], updateId: options.updateId, stage });
+    let startResponse: proto.temporal.api.workflowservice.v1.IStartWorkflowExecutionResponse | undefined;
+    let updateResponse: proto.temporal.api.workflowservice.v1.IUpdateWorkflowExecutionResponse;
+    try {
+      // Sent again until the Update is durable: the server answers a known update id with that Update.
+      do {
+        const response = await this.workflowService.executeMultiOperation({
+          namespace: this.options.namespace,
+          operations: [{ startWorkflow: startRequest }, { updateWorkflow: updateRequest }],
+        });
+        if (!startResponse) {
+          startResponse = response.responses?.[0]?.startWorkflow ?? {};
+          settle.resolve(
+            this.createWorkflowHandle<T>({
+              workflowId,
+              runId: undefined,
+              firstExecutionRunId: startResponse.started ? startResponse.runId ?? undefined : undefined,
+              runIdForResult: startResponse.runId ?? undefined,
+              followRuns: startOptions.followRuns ?? true,
+            }),
+          );
+        }
+        updateResponse = response.responses?.[1]?.updateWorkflow ?? {};
+      } while ((updateResponse.stage ?? 0) < proto.temporal.api.enums.v1.UpdateWorkflowExecutionLifecycleStage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED);
+    } catch (err) {
+      const error = updateWithStartError(err, workflowId, workflowType);
+      if (!startResponse) settle.reject(error);
+      throw error;
+    }
+    const runId = updateResponse.updateRef?.workflowExecution?.runId || undefined;
+    return this.updateHandle<Ret>(updateRequest.request!.meta!.updateId!, workflowId, runId, updateResponse.outcome ?? undefined);
   }
 
   /**
@@ -416,11 +546,12 @@ export class WorkflowClient extends BaseClient {
       terminate: (reason?: string) => this.terminateWorkflow(execution, firstExecutionRunId, reason),
       describe: () => this.describeWorkflow(execution),
       fetchHistory: () => this.fetchWorkflowHistory(execution),
-      executeUpdate: () => Promise.reject(notImplemented('WorkflowHandle.executeUpdate')),
-      startUpdate: () => Promise.reject(notImplemented('WorkflowHandle.startUpdate')),
-      getUpdateHandle: () => {
-        throw notImplemented('WorkflowHandle.getUpdateHandle');
-      },
+      executeUpdate: async <Ret, Args extends unknown[]>(def: UpdateDefinition<Ret, Args> | string, options?: WorkflowUpdateOptions & { args?: Args }) =>
+        (await this.startWorkflowUpdate<Ret>(execution, firstExecutionRunId, def, options ?? {}, 'COMPLETED')).result(),
+      startUpdate: <Ret, Args extends unknown[]>(def: UpdateDefinition<Ret, Args> | string, options: WorkflowUpdateOptions & { args?: Args; waitForStage: 'ACCEPTED' }) =>
+        this.startWorkflowUpdate<Ret>(execution, firstExecutionRunId, def, options, 'ACCEPTED'),
+      getUpdateHandle: <Ret>(updateId: string, options?: GetWorkflowUpdateHandleOptions) =>
+        this.updateHandle<Ret>(updateId, workflowId, options?.workflowRunId ?? runId),
     };
   }
 }
@@ -438,6 +569,22 @@ function throwStartError(err: unknown, fallbackMessage: string, workflowId: stri
     throw new WorkflowExecutionAlreadyStartedError('Workflow execution already started', workflowId, workflowType);
   }
   rethrowGrpcError(err, fallbackMessage, { workflowId });
+}
+
+/** The error of an update-with-start: the start's (already started) or the Update's. */
+function updateWithStartError(err: unknown, workflowId: string, workflowType: string): unknown {
+  if (isGrpcServiceError(err)) {
+    // The failed operation's status is the call's own: ALREADY_EXISTS means the start was refused.
+    if (err.code === status.ALREADY_EXISTS) {
+      return new WorkflowExecutionAlreadyStartedError('Workflow execution already started', workflowId, workflowType);
+    }
+    try {
+      rethrowUpdateGrpcError(err, 'Update-With-Start failed', { workflowId });
+    } catch (typed) {
+      return typed;
+    }
+  }
+  return err;
 }
 
 function notImplemented(what: string): Error {

@@ -98,19 +98,42 @@ export interface WorkflowHandle<T extends Workflow = Workflow> {
   /** The execution's full history, all pages. */
   fetchHistory(): Promise<temporal.api.history.v1.IHistory>;
 
-  /** Not implemented yet by `@endure/client`: throws. */
+  /**
+   * Sends an Update and waits for its result. Throws {@link WorkflowUpdateFailedError} when the
+   * validator rejected it or the handler failed, `WorkflowNotFoundError` when the Workflow is closed.
+   *
+   * @example
+   * ```ts
+   * const count = await handle.executeUpdate(addItemUpdate, { args: ['apple'] });
+   * ```
+   */
   executeUpdate<Ret, Args extends unknown[] = []>(
     def: UpdateDefinition<Ret, Args> | string,
     options?: WorkflowUpdateOptions & { args?: Args },
   ): Promise<Ret>;
 
-  /** Not implemented yet by `@endure/client`: throws. */
+  /**
+   * Sends an Update and returns its handle once the Workflow accepted it.
+   *
+   * @example
+   * ```ts
+   * const update = await handle.startUpdate(holdUpdate, { args: ['a'], waitForStage: 'ACCEPTED' });
+   * console.log(await update.result());
+   * ```
+   */
   startUpdate<Ret, Args extends unknown[] = []>(
     def: UpdateDefinition<Ret, Args> | string,
     options: WorkflowUpdateOptions & { args?: Args; waitForStage: 'ACCEPTED' },
   ): Promise<WorkflowUpdateHandle<Ret>>;
 
-  /** Not implemented yet by `@endure/client`: throws. */
+  /**
+   * A handle to an Update sent before, by its id (nothing is checked until `result()`).
+   *
+   * @example
+   * ```ts
+   * const result = await handle.getUpdateHandle<number>('add-apple').result();
+   * ```
+   */
   getUpdateHandle<Ret>(updateId: string, options?: GetWorkflowUpdateHandleOptions): WorkflowUpdateHandle<Ret>;
 }
 

@@ -103,6 +103,10 @@ describe('a bug in workflow code', () => {
     const taskQueue = uniqueTaskQueue('buggy');
     await env.withWorker({ taskQueue }, async () => {
       const handle = await env.client.workflow.start(buggyHandlerWorkflow, { taskQueue, workflowId: uniqueWorkflowId('buggy') });
+      // The signal must meet a run the worker has cached (a sticky one), not ride on the first task.
+      await waitFor(async () => countEvents(await handle.fetchHistory(), 'WORKFLOW_TASK_COMPLETED') === 1, {
+        description: 'the first workflow task to complete',
+      });
       await handle.signal(finishSignal, 'bug');
       // Attempt 1 writes WorkflowTaskFailed; retries do not (the official worker reports only the first). The failed
       // task was on the worker's sticky queue, so it is first retried at attempt 1 on the normal queue (Temporal's

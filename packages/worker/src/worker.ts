@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { loadDataConverter, msToNumber, type DataConverter, type Duration } from '@endure/common';
 import { ActivityWorker } from './activity/index.js';
+import { LocalActivityExecutor } from './activity/local-activity-executor.js';
 import { NativeConnection } from './connection.js';
 import { DefaultLogger, type WorkerLogger } from './logger.js';
 import { replayOne, type HistoryAndWorkflowId, type ReplayResult } from './replay.js';
@@ -146,6 +147,11 @@ export class Worker {
             maxCachedWorkflows: options.maxCachedWorkflows ?? 1000,
             stickyQueueScheduleToStartTimeoutMs: msToNumber(options.stickyQueueScheduleToStartTimeout ?? '10s'),
             logger,
+            localActivities: new LocalActivityExecutor({
+              activities: Object.fromEntries(activities) as Record<string, (...args: unknown[]) => unknown>,
+              dataConverter,
+              logger,
+            }),
             eagerActivities: activityWorker && {
               reserve: (wanted) => activityWorker.reserveEagerSlots(wanted),
               // Decoded response messages: the same shape the activity poll returns.

@@ -22,6 +22,7 @@ import { startWorkflowEagerly } from '../history/eager-start.js';
 import { withRawHistory } from '../common/raw-history.js';
 import { decodeTaskToken, encodeTaskToken } from '../history/task-token.js';
 import { activityOperationHandlers } from './activity-operations.js';
+import { checkMessages, updateHandlers } from './update-service.js';
 import type { CallContext, UnaryHandler } from './grpc-server.js';
 import { checkFailure, checkPayload, checkPayloads, optionalId, requireId } from './validation.js';
 
@@ -203,9 +204,10 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
       const token = decodeTaskToken(req.taskToken, 'wt');
       checkTokenNamespace(namespace(req.namespace), token.ns);
       checkCommands(req.commands ?? [], payloadMax);
+      checkMessages(req.messages ?? [], payloadMax);
       const outcome = await history.completeWorkflowTask(es, token, req);
       if (!outcome.ok) throw outcome.error;
-      return { activityTasks: outcome.activityTasks };
+      return { activityTasks: outcome.activityTasks, resetHistoryEventId: outcome.resetHistoryEventId };
     },
 
     RespondWorkflowTaskFailed: async (req: ws.IRespondWorkflowTaskFailedRequest) => {
@@ -314,6 +316,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     },
 
     ...activityOperationHandlers({ executions: es, idMax, namespace, executionRef }),
+    ...updateHandlers({ config, executions: es, watchers, namespace, executionRef, checkStart }),
 
     DescribeTaskQueue: (req: ws.IDescribeTaskQueueRequest) => {
       const ns = namespace(req.namespace);

@@ -19,6 +19,7 @@ import {
   validateSignalExternal,
 } from './external-workflows.js';
 import type { UserTimerData } from './timer-tasks.js';
+import type { UpdateMessages } from './updates.js';
 
 type Command = proto.temporal.api.command.v1.ICommand;
 const CommandType = enums.CommandType;
@@ -124,6 +125,7 @@ export function validateCommands(tx: ExecutionTx, commands: Command[], idMax: nu
       case CommandType.COMMAND_TYPE_RECORD_MARKER:
       case CommandType.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
       case CommandType.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES:
+      case CommandType.COMMAND_TYPE_PROTOCOL_MESSAGE: // checked with the messages (updates.ts)
         break;
       default:
         return {
@@ -146,13 +148,22 @@ export interface AppliedCommands {
 }
 
 /** Apply validated commands, in order. */
-export function applyCommands(tx: ExecutionTx, commands: Command[], completedEventId: number, identity: string): AppliedCommands {
+export function applyCommands(
+  tx: ExecutionTx,
+  commands: Command[],
+  completedEventId: number,
+  identity: string,
+  updates: UpdateMessages,
+): AppliedCommands {
   let needsWorkflowTask = false;
   const activityTasks: AppliedCommands['activityTasks'] = [];
   const completed = Long.fromNumber(completedEventId);
   for (const c of commands) {
     if (!tx.isRunning) break;
     switch (c.commandType) {
+      case CommandType.COMMAND_TYPE_PROTOCOL_MESSAGE:
+        updates.applyCommand(tx, c);
+        break;
       case CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK: {
         const attrs = c.scheduleActivityTaskCommandAttributes!;
         const eager =

@@ -27,7 +27,7 @@ export async function startWorkflowEagerly(
 ): Promise<StartResult & { eagerWorkflowTask: PollResponse | null }> {
   let started: StartedWorkflowTask | null = null;
   const result = await startWorkflow(es, ns, req, undefined, (tx) => {
-    started = takeFirstWorkflowTask(tx, es.config, req.identity ?? '');
+    started = takeFirstWorkflowTask(tx, es, req.identity ?? '');
   });
   return { ...result, eagerWorkflowTask: started ? withDecodedHistory(await workflowTaskResponse(es, started)) : null };
 }
@@ -37,11 +37,11 @@ function withDecodedHistory(task: PollResponse): PollResponse {
   return { ...task, history: { events: (rawHistoryOf(task) ?? []).map((bytes) => HistoryEvent.decode(bytes)) } };
 }
 
-function takeFirstWorkflowTask(tx: ExecutionTx, config: ExecutionStore['config'], identity: string): StartedWorkflowTask | null {
+function takeFirstWorkflowTask(tx: ExecutionTx, es: ExecutionStore, identity: string): StartedWorkflowTask | null {
   const wt = tx.state.workflowTask;
   if (!wt) return null;
   const row = tx.newTaskQueueTasks.findIndex((t) => t.kind === 'workflow' && t.scheduledEventId === wt.scheduledEventId);
   if (row < 0) return null;
   tx.newTaskQueueTasks.splice(row, 1);
-  return markWorkflowTaskStarted(tx, config, identity, randomUUID(), undefined);
+  return markWorkflowTaskStarted(tx, es, identity, randomUUID(), undefined);
 }

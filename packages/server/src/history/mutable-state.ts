@@ -32,6 +32,12 @@ export interface WorkflowTaskState {
   transient?: boolean;
   /** Event ids the transient task's Scheduled/Started events get when it completes. */
   transientScheduledEventId?: number;
+  /**
+   * A speculative task (history/updates.ts): scheduled only to carry updates, kept out of
+   * history like a transient attempt, and dropped when it changed nothing. This is
+   * `nextEventId` when it was scheduled: the events its worker had all seen.
+   */
+  speculativeBaseEventId?: number;
 }
 
 export interface ActivityState {
@@ -128,6 +134,13 @@ export interface ParentInfo {
   initiatedEventId: number;
 }
 
+/** An update the workflow accepted (history/updates.ts); the outcome is in its Completed event. */
+export interface UpdateRecord {
+  acceptedEventId: number;
+  /** 0 while the update runs. */
+  completedEventId: number;
+}
+
 export interface ExecutionState {
   namespaceId: string;
   namespace: string;
@@ -193,6 +206,10 @@ export interface ExecutionState {
    * signal-with-start after a signal-with-start.
    */
   startDelayEndedBy: 'signal' | 'signal_with_start' | null;
+  /** Accepted updates by update id, kept for the life of the run (answers repeats of an id). */
+  updates?: Record<string, UpdateRecord>;
+  /** Speculative workflow tasks made so far: each gets its own identity (see updates.ts). */
+  speculativeTaskCount?: number;
   /** The worker queue this run's workflow tasks go to (history/sticky.ts). In memory only: never serialized. */
   sticky?: StickyState | null;
 }

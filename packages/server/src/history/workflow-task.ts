@@ -16,6 +16,7 @@ import { readHistoryEventBytes } from './history-reader.js';
 import { withRawHistory } from '../common/raw-history.js';
 import { encodeTaskToken, type WorkflowTaskToken } from './task-token.js';
 import type { WorkflowTaskTimeoutData } from './timer-tasks.js';
+import { UpdateMessages, deliverUpdates, hasUndeliveredUpdates, isDiscardable, requestMessages, updateRegistry } from './updates.js';
 import { clearSticky, historyStartEventId, setStickyFromCompletion, type PolledQueue } from './sticky.js';
 
 type PollResponse = proto.temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
@@ -48,7 +49,7 @@ export async function recordWorkflowTaskStarted(
       return null;
     }
     tx.doneTaskQueueTaskIds.push(task.id);
-    return markWorkflowTaskStarted(tx, es.config, identity, requestId, polled);
+    return markWorkflowTaskStarted(tx, es, identity, requestId, polled);
   });
   return started && workflowTaskResponse(es, started);
 }
@@ -69,12 +70,14 @@ export interface StartedWorkflowTask {
   attempt: number;
   scheduledTimeMs: number;
   startedTimeMs: number;
+  /** Protocol messages (updates) delivered with the task. */
+  messages: ReturnType<typeof requestMessages>;
 }
 
 /** Record the pending workflow task as started by `identity` (the caller checked it is pending). */
 export function markWorkflowTaskStarted(
   tx: ExecutionTx,
-  config: ExecutionStore['config'],
+  es: ExecutionStore,
   identity: string,
   requestId: string,
   polled: PolledQueue | undefined,
@@ -87,7 +90,7 @@ export function markWorkflowTaskStarted(
     identity,
     requestId,
     historySizeBytes: Long.fromNumber(s.historySizeBytes),
-    suggestContinueAsNew: s.nextEventId - 1 >= config.suggestContinueAsNewEvents || s.historySizeBytes >= config.suggestContinueAsNewBytes,
+    suggestContinueAsNew: s.nextEventId - 1 >= es.config.suggestContinueAsNewEvents || s.historySizeBytes >= es.config.suggestContinueAsNewBytes,
   };
   let transientEvents: Uint8Array[] = [];
   if (wt.transient) {
@@ -123,6 +126,7 @@ export function markWorkflowTaskStarted(
     attempt: wt.attempt,
     scheduledTimeMs: wt.scheduledTimeMs,
     startedTimeMs: wt.startedTimeMs,
+    messages: requestMessages(es, tx, wt),
   };
 }
 
@@ -139,6 +143,7 @@ export async function workflowTaskResponse(es: ExecutionStore, started: StartedW
     workflowExecutionTaskQueue: { name: started.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
     scheduledTime: msToTimestamp(started.scheduledTimeMs),
     startedTime: msToTimestamp(started.startedTimeMs),
+    messages: started.messages,
   }, [...stored, ...started.transientEvents]);
 }
 
@@ -205,7 +210,12 @@ function requireStartedTask(tx: ExecutionTx, token: WorkflowTaskToken) {
  * is committed; the caller then answers the worker with this error.
  */
 export type CompletionOutcome =
-  | { ok: true; activityTasks: proto.temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse[] }
+  | {
+      ok: true;
+      activityTasks: proto.temporal.api.workflowservice.v1.IPollActivityTaskQueueResponse[];
+      /** The task was dropped (speculative, changed nothing): the worker rewinds to this started event. */
+      resetHistoryEventId?: number;
+    }
   | { ok: false; error: Error };
 
 export async function completeWorkflowTask(
@@ -214,7 +224,8 @@ export async function completeWorkflowTask(
   req: CompletedRequest,
 ): Promise<CompletionOutcome> {
   const ref = { namespaceId: token.ns, workflowId: token.wf, runId: token.run };
-  return es.update(ref, (tx): CompletionOutcome => {
+  let updates: UpdateMessages | null = null;
+  const outcome = await es.update(ref, (tx): CompletionOutcome => {
     const wt = requireStartedTask(tx, token);
     const commands = req.commands ?? [];
     const identity = req.identity ?? '';
@@ -223,10 +234,24 @@ export async function completeWorkflowTask(
       failTask(tx, { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND, message: 'UnhandledCommand' }, identity, false);
       return { ok: false, error: invalidArgument('UnhandledCommand') };
     }
-    const problem = validateCommands(tx, commands, es.config.idLengthMax);
+    if (closesWorkflow(commands) && hasUndeliveredUpdates(es, tx.state, wt)) {
+      failTask(tx, { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_UPDATE, message: 'UnhandledUpdate' }, identity, false);
+      return { ok: false, error: invalidArgument('UnhandledUpdate') };
+    }
+    const checked = UpdateMessages.read(es, tx.state, req.messages ?? [], commands);
+    const problem = 'cause' in checked ? checked : validateCommands(tx, commands, es.config.idLengthMax);
     if (problem) {
       failTask(tx, problem, identity, true);
       return { ok: false, error: invalidArgument(problem.message) };
+    }
+    updates = checked as UpdateMessages;
+    if (isDiscardable(tx.state, wt, commands, updates, !!req.forceCreateNewWorkflowTask)) {
+      // A speculative task that only rejected updates leaves history as it was.
+      tx.state.workflowTask = null;
+      tx.markDirty();
+      updates.finish(tx, wt);
+      deliverUpdates(tx, updateRegistry(es), updates.answeredIds);
+      return { ok: true, activityTasks: [], resetHistoryEventId: tx.state.lastCompletedWorkflowTaskStartedEventId };
     }
     if (wt.transient) persistTransientTask(tx, wt);
     const completedEventId = tx.appendEvent({
@@ -247,12 +272,16 @@ export async function completeWorkflowTask(
     tx.state.workflowTask = null;
     setStickyFromCompletion(tx.state, req.stickyAttributes);
     const hadBuffered = tx.state.bufferedEvents.length > 0;
-    const applied = applyCommands(tx, commands, completedEventId, identity);
+    const applied = applyCommands(tx, commands, completedEventId, identity, updates);
+    updates.finish(tx, wt);
     if (!tx.isRunning) return { ok: true, activityTasks: [] };
     tx.flushBufferedEvents();
     if (hadBuffered || applied.needsWorkflowTask || req.forceCreateNewWorkflowTask) tx.ensureWorkflowTask();
+    deliverUpdates(tx, updateRegistry(es), updates.answeredIds);
     return { ok: true, activityTasks: applied.activityTasks };
   });
+  (updates as UpdateMessages | null)?.committed(ref);
+  return outcome;
 }
 
 export async function failWorkflowTask(es: ExecutionStore, token: WorkflowTaskToken, req: FailedRequest): Promise<void> {
@@ -278,6 +307,8 @@ function failTask(
   failure?: proto.temporal.api.failure.v1.IFailure | null,
 ): void {
   const wt = tx.state.workflowTask!;
+  // A speculative task that fails is kept in history, as Temporal does.
+  if (wt.speculativeBaseEventId !== undefined && wt.transient) persistTransientTask(tx, wt);
   tx.noteLog('warn', 'workflow task failed', {
     attempt: wt.attempt,
     cause: enumValueName(Cause, problem.cause, 'WORKFLOW_TASK_FAILED_CAUSE_'),
@@ -315,6 +346,7 @@ export function onWorkflowTaskTimeout(tx: ExecutionTx, timerId: number, data: Wo
   if (!tx.isRunning || !wt || wt.scheduledEventId !== data.scheduledEventId || wt.attempt !== data.attempt) return;
   if (wt.startedEventId === 0) return;
   tx.noteLog('warn', 'workflow task timed out', { attempt: wt.attempt, timeoutType: 'StartToClose' });
+  if (wt.speculativeBaseEventId !== undefined && wt.transient) persistTransientTask(tx, wt);
   if (!wt.transient) {
     tx.appendEvent({
       eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,

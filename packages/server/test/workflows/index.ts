@@ -27,3 +27,9 @@ export {
 } from './children.js';
 export { upsertingWorkflow } from './properties.js';
 export { buildIdsWorkflow, infoWorkflow, parentOfSummarizedChild, summarizedWorkflow } from './details.js';
+export {
+  cancelledLocalActivity,
+  localActivitiesAroundSignal,
+  localActivityWorkflow,
+  signalledDuringLocalActivity,
+} from './local-activities.js';

@@ -14,6 +14,7 @@ import proto from '@temporalio/proto';
 import temporal = proto.temporal;
 import { NondeterminismError, WorkflowRun } from './workflow-run.js';
 import type { SandboxFactory } from './sandbox.js';
+import type { LocalActivityExecutor } from '../activity/local-activity-executor.js';
 import type { WorkerLogger } from '../logger.js';
 
 type PollResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
@@ -36,6 +37,8 @@ export interface WorkflowWorkerOptions {
   /** With a cache: how long the server holds a task on this worker's sticky queue before it goes to the normal one. */
   stickyQueueScheduleToStartTimeoutMs: number;
   logger: WorkerLogger;
+  /** Runs the local activities workflows schedule. */
+  localActivities?: LocalActivityExecutor;
   /** Activities of this task queue run in this worker: let the server start them eagerly. */
   eagerActivities?: {
     reserve(wanted: number): number;
@@ -93,6 +96,7 @@ export class WorkflowWorker {
     for (let i = 0; i < polls; i++) for (const taskQueue of queues) pollers.push(this.pollLoop(taskQueue));
     await Promise.all(pollers);
     await Promise.all([...this.inFlight]);
+    for (const runId of [...this.cache.keys()]) this.evict(runId);
     await this.stickyRelease;
   }
 
@@ -214,6 +218,7 @@ export class WorkflowWorker {
   }
 
   private async answerWorkflowTask(task: PollResponse): Promise<void> {
+    const receivedAtMs = Date.now();
     const runId = task.workflowExecution?.runId ?? '';
     const startedEventId = Number(task.startedEventId);
     let events = await this.fullHistory(task);
@@ -227,9 +232,10 @@ export class WorkflowWorker {
     run ??= this.newRun(task);
     const { service, namespace, identity } = this.options;
     try {
-      const completion = await run.advance(events, startedEventId);
+      const completion = await run.advance(events, startedEventId, receivedAtMs);
       if (completion.failure) {
         this.evict(runId);
+        run.dispose();
         await this.failTask(task, Cause.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, completion.failure);
         return;
       }
@@ -246,6 +252,7 @@ export class WorkflowWorker {
           taskToken: task.taskToken,
           commands: completion.commands,
           queryResults,
+          forceCreateNewWorkflowTask: completion.forceNewWorkflowTask,
           stickyAttributes: this.stickyQueue
             ? {
                 workerTaskQueue: { name: this.stickyQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_STICKY, normalName: this.options.taskQueue },
@@ -259,6 +266,7 @@ export class WorkflowWorker {
       if (completion.commands.some(closesRun)) this.evict(runId);
     } catch (err) {
       this.evict(runId);
+      run.dispose();
       if (err instanceof NondeterminismError) {
         await this.failTask(task, Cause.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR, { message: err.message, source: 'TypeScriptSDK', applicationFailureInfo: { type: 'NondeterminismError' } });
       } else if (isGrpcError(err)) {
@@ -356,6 +364,7 @@ export class WorkflowWorker {
         buildId: this.options.buildId,
       },
       this.options.sandboxes.create(),
+      this.options.localActivities,
     );
   }
 
@@ -396,11 +405,12 @@ export class WorkflowWorker {
     this.cache.delete(runId);
     this.cache.set(runId, run);
     while (this.cache.size > this.options.maxCachedWorkflows) {
-      this.cache.delete(this.cache.keys().next().value as string);
+      this.evict(this.cache.keys().next().value as string);
     }
   }
 
   private evict(runId: string): void {
+    this.cache.get(runId)?.dispose();
     this.cache.delete(runId);
   }
 }

@@ -1,0 +1,89 @@
+/**
+ * An accepted update is durable: the server is killed with SIGKILL while the
+ * update runs in the workflow and a caller waits for its result; after the
+ * restart the update completes and the waiting caller gets the result.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Connection, WorkflowUpdateStage } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
+import { installQuietRuntime, uniqueTaskQueue, uniqueWorkflowId } from './helpers/env.js';
+import { countEvents } from './helpers/history.js';
+import { findFreePort, startServerProcess, type ServerProcess } from './helpers/processes.js';
+import { waitFor } from './helpers/wait-for.js';
+import { addItemUpdate, cartWorkflow, checkoutSignal, holdUpdate, itemsQuery, releaseSignal } from './workflows/updates.js';
+
+let dir: string;
+let server: ServerProcess | undefined;
+let connection: Connection | undefined;
+let nativeConnection: NativeConnection | undefined;
+let worker: Worker | undefined;
+
+beforeAll(() => {
+  installQuietRuntime();
+  dir = mkdtempSync(join(tmpdir(), 'endure-update-crash-'));
+});
+
+afterAll(async () => {
+  if (worker?.getState() === 'RUNNING') worker.shutdown();
+  await waitFor(() => worker === undefined || ['STOPPED', 'FAILED'].includes(worker.getState()), {
+    timeoutMs: 20_000,
+    description: 'worker shutdown',
+  }).catch(() => undefined);
+  await nativeConnection?.close().catch(() => undefined);
+  await connection?.close();
+  await server?.kill();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('updates across a server crash', () => {
+  it('an accepted update survives SIGKILL of the server and completes after the restart; its waiting caller gets the result', async () => {
+    const port = await findFreePort();
+    const address = `127.0.0.1:${port}`;
+    const dbFilename = join(dir, 'endure.db');
+    server = await startServerProcess(port, dbFilename);
+    connection = await Connection.connect({ address });
+    const client = new Client({ connection, namespace: 'default' });
+    nativeConnection = await NativeConnection.connect({ address });
+    const taskQueue = uniqueTaskQueue('update-crash');
+    const { code } = await bundleWorkflowCode({
+      workflowsPath: fileURLToPath(new URL('./workflows/updates.ts', import.meta.url)),
+      logger: new DefaultLogger('WARN'),
+    });
+    worker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue, workflowBundle: { code } });
+    const running = worker.run();
+    running.catch(() => undefined);
+
+    const handle = await client.workflow.start(cartWorkflow, {
+      taskQueue,
+      workflowId: uniqueWorkflowId('update-crash'),
+      workflowTaskTimeout: '2s',
+    });
+    expect(await handle.executeUpdate(addItemUpdate, { args: ['apple'] })).toBe(1);
+    const held = await handle.startUpdate(holdUpdate, { args: ['kept'], waitForStage: WorkflowUpdateStage.ACCEPTED });
+    // A caller waiting on COMPLETED while the server dies.
+    const result = held.result();
+    result.catch(() => undefined);
+
+    await server.kill();
+    server = await startServerProcess(port, dbFilename);
+
+    // The accepted update is known after the restart, and the workflow goes on.
+    expect(await handle.query(itemsQuery)).toEqual(['apple']);
+    await handle.signal(releaseSignal);
+    expect(await result).toBe('released kept');
+    expect(await handle.getUpdateHandle(held.updateId).result()).toBe('released kept');
+    expect(await handle.executeUpdate(addItemUpdate, { args: ['pear'] })).toBe(2);
+    await handle.signal(checkoutSignal);
+    expect(await handle.result()).toEqual(['apple', 'pear']);
+    const history = await handle.fetchHistory();
+    expect(countEvents(history, 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED')).toBe(3);
+    expect(countEvents(history, 'WORKFLOW_EXECUTION_UPDATE_COMPLETED')).toBe(3);
+
+    worker.shutdown();
+    await running;
+  });
+});
