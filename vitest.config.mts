@@ -22,6 +22,7 @@ const scenarioFiles = [
   'reset',
   'server-log',
   'details',
+  'updates',
 ].map(
   (name) => `packages/server/test/${name}.test.ts`,
 );

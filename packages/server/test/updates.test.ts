@@ -5,19 +5,17 @@
  * wait in the workflow without holding up signals, queries or other updates, and
  * the in-flight limit.
  */
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Connection,
-  WithStartWorkflowOperation,
+  WithStartWorkflowOperation as OfficialWithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateStage,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv, type TestWorkerOptions } from './helpers/env.js';
+import { startTestEnv, testSdk, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from './helpers/env.js';
 import { countEvents, eventTypes } from './helpers/history.js';
 import { waitFor } from './helpers/wait-for.js';
 import {
@@ -33,23 +31,24 @@ const GRPC_INVALID_ARGUMENT = 3;
 const GRPC_RESOURCE_EXHAUSTED = 8;
 
 let env: TestEnv;
-let workflowCode: string;
+/** The start operation of the SDK under test (Endure's mirrors the official one). */
+let WithStartWorkflowOperation: typeof OfficialWithStartWorkflowOperation;
 
 beforeAll(async () => {
   env = await startTestEnv();
-  ({ code: workflowCode } = await bundleWorkflowCode({
-    workflowsPath: fileURLToPath(new URL('./workflows/updates.ts', import.meta.url)),
-    logger: new DefaultLogger('WARN'),
-  }));
+  WithStartWorkflowOperation =
+    testSdk() === 'endure'
+      ? ((await import('@endure/client')).WithStartWorkflowOperation as unknown as typeof OfficialWithStartWorkflowOperation)
+      : OfficialWithStartWorkflowOperation;
 });
 
 afterAll(async () => {
   await env?.close();
 });
 
-/** Runs a worker for the update workflows on `taskQueue` while `fn` runs. */
+/** Runs a worker on `taskQueue` while `fn` runs. */
 function withCartWorker<T>(taskQueue: string, fn: () => Promise<T>): Promise<T> {
-  return env.withWorker({ taskQueue, workflowBundle: { code: workflowCode } } as TestWorkerOptions, fn);
+  return env.withWorker({ taskQueue }, fn);
 }
 
 function startCart(taskQueue: string, prefix: string): Promise<WorkflowHandle<typeof cartWorkflow>> {

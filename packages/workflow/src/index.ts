@@ -51,7 +51,9 @@ export {
 export { ContinueAsNew, DeterminismViolationError, isCancellation } from './errors.js';
 export type { ContinueAsNewOptions, TimerOptions, WorkflowInfo } from './interfaces.js';
 export {
+  HandlerUnfinishedPolicy,
   Trigger,
+  allHandlersFinished,
   condition,
   continueAsNew,
   defineQuery,
@@ -68,6 +70,7 @@ export {
   setDefaultSignalHandler,
   setHandler,
   sleep,
+  type UpdateHandlerOptions,
   upsertMemo,
   upsertSearchAttributes,
   uuid4,

@@ -27,3 +27,4 @@ export {
 } from './children.js';
 export { upsertingWorkflow } from './properties.js';
 export { buildIdsWorkflow, infoWorkflow, parentOfSummarizedChild, summarizedWorkflow } from './details.js';
+export { cartWorkflow } from './updates.js';

@@ -12,6 +12,7 @@ import type { Activation, ActivationCompletion, ActivationJob, SandboxCommand } 
 import { CommandType, PATCH_MARKER_DETAILS_KEY, PATCH_MARKER_NAME } from '@endure/workflow/internal';
 import { decompileRetryPolicy, defaultPayloadConverter } from '@endure/common';
 import type { WorkflowSandbox } from './sandbox.js';
+import { UpdateProtocol, updateIdOfEvent } from './update-protocol.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type ICommand = temporal.api.command.v1.ICommand;
@@ -72,7 +73,18 @@ const COMMAND_FOR_EVENT = new Map<number, { commandType: number; same(c: IComman
   [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, { commandType: CommandType.CONTINUE_AS_NEW_WORKFLOW_EXECUTION, same: () => true }],
   [EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, { commandType: CommandType.UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, same: () => true }],
   [EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, { commandType: CommandType.MODIFY_WORKFLOW_PROPERTIES, same: () => true }],
+  [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, {
+    commandType: CommandType.PROTOCOL_MESSAGE,
+    same: (c, e) => (c as SandboxCommand).update?.kind === 'accept' && (c as SandboxCommand).update?.updateId === updateIdOfEvent(e),
+  }],
+  [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED, {
+    commandType: CommandType.PROTOCOL_MESSAGE,
+    same: (c, e) => (c as SandboxCommand).update?.kind === 'complete' && (c as SandboxCommand).update?.updateId === updateIdOfEvent(e),
+  }],
 ]);
+
+/** A workflow task's answer: commands, the update protocol messages they name, or a failure. */
+export type TaskCompletion = ActivationCompletion & { messages?: temporal.api.protocol.v1.IMessage[] };
 
 export interface RunIdentity {
   namespace: string;
@@ -113,6 +125,7 @@ export class WorkflowRun {
 
   /** Build id of the worker that completed the task being run (as Temporal's core tracks it: kept until another is known). */
   private buildIdOfTask = '';
+  private readonly updates = new UpdateProtocol();
 
   constructor(
     readonly id: RunIdentity,
@@ -123,7 +136,11 @@ export class WorkflowRun {
    * Apply history up to `startedEventId` (the task to answer); 0 replays
    * everything (for queries and replay tests) and returns no commands.
    */
-  async advance(events: HistoryEvent[], startedEventId: number): Promise<ActivationCompletion> {
+  async advance(
+    events: HistoryEvent[],
+    startedEventId: number,
+    messages?: temporal.api.protocol.v1.IMessage[] | null,
+  ): Promise<TaskCompletion> {
     let jobs: ActivationJob[] = [];
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
@@ -144,10 +161,10 @@ export class WorkflowRun {
           this.matching = true;
           break;
         case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
-          if (id === startedEventId) return this.activate(jobs, e, false);
+          if (id === startedEventId) return this.activate([...jobs, ...this.updates.requestJobs(messages)], e, false);
           if (events[i + 1]?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
             this.buildIdOfTask = buildIdOf(events[i + 1]!) || this.buildIdOfTask;
-            const patches = this.peekPatches(events, i + 2);
+            const patches = [...this.peekPatches(events, i + 2), ...this.peekAcceptedUpdates(events, i + 2)];
             const replayed = await this.activate([...patches, ...jobs], e, true);
             if (replayed.failure) throw new NondeterminismError(`replay of workflow task ${id} failed: ${replayed.failure.message}`);
             jobs = [];
@@ -170,7 +187,7 @@ export class WorkflowRun {
     return this.sandbox.query(queryType, args);
   }
 
-  private async activate(jobs: ActivationJob[], started: HistoryEvent, isReplaying: boolean): Promise<ActivationCompletion> {
+  private async activate(jobs: ActivationJob[], started: HistoryEvent, isReplaying: boolean): Promise<TaskCompletion> {
     if (!isReplaying) this.buildIdOfTask = this.id.buildId ?? '';
     const activation: Activation = {
       currentBuildId: this.buildIdOfTask,
@@ -181,8 +198,20 @@ export class WorkflowRun {
       jobs,
     };
     const completion = await this.sandbox.activate(activation);
-    this.pending = [...completion.commands];
-    return { commands: completion.commands.map((c) => this.toProtoCommand(c)), failure: completion.failure };
+    // A rejection leaves no event: there is nothing in history to match it with.
+    this.pending = completion.commands.filter((c) => c.update?.kind !== 'reject');
+    const { commands, messages } = this.updates.toCompletion(completion.commands, (c) => this.toProtoCommand(c));
+    return { commands, messages, failure: completion.failure };
+  }
+
+  /** Updates accepted in a completed task: replay delivers them to that task again. */
+  private peekAcceptedUpdates(events: HistoryEvent[], from: number): ActivationJob[] {
+    const jobs: ActivationJob[] = [];
+    for (let j = from; j < events.length && COMMAND_FOR_EVENT.has(events[j]!.eventType!); j++) {
+      const job = events[j]!.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED ? UpdateProtocol.acceptedJob(events[j]!) : undefined;
+      if (job) jobs.push(job);
+    }
+    return jobs;
   }
 
   /** Patch markers among the command events of a completed task: replay must know them up front. */

@@ -157,7 +157,7 @@ export class WorkflowWorker {
     run ??= this.newRun(task);
     const { service, namespace, identity } = this.options;
     try {
-      const completion = await run.advance(events, startedEventId);
+      const completion = await run.advance(events, startedEventId, task.messages);
       if (completion.failure) {
         this.evict(runId);
         await this.failTask(task, Cause.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, completion.failure);
@@ -175,12 +175,14 @@ export class WorkflowWorker {
           binaryChecksum: this.options.buildId,
           taskToken: task.taskToken,
           commands: completion.commands,
+          messages: completion.messages,
           queryResults,
         });
       } finally {
         this.options.eagerActivities?.accept(reserved, response?.activityTasks ?? []);
       }
-      if (completion.commands.some(closesRun)) this.evict(runId);
+      // A dropped speculative task (updates rejected): the run's state ran ahead of history, so it replays.
+      if (completion.commands.some(closesRun) || Number(response?.resetHistoryEventId ?? 0) > 0) this.evict(runId);
     } catch (err) {
       this.evict(runId);
       if (err instanceof NondeterminismError) {
