@@ -23,6 +23,7 @@ const scenarioFiles = [
   'server-log',
   'details',
   'updates',
+  'update-crash',
 ].map(
   (name) => `packages/server/test/${name}.test.ts`,
 );
