@@ -15,7 +15,8 @@ import {
   WorkflowUpdateStage,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { startTestEnv, testSdk, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from './helpers/env.js';
+import { loadSdk, startTestEnv, testSdk, uniqueTaskQueue, uniqueWorkflowId, workflowBundlePath, type TestEnv } from './helpers/env.js';
+import { temporal } from '@temporalio/proto';
 import { countEvents, eventTypes } from './helpers/history.js';
 import { waitFor } from './helpers/wait-for.js';
 import {
@@ -77,6 +78,30 @@ describe('workflow updates', () => {
         'WORKFLOW_EXECUTION_UPDATE_COMPLETED',
       ]);
     });
+  });
+
+  it('a history with updates, one still running across tasks, replays; one naming another update does not', async () => {
+    const taskQueue = uniqueTaskQueue('update-replay');
+    const history = await withCartWorker(taskQueue, async () => {
+      const handle = await startCart(taskQueue, 'update-replay');
+      const held = await handle.startUpdate(holdUpdate, { args: ['a'], waitForStage: WorkflowUpdateStage.ACCEPTED });
+      await handle.executeUpdate(addItemUpdate, { args: ['apple'] });
+      await handle.executeUpdate(addItemUpdate, { args: [''] }).catch(() => undefined);
+      await handle.signal(releaseSignal);
+      await held.result();
+      await handle.signal(checkoutSignal);
+      await handle.result();
+      return handle.fetchHistory();
+    });
+    const { Worker } = await loadSdk();
+    await Worker.runReplayHistory({ workflowBundle: { codePath: workflowBundlePath() } }, history);
+    // Replay runs the update history names: another update there produces commands history does not have.
+    const History = temporal.api.history.v1.History;
+    const tampered = History.decode(History.encode(history).finish());
+    const accepted = tampered.events.find((e) => e.workflowExecutionUpdateAcceptedEventAttributes)!;
+    accepted.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.name = addItemUpdate.name;
+    // (The official core reports it as a fatal error of its update machine, ours as nondeterminism.)
+    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: workflowBundlePath() } }, tampered)).rejects.toThrow();
   });
 
   it('a validator rejection fails the caller and leaves no event in history', async () => {

@@ -76,9 +76,11 @@ export async function waitForUpdate(
       registry.nextChange(ref.namespaceId, ref.workflowId, stop.signal),
     ]);
     try {
+      const found = await updateStatus(es, ref, updateId);
+      // Read after the await: a rejection may have landed (and left the registry) meanwhile.
       const status = admitted?.rejection
         ? { stage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED, outcome: { failure: admitted.rejection } }
-        : await updateStatus(es, ref, updateId);
+        : found;
       if (!status) throw notFound(`update ${updateId} not found`);
       if (status.stage >= stage || Date.now() >= deadline || signal.aborted) return status;
       await changed;
