@@ -223,6 +223,17 @@ describe('update protocol', () => {
     expect((await sendUpdate(workflowId, 'unfinished', Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED)).outcome?.failure).toMatchObject(expected);
   });
 
+  it('a worker that answers the task without a word about the update rejects it as UnprocessedUpdate, leaving history as it was', async () => {
+    const { workflowId, taskQueue } = await startIdle();
+    const before = await historyTypes(workflowId);
+    const caller = sendUpdate(workflowId, 'ignored', Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED);
+    const task = await pollTask(taskQueue);
+    expect(task.messages?.map((m) => m.protocolInstanceId)).toEqual(['ignored']);
+    await complete(task, []);
+    expect((await caller).outcome?.failure).toMatchObject({ applicationFailureInfo: { type: 'UnprocessedUpdate' } });
+    expect(await historyTypes(workflowId)).toEqual(before);
+  });
+
   it('PollWorkflowExecutionUpdate of an update id the run does not know answers NOT_FOUND naming it', async () => {
     const { workflowId } = await startIdle();
     const err = await pollOutcome(workflowId, 'never-sent').catch((e: unknown) => e as { code?: number; details?: string });
