@@ -240,4 +240,20 @@ describe('update protocol', () => {
     expect(err).toMatchObject({ code: 5 });
     expect((err as { details?: string }).details).toContain('never-sent');
   });
+
+  it('an update naming a first_execution_run_id of another chain answers NOT_FOUND and is not admitted', async () => {
+    const { workflowId, taskQueue } = await startIdle();
+    const err = await service()
+      .updateWorkflowExecution({
+        namespace: 'default',
+        workflowExecution: { workflowId },
+        firstExecutionRunId: randomUUID(),
+        request: { meta: { updateId: 'other-chain' }, input: { name: 'setValue' } },
+      })
+      .catch((e: unknown) => e as { code?: number; details?: string });
+    expect(err).toMatchObject({ code: 5 });
+    expect((err as { details?: string }).details).toContain('first_execution_run_id');
+    const idle = await service().pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, identity: 'raw' });
+    expect(idle.taskToken?.length ?? 0).toBe(0);
+  });
 });

@@ -32,7 +32,11 @@ async function updateStatus(es: ExecutionStore, ref: ExecutionRef, updateId: str
   }
   const admitted = updateRegistry(es).get(s.namespaceId, s.workflowId, updateId);
   if (!admitted || (admitted.runId !== s.runId && admitted.runId !== '')) return null;
-  if (!isRunning(s)) throw notFound('workflow update was aborted by closing workflow');
+  if (!isRunning(s)) {
+    // The run closed before the update reached it: nothing will ever take it.
+    updateRegistry(es).remove(s.namespaceId, s.workflowId, updateId);
+    throw notFound('workflow update was aborted by closing workflow');
+  }
   return { stage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED, outcome: null };
 }
 
