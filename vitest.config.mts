@@ -24,6 +24,8 @@ const scenarioFiles = [
   'details',
   'local-activities',
   'sticky-workers',
+  'updates',
+  'update-crash',
 ].map(
   (name) => `packages/server/test/${name}.test.ts`,
 );

@@ -114,7 +114,7 @@ interface Sdk {
  * The classes of the SDK under test. Endure's mirror the official API, so the
  * tests use the official types for both.
  */
-async function loadSdk(): Promise<Sdk> {
+export async function loadSdk(): Promise<Sdk> {
   if (testSdk() === 'official') {
     installQuietRuntime();
     return { Connection, Client, NativeConnection, Worker };
