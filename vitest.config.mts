@@ -25,6 +25,8 @@ const scenarioFiles = [
   'local-activities',
   'sticky-workers',
   'eager-start',
+  'updates',
+  'update-crash',
 ].map(
   (name) => `packages/server/test/${name}.test.ts`,
 );

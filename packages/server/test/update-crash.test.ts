@@ -6,11 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection, WorkflowUpdateStage } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Worker } from '@temporalio/worker';
-import { installQuietRuntime, uniqueTaskQueue, uniqueWorkflowId } from './helpers/env.js';
+import { WorkflowUpdateStage, type Connection } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import { loadSdk, uniqueTaskQueue, uniqueWorkflowId, workflowBundlePath } from './helpers/env.js';
 import { countEvents } from './helpers/history.js';
 import { findFreePort, startServerProcess, type ServerProcess } from './helpers/processes.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -23,7 +22,6 @@ let nativeConnection: NativeConnection | undefined;
 let worker: Worker | undefined;
 
 beforeAll(() => {
-  installQuietRuntime();
   dir = mkdtempSync(join(tmpdir(), 'endure-update-crash-'));
 });
 
@@ -45,15 +43,17 @@ describe('updates across a server crash', () => {
     const address = `127.0.0.1:${port}`;
     const dbFilename = join(dir, 'endure.db');
     server = await startServerProcess(port, dbFilename);
-    connection = await Connection.connect({ address });
-    const client = new Client({ connection, namespace: 'default' });
-    nativeConnection = await NativeConnection.connect({ address });
+    const sdk = await loadSdk();
+    connection = await sdk.Connection.connect({ address });
+    const client = new sdk.Client({ connection, namespace: 'default' });
+    nativeConnection = await sdk.NativeConnection.connect({ address });
     const taskQueue = uniqueTaskQueue('update-crash');
-    const { code } = await bundleWorkflowCode({
-      workflowsPath: fileURLToPath(new URL('./workflows/updates.ts', import.meta.url)),
-      logger: new DefaultLogger('WARN'),
+    worker = await sdk.Worker.create({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      workflowBundle: { codePath: workflowBundlePath() },
     });
-    worker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue, workflowBundle: { code } });
     const running = worker.run();
     running.catch(() => undefined);
 

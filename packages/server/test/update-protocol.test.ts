@@ -66,6 +66,10 @@ function pollOutcome(workflowId: string, updateId: string) {
   });
 }
 
+function completeCommand(): temporal.api.command.v1.ICommand {
+  return { commandType: CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION, completeWorkflowExecutionCommandAttributes: {} };
+}
+
 function any(type: string, bytes: Uint8Array): google.protobuf.IAny {
   return { type_url: `type.googleapis.com/temporal.api.update.v1.${type}`, value: bytes };
 }
@@ -178,10 +182,78 @@ describe('update protocol', () => {
     );
   });
 
+  it('a task that closes the workflow while an update waits undelivered fails with UNHANDLED_UPDATE, and the next task carries the update', async () => {
+    const workflowId = `wf-${randomUUID()}`;
+    const taskQueue = `tq-${randomUUID()}`;
+    await service().startWorkflowExecution({
+      namespace: 'default',
+      workflowId,
+      workflowType: { name: 'rawWorkflow' },
+      taskQueue: { name: taskQueue },
+      requestId: randomUUID(),
+    });
+    const first = await pollTask(taskQueue);
+    await sendUpdate(workflowId, 'late', Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED);
+    const err = await complete(first, [], [completeCommand()]).catch((e: unknown) => e as { code?: number; details?: string });
+    expect(err).toMatchObject({ code: GRPC_INVALID_ARGUMENT });
+    const events = (await service().getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId } })).history!.events!;
+    const failed = events.find((e) => e.workflowTaskFailedEventAttributes)!;
+    expect(events.some((e) => e.workflowExecutionCompletedEventAttributes)).toBe(false);
+    expect(failed.workflowTaskFailedEventAttributes?.cause).toBe(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_UPDATE);
+    const next = await pollTask(taskQueue);
+    expect(next.messages?.map((m) => m.protocolInstanceId)).toEqual(['late']);
+  });
+
+  it('an update accepted and still running when the workflow completes answers AcceptedUpdateCompletedWorkflow, every time', async () => {
+    const { workflowId, taskQueue } = await startIdle();
+    const caller = sendUpdate(workflowId, 'unfinished', Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED);
+    const task = await pollTask(taskQueue);
+    const message = task.messages![0]!;
+    const accept = U.Acceptance.encode({ acceptedRequestMessageId: message.id, acceptedRequestSequencingEventId: message.eventId }).finish();
+    await complete(task, [{ id: 'unfinished/accept', protocolInstanceId: 'unfinished', body: any('Acceptance', accept) }], [
+      { commandType: CommandType.COMMAND_TYPE_PROTOCOL_MESSAGE, protocolMessageCommandAttributes: { messageId: 'unfinished/accept' } },
+      completeCommand(),
+    ]);
+    const expected = {
+      message: 'Workflow Update failed because the Workflow completed before the Update completed.',
+      applicationFailureInfo: { type: 'AcceptedUpdateCompletedWorkflow' },
+    };
+    expect((await caller).outcome?.failure).toMatchObject(expected);
+    expect((await pollOutcome(workflowId, 'unfinished')).outcome?.failure).toMatchObject(expected);
+    expect((await sendUpdate(workflowId, 'unfinished', Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED)).outcome?.failure).toMatchObject(expected);
+  });
+
+  it('a worker that answers the task without a word about the update rejects it as UnprocessedUpdate, leaving history as it was', async () => {
+    const { workflowId, taskQueue } = await startIdle();
+    const before = await historyTypes(workflowId);
+    const caller = sendUpdate(workflowId, 'ignored', Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED);
+    const task = await pollTask(taskQueue);
+    expect(task.messages?.map((m) => m.protocolInstanceId)).toEqual(['ignored']);
+    await complete(task, []);
+    expect((await caller).outcome?.failure).toMatchObject({ applicationFailureInfo: { type: 'UnprocessedUpdate' } });
+    expect(await historyTypes(workflowId)).toEqual(before);
+  });
+
   it('PollWorkflowExecutionUpdate of an update id the run does not know answers NOT_FOUND naming it', async () => {
     const { workflowId } = await startIdle();
     const err = await pollOutcome(workflowId, 'never-sent').catch((e: unknown) => e as { code?: number; details?: string });
     expect(err).toMatchObject({ code: 5 });
     expect((err as { details?: string }).details).toContain('never-sent');
+  });
+
+  it('an update naming a first_execution_run_id of another chain answers NOT_FOUND and is not admitted', async () => {
+    const { workflowId, taskQueue } = await startIdle();
+    const err = await service()
+      .updateWorkflowExecution({
+        namespace: 'default',
+        workflowExecution: { workflowId },
+        firstExecutionRunId: randomUUID(),
+        request: { meta: { updateId: 'other-chain' }, input: { name: 'setValue' } },
+      })
+      .catch((e: unknown) => e as { code?: number; details?: string });
+    expect(err).toMatchObject({ code: 5 });
+    expect((err as { details?: string }).details).toContain('first_execution_run_id');
+    const idle = await service().pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, identity: 'raw' });
+    expect(idle.taskToken?.length ?? 0).toBe(0);
   });
 });

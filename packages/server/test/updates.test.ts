@@ -5,19 +5,18 @@
  * wait in the workflow without holding up signals, queries or other updates, and
  * the in-flight limit.
  */
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Connection,
-  WithStartWorkflowOperation,
+  WithStartWorkflowOperation as OfficialWithStartWorkflowOperation,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateStage,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv, type TestWorkerOptions } from './helpers/env.js';
+import { loadSdk, startTestEnv, testSdk, uniqueTaskQueue, uniqueWorkflowId, workflowBundlePath, type TestEnv } from './helpers/env.js';
+import { temporal } from '@temporalio/proto';
 import { countEvents, eventTypes } from './helpers/history.js';
 import { waitFor } from './helpers/wait-for.js';
 import {
@@ -33,23 +32,24 @@ const GRPC_INVALID_ARGUMENT = 3;
 const GRPC_RESOURCE_EXHAUSTED = 8;
 
 let env: TestEnv;
-let workflowCode: string;
+/** The start operation of the SDK under test (Endure's mirrors the official one). */
+let WithStartWorkflowOperation: typeof OfficialWithStartWorkflowOperation;
 
 beforeAll(async () => {
   env = await startTestEnv();
-  ({ code: workflowCode } = await bundleWorkflowCode({
-    workflowsPath: fileURLToPath(new URL('./workflows/updates.ts', import.meta.url)),
-    logger: new DefaultLogger('WARN'),
-  }));
+  WithStartWorkflowOperation =
+    testSdk() === 'endure'
+      ? ((await import('@endure/client')).WithStartWorkflowOperation as unknown as typeof OfficialWithStartWorkflowOperation)
+      : OfficialWithStartWorkflowOperation;
 });
 
 afterAll(async () => {
   await env?.close();
 });
 
-/** Runs a worker for the update workflows on `taskQueue` while `fn` runs. */
+/** Runs a worker on `taskQueue` while `fn` runs. */
 function withCartWorker<T>(taskQueue: string, fn: () => Promise<T>): Promise<T> {
-  return env.withWorker({ taskQueue, workflowBundle: { code: workflowCode } } as TestWorkerOptions, fn);
+  return env.withWorker({ taskQueue }, fn);
 }
 
 function startCart(taskQueue: string, prefix: string): Promise<WorkflowHandle<typeof cartWorkflow>> {
@@ -78,6 +78,30 @@ describe('workflow updates', () => {
         'WORKFLOW_EXECUTION_UPDATE_COMPLETED',
       ]);
     });
+  });
+
+  it('a history with updates, one still running across tasks, replays; one naming another update does not', async () => {
+    const taskQueue = uniqueTaskQueue('update-replay');
+    const history = await withCartWorker(taskQueue, async () => {
+      const handle = await startCart(taskQueue, 'update-replay');
+      const held = await handle.startUpdate(holdUpdate, { args: ['a'], waitForStage: WorkflowUpdateStage.ACCEPTED });
+      await handle.executeUpdate(addItemUpdate, { args: ['apple'] });
+      await handle.executeUpdate(addItemUpdate, { args: [''] }).catch(() => undefined);
+      await handle.signal(releaseSignal);
+      await held.result();
+      await handle.signal(checkoutSignal);
+      await handle.result();
+      return handle.fetchHistory();
+    });
+    const { Worker } = await loadSdk();
+    await Worker.runReplayHistory({ workflowBundle: { codePath: workflowBundlePath() } }, history);
+    // Replay runs the update history names: another update there produces commands history does not have.
+    const History = temporal.api.history.v1.History;
+    const tampered = History.decode(History.encode(history).finish());
+    const accepted = tampered.events.find((e) => e.workflowExecutionUpdateAcceptedEventAttributes)!;
+    accepted.workflowExecutionUpdateAcceptedEventAttributes!.acceptedRequest!.input!.name = addItemUpdate.name;
+    // (The official core reports it as a fatal error of its update machine, ours as nondeterminism.)
+    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: workflowBundlePath() } }, tampered)).rejects.toThrow();
   });
 
   it('a validator rejection fails the caller and leaves no event in history', async () => {

@@ -53,7 +53,9 @@ export { ContinueAsNew, DeterminismViolationError, isCancellation } from './erro
 export { proxyLocalActivities, scheduleLocalActivity } from './local-activity.js';
 export type { ContinueAsNewOptions, TimerOptions, WorkflowInfo } from './interfaces.js';
 export {
+  HandlerUnfinishedPolicy,
   Trigger,
+  allHandlersFinished,
   condition,
   continueAsNew,
   defineQuery,
@@ -69,6 +71,7 @@ export {
   setDefaultSignalHandler,
   setHandler,
   sleep,
+  type UpdateHandlerOptions,
   upsertMemo,
   upsertSearchAttributes,
   uuid4,

@@ -3,6 +3,7 @@
  * and the activation protocol between the worker (outside the sandbox) and
  * the runtime (inside it).
  */
+import type { UpdateOutcome } from './internals/updates.js';
 import type { temporal } from '@temporalio/proto';
 import type { Duration, RetryPolicy, SearchAttributes } from '@endure/common';
 
@@ -86,7 +87,8 @@ export type ActivationJob =
   | { type: 'resolveChildStart'; seq: number; result: { runId: string } | { alreadyStarted: { workflowId: string; workflowType: string } } }
   | { type: 'resolveChild'; seq: number; result: { completed: Payload | undefined } | { failed: ProtoFailure } }
   | { type: 'resolveSignalExternal'; seq: number; failure?: ProtoFailure }
-  | { type: 'resolveCancelExternal'; seq: number; failure?: ProtoFailure };
+  | { type: 'resolveCancelExternal'; seq: number; failure?: ProtoFailure }
+  | { type: 'doUpdate'; updateId: string; protocolInstanceId: string; name: string; args: Payload[]; runValidator: boolean };
 
 export interface Activation {
   /** Workflow time for this activation (the workflow task's start time). */
@@ -135,7 +137,7 @@ export interface LocalActivityBackoff {
 /** What the runtime answers after an activation settles. */
 export interface ActivationCompletion {
   /** Commands; `seq` links activity commands to the worker's event-id map. */
-  commands: (temporal.api.command.v1.ICommand & { seq?: number })[];
+  commands: (temporal.api.command.v1.ICommand & { seq?: number; update?: UpdateOutcome })[];
   /** Local activities to start or cancel, in the order the workflow asked. */
   localActivities?: LocalActivityRequest[];
   /** Set when the workflow task itself must fail (a bug in workflow code, not a workflow failure). */

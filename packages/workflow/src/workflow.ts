@@ -32,8 +32,10 @@ import {
   pushCommand,
   retractCommand,
   state,
+  updateHost,
   workflowInfo as currentInfo,
 } from './internals/activator.js';
+import { deliverBufferedUpdates } from './internals/updates.js';
 
 // Activity and handler functions take any arguments.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -212,7 +214,7 @@ export function defineQuery<Ret, Args extends any[] = [], Name extends string = 
   return { type: 'query', name } as QueryDefinition<Ret, Args, Name>;
 }
 
-/** Define an update by name (updates are not delivered by this SDK yet). */
+/** Define an update by name, for setHandler and the client. */
 export function defineUpdate<Ret, Args extends any[] = [], Name extends string = string>(name: Name): UpdateDefinition<Ret, Args, Name> {
   return { type: 'update', name } as UpdateDefinition<Ret, Args, Name>;
 }
@@ -243,7 +245,7 @@ export function setHandler<Ret, Args extends any[], Name extends string = string
   handler: ((...args: Args) => Ret | Promise<Ret>) | undefined,
   options?: unknown,
 ): void;
-export function setHandler(def: Definition, handler: AnyFunction | undefined, _options?: unknown): void {
+export function setHandler(def: Definition, handler: AnyFunction | undefined, options?: unknown): void {
   if (def.type === 'signal') {
     if (!handler) {
       state.signalHandlers.delete(def.name);
@@ -256,8 +258,47 @@ export function setHandler(def: Definition, handler: AnyFunction | undefined, _o
   } else if (def.type === 'query') {
     if (handler) state.queryHandlers.set(def.name, handler);
     else state.queryHandlers.delete(def.name);
+  } else if (!handler) {
+    state.updateHandlers.delete(def.name);
+  } else {
+    const updateOptions = options as UpdateHandlerOptions<AnyFunction> | undefined;
+    state.updateHandlers.set(def.name, { handler, validator: updateOptions?.validator, unfinishedPolicy: updateOptions?.unfinishedPolicy });
+    deliverBufferedUpdates(updateHost, def.name);
   }
-  // Update handlers are accepted and kept for when updates are delivered.
+}
+
+/**
+ * What becomes of a handler still running when the workflow finishes: the default warns (in the
+ * worker's log), `ABANDON` does not.
+ */
+export const HandlerUnfinishedPolicy = {
+  WARN_AND_ABANDON: 'WARN_AND_ABANDON',
+  ABANDON: 'ABANDON',
+} as const;
+/** See {@link HandlerUnfinishedPolicy}. */
+export type HandlerUnfinishedPolicy = (typeof HandlerUnfinishedPolicy)[keyof typeof HandlerUnfinishedPolicy];
+
+/** Options of an update handler. */
+export interface UpdateHandlerOptions<F extends AnyFunction> {
+  /** Runs before the update is accepted (not on replay); throwing rejects the update, which leaves no trace in history. */
+  validator?: (...args: Parameters<F>) => void;
+  /** What to do when the workflow finishes while this handler runs. */
+  unfinishedPolicy?: HandlerUnfinishedPolicy;
+  description?: string;
+}
+
+/**
+ * True when no update handler is running: `await condition(allHandlersFinished)` before
+ * returning lets every accepted update complete.
+ *
+ * @example
+ * ```ts
+ * await condition(allHandlersFinished);
+ * return result;
+ * ```
+ */
+export function allHandlersFinished(): boolean {
+  return state.updatesInProgress.size === 0;
 }
 
 /** Handle signals that have no handler of their own. */

@@ -14,7 +14,7 @@ import { waitForUpdate } from '../history/update-waiters.js';
 import { startWorkflow } from '../history/workflow-lifecycle.js';
 import type { NamespaceRecord } from '../persistence/store.js';
 import type { CallContext } from './grpc-server.js';
-import { checkPayloads, requireId } from './validation.js';
+import { checkPayloads, optionalId, requireId } from './validation.js';
 
 import ws = proto.temporal.api.workflowservice.v1;
 
@@ -73,7 +73,8 @@ export function updateHandlers(deps: UpdateServiceDeps) {
       const ns = namespace(req.namespace);
       const ref = executionRef(ns, req.workflowExecution, 'workflow_execution');
       const stage = checkUpdate(req, '');
-      const { runId, admitted } = await admitUpdate(es, ref, req.request!);
+      const firstExecutionRunId = optionalId(req.firstExecutionRunId, 'first_execution_run_id', idMax);
+      const { runId, admitted } = await admitUpdate(es, ref, req.request!, firstExecutionRunId);
       return answer({ ...ref, runId }, req.request!.meta!.updateId!, stage, admitted, ctx.signal);
     },
 

@@ -32,7 +32,11 @@ async function updateStatus(es: ExecutionStore, ref: ExecutionRef, updateId: str
   }
   const admitted = updateRegistry(es).get(s.namespaceId, s.workflowId, updateId);
   if (!admitted || (admitted.runId !== s.runId && admitted.runId !== '')) return null;
-  if (!isRunning(s)) throw notFound('workflow update was aborted by closing workflow');
+  if (!isRunning(s)) {
+    // The run closed before the update reached it: nothing will ever take it.
+    updateRegistry(es).remove(s.namespaceId, s.workflowId, updateId);
+    throw notFound('workflow update was aborted by closing workflow');
+  }
   return { stage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED, outcome: null };
 }
 
@@ -76,9 +80,11 @@ export async function waitForUpdate(
       registry.nextChange(ref.namespaceId, ref.workflowId, stop.signal),
     ]);
     try {
+      const found = await updateStatus(es, ref, updateId);
+      // Read after the await: a rejection may have landed (and left the registry) meanwhile.
       const status = admitted?.rejection
         ? { stage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED, outcome: { failure: admitted.rejection } }
-        : await updateStatus(es, ref, updateId);
+        : found;
       if (!status) throw notFound(`update ${updateId} not found`);
       if (status.stage >= stage || Date.now() >= deadline || signal.aborted) return status;
       await changed;

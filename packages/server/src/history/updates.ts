@@ -123,6 +123,7 @@ export async function admitUpdate(
   es: ExecutionStore,
   ref: ExecutionRef,
   request: IRequest,
+  firstExecutionRunId = '',
 ): Promise<{ runId: string; admitted: AdmittedUpdate | undefined }> {
   const registry = updateRegistry(es);
   const updateId = request.meta!.updateId!;
@@ -130,6 +131,9 @@ export async function admitUpdate(
   try {
     return await es.update(ref, (tx) => {
       const s = tx.state;
+      if (firstExecutionRunId && s.firstExecutionRunId !== firstExecutionRunId) {
+        throw notFound(`workflow execution not found: first_execution_run_id ${firstExecutionRunId} is not the chain of the current run`);
+      }
       if (s.updates?.[updateId]) return { runId: s.runId, admitted: undefined };
       const known = registry.get(s.namespaceId, s.workflowId, updateId);
       if (known && known.runId === s.runId) return { runId: s.runId, admitted: known };

@@ -33,3 +33,4 @@ export {
   localActivityWorkflow,
   signalledDuringLocalActivity,
 } from './local-activities.js';
+export { cartWorkflow } from './updates.js';

@@ -16,6 +16,7 @@ import { LocalActivities, type LocalActivityResolution } from './local-activitie
 import { LOCAL_ACTIVITY_MARKER_NAME, isLocalActivityMarker, readLocalActivityMarker } from './local-activity-markers.js';
 import { NondeterminismError } from './nondeterminism.js';
 import type { WorkflowSandbox } from './sandbox.js';
+import { UpdateProtocol, updateIdOfEvent } from './update-protocol.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type ICommand = temporal.api.command.v1.ICommand;
@@ -25,9 +26,10 @@ const CHANGE_VERSION_SEARCH_ATTRIBUTE = 'TemporalChangeVersion';
 /** While local activities run, a workflow task is completed as a heartbeat at this fraction of its timeout (Temporal core's). */
 const TASK_HEARTBEAT_FRACTION = 0.8;
 
-/** What answers a workflow task. */
+/** What answers a workflow task: commands, the update protocol messages they name, or a failure. */
 export interface TaskCompletion {
   commands: ICommand[];
+  messages?: temporal.api.protocol.v1.IMessage[];
   failure?: temporal.api.failure.v1.IFailure;
   /** Local activities still run: complete the task as a heartbeat, asking for a new one. */
   forceNewWorkflowTask?: boolean;
@@ -80,6 +82,14 @@ const COMMAND_FOR_EVENT = new Map<number, { commandType: number; same(c: IComman
   [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW, { commandType: CommandType.CONTINUE_AS_NEW_WORKFLOW_EXECUTION, same: () => true }],
   [EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, { commandType: CommandType.UPSERT_WORKFLOW_SEARCH_ATTRIBUTES, same: () => true }],
   [EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED, { commandType: CommandType.MODIFY_WORKFLOW_PROPERTIES, same: () => true }],
+  [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED, {
+    commandType: CommandType.PROTOCOL_MESSAGE,
+    same: (c, e) => (c as SandboxCommand).update?.kind === 'accept' && (c as SandboxCommand).update?.updateId === updateIdOfEvent(e),
+  }],
+  [EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED, {
+    commandType: CommandType.PROTOCOL_MESSAGE,
+    same: (c, e) => (c as SandboxCommand).update?.kind === 'complete' && (c as SandboxCommand).update?.updateId === updateIdOfEvent(e),
+  }],
 ]);
 
 export interface RunIdentity {
@@ -124,6 +134,7 @@ export class WorkflowRun {
   private readonly localActivities: LocalActivities;
   /** Start-to-close timeout of the latest workflow task scheduled. */
   private taskTimeoutMs = 10_000;
+  private readonly updates = new UpdateProtocol();
 
   constructor(
     readonly id: RunIdentity,
@@ -143,7 +154,12 @@ export class WorkflowRun {
    * everything (for queries and replay tests) and returns no commands. `receivedAtMs`, when the
    * worker got the task, times the heartbeat of a task that waits for local activities.
    */
-  async advance(events: HistoryEvent[], startedEventId: number, receivedAtMs = Date.now()): Promise<TaskCompletion> {
+  async advance(
+    events: HistoryEvent[],
+    startedEventId: number,
+    messages?: temporal.api.protocol.v1.IMessage[] | null,
+    receivedAtMs = Date.now(),
+  ): Promise<TaskCompletion> {
     let jobs: ActivationJob[] = [];
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
@@ -164,10 +180,10 @@ export class WorkflowRun {
           this.matching = true;
           break;
         case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
-          if (id === startedEventId) return this.activate(jobs, e, false, receivedAtMs + TASK_HEARTBEAT_FRACTION * this.taskTimeoutMs);
+          if (id === startedEventId) return this.activate([...jobs, ...this.updates.requestJobs(messages)], e, false, receivedAtMs + TASK_HEARTBEAT_FRACTION * this.taskTimeoutMs);
           if (events[i + 1]?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
             this.buildIdOfTask = buildIdOf(events[i + 1]!) || this.buildIdOfTask;
-            const patches = this.peekPatches(events, i + 2);
+            const patches = [...this.peekPatches(events, i + 2), ...this.peekAcceptedUpdates(events, i + 2)];
             const resolved = this.localActivities.peek(events, i + 2, (c) => COMMAND_FOR_EVENT.has(c.eventType!));
             const replayed = await this.activate([...patches, ...jobs], e, true, Infinity, resolved);
             if (replayed.failure) throw new NondeterminismError(`replay of workflow task ${id} failed: ${replayed.failure.message}`);
@@ -240,8 +256,20 @@ export class WorkflowRun {
   }
 
   private conclude(commands: SandboxCommand[], failure?: temporal.api.failure.v1.IFailure, forceNewWorkflowTask = false): TaskCompletion {
-    this.pending = [...commands];
-    return { commands: commands.map((c) => this.toProtoCommand(c)), failure, forceNewWorkflowTask };
+    // A rejection leaves no event: there is nothing in history to match it with.
+    this.pending = commands.filter((c) => c.update?.kind !== 'reject');
+    const completion = this.updates.toCompletion(commands, (c) => this.toProtoCommand(c));
+    return { commands: completion.commands, messages: completion.messages, failure, forceNewWorkflowTask };
+  }
+
+  /** Updates accepted in a completed task: replay delivers them to that task again. */
+  private peekAcceptedUpdates(events: HistoryEvent[], from: number): ActivationJob[] {
+    const jobs: ActivationJob[] = [];
+    for (let j = from; j < events.length && COMMAND_FOR_EVENT.has(events[j]!.eventType!); j++) {
+      const job = events[j]!.eventType === EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED ? UpdateProtocol.acceptedJob(events[j]!) : undefined;
+      if (job) jobs.push(job);
+    }
+    return jobs;
   }
 
   /** Patch markers among the command events of a completed task: replay must know them up front. */

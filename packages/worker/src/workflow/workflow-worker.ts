@@ -232,7 +232,7 @@ export class WorkflowWorker {
     run ??= this.newRun(task);
     const { service, namespace, identity } = this.options;
     try {
-      const completion = await run.advance(events, startedEventId, receivedAtMs);
+      const completion = await run.advance(events, startedEventId, task.messages, receivedAtMs);
       if (completion.failure) {
         this.evict(runId);
         run.dispose();
@@ -251,6 +251,7 @@ export class WorkflowWorker {
           binaryChecksum: this.options.buildId,
           taskToken: task.taskToken,
           commands: completion.commands,
+          messages: completion.messages,
           queryResults,
           forceCreateNewWorkflowTask: completion.forceNewWorkflowTask,
           stickyAttributes: this.stickyQueue
@@ -263,7 +264,8 @@ export class WorkflowWorker {
       } finally {
         this.options.eagerActivities?.accept(reserved, response?.activityTasks ?? []);
       }
-      if (completion.commands.some(closesRun)) this.evict(runId);
+      // A dropped speculative task (updates rejected): the run's state ran ahead of history, so it replays.
+      if (completion.commands.some(closesRun) || Number(response?.resetHistoryEventId ?? 0) > 0) this.evict(runId);
     } catch (err) {
       this.evict(runId);
       run.dispose();

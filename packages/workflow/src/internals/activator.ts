@@ -29,9 +29,18 @@ import { rootScope } from '../cancellation-scope.js';
 import { ContinueAsNew, LocalActivityDoBackoff } from '../errors.js';
 import { CommandType } from './commands.js';
 import { seededRandom } from './random.js';
+import {
+  deliverUpdate,
+  rejectUnhandledUpdates,
+  unfinishedHandlersWarning,
+  type UpdateHandlerEntry,
+  type UpdateHost,
+  type UpdateOutcome,
+  type UpdateRequest,
+} from './updates.js';
 
-/** A command plus the sequence number the worker maps to history event ids. */
-export type SandboxCommand = temporal.api.command.v1.ICommand & { seq?: number };
+/** A command plus the sequence number the worker maps to history event ids (and, for updates, the outcome). */
+export type SandboxCommand = temporal.api.command.v1.ICommand & { seq?: number; update?: UpdateOutcome };
 type ICommand = SandboxCommand;
 type Payload = temporal.api.common.v1.IPayload;
 type ProtoFailure = temporal.api.failure.v1.IFailure;
@@ -86,6 +95,9 @@ export const state = {
   defaultSignalHandler: undefined as Handler | undefined,
   bufferedSignals: [] as { signalName: string; args: unknown[] }[],
   queryHandlers: new Map<string, Handler>(),
+  updateHandlers: new Map<string, UpdateHandlerEntry>(),
+  bufferedUpdates: [] as UpdateRequest[],
+  updatesInProgress: new Map<string, { name: string; unfinishedPolicy?: string }>(),
   knownPatches: new Set<string>(),
   sentPatches: new Set<string>(),
   cancelRequested: false,
@@ -94,6 +106,21 @@ export const state = {
   /** An error that must fail the workflow task (not the workflow). */
   taskFailure: undefined as unknown,
 };
+
+/** The activator as the update runtime (internals/updates.ts) sees it. */
+export const updateHost: UpdateHost = {
+  handlers: state.updateHandlers,
+  buffered: state.bufferedUpdates,
+  inProgress: state.updatesInProgress,
+  pushCommand: (command) => pushCommand(command),
+  payloadConverter,
+  errorToFailure: (err) => failureConverter.errorToFailure(err, payloadConverter),
+  failTask: (err) => {
+    state.taskFailure = err;
+  },
+};
+
+declare const __endure_log: ((level: string, message: string, attrs?: Record<string, unknown>) => void) | undefined;
 
 export function workflowInfo(): WorkflowInfo {
   if (!state.info) throw new IllegalStateError('Workflow uninitialized');
@@ -155,6 +182,10 @@ function initialize(job: Extract<ActivationJob, { type: 'initialize' }>, activat
 function complete(command: ICommand): void {
   pushCommand(command);
   state.completed = true;
+  const warning = unfinishedHandlersWarning(updateHost);
+  if (warning && !state.isReplaying && typeof __endure_log === 'function') {
+    __endure_log('WARN', warning, { workflowId: state.info?.workflowId });
+  }
 }
 
 function failWorkflow(err: unknown): void {
@@ -227,6 +258,9 @@ function applyJob(job: ActivationJob, activation: Activation): void {
     case 'resolveCancelExternal':
       settle(take(state.externalCancels, job.seq), job.failure ? { failed: job.failure } : { completed: undefined });
       return;
+    case 'doUpdate':
+      deliverUpdate(updateHost, job);
+      return;
   }
 }
 
@@ -286,7 +320,8 @@ export const runtime: WorkflowRuntime = {
     state.isReplaying = activation.isReplaying;
     updateInfo(activation);
     // Patches first, then signals, then everything else: the order Temporal's core uses.
-    const order = (j: ActivationJob) => (j.type === 'notifyHasPatch' ? 0 : j.type === 'initialize' ? 1 : j.type === 'signal' ? 2 : 3);
+    const order = (j: ActivationJob) =>
+      j.type === 'notifyHasPatch' ? 0 : j.type === 'initialize' ? 1 : j.type === 'signal' || j.type === 'doUpdate' ? 2 : 3;
     const jobs = [...activation.jobs].sort((a, b) => order(a) - order(b));
     for (const job of jobs) {
       try {
@@ -316,6 +351,7 @@ export const runtime: WorkflowRuntime = {
   },
 
   concludeActivation(): ActivationCompletion {
+    rejectUnhandledUpdates(updateHost);
     const commands = state.commands;
     const localActivities = state.localActivityRequests;
     state.commands = [];
