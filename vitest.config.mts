@@ -22,6 +22,8 @@ const scenarioFiles = [
   'reset',
   'server-log',
   'details',
+  'local-activities',
+  'sticky-workers',
   'updates',
   'update-crash',
 ].map(

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { resolveConfig, type EndureServerOptions, type ResolvedConfig } from './config.js';
 import { createLogger, type Logger } from './common/logger.js';
 import { isAdvanceable } from './common/clock.js';
-import type { NamespaceRecord, Store } from './persistence/store.js';
+import type { NamespaceRecord, Store, TaskQueueTask } from './persistence/store.js';
 import { SqliteStore } from './persistence/sqlite/sqlite-store.js';
 import { MemoryStore } from './persistence/memory/memory-store.js';
 import { MatchingEngine } from './matching/matching-engine.js';
@@ -17,6 +17,7 @@ import { fireTimer } from './history/history-service.js';
 import { TimerQueue } from './timers/timer-queue.js';
 import { TimeSkipper } from './timers/time-skipper.js';
 import { RunnableWork } from './history/runnable-work.js';
+import { dispatchTasks, onStickyTaskExpired } from './history/sticky.js';
 import { toGrpcError, workflowServiceMethodTable } from './frontend/grpc-server.js';
 import { GrpcTransport } from './frontend/grpc-transport.js';
 import { workflowServiceHandlers } from './frontend/workflow-service.js';
@@ -62,9 +63,9 @@ export class EndureServer {
     // queue, which fires back into the engine. With a clock that can jump, time
     // skipping also looks again after every change that could leave nothing runnable.
     const executions: ExecutionStore = new ExecutionStore(store, clock, config, log, {
-      onTaskQueueTasks: (tasks) => {
+      onTaskQueueTasks: (tasks, sticky) => {
         work?.noteTasks(tasks);
-        matching.addTasks(tasks);
+        dispatchTasks(matching, tasks, sticky, onStickyExpired);
       },
       onTimerTasks: (tasks) => {
         timers.notify(tasks);
@@ -75,6 +76,9 @@ export class EndureServer {
         skipper?.poke();
       },
     });
+    const onStickyExpired = (task: TaskQueueTask) => {
+      onStickyTaskExpired(executions, task).catch((err: unknown) => log.error({ err }, 'sticky workflow task timeout failed'));
+    };
     const work = isAdvanceable(clock) ? new RunnableWork(executions) : null;
     const skipper = work && isAdvanceable(clock) ? new TimeSkipper(clock, work, log) : null;
     const namespaceByName = (name: string) => namespaces.get(name);

@@ -7,8 +7,9 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
-import { loadDataConverter, type DataConverter } from '@endure/common';
+import { loadDataConverter, msToNumber, type DataConverter, type Duration } from '@endure/common';
 import { ActivityWorker } from './activity/index.js';
+import { LocalActivityExecutor } from './activity/local-activity-executor.js';
 import { NativeConnection } from './connection.js';
 import { DefaultLogger, type WorkerLogger } from './logger.js';
 import { replayOne, type HistoryAndWorkflowId, type ReplayResult } from './replay.js';
@@ -44,6 +45,12 @@ export interface WorkerOptions {
   maxConcurrentWorkflowTaskPolls?: number;
   maxConcurrentActivityTaskPolls?: number;
   maxCachedWorkflows?: number;
+  /**
+   * How long the server keeps a cached run's workflow task on this worker's own (sticky) queue
+   * before giving it to any worker of the task queue, with the whole history.
+   * @default 10s
+   */
+  stickyQueueScheduleToStartTimeout?: Duration;
   maxHeartbeatThrottleInterval?: number;
   defaultHeartbeatThrottleInterval?: number;
   /** Milliseconds in-flight activities may keep running after shutdown starts. */
@@ -136,7 +143,13 @@ export class Worker {
             maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTaskExecutions ?? 40,
             maxConcurrentWorkflowTaskPolls: options.maxConcurrentWorkflowTaskPolls ?? TASK_POLLS_DEFAULT,
             maxCachedWorkflows: options.maxCachedWorkflows ?? 1000,
+            stickyQueueScheduleToStartTimeoutMs: msToNumber(options.stickyQueueScheduleToStartTimeout ?? '10s'),
             logger,
+            localActivities: new LocalActivityExecutor({
+              activities: Object.fromEntries(activities) as Record<string, (...args: unknown[]) => unknown>,
+              dataConverter,
+              logger,
+            }),
             eagerActivities: activityWorker && {
               reserve: (wanted) => activityWorker.reserveEagerSlots(wanted),
               // Decoded response messages: the same shape the activity poll returns.

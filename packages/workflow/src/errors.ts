@@ -1,6 +1,7 @@
 /** Errors raised by workflow APIs. */
 import { ActivityFailure, CancelledFailure, ChildWorkflowFailure } from '@endure/common';
 import type { temporal } from '@temporalio/proto';
+import type { LocalActivityBackoff } from './interfaces.js';
 
 /**
  * Thrown by `continueAsNew()`; the runtime turns it into a ContinueAsNew command.
@@ -10,6 +11,17 @@ export class ContinueAsNew extends Error {
   constructor(readonly command: temporal.api.command.v1.IContinueAsNewWorkflowExecutionCommandAttributes) {
     super('Workflow continued as new');
     this.name = 'ContinueAsNew';
+  }
+}
+
+/**
+ * A local activity's next attempt waits on a durable timer: the local-activity loop catches
+ * this, sleeps and schedules the attempt. Workflow code never sees it.
+ */
+export class LocalActivityDoBackoff extends Error {
+  constructor(readonly backoff: LocalActivityBackoff) {
+    super('Local activity backs off on a timer');
+    this.name = 'LocalActivityDoBackoff';
   }
 }
 

@@ -30,6 +30,7 @@ export {
 export type {
   ActivityOptions,
   Duration,
+  LocalActivityOptions,
   PayloadConverter,
   QueryDefinition,
   RetryPolicy,
@@ -49,6 +50,7 @@ export {
   type ExternalWorkflowHandle,
 } from './child-workflow.js';
 export { ContinueAsNew, DeterminismViolationError, isCancellation } from './errors.js';
+export { proxyLocalActivities, scheduleLocalActivity } from './local-activity.js';
 export type { ContinueAsNewOptions, TimerOptions, WorkflowInfo } from './interfaces.js';
 export {
   HandlerUnfinishedPolicy,
@@ -65,7 +67,6 @@ export {
   makeContinueAsNewFunc,
   patched,
   proxyActivities,
-  proxyLocalActivities,
   scheduleActivity,
   setDefaultSignalHandler,
   setHandler,

@@ -77,7 +77,12 @@ export type ActivationJob =
   | { type: 'signal'; signalName: string; args: Payload[] }
   | { type: 'cancelWorkflow' }
   | { type: 'fireTimer'; seq: number }
-  | { type: 'resolveActivity'; seq: number; result: { completed: Payload | undefined } | { failed: ProtoFailure } }
+  | {
+      type: 'resolveActivity';
+      seq: number;
+      /** `backoff` (local activities only): retry after a durable timer, as attempt `attempt`. */
+      result: { completed: Payload | undefined } | { failed: ProtoFailure } | { backoff: LocalActivityBackoff };
+    }
   | { type: 'notifyHasPatch'; patchId: string }
   | { type: 'resolveChildStart'; seq: number; result: { runId: string } | { alreadyStarted: { workflowId: string; workflowType: string } } }
   | { type: 'resolveChild'; seq: number; result: { completed: Payload | undefined } | { failed: ProtoFailure } }
@@ -96,10 +101,45 @@ export interface Activation {
   jobs: ActivationJob[];
 }
 
+/** A local activity the workflow asks its worker to run, or to stop. */
+export type LocalActivityRequest = LocalActivitySchedule | { type: 'cancel'; seq: number };
+
+/** What the worker needs to run a local activity and to record its marker. */
+export interface LocalActivitySchedule {
+  type: 'schedule';
+  seq: number;
+  activityId: string;
+  activityType: string;
+  args: Payload[];
+  /** The first attempt to run: above 1 after a backoff on a durable timer. */
+  attempt: number;
+  /** When attempt 1 was scheduled (epoch ms); unset for a first schedule. */
+  originalScheduleTimeMs?: number;
+  startToCloseTimeoutMs?: number;
+  scheduleToCloseTimeoutMs?: number;
+  scheduleToStartTimeoutMs?: number;
+  /** Backoffs above this are taken on a durable timer. */
+  localRetryThresholdMs: number;
+  retry?: RetryPolicy;
+  cancellationType: 'TRY_CANCEL' | 'WAIT_CANCELLATION_COMPLETED' | 'ABANDON';
+  /** Copied onto the RecordMarker command. */
+  userMetadata?: temporal.api.sdk.v1.IUserMetadata;
+}
+
+/** A local activity attempt failed and the next one waits longer than the local retry threshold. */
+export interface LocalActivityBackoff {
+  /** The attempt to schedule after the backoff. */
+  attempt: number;
+  backoffMs: number;
+  originalScheduleTimeMs: number;
+}
+
 /** What the runtime answers after an activation settles. */
 export interface ActivationCompletion {
   /** Commands; `seq` links activity commands to the worker's event-id map. */
   commands: (temporal.api.command.v1.ICommand & { seq?: number; update?: UpdateOutcome })[];
+  /** Local activities to start or cancel, in the order the workflow asked. */
+  localActivities?: LocalActivityRequest[];
   /** Set when the workflow task itself must fail (a bug in workflow code, not a workflow failure). */
   failure?: ProtoFailure;
 }

@@ -5,7 +5,6 @@
  */
 import {
   ActivityCancellationType,
-  IllegalStateError,
   compileRetryPolicy,
   encodeSearchAttributes,
   mapToPayloads,
@@ -73,11 +72,6 @@ export function proxyActivities<A = Record<string, AnyFunction>>(options: Activi
       return (...args: unknown[]) => scheduleActivity(activityType, args, options);
     },
   });
-}
-
-/** Local activities need a local-activity state machine this SDK does not have yet. */
-export function proxyLocalActivities(): never {
-  throw new IllegalStateError('proxyLocalActivities is not implemented yet in @endure/workflow; use proxyActivities');
 }
 
 function validateActivityOptions(options: ActivityOptions): void {

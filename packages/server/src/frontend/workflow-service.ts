@@ -17,6 +17,7 @@ import * as activity from '../history/activity.js';
 import { readHistoryEventBytes } from '../history/history-reader.js';
 import { deleteWorkflow } from '../history/delete.js';
 import { resetWorkflow } from '../history/reset.js';
+import { resetStickyTaskQueue } from '../history/sticky.js';
 import { withRawHistory } from '../common/raw-history.js';
 import { decodeTaskToken, encodeTaskToken } from '../history/task-token.js';
 import { activityOperationHandlers } from './activity-operations.js';
@@ -180,14 +181,10 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
       const ns = namespace(req.namespace);
       const taskQueue = requireId(req.taskQueue?.name, 'task_queue.name', idMax);
       const identity = req.identity ?? '';
-      // Stickiness is not used: sticky polls wait and answer empty, every task carries full history.
-      if (req.taskQueue?.kind === enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY) {
-        await waitUntilAbortOr(config.pollTimeoutMs, ctx.signal);
-        return {};
-      }
+      const polled = { name: taskQueue, sticky: req.taskQueue?.kind === enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY };
       const deadline = Date.now() + config.pollTimeoutMs;
       for (;;) {
-        const matched = await matching.poll(ns.id, taskQueue, 'workflow', identity, deadline - Date.now(), ctx.signal);
+        const matched = await matching.poll(ns.id, taskQueue, 'workflow', identity, deadline - Date.now(), ctx.signal, polled.sticky);
         if (!matched) return {};
         if (ctx.signal.aborted) {
           matching.requeue(ns.id, taskQueue, 'workflow', matched);
@@ -196,7 +193,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
         const response =
           matched.type === 'query'
             ? await queryTaskResponse(matched)
-            : await recordStarted(matched, () => history.recordWorkflowTaskStarted(es, matched.task, identity, randomUUID()));
+            : await recordStarted(matched, () => history.recordWorkflowTaskStarted(es, matched.task, identity, randomUUID(), polled));
         if (response) return response;
       }
     },
@@ -330,13 +327,16 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
       });
     },
 
-    ResetStickyTaskQueue: (req: ws.IResetStickyTaskQueueRequest) => {
-      namespace(req.namespace);
-      return Promise.resolve({});
+    ResetStickyTaskQueue: async (req: ws.IResetStickyTaskQueueRequest) => {
+      const ns = namespace(req.namespace);
+      await resetStickyTaskQueue(es, matching, executionRef(ns, req.execution, 'execution'));
+      return {};
     },
 
     ShutdownWorker: (req: ws.IShutdownWorkerRequest) => {
-      namespace(req.namespace);
+      const ns = namespace(req.namespace);
+      const stickyQueue = optionalId(req.stickyTaskQueue, 'sticky_task_queue', idMax);
+      if (stickyQueue) matching.releaseStickyQueue(ns.id, stickyQueue);
       return Promise.resolve({});
     },
   };
@@ -420,19 +420,6 @@ function checkCommands(commands: proto.temporal.api.command.v1.ICommand[], paylo
     checkPayloads(c.completeWorkflowExecutionCommandAttributes?.result, `commands[${i}].complete_workflow_execution.result`, payloadMax);
     checkFailure(c.failWorkflowExecutionCommandAttributes?.failure, `commands[${i}].fail_workflow_execution.failure`, payloadMax);
   }
-}
-
-function waitUntilAbortOr(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 function snake(camel: string): string {

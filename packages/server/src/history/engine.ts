@@ -19,12 +19,13 @@ import {
   type TimerTask,
 } from '../persistence/store.js';
 import type { ResolvedConfig } from '../config.js';
-import { ExecutionTx } from './execution-tx.js';
+import { ExecutionTx, type StickyDispatch } from './execution-tx.js';
 import { isRunning, parseState, serializeState, type ExecutionState } from './mutable-state.js';
 import { enumValueName, enums } from '../common/proto.js';
 
 export interface EngineListeners {
-  onTaskQueueTasks(tasks: TaskQueueTask[]): void;
+  /** `sticky`: the workflow task among them that goes to a worker's sticky queue, if any. */
+  onTaskQueueTasks(tasks: TaskQueueTask[], sticky: StickyDispatch | null): void;
   onTimerTasks(tasks: TimerTask[]): void;
   onExecutionChanged(namespaceId: string, runId: string, state: ExecutionState): void;
 }
@@ -124,7 +125,7 @@ export class ExecutionStore {
     const result = await this.store.commitExecution(commit);
     this.remember(s, result.dbVersion);
     if (next) this.remember(next.state, result.newRunDbVersion!);
-    if (result.taskQueueTasks.length > 0) this.listeners.onTaskQueueTasks(result.taskQueueTasks);
+    if (result.taskQueueTasks.length > 0) this.listeners.onTaskQueueTasks(result.taskQueueTasks, tx.stickyDispatch);
     if (result.timerTasks.length > 0) this.listeners.onTimerTasks(result.timerTasks);
     if (tx.newEvents.length > 0 || s.status !== statusBefore) {
       this.listeners.onExecutionChanged(s.namespaceId, s.runId, s);

@@ -26,6 +26,15 @@ export interface LogNote {
   fields: Record<string, unknown>;
 }
 
+/** A workflow task scheduled on a worker's sticky queue: after the commit, matching puts it there. */
+export interface StickyDispatch {
+  runId: string;
+  scheduledEventId: number;
+  attempt: number;
+  stickyQueue: string;
+  scheduleToStartMs: number;
+}
+
 export class ExecutionTx {
   readonly newEvents: HistoryEventRow[] = [];
   readonly newTaskQueueTasks: NewTaskQueueTask[] = [];
@@ -38,6 +47,7 @@ export class ExecutionTx {
   /** Set when anything must be written. */
   dirty = false;
   readonly logNotes: LogNote[] = [];
+  stickyDispatch: StickyDispatch | null = null;
 
   constructor(
     readonly state: ExecutionState,
@@ -132,10 +142,13 @@ export class ExecutionTx {
   scheduleWorkflowTask(attempt: number): void {
     const s = this.state;
     assert(s.workflowTask === null, 'a workflow task is already pending');
+    const sticky = s.sticky;
     const scheduledEventId = this.appendEvent({
       eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED,
       workflowTaskScheduledEventAttributes: {
-        taskQueue: { name: s.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+        taskQueue: sticky
+          ? { name: sticky.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY, normalName: s.taskQueue }
+          : { name: s.taskQueue, kind: enums.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
         startToCloseTimeout: msToDuration(s.workflowTaskTimeoutMs),
         attempt,
       },
@@ -148,7 +161,12 @@ export class ExecutionTx {
       startedTimeMs: 0,
       requestId: '',
     };
+    // The row names the normal queue, so after a restart the task is found there.
     this.addTaskQueueTask('workflow', s.taskQueue, scheduledEventId, attempt);
+    if (sticky) {
+      const { taskQueue: stickyQueue, scheduleToStartMs } = sticky;
+      this.stickyDispatch = { runId: s.runId, scheduledEventId, attempt, stickyQueue, scheduleToStartMs };
+    }
   }
 
   /**

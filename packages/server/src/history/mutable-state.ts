@@ -210,6 +210,14 @@ export interface ExecutionState {
   updates?: Record<string, UpdateRecord>;
   /** Speculative workflow tasks made so far: each gets its own identity (see updates.ts). */
   speculativeTaskCount?: number;
+  /** The worker queue this run's workflow tasks go to (history/sticky.ts). In memory only: never serialized. */
+  sticky?: StickyState | null;
+}
+
+/** Set by a worker's completion (sticky attributes): it has the run cached and polls `taskQueue`. */
+export interface StickyState {
+  taskQueue: string;
+  scheduleToStartMs: number;
 }
 
 export const SIGNAL_REQUEST_IDS_MAX = 1000;
@@ -219,7 +227,8 @@ export function isRunning(state: Pick<ExecutionState, 'status'>): boolean {
 }
 
 export function serializeState(state: ExecutionState): string {
-  return JSON.stringify(state);
+  // Stickiness names a worker's in-memory cache: after a restart tasks go to the normal queue.
+  return JSON.stringify(state.sticky ? { ...state, sticky: undefined } : state);
 }
 
 export function parseState(text: string): ExecutionState {

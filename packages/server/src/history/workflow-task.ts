@@ -17,6 +17,7 @@ import { withRawHistory } from '../common/raw-history.js';
 import { encodeTaskToken, type WorkflowTaskToken } from './task-token.js';
 import type { WorkflowTaskTimeoutData } from './timer-tasks.js';
 import { UpdateMessages, deliverUpdates, hasUndeliveredUpdates, isDiscardable, requestMessages, updateRegistry } from './updates.js';
+import { clearSticky, historyStartEventId, setStickyFromCompletion, type PolledQueue } from './sticky.js';
 
 type PollResponse = proto.temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
 type CompletedRequest = proto.temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest;
@@ -38,6 +39,7 @@ export async function recordWorkflowTaskStarted(
   task: TaskQueueTask,
   identity: string,
   requestId: string,
+  polled?: PolledQueue,
 ): Promise<PollResponse | null> {
   const ref = { namespaceId: task.namespaceId, workflowId: task.workflowId, runId: task.runId };
   const started = await es.update(ref, (tx) => {
@@ -48,6 +50,7 @@ export async function recordWorkflowTaskStarted(
       return null;
     }
     tx.doneTaskQueueTaskIds.push(task.id);
+    const firstEventId = historyStartEventId(s, polled);
     const startedAttributes = {
       scheduledEventId: Long.fromNumber(wt.scheduledEventId),
       identity,
@@ -81,6 +84,7 @@ export async function recordWorkflowTaskStarted(
       taskQueue: s.taskQueue,
       previousStartedEventId: s.lastCompletedWorkflowTaskStartedEventId,
       startedEventId: wt.startedEventId,
+      firstEventId,
       storedEventIdMax: s.nextEventId - 1,
       transientEvents,
       attempt: wt.attempt,
@@ -90,7 +94,7 @@ export async function recordWorkflowTaskStarted(
     };
   });
   if (!started) return null;
-  const stored = await readHistoryEventBytes(es.store, task.namespaceId, task.runId, 1, started.storedEventIdMax);
+  const stored = await readHistoryEventBytes(es.store, task.namespaceId, task.runId, started.firstEventId, started.storedEventIdMax);
   return withRawHistory<PollResponse>({
     taskToken: started.token,
     workflowExecution: { workflowId: task.workflowId, runId: task.runId },
@@ -228,6 +232,7 @@ export async function completeWorkflowTask(
     });
     tx.state.lastCompletedWorkflowTaskStartedEventId = wt.startedEventId;
     tx.state.workflowTask = null;
+    setStickyFromCompletion(tx.state, req.stickyAttributes);
     const hadBuffered = tx.state.bufferedEvents.length > 0;
     const applied = applyCommands(tx, commands, completedEventId, identity, updates);
     updates.finish(tx, wt);
@@ -286,7 +291,9 @@ function failTask(
   }
   tx.state.workflowTask = null;
   tx.flushBufferedEvents();
-  scheduleRetry(tx, nextAttempt ? wt.attempt + 1 : 1);
+  // Temporal's rule: a sticky run first retries at attempt 1 on the normal queue.
+  const wasSticky = clearSticky(tx.state);
+  scheduleRetry(tx, nextAttempt && !wasSticky ? wt.attempt + 1 : 1);
 }
 
 function scheduleRetry(tx: ExecutionTx, attempt: number): void {
@@ -314,7 +321,7 @@ export function onWorkflowTaskTimeout(tx: ExecutionTx, timerId: number, data: Wo
   }
   tx.state.workflowTask = null;
   tx.flushBufferedEvents();
-  scheduleRetry(tx, wt.attempt + 1);
+  scheduleRetry(tx, clearSticky(tx.state) ? 1 : wt.attempt + 1);
 }
 
 /** A transient attempt's backoff is over: hand it to matching. */

@@ -8,6 +8,14 @@
  * DescribeTaskQueue lists who polled lately, as Temporal does: a poller that has not polled
  * for `pollerExpiryMs` (Temporal's five minutes) drops off the list, so a queue whose workers
  * stopped shows none; one that is waiting in a long poll right now is always listed.
+ *
+ * Sticky queues (one per worker, named by it) are queues like any other, with three
+ * differences, all Temporal's: a task is only put on one while its worker polled it in the
+ * last `stickyPollerWindowMs` (else it goes to its normal queue at once); a task that waits
+ * there longer than the worker's schedule-to-start timeout is taken off and handed back to
+ * history (`onExpired`); and a worker shutting down releases its queue, moving what waits
+ * there to the normal queues. Nothing here is durable: the task rows name the normal queue,
+ * so after a restart every task is loaded there.
  */
 import type { TaskKind, TaskQueueTask } from '../persistence/store.js';
 
@@ -37,12 +45,43 @@ class TaskQueue {
   readonly pollers: Poller[] = [];
   /** Identity → when its latest poll began, oldest first. */
   readonly recentPollers = new Map<string, number>();
+  /**
+   * A sticky queue's waiting tasks and their schedule-to-start timers. A backlog entry not
+   * in here has left (expired or moved) and is skipped.
+   */
+  readonly stickyTimers = new Map<MatchedTask, NodeJS.Timeout>();
+  /** When a poll last began (-Infinity: never, or released by its worker). */
+  lastPollMs = Number.NEGATIVE_INFINITY;
+
+  constructor(readonly sticky: boolean) {}
 
   get backlogSize(): number {
+    if (this.sticky) return this.stickyTimers.size;
     return this.backlog.length - this.backlogHead;
   }
 
   take(): MatchedTask | undefined {
+    for (;;) {
+      const task = this.takeNext();
+      if (!task || !this.sticky) return task;
+      const timer = this.stickyTimers.get(task);
+      if (timer === undefined) continue;
+      clearTimeout(timer);
+      this.stickyTimers.delete(task);
+      return task;
+    }
+  }
+
+  /** A sticky task leaves without being polled; when none is left, the skipped entries go too. */
+  removeSticky(task: MatchedTask): void {
+    clearTimeout(this.stickyTimers.get(task));
+    this.stickyTimers.delete(task);
+    if (this.stickyTimers.size > 0) return;
+    this.backlog.length = 0;
+    this.backlogHead = 0;
+  }
+
+  private takeNext(): MatchedTask | undefined {
     if (this.backlogHead >= this.backlog.length) return undefined;
     const task = this.backlog[this.backlogHead++];
     // Compact now and then so the array does not grow without bound.
@@ -55,6 +94,8 @@ class TaskQueue {
 }
 
 const RECENT_POLLERS_MAX = 100;
+/** Temporal's window: a sticky queue not polled for this long has lost its worker. */
+export const STICKY_POLLER_WINDOW_MS = 10_000;
 
 export class MatchingEngine {
   private readonly queues = new Map<string, TaskQueue>();
@@ -73,7 +114,7 @@ export class MatchingEngine {
     this.offer(query.namespaceId, taskQueue, 'workflow', { type: 'query', query });
   }
 
-  /** Wait up to `timeoutMs` for a task; null on timeout, abort or shutdown. */
+  /** Wait up to `timeoutMs` for a task; null on timeout, abort or shutdown. `sticky`: a worker's own queue. */
   poll(
     namespaceId: string,
     taskQueue: string,
@@ -81,9 +122,11 @@ export class MatchingEngine {
     identity: string,
     timeoutMs: number,
     signal: AbortSignal,
+    sticky = false,
   ): Promise<MatchedTask | null> {
-    const queue = this.queue(namespaceId, taskQueue, kind);
+    const queue = this.queue(namespaceId, taskQueue, kind, sticky);
     this.notePoller(queue, identity);
+    queue.lastPollMs = this.nowMs();
     const ready = queue.take();
     if (ready) return Promise.resolve(ready);
     if (this.closed || signal.aborted) return Promise.resolve(null);
@@ -110,9 +153,69 @@ export class MatchingEngine {
     });
   }
 
-  /** Put a task back (its poller went away before it was recorded as started). */
+  /**
+   * Put a task back (its poller went away before it was recorded as started). One taken from
+   * a sticky queue goes to its normal queue: the worker that polled it is likely gone.
+   */
   requeue(namespaceId: string, taskQueue: string, kind: TaskKind, task: MatchedTask): void {
-    this.offer(namespaceId, taskQueue, kind, task);
+    const sticky = this.queues.get(key(namespaceId, taskQueue, kind))?.sticky ?? false;
+    if (sticky && task.type === 'task') this.offer(namespaceId, task.task.taskQueue, kind, task);
+    else this.offer(namespaceId, taskQueue, kind, task);
+  }
+
+  /**
+   * Put a workflow task on a sticky queue if its worker is there (polling now or within the
+   * window); `onExpired` runs if it is still waiting after `scheduleToStartMs`. Returns false
+   * when the worker is gone: the caller dispatches the task to its normal queue.
+   */
+  addStickyTask(
+    task: TaskQueueTask,
+    stickyQueue: string,
+    scheduleToStartMs: number,
+    onExpired: (task: TaskQueueTask) => void,
+  ): boolean {
+    const queue = this.queues.get(key(task.namespaceId, stickyQueue, 'workflow'));
+    if (!queue?.sticky || this.closed) return false;
+    if (queue.pollers.length === 0 && queue.lastPollMs < this.nowMs() - STICKY_POLLER_WINDOW_MS) return false;
+    const matched: MatchedTask = { type: 'task', task };
+    const poller = queue.pollers.shift();
+    if (poller) {
+      poller.deliver(matched);
+      return true;
+    }
+    const timer = setTimeout(() => {
+      queue.removeSticky(matched);
+      onExpired(task);
+    }, scheduleToStartMs);
+    queue.stickyTimers.set(matched, timer);
+    queue.backlog.push(matched);
+    return true;
+  }
+
+  /** A run is no longer sticky: its task waiting on `stickyQueue`, if any, moves to its normal queue now. */
+  moveStickyTaskToNormal(namespaceId: string, stickyQueue: string, runId: string): void {
+    const queue = this.queues.get(key(namespaceId, stickyQueue, 'workflow'));
+    if (!queue?.sticky) return;
+    for (const matched of queue.stickyTimers.keys()) {
+      if (matched.type !== 'task' || matched.task.runId !== runId) continue;
+      queue.removeSticky(matched);
+      this.offer(namespaceId, matched.task.taskQueue, 'workflow', matched);
+    }
+  }
+
+  /**
+   * A worker shut down (ShutdownWorker): its sticky queue answers waiting polls empty, counts
+   * as unpolled, and what waits on it moves to the normal queues now.
+   */
+  releaseStickyQueue(namespaceId: string, stickyQueue: string): void {
+    const k = key(namespaceId, stickyQueue, 'workflow');
+    const queue = this.queues.get(k);
+    if (!queue?.sticky) return;
+    this.queues.delete(k);
+    for (const poller of queue.pollers.splice(0)) poller.deliver(null);
+    for (let matched = queue.take(); matched; matched = queue.take()) {
+      if (matched.type === 'task') this.offer(namespaceId, matched.task.taskQueue, 'workflow', matched);
+    }
   }
 
   describe(namespaceId: string, taskQueue: string, kind: TaskKind): { pollers: PollerInfo[]; backlog: number } {
@@ -128,6 +231,7 @@ export class MatchingEngine {
     this.closed = true;
     for (const queue of this.queues.values()) {
       for (const poller of queue.pollers.splice(0)) poller.deliver(null);
+      for (const timer of queue.stickyTimers.values()) clearTimeout(timer);
     }
   }
 
@@ -138,11 +242,11 @@ export class MatchingEngine {
     else queue.backlog.push(task);
   }
 
-  private queue(namespaceId: string, taskQueue: string, kind: TaskKind): TaskQueue {
+  private queue(namespaceId: string, taskQueue: string, kind: TaskKind, sticky = false): TaskQueue {
     const k = key(namespaceId, taskQueue, kind);
     let queue = this.queues.get(k);
     if (!queue) {
-      queue = new TaskQueue();
+      queue = new TaskQueue(sticky);
       this.queues.set(k, queue);
     }
     return queue;

@@ -115,6 +115,25 @@ export function createActivities(recorder: ActivityRecorder, options: { stepLogP
       return 'unreachable';
     },
 
+    /** Takes `ms` to finish (a local activity that outlasts a workflow task). */
+    async slow(key: string, ms: number): Promise<string> {
+      const { attempt } = record(key);
+      await Context.current().sleep(ms);
+      return `${key} done on attempt ${attempt}`;
+    },
+
+    /** Waits to be cancelled and records that it saw the cancellation before failing with it. */
+    async awaitCancellation(key: string): Promise<string> {
+      record(key);
+      try {
+        await Context.current().sleep(60_000);
+        return 'not cancelled';
+      } catch (err) {
+        if (err instanceof CancelledFailure) recorder.cancellationsObserved.push(key);
+        throw err;
+      }
+    },
+
     /** Never finishes on its own (returns only if not cancelled within a minute). */
     async stall(key: string): Promise<string> {
       record(key);

@@ -27,4 +27,10 @@ export {
 } from './children.js';
 export { upsertingWorkflow } from './properties.js';
 export { buildIdsWorkflow, infoWorkflow, parentOfSummarizedChild, summarizedWorkflow } from './details.js';
+export {
+  cancelledLocalActivity,
+  localActivitiesAroundSignal,
+  localActivityWorkflow,
+  signalledDuringLocalActivity,
+} from './local-activities.js';
 export { cartWorkflow } from './updates.js';

@@ -8,9 +8,13 @@
 import Long from 'long';
 import proto from '@temporalio/proto';
 import temporal = proto.temporal;
-import type { Activation, ActivationCompletion, ActivationJob, SandboxCommand } from '@endure/workflow/internal';
+import type { ActivationJob, SandboxCommand } from '@endure/workflow/internal';
 import { CommandType, PATCH_MARKER_DETAILS_KEY, PATCH_MARKER_NAME } from '@endure/workflow/internal';
 import { decompileRetryPolicy, defaultPayloadConverter } from '@endure/common';
+import type { LocalActivityExecutor } from '../activity/local-activity-executor.js';
+import { LocalActivities, type LocalActivityResolution } from './local-activities.js';
+import { LOCAL_ACTIVITY_MARKER_NAME, isLocalActivityMarker, readLocalActivityMarker } from './local-activity-markers.js';
+import { NondeterminismError } from './nondeterminism.js';
 import type { WorkflowSandbox } from './sandbox.js';
 import { UpdateProtocol, updateIdOfEvent } from './update-protocol.js';
 
@@ -19,14 +23,20 @@ type ICommand = temporal.api.command.v1.ICommand;
 const EventType = temporal.api.enums.v1.EventType;
 const RetryState = temporal.api.enums.v1.RetryState;
 const CHANGE_VERSION_SEARCH_ATTRIBUTE = 'TemporalChangeVersion';
+/** While local activities run, a workflow task is completed as a heartbeat at this fraction of its timeout (Temporal core's). */
+const TASK_HEARTBEAT_FRACTION = 0.8;
 
-/** History and code disagree: the workflow task fails with NON_DETERMINISTIC_ERROR. */
-export class NondeterminismError extends Error {
-  constructor(message: string) {
-    super(`Nondeterminism error: ${message}`);
-    this.name = 'NondeterminismError';
-  }
+/** What answers a workflow task. */
+export interface TaskCompletion {
+  commands: ICommand[];
+  failure?: temporal.api.failure.v1.IFailure;
+  /** Local activities still run: complete the task as a heartbeat, asking for a new one. */
+  forceNewWorkflowTask?: boolean;
+  /** The update protocol messages the commands name (and rejections, which no command names). */
+  messages?: temporal.api.protocol.v1.IMessage[];
 }
+
+export { NondeterminismError };
 
 /** Which command produces which event, and how to tell that they belong together. */
 const COMMAND_FOR_EVENT = new Map<number, { commandType: number; same(c: ICommand, e: HistoryEvent): boolean }>([
@@ -83,8 +93,6 @@ const COMMAND_FOR_EVENT = new Map<number, { commandType: number; same(c: IComman
   }],
 ]);
 
-/** A workflow task's answer: commands, the update protocol messages they name, or a failure. */
-export type TaskCompletion = ActivationCompletion & { messages?: temporal.api.protocol.v1.IMessage[] };
 
 export interface RunIdentity {
   namespace: string;
@@ -125,20 +133,33 @@ export class WorkflowRun {
 
   /** Build id of the worker that completed the task being run (as Temporal's core tracks it: kept until another is known). */
   private buildIdOfTask = '';
+  private readonly localActivities: LocalActivities;
+  /** Start-to-close timeout of the latest workflow task scheduled. */
+  private taskTimeoutMs = 10_000;
   private readonly updates = new UpdateProtocol();
 
   constructor(
     readonly id: RunIdentity,
     private readonly sandbox: WorkflowSandbox,
-  ) {}
+    localActivityExecutor?: LocalActivityExecutor,
+  ) {
+    this.localActivities = new LocalActivities(localActivityExecutor, id);
+  }
+
+  /** Stop the run's local activities: it leaves the cache. */
+  dispose(): void {
+    this.localActivities.dispose();
+  }
 
   /**
    * Apply history up to `startedEventId` (the task to answer); 0 replays
-   * everything (for queries and replay tests) and returns no commands.
+   * everything (for queries and replay tests) and returns no commands. `receivedAtMs`, when the
+   * worker got the task, times the heartbeat of a task that waits for local activities.
    */
   async advance(
     events: HistoryEvent[],
     startedEventId: number,
+    receivedAtMs = Date.now(),
     messages?: temporal.api.protocol.v1.IMessage[] | null,
   ): Promise<TaskCompletion> {
     let jobs: ActivationJob[] = [];
@@ -161,16 +182,20 @@ export class WorkflowRun {
           this.matching = true;
           break;
         case EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED: {
-          if (id === startedEventId) return this.activate([...jobs, ...this.updates.requestJobs(messages)], e, false);
+          if (id === startedEventId) return this.activate([...jobs, ...this.updates.requestJobs(messages)], e, false, receivedAtMs + TASK_HEARTBEAT_FRACTION * this.taskTimeoutMs);
           if (events[i + 1]?.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) {
             this.buildIdOfTask = buildIdOf(events[i + 1]!) || this.buildIdOfTask;
             const patches = [...this.peekPatches(events, i + 2), ...this.peekAcceptedUpdates(events, i + 2)];
-            const replayed = await this.activate([...patches, ...jobs], e, true);
+            const resolved = this.localActivities.peek(events, i + 2, (c) => COMMAND_FOR_EVENT.has(c.eventType!));
+            const replayed = await this.activate([...patches, ...jobs], e, true, Infinity, resolved);
             if (replayed.failure) throw new NondeterminismError(`replay of workflow task ${id} failed: ${replayed.failure.message}`);
             jobs = [];
           }
           break;
         }
+        case EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED:
+          this.taskTimeoutMs = durationMs(e.workflowTaskScheduledEventAttributes?.startToCloseTimeout) ?? this.taskTimeoutMs;
+          break;
         default:
           jobs.push(...this.jobsFor(e));
       }
@@ -187,21 +212,56 @@ export class WorkflowRun {
     return this.sandbox.query(queryType, args);
   }
 
-  private async activate(jobs: ActivationJob[], started: HistoryEvent, isReplaying: boolean): Promise<TaskCompletion> {
-    if (!isReplaying) this.buildIdOfTask = this.id.buildId ?? '';
-    const activation: Activation = {
-      currentBuildId: this.buildIdOfTask,
-      timestampMs: eventTimeMs(started),
-      isReplaying,
-      historyLength: Number(started.eventId),
-      historySizeBytes: Number(started.workflowTaskStartedEventAttributes?.historySizeBytes ?? 0),
-      jobs,
-    };
-    const completion = await this.sandbox.activate(activation);
+  /**
+   * Run one workflow task's activations: the first with `jobs`, then one per batch of local
+   * activity outcomes, until the workflow waits on nothing local (or, live, until the heartbeat
+   * is due: then the task completes with what it has and asks for a new one).
+   */
+  private async activate(
+    jobs: ActivationJob[],
+    started: HistoryEvent,
+    isReplaying: boolean,
+    heartbeatAtMs: number,
+    resolvedAhead: LocalActivityResolution[] = [],
+  ): Promise<TaskCompletion> {
+    if (!isReplaying) {
+      this.buildIdOfTask = this.id.buildId ?? '';
+      this.localActivities.startUnresolved();
+    }
+    const commands: SandboxCommand[] = [];
+    let nowMs = eventTimeMs(started);
+    let resolutions = resolvedAhead;
+    let next = jobs;
+    for (;;) {
+      nowMs = Math.max(nowMs, ...resolutions.map((r) => r.completeTimeMs ?? 0));
+      commands.push(...resolutions.flatMap((r) => (r.marker ? [r.marker] : [])));
+      const completion = await this.sandbox.activate({
+        currentBuildId: this.buildIdOfTask,
+        timestampMs: nowMs,
+        isReplaying,
+        historyLength: Number(started.eventId),
+        historySizeBytes: Number(started.workflowTaskStartedEventAttributes?.historySizeBytes ?? 0),
+        jobs: [...next, ...resolutions.map((r) => r.job)],
+      });
+      if (completion.failure) return this.conclude([], completion.failure);
+      commands.push(...completion.commands);
+      if (completion.commands.some(closesRun)) break;
+      resolutions = this.localActivities.accept(completion.localActivities ?? [], isReplaying, nowMs);
+      if (resolutions.length === 0 && !isReplaying && this.localActivities.busy) {
+        resolutions = await this.localActivities.next(heartbeatAtMs);
+        if (resolutions.length === 0) return this.conclude(commands, undefined, true);
+      }
+      if (resolutions.length === 0) break;
+      next = [];
+    }
+    return this.conclude(commands);
+  }
+
+  private conclude(commands: SandboxCommand[], failure?: temporal.api.failure.v1.IFailure, forceNewWorkflowTask = false): TaskCompletion {
     // A rejection leaves no event: there is nothing in history to match it with.
-    this.pending = completion.commands.filter((c) => c.update?.kind !== 'reject');
-    const { commands, messages } = this.updates.toCompletion(completion.commands, (c) => this.toProtoCommand(c));
-    return { commands, messages, failure: completion.failure };
+    this.pending = commands.filter((c) => c.update?.kind !== 'reject');
+    const { commands: out, messages } = this.updates.toCompletion(commands, (c) => this.toProtoCommand(c));
+    return { commands: out, messages, failure, forceNewWorkflowTask };
   }
 
   /** Updates accepted in a completed task: replay delivers them to that task again. */
@@ -227,6 +287,10 @@ export class WorkflowRun {
   private matchCommandEvent(e: HistoryEvent): void {
     // The official SDK follows each patch marker with this upsert; this SDK does not write it, so it matches no command.
     if (isChangeVersionUpsert(e)) return;
+    if (isLocalActivityMarker(e)) {
+      this.matchLocalActivityMarker(e);
+      return;
+    }
     const expected = COMMAND_FOR_EVENT.get(e.eventType!)!;
     for (;;) {
       const command = this.pending[0];
@@ -244,6 +308,14 @@ export class WorkflowRun {
       const what = command ? `the workflow produced ${describeCommand(command)}` : 'the workflow produced no command';
       throw new NondeterminismError(`history has ${describeEvent(e)} at event ${String(e.eventId)} but ${what}`);
     }
+  }
+
+  /** A local activity marker: sent by this run (found by seq, not position), else resolved from history. */
+  private matchLocalActivityMarker(e: HistoryEvent): void {
+    const seq = readLocalActivityMarker(e)!.data.seq;
+    const sent = this.pending.findIndex((c) => c.seq === seq && c.recordMarkerCommandAttributes?.markerName === LOCAL_ACTIVITY_MARKER_NAME);
+    if (sent >= 0) this.pending.splice(sent, 1);
+    else this.localActivities.matchMarkerEvent(e);
   }
 
   /** Link a command's seq to the event it produced, for the events that later resolve it. */
@@ -554,6 +626,15 @@ function isDeprecatedPatch(c: SandboxCommand): boolean {
   if (c.commandType !== CommandType.RECORD_MARKER || a?.markerName !== PATCH_MARKER_NAME) return false;
   const payload = a.details?.[PATCH_MARKER_DETAILS_KEY]?.payloads?.[0];
   return payload ? defaultPayloadConverter.fromPayload<{ deprecated?: boolean }>(payload).deprecated === true : false;
+}
+
+function closesRun(c: SandboxCommand): boolean {
+  return (
+    c.commandType === CommandType.COMPLETE_WORKFLOW_EXECUTION ||
+    c.commandType === CommandType.FAIL_WORKFLOW_EXECUTION ||
+    c.commandType === CommandType.CANCEL_WORKFLOW_EXECUTION ||
+    c.commandType === CommandType.CONTINUE_AS_NEW_WORKFLOW_EXECUTION
+  );
 }
 
 function commandName(type: number | null | undefined): string {

@@ -2,11 +2,19 @@
  * Polls a task queue for workflow tasks and answers them: bounded
  * concurrency, a bounded LRU cache of runs (a miss replays from history), one
  * task at a time per run, legacy query tasks answered from the run's state.
+ *
+ * With a cache, the worker also polls its own sticky queue and asks, with each completion,
+ * for the run's next tasks there: they carry only the events after the last completed task.
+ * A task whose run is not cached (evicted, or a task given to this worker from another's
+ * sticky queue) has its whole history fetched first. At shutdown the sticky queue is released
+ * (ShutdownWorker), so the server sends its tasks to the normal queue at once.
  */
+import Long from 'long';
 import proto from '@temporalio/proto';
 import temporal = proto.temporal;
 import { NondeterminismError, WorkflowRun } from './workflow-run.js';
 import type { SandboxFactory } from './sandbox.js';
+import type { LocalActivityExecutor } from '../activity/local-activity-executor.js';
 import type { WorkerLogger } from '../logger.js';
 
 type PollResponse = temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
@@ -26,7 +34,11 @@ export interface WorkflowWorkerOptions {
   maxConcurrentWorkflowTaskExecutions: number;
   maxConcurrentWorkflowTaskPolls: number;
   maxCachedWorkflows: number;
+  /** With a cache: how long the server holds a task on this worker's sticky queue before it goes to the normal one. */
+  stickyQueueScheduleToStartTimeoutMs: number;
   logger: WorkerLogger;
+  /** Runs the local activities workflows schedule. */
+  localActivities?: LocalActivityExecutor;
   /** Activities of this task queue run in this worker: let the server start them eagerly. */
   eagerActivities?: {
     reserve(wanted: number): number;
@@ -36,6 +48,9 @@ export interface WorkflowWorkerOptions {
 
 /** At most this many activities are requested eagerly per workflow task (the server's limit too). */
 const EAGER_ACTIVITIES_PER_TASK_MAX = 3;
+
+/** Of the workflow task polls, this share goes to the normal queue and the rest to the sticky queue (Temporal core's ratio). */
+const NORMAL_POLLS_SHARE = 0.2;
 
 /** Poll retries back off to at most this, so a restarted server is polled again within it. */
 const POLL_ERROR_BACKOFF_MAX_MS = 1_000;
@@ -47,9 +62,13 @@ export class WorkflowWorker {
   private readonly inFlight = new Set<Promise<void>>();
   private slotsFree: number;
   private slotWaiters: (() => void)[] = [];
+  /** This worker's own queue; null without a cache. */
+  private readonly stickyQueue: string | null;
+  private stickyRelease: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: WorkflowWorkerOptions) {
     this.slotsFree = options.maxConcurrentWorkflowTaskExecutions;
+    this.stickyQueue = options.maxCachedWorkflows > 0 ? `${options.identity}-${crypto.randomUUID()}` : null;
   }
 
   get numInFlight(): number {
@@ -62,17 +81,39 @@ export class WorkflowWorker {
 
   /** Poll and answer until shutdown, then wait for tasks in flight. */
   async run(): Promise<void> {
-    const pollers = Array.from({ length: Math.max(1, this.options.maxConcurrentWorkflowTaskPolls) }, () => this.pollLoop());
+    const Kind = temporal.api.enums.v1.TaskQueueKind;
+    const polls = Math.max(1, this.options.maxConcurrentWorkflowTaskPolls);
+    const normalPolls = this.stickyQueue ? Math.max(1, Math.round(polls * NORMAL_POLLS_SHARE)) : polls;
+    const normal = { name: this.options.taskQueue, kind: Kind.TASK_QUEUE_KIND_NORMAL };
+    const pollers = Array.from({ length: normalPolls }, () => this.pollLoop(normal));
+    if (this.stickyQueue) {
+      const sticky = { name: this.stickyQueue, kind: Kind.TASK_QUEUE_KIND_STICKY, normalName: this.options.taskQueue };
+      pollers.push(...Array.from({ length: Math.max(1, polls - normalPolls) }, () => this.pollLoop(sticky)));
+    }
     await Promise.all(pollers);
     await Promise.all([...this.inFlight]);
+    for (const runId of [...this.cache.keys()]) this.evict(runId);
+    await this.stickyRelease;
   }
 
   shutdown(): void {
+    if (this.abort.signal.aborted) return;
     this.abort.abort();
     for (const wake of this.slotWaiters.splice(0)) wake();
+    if (this.stickyQueue) this.stickyRelease = this.releaseStickyQueue(this.stickyQueue);
   }
 
-  private async pollLoop(): Promise<void> {
+  /** Tell the server this worker's sticky queue is gone, so its runs' tasks do not wait out the timeout. */
+  private async releaseStickyQueue(stickyTaskQueue: string): Promise<void> {
+    const { service, namespace, identity } = this.options;
+    try {
+      await service.shutdownWorker({ namespace, identity, stickyTaskQueue, reason: 'graceful shutdown' });
+    } catch (err) {
+      this.options.logger.debug('ShutdownWorker failed', { error: String(err) });
+    }
+  }
+
+  private async pollLoop(taskQueue: temporal.api.taskqueue.v1.ITaskQueue): Promise<void> {
     let backoffMs = 100;
     while (!this.abort.signal.aborted) {
       await this.acquireSlot();
@@ -82,7 +123,7 @@ export class WorkflowWorker {
         task = await this.options.withAbortSignal(this.abort.signal, () =>
           this.options.service.pollWorkflowTaskQueue({
             namespace: this.options.namespace,
-            taskQueue: { name: this.options.taskQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+            taskQueue,
             identity: this.options.identity,
           }),
         );
@@ -146,20 +187,24 @@ export class WorkflowWorker {
   }
 
   private async answerWorkflowTask(task: PollResponse): Promise<void> {
+    const receivedAtMs = Date.now();
     const runId = task.workflowExecution?.runId ?? '';
     const startedEventId = Number(task.startedEventId);
-    const events = await this.fullHistory(task);
+    let events = await this.fullHistory(task);
     let run = this.cache.get(runId);
     if (run && !continuesFrom(events, run.lastEventId)) {
       this.evict(runId);
       run = undefined;
     }
+    // A sticky task's events start after the last completed task: a run not cached needs them all.
+    if (!run && Number(events[0]?.eventId ?? 1) > 1) events = await this.wholeHistory(task, events);
     run ??= this.newRun(task);
     const { service, namespace, identity } = this.options;
     try {
-      const completion = await run.advance(events, startedEventId, task.messages);
+      const completion = await run.advance(events, startedEventId, receivedAtMs, task.messages);
       if (completion.failure) {
         this.evict(runId);
+        run.dispose();
         await this.failTask(task, Cause.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE, completion.failure);
         return;
       }
@@ -177,6 +222,13 @@ export class WorkflowWorker {
           commands: completion.commands,
           messages: completion.messages,
           queryResults,
+          forceCreateNewWorkflowTask: completion.forceNewWorkflowTask,
+          stickyAttributes: this.stickyQueue
+            ? {
+                workerTaskQueue: { name: this.stickyQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_STICKY, normalName: this.options.taskQueue },
+                scheduleToStartTimeout: msToDuration(this.options.stickyQueueScheduleToStartTimeoutMs),
+              }
+            : null,
         });
       } finally {
         this.options.eagerActivities?.accept(reserved, response?.activityTasks ?? []);
@@ -185,6 +237,7 @@ export class WorkflowWorker {
       if (completion.commands.some(closesRun) || Number(response?.resetHistoryEventId ?? 0) > 0) this.evict(runId);
     } catch (err) {
       this.evict(runId);
+      run.dispose();
       if (err instanceof NondeterminismError) {
         await this.failTask(task, Cause.WORKFLOW_TASK_FAILED_CAUSE_NON_DETERMINISTIC_ERROR, { message: err.message, source: 'TypeScriptSDK', applicationFailureInfo: { type: 'NondeterminismError' } });
       } else if (isGrpcError(err)) {
@@ -282,6 +335,7 @@ export class WorkflowWorker {
         buildId: this.options.buildId,
       },
       this.options.sandboxes.create(),
+      this.options.localActivities,
     );
   }
 
@@ -301,15 +355,33 @@ export class WorkflowWorker {
     return events;
   }
 
+  /** A partial history made whole: every stored event from the first, then what the poll added after them. */
+  private async wholeHistory(task: PollResponse, partial: HistoryEvent[]): Promise<HistoryEvent[]> {
+    const events: HistoryEvent[] = [];
+    let token: Uint8Array | null | undefined;
+    do {
+      const page = await this.options.service.getWorkflowExecutionHistory({
+        namespace: this.options.namespace,
+        execution: task.workflowExecution,
+        nextPageToken: token,
+      });
+      events.push(...(page.history?.events ?? []));
+      token = page.nextPageToken;
+    } while (token?.length);
+    const lastStoredId = Number(events.at(-1)?.eventId ?? 0);
+    return [...events, ...partial.filter((e) => Number(e.eventId) > lastStoredId)];
+  }
+
   private remember(runId: string, run: WorkflowRun): void {
     this.cache.delete(runId);
     this.cache.set(runId, run);
     while (this.cache.size > this.options.maxCachedWorkflows) {
-      this.cache.delete(this.cache.keys().next().value as string);
+      this.evict(this.cache.keys().next().value as string);
     }
   }
 
   private evict(runId: string): void {
+    this.cache.get(runId)?.dispose();
     this.cache.delete(runId);
   }
 }
@@ -332,6 +404,10 @@ function closesRun(c: temporal.api.command.v1.ICommand): boolean {
 
 function isGrpcError(err: unknown): boolean {
   return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'number' && 'details' in err;
+}
+
+function msToDuration(ms: number): proto.google.protobuf.IDuration {
+  return { seconds: Long.fromNumber(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
 }
 
 function delay(ms: number): Promise<void> {

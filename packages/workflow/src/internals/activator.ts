@@ -16,9 +16,17 @@ import {
   defaultPayloadConverter,
   toPayloads,
 } from '@endure/common';
-import type { Activation, ActivationCompletion, ActivationJob, QueryResult, WorkflowInfo, WorkflowRuntime } from '../interfaces.js';
+import type {
+  Activation,
+  ActivationCompletion,
+  ActivationJob,
+  LocalActivityRequest,
+  QueryResult,
+  WorkflowInfo,
+  WorkflowRuntime,
+} from '../interfaces.js';
 import { rootScope } from '../cancellation-scope.js';
-import { ContinueAsNew } from '../errors.js';
+import { ContinueAsNew, LocalActivityDoBackoff } from '../errors.js';
 import { CommandType } from './commands.js';
 import { seededRandom } from './random.js';
 import {
@@ -77,6 +85,8 @@ export const state = {
   seq: { timer: 0, activity: 0, condition: 0, childWorkflow: 0, signalWorkflow: 0, cancelWorkflow: 0 },
   timers: new Map<number, Completion>(),
   activities: new Map<number, Completion>(),
+  /** Local activities to start or cancel, for the worker (see local-activity.ts). */
+  localActivityRequests: [] as LocalActivityRequest[],
   children: new Map<number, ChildState>(),
   externalSignals: new Map<number, Completion>(),
   externalCancels: new Map<number, Completion>(),
@@ -227,7 +237,8 @@ function applyJob(job: ActivationJob, activation: Activation): void {
       take(state.timers, job.seq)?.resolve(undefined);
       return;
     case 'resolveActivity':
-      settle(take(state.activities, job.seq), job.result);
+      if ('backoff' in job.result) take(state.activities, job.seq)?.reject(new LocalActivityDoBackoff(job.result.backoff));
+      else settle(take(state.activities, job.seq), job.result);
       return;
     case 'resolveChildStart':
       resolveChildStart(job);
@@ -342,13 +353,15 @@ export const runtime: WorkflowRuntime = {
   concludeActivation(): ActivationCompletion {
     rejectUnhandledUpdates(updateHost);
     const commands = state.commands;
+    const localActivities = state.localActivityRequests;
     state.commands = [];
+    state.localActivityRequests = [];
     if (state.taskFailure !== undefined) {
       const failure = failureConverter.errorToFailure(state.taskFailure, payloadConverter);
       state.taskFailure = undefined;
       return { commands: [], failure };
     }
-    return { commands };
+    return { commands, localActivities };
   },
 
   query(queryType: string, args: Payload[]): QueryResult {

@@ -14,7 +14,16 @@ import { sleep } from '../workflow.js';
 import { runtime, state } from './activator.js';
 
 export type { SandboxCommand } from './activator.js';
-export type { Activation, ActivationCompletion, ActivationJob, QueryResult, WorkflowRuntime } from '../interfaces.js';
+export type {
+  Activation,
+  ActivationCompletion,
+  ActivationJob,
+  LocalActivityBackoff,
+  LocalActivityRequest,
+  LocalActivitySchedule,
+  QueryResult,
+  WorkflowRuntime,
+} from '../interfaces.js';
 export { CommandType, PATCH_MARKER_DETAILS_KEY, PATCH_MARKER_NAME } from './commands.js';
 
 /** Install this run's deterministic globals and register the workflows module. */
