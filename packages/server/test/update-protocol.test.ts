@@ -234,6 +234,47 @@ describe('update protocol', () => {
     expect(await historyTypes(workflowId)).toEqual(before);
   });
 
+  it('on a sticky run the update goes to the worker’s sticky queue with only the events it has not seen', async () => {
+    const workflowId = `wf-${randomUUID()}`;
+    const taskQueue = `tq-${randomUUID()}`;
+    const stickyQueue = `${taskQueue}-sticky`;
+    await service().startWorkflowExecution({
+      namespace: 'default',
+      workflowId,
+      workflowType: { name: 'rawWorkflow' },
+      taskQueue: { name: taskQueue },
+      requestId: randomUUID(),
+    });
+    const first = await pollTask(taskQueue);
+    await service().respondWorkflowTaskCompleted({
+      namespace: 'default',
+      taskToken: first.taskToken,
+      identity: 'raw',
+      stickyAttributes: {
+        workerTaskQueue: { name: stickyQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_STICKY, normalName: taskQueue },
+        scheduleToStartTimeout: { seconds: Long.fromNumber(10) },
+      },
+    });
+    // The worker long-polls its sticky queue while the update arrives.
+    const polled = service().pollWorkflowTaskQueue({
+      namespace: 'default',
+      taskQueue: { name: stickyQueue, kind: temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_STICKY, normalName: taskQueue },
+      identity: 'raw',
+    });
+    await waitFor(
+      async () => {
+        const { pollers } = await service().describeTaskQueue({ namespace: 'default', taskQueue: { name: stickyQueue, kind: 2 } });
+        return (pollers?.length ?? 0) > 0;
+      },
+      { description: 'the sticky poll to be waiting' },
+    );
+    await sendUpdate(workflowId, 'sticky-u', Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED);
+    const task = await polled;
+    expect(task.messages?.map((m) => m.protocolInstanceId)).toEqual(['sticky-u']);
+    // Only what follows the last started event (3): WorkflowTaskCompleted, then the speculative pair.
+    expect((task.history?.events ?? []).map((e) => Number(e.eventId))).toEqual([4, 5, 6]);
+  });
+
   it('PollWorkflowExecutionUpdate of an update id the run does not know answers NOT_FOUND naming it', async () => {
     const { workflowId } = await startIdle();
     const err = await pollOutcome(workflowId, 'never-sent').catch((e: unknown) => e as { code?: number; details?: string });

@@ -16,6 +16,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { loadSdk, startTestEnv, testSdk, uniqueTaskQueue, uniqueWorkflowId, workflowBundlePath, type TestEnv } from './helpers/env.js';
+import Long from 'long';
 import { temporal } from '@temporalio/proto';
 import { countEvents, eventTypes } from './helpers/history.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -133,6 +134,32 @@ describe('workflow updates', () => {
       expect(countEvents(await handle.fetchHistory(), 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED')).toBe(0);
       await handle.signal(checkoutSignal);
       expect(await handle.result()).toEqual([]);
+    });
+  });
+
+  it('a reset run knows the updates its own history accepted: one reset away runs again, one kept answers from the new run', async () => {
+    const taskQueue = uniqueTaskQueue('update-reset');
+    await withCartWorker(taskQueue, async () => {
+      const handle = await startCart(taskQueue, 'update-reset');
+      expect(await handle.executeUpdate(addItemUpdate, { args: ['apple'], updateId: 'kept' })).toBe(1);
+      const keptUpTo = Number((await handle.fetchHistory()).events!.at(-1)!.eventId);
+      expect(await handle.executeUpdate(addItemUpdate, { args: ['pear'], updateId: 'undone' })).toBe(2);
+      const completedTask = (await handle.fetchHistory()).events!.filter((e) => e.workflowTaskCompletedEventAttributes).at(-1)!;
+      expect(Number(completedTask.eventId)).toBeGreaterThan(keptUpTo);
+      const { runId } = await env.client.workflowService.resetWorkflowExecution({
+        namespace: 'default',
+        workflowExecution: { workflowId: handle.workflowId },
+        // The task that accepted 'undone' is the last one: reset to the one before it.
+        workflowTaskFinishEventId: Long.fromNumber(keptUpTo - 2),
+        requestId: `reset-${handle.workflowId}`,
+        reason: 'test',
+      });
+      const reset = env.client.workflow.getHandle<typeof cartWorkflow>(handle.workflowId, runId);
+      expect(await reset.executeUpdate(addItemUpdate, { args: ['apple'], updateId: 'kept' })).toBe(1);
+      expect(await reset.executeUpdate(addItemUpdate, { args: ['plum'], updateId: 'undone' })).toBe(2);
+      expect(await reset.query(itemsQuery)).toEqual(['apple', 'plum']);
+      await reset.signal(checkoutSignal);
+      expect(await reset.result()).toEqual(['apple', 'plum']);
     });
   });
 

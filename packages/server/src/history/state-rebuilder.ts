@@ -56,6 +56,9 @@ export function rebuildState(base: ExecutionState, runId: string, events: Event[
     firstTaskBackoffUntilMs: 0,
     memo: null,
     searchAttributes: null,
+    // The new run knows the updates its own history accepted, no others.
+    updates: {},
+    speculativeTaskCount: 0,
   };
   const pending: Pending = { activities: new Map(), timers: new Map(), children: new Map(), external: new Map() };
   for (const e of events) apply(state, pending, e);
@@ -86,6 +89,14 @@ function apply(s: ExecutionState, p: Pending, e: Event): void {
     case EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED:
       mergeMemo(s, e.workflowPropertiesModifiedEventAttributes?.upsertedMemo?.fields);
       return;
+    case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+      s.updates![e.workflowExecutionUpdateAcceptedEventAttributes!.protocolInstanceId!] = { acceptedEventId: id, completedEventId: 0 };
+      return;
+    case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED: {
+      const accepted = s.updates![e.workflowExecutionUpdateCompletedEventAttributes!.meta?.updateId ?? ''];
+      if (accepted) accepted.completedEventId = id;
+      return;
+    }
     default:
       if (!applyActivityOrTimer(p, e, id)) applyChildOrExternal(s, p, e, id);
   }

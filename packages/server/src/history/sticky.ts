@@ -100,6 +100,12 @@ export async function onStickyTaskExpired(es: ExecutionStore, task: TaskQueueTas
       if (!tx.isRunning || !wt || wt.scheduledEventId !== task.scheduledEventId || wt.attempt !== task.attempt || wt.startedEventId > 0) {
         return;
       }
+      if (wt.transient) {
+        // A speculative task (updates) has no events to time out: it moves to the normal queue as it is.
+        tx.state.sticky = null;
+        tx.addTaskQueueTask('workflow', tx.state.taskQueue, wt.scheduledEventId, wt.attempt);
+        return;
+      }
       tx.noteLog('info', 'workflow task timed out', { attempt: wt.attempt, timeoutType: 'ScheduleToStart' });
       tx.appendEvent({
         eventType: EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT,

@@ -222,6 +222,11 @@ export function deliverUpdates(tx: ExecutionTx, registry: UpdateRegistry, answer
     speculativeBaseEventId: s.nextEventId,
   };
   tx.addTaskQueueTask('workflow', s.taskQueue, identity, 1);
+  // To the worker that has the run cached, as any task of a sticky run (history/sticky.ts).
+  if (s.sticky) {
+    const { taskQueue: stickyQueue, scheduleToStartMs } = s.sticky;
+    tx.stickyDispatch = { runId: s.runId, scheduledEventId: identity, attempt: 1, stickyQueue, scheduleToStartMs };
+  }
 }
 
 // ---------------------------------------------------------------- to the worker

@@ -26,13 +26,14 @@ const CHANGE_VERSION_SEARCH_ATTRIBUTE = 'TemporalChangeVersion';
 /** While local activities run, a workflow task is completed as a heartbeat at this fraction of its timeout (Temporal core's). */
 const TASK_HEARTBEAT_FRACTION = 0.8;
 
-/** What answers a workflow task: commands, the update protocol messages they name, or a failure. */
+/** What answers a workflow task. */
 export interface TaskCompletion {
   commands: ICommand[];
-  messages?: temporal.api.protocol.v1.IMessage[];
   failure?: temporal.api.failure.v1.IFailure;
   /** Local activities still run: complete the task as a heartbeat, asking for a new one. */
   forceNewWorkflowTask?: boolean;
+  /** The update protocol messages the commands name (and rejections, which no command names). */
+  messages?: temporal.api.protocol.v1.IMessage[];
 }
 
 export { NondeterminismError };
@@ -91,6 +92,7 @@ const COMMAND_FOR_EVENT = new Map<number, { commandType: number; same(c: IComman
     same: (c, e) => (c as SandboxCommand).update?.kind === 'complete' && (c as SandboxCommand).update?.updateId === updateIdOfEvent(e),
   }],
 ]);
+
 
 export interface RunIdentity {
   namespace: string;
@@ -157,8 +159,8 @@ export class WorkflowRun {
   async advance(
     events: HistoryEvent[],
     startedEventId: number,
-    messages?: temporal.api.protocol.v1.IMessage[] | null,
     receivedAtMs = Date.now(),
+    messages?: temporal.api.protocol.v1.IMessage[] | null,
   ): Promise<TaskCompletion> {
     let jobs: ActivationJob[] = [];
     for (let i = 0; i < events.length; i++) {
@@ -258,8 +260,8 @@ export class WorkflowRun {
   private conclude(commands: SandboxCommand[], failure?: temporal.api.failure.v1.IFailure, forceNewWorkflowTask = false): TaskCompletion {
     // A rejection leaves no event: there is nothing in history to match it with.
     this.pending = commands.filter((c) => c.update?.kind !== 'reject');
-    const completion = this.updates.toCompletion(commands, (c) => this.toProtoCommand(c));
-    return { commands: completion.commands, messages: completion.messages, failure, forceNewWorkflowTask };
+    const { commands: out, messages } = this.updates.toCompletion(commands, (c) => this.toProtoCommand(c));
+    return { commands: out, messages, failure, forceNewWorkflowTask };
   }
 
   /** Updates accepted in a completed task: replay delivers them to that task again. */

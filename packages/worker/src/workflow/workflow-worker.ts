@@ -232,7 +232,7 @@ export class WorkflowWorker {
     run ??= this.newRun(task);
     const { service, namespace, identity } = this.options;
     try {
-      const completion = await run.advance(events, startedEventId, task.messages, receivedAtMs);
+      const completion = await run.advance(events, startedEventId, receivedAtMs, task.messages);
       if (completion.failure) {
         this.evict(runId);
         run.dispose();
