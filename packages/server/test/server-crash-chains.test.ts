@@ -4,7 +4,7 @@
  * file everything completes with the right results, and no child, chain run or
  * cron run exists twice.
  */
-import { mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import type { temporal } from '@temporalio/proto';
 import { ActivityRecorder, createActivities, type StepLogLine } from './helpers/activities.js';
 import { installQuietRuntime, uniqueTaskQueue, workflowBundlePath } from './helpers/env.js';
 import { countEvents } from './helpers/history.js';
-import { findFreePort, startServerProcess, type ServerProcess } from './helpers/processes.js';
+import { cleanUpCrashTest, findFreePort, startServerProcess, type ServerProcess } from './helpers/processes.js';
 import { waitFor } from './helpers/wait-for.js';
 import { crashChain, crashParent } from './workflows/crash.js';
 import { cronRun } from './workflows/children.js';
@@ -36,17 +36,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'endure-crash-chains-'));
 });
 
-afterAll(async () => {
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
-  await waitFor(() => worker === undefined || ['STOPPED', 'FAILED'].includes(worker.getState()), {
-    timeoutMs: 20_000,
-    description: 'worker shutdown',
-  }).catch(() => undefined);
-  await nativeConnection?.close().catch(() => undefined);
-  await connection?.close();
-  await server?.kill();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => cleanUpCrashTest({ worker, nativeConnection, connection, server, dir }));
 
 function doneSteps(path: string): StepLogLine[] {
   return readFileSync(path, 'utf8')

@@ -3,7 +3,7 @@
  * same database file: every workflow still completes with the right result, and
  * no activity step whose completion the server had accepted runs again.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { ActivityRecorder, createActivities, type StepLogLine } from './helpers/activities.js';
 import { installQuietRuntime, uniqueTaskQueue, workflowBundlePath } from './helpers/env.js';
 import { countEvents, eventIds, eventTypes } from './helpers/history.js';
-import { findFreePort, startServerProcess, type ServerProcess } from './helpers/processes.js';
+import { cleanUpCrashTest, findFreePort, startServerProcess, type ServerProcess } from './helpers/processes.js';
 import { waitFor } from './helpers/wait-for.js';
 import { stepsWorkflow } from './workflows/crash.js';
 
@@ -32,17 +32,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'endure-crash-'));
 });
 
-afterAll(async () => {
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
-  await waitFor(() => worker === undefined || ['STOPPED', 'FAILED'].includes(worker.getState()), {
-    timeoutMs: 20_000,
-    description: 'worker shutdown',
-  }).catch(() => undefined);
-  await nativeConnection?.close().catch(() => undefined);
-  await connection?.close();
-  await server?.kill();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => cleanUpCrashTest({ worker, nativeConnection, connection, server, dir }));
 
 function readLog(path: string): StepLogLine[] {
   return readFileSync(path, 'utf8')

@@ -3,7 +3,7 @@
  * update runs in the workflow and a caller waits for its result; after the
  * restart the update completes and the waiting caller gets the result.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,8 +11,7 @@ import { WorkflowUpdateStage, type Connection } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { loadSdk, uniqueTaskQueue, uniqueWorkflowId, workflowBundlePath } from './helpers/env.js';
 import { countEvents } from './helpers/history.js';
-import { findFreePort, startServerProcess, type ServerProcess } from './helpers/processes.js';
-import { waitFor } from './helpers/wait-for.js';
+import { cleanUpCrashTest, findFreePort, startServerProcess, type ServerProcess } from './helpers/processes.js';
 import { addItemUpdate, cartWorkflow, checkoutSignal, holdUpdate, itemsQuery, releaseSignal } from './workflows/updates.js';
 
 let dir: string;
@@ -25,17 +24,7 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'endure-update-crash-'));
 });
 
-afterAll(async () => {
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
-  await waitFor(() => worker === undefined || ['STOPPED', 'FAILED'].includes(worker.getState()), {
-    timeoutMs: 20_000,
-    description: 'worker shutdown',
-  }).catch(() => undefined);
-  await nativeConnection?.close().catch(() => undefined);
-  await connection?.close();
-  await server?.kill();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => cleanUpCrashTest({ worker, nativeConnection, connection, server, dir }));
 
 describe('updates across a server crash', () => {
   it('an accepted update survives SIGKILL of the server and completes after the restart; its waiting caller gets the result', async () => {
