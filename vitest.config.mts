@@ -27,6 +27,7 @@ const scenarioFiles = [
   'eager-start',
   'updates',
   'update-crash',
+  'activity-operations',
 ].map(
   (name) => `packages/server/test/${name}.test.ts`,
 );

@@ -6,7 +6,7 @@
 import Long from 'long';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { Context } from '@temporalio/activity';
+import { Context } from './helpers/activity-context.js';
 import { temporal } from '@temporalio/proto';
 import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from './helpers/env.js';
 import { waitFor } from './helpers/wait-for.js';
