@@ -26,7 +26,12 @@ async function updateStatus(es: ExecutionStore, ref: ExecutionRef, updateId: str
   const s = await es.read(ref);
   const record = s.updates?.[updateId];
   if (record) {
-    if (record.completedEventId > 0) return { stage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED, outcome: await readOutcome(es, s, record.completedEventId) };
+    if (record.completedEventId > 0) {
+      // The cached state can run ahead of its commit: until the Completed event is stored, the update is still accepted.
+      const outcome = await readOutcome(es, s, record.completedEventId);
+      if (outcome) return { stage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED, outcome };
+      return { stage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED, outcome: null };
+    }
     if (!isRunning(s)) return { stage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED, outcome: { failure: closedBeforeCompletion() } };
     return { stage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED, outcome: null };
   }
@@ -40,9 +45,11 @@ async function updateStatus(es: ExecutionStore, ref: ExecutionRef, updateId: str
   return { stage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED, outcome: null };
 }
 
-async function readOutcome(es: ExecutionStore, s: ExecutionState, eventId: number): Promise<IOutcome> {
+/** The outcome in the update's Completed event; null while that event is not stored yet. */
+async function readOutcome(es: ExecutionStore, s: ExecutionState, eventId: number): Promise<IOutcome | null> {
   const [bytes] = await readHistoryEventBytes(es.store, s.namespaceId, s.runId, eventId, eventId);
-  const event = temporal.api.history.v1.HistoryEvent.decode(bytes!);
+  if (!bytes) return null;
+  const event = temporal.api.history.v1.HistoryEvent.decode(bytes);
   return event.workflowExecutionUpdateCompletedEventAttributes?.outcome ?? {};
 }
 
