@@ -9,21 +9,14 @@ import { proto } from '../common/proto.js';
 import { durationMs } from '../common/time.js';
 import * as ops from '../history/activity-operations.js';
 import type { ActivitySelector } from '../history/activity-operations.js';
-import type { ExecutionRef, ExecutionStore } from '../history/engine.js';
-import type { NamespaceRecord } from '../persistence/store.js';
-import { optionalId } from './validation.js';
+import type { ExecutionStore } from '../history/engine.js';
+import { optionalId, type RequestTargets } from './validation.js';
 
 import ws = proto.temporal.api.workflowservice.v1;
 
-export interface ActivityOperationDeps {
+export interface ActivityOperationDeps extends RequestTargets {
   executions: ExecutionStore;
   idMax: number;
-  namespace: (name: string | null | undefined) => NamespaceRecord;
-  executionRef: (
-    ns: NamespaceRecord,
-    execution: proto.temporal.api.common.v1.IWorkflowExecution | null | undefined,
-    field: string,
-  ) => ExecutionRef;
 }
 
 export function activityOperationHandlers(deps: ActivityOperationDeps) {

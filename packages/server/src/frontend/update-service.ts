@@ -12,25 +12,18 @@ import type { RunWatchers } from '../history/run-watchers.js';
 import { admitUpdate, admitUpdateBeforeStart, type AdmittedUpdate } from '../history/updates.js';
 import { waitForUpdate } from '../history/update-waiters.js';
 import { startWorkflow } from '../history/workflow-lifecycle.js';
-import type { NamespaceRecord } from '../persistence/store.js';
 import type { CallContext } from './grpc-server.js';
-import { checkPayloads, optionalId, requireId } from './validation.js';
+import { checkPayloads, optionalId, requireId, type RequestTargets } from './validation.js';
 
 import ws = proto.temporal.api.workflowservice.v1;
 
 const Stage = enums.UpdateWorkflowExecutionLifecycleStage;
 type MultiOperationStatus = NonNullable<proto.temporal.api.errordetails.v1.IMultiOperationExecutionFailure['statuses']>[number];
 
-export interface UpdateServiceDeps {
+export interface UpdateServiceDeps extends RequestTargets {
   config: ResolvedConfig;
   executions: ExecutionStore;
   watchers: RunWatchers;
-  namespace: (name: string | null | undefined) => NamespaceRecord;
-  executionRef: (
-    ns: NamespaceRecord,
-    execution: proto.temporal.api.common.v1.IWorkflowExecution | null | undefined,
-    field: string,
-  ) => ExecutionRef;
   /** The checks of a StartWorkflowExecution request. */
   checkStart: (req: ws.IStartWorkflowExecutionRequest) => void;
 }

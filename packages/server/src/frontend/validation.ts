@@ -1,6 +1,8 @@
 /** Request checks shared by the frontend handlers; every error names the field. */
 import { invalidArgument } from '../common/errors.js';
 import type { IPayload, IPayloads, proto } from '../common/proto.js';
+import type { ExecutionRef } from '../history/engine.js';
+import type { NamespaceRecord } from '../persistence/store.js';
 
 export function requireId(value: string | null | undefined, field: string, lengthMax: number): string {
   if (!value) throw invalidArgument(`${field} is not set`);
@@ -53,4 +55,15 @@ export function checkFailure(
   if (size > sizeMaxBytes) {
     throw invalidArgument(`${field} is ${size} bytes, over the payload size limit of ${sizeMaxBytes} bytes`);
   }
+}
+
+/** How a handler finds what a request names: its namespace (NOT_FOUND if unknown) and a workflow in it. */
+export interface RequestTargets {
+  namespace: (name: string | null | undefined) => NamespaceRecord;
+  /** `field` names the request's execution field in errors. */
+  executionRef: (
+    ns: NamespaceRecord,
+    execution: proto.temporal.api.common.v1.IWorkflowExecution | null | undefined,
+    field: string,
+  ) => ExecutionRef;
 }

@@ -372,24 +372,13 @@ export class WorkflowWorker {
 
   /** The poll's history plus any further pages. */
   private async fullHistory(task: PollResponse): Promise<HistoryEvent[]> {
-    const events = [...(task.history?.events ?? [])];
-    let token = task.nextPageToken;
-    while (token?.length) {
-      const page = await this.options.service.getWorkflowExecutionHistory({
-        namespace: this.options.namespace,
-        execution: task.workflowExecution,
-        nextPageToken: token,
-      });
-      events.push(...(page.history?.events ?? []));
-      token = page.nextPageToken;
-    }
-    return events;
+    const events = task.history?.events ?? [];
+    return task.nextPageToken?.length ? [...events, ...(await this.historyPages(task, task.nextPageToken))] : [...events];
   }
 
-  /** A partial history made whole: every stored event from the first, then what the poll added after them. */
-  private async wholeHistory(task: PollResponse, partial: HistoryEvent[]): Promise<HistoryEvent[]> {
+  /** The run's stored history from the page `token` names (from the first page without one) to the end. */
+  private async historyPages(task: PollResponse, token?: Uint8Array | null): Promise<HistoryEvent[]> {
     const events: HistoryEvent[] = [];
-    let token: Uint8Array | null | undefined;
     do {
       const page = await this.options.service.getWorkflowExecutionHistory({
         namespace: this.options.namespace,
@@ -399,6 +388,12 @@ export class WorkflowWorker {
       events.push(...(page.history?.events ?? []));
       token = page.nextPageToken;
     } while (token?.length);
+    return events;
+  }
+
+  /** A partial history made whole: every stored event from the first, then what the poll added after them. */
+  private async wholeHistory(task: PollResponse, partial: HistoryEvent[]): Promise<HistoryEvent[]> {
+    const events = await this.historyPages(task);
     const lastStoredId = Number(events.at(-1)?.eventId ?? 0);
     return [...events, ...partial.filter((e) => Number(e.eventId) > lastStoredId)];
   }
