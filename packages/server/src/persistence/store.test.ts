@@ -3,7 +3,7 @@
  * engine, matching and the timer queue rely on from whichever store they get.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConditionFailedError, type ExecutionCommit, type Store } from './store.js';
+import { ConditionFailedError, type ExecutionCommit, type NamespaceRecord, type Store } from './store.js';
 import { MemoryStore } from './memory/memory-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 
@@ -67,12 +67,39 @@ describe.each(stores)('%s store', (_name, open) => {
   });
 
   it('creates, finds and lists namespaces, and refuses a second one with the same name', async () => {
-    await store.createNamespace({ id: 'b', name: 'beta', retentionMs: 10, createdMs: 2 });
-    await store.createNamespace({ id: 'a', name: 'alpha', retentionMs: 10, createdMs: 1 });
-    expect(await store.getNamespaceByName('beta')).toEqual({ id: 'b', name: 'beta', retentionMs: 10, createdMs: 2 });
+    await store.createNamespace(namespace('b', 'beta', 2));
+    await store.createNamespace(namespace('a', 'alpha', 1));
+    expect(await store.getNamespaceByName('beta')).toEqual(namespace('b', 'beta', 2));
     expect(await store.getNamespaceByName('gamma')).toBeNull();
     expect((await store.listNamespaces()).map((n) => n.name)).toEqual(['alpha', 'beta']);
-    await expect(async () => store.createNamespace({ id: 'c', name: 'beta', retentionMs: 1, createdMs: 3 })).rejects.toThrow();
+    await expect(async () => store.createNamespace(namespace('c', 'beta', 3))).rejects.toThrow();
+  });
+
+  it('updates a namespace in place (renamed, deprecated, new attributes) and deletes it', async () => {
+    await store.createNamespace(namespace('a', 'alpha', 1));
+    const changed: NamespaceRecord = {
+      ...namespace('a', 'alpha-deleted', 1),
+      state: 3,
+      data: { team: 'x' },
+      customSearchAttributes: { Color: { type: 'Keyword', column: 'keyword02' } },
+    };
+    await store.updateNamespace(changed);
+    expect(await store.getNamespaceByName('alpha')).toBeNull();
+    expect(await store.getNamespaceByName('alpha-deleted')).toEqual(changed);
+    await expect(store.updateNamespace(namespace('zz', 'nope', 1))).rejects.toThrow();
+    await store.deleteNamespace('a');
+    expect(await store.listNamespaces()).toEqual([]);
+  });
+
+  it('writes a run\'s visibility row with its commit, and deletes it with the run', async () => {
+    const commit = startCommit('wf-v', 'run-v');
+    const columns = { workflow_id: 'wf-v', workflow_type: 'wf', task_queue: 'tq', status: RUNNING, start_time: 1000, execution_time: 1000,
+      history_length: 2, history_size_bytes: 50, state_transition_count: 1 };
+    commit.visibility = { namespaceId: NS, runId: 'run-v', columns, memo: Uint8Array.of(7), searchAttributes: null };
+    await store.commitExecution(commit);
+    expect(await store.listNamespaceRuns(NS, 10)).toEqual([{ workflowId: 'wf-v', runId: 'run-v' }]);
+    await store.deleteExecution(NS, 'wf-v', 'run-v');
+    expect(await store.listNamespaceRuns(NS, 10)).toEqual([]);
   });
 
   it('starts a run: state at version 1, the current pointer and its first events', async () => {
@@ -256,3 +283,17 @@ describe.each(stores)('%s store', (_name, open) => {
     expect((await store.getCurrentExecution(NS, 'wf-1'))?.runId).toBe('run-2');
   });
 });
+
+function namespace(id: string, name: string, createdMs: number): NamespaceRecord {
+  return {
+    id,
+    name,
+    retentionMs: 10,
+    createdMs,
+    state: 1,
+    description: '',
+    ownerEmail: '',
+    data: {},
+    customSearchAttributes: {},
+  };
+}
