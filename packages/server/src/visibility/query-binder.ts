@@ -126,7 +126,8 @@ class Binder {
         return negate(expr.negated, { kind: 'between', attribute, low, high });
       }
       case 'startsWith': {
-        const attribute = this.attribute(expr.attribute, 'startsWith', expr.negated ? 'NOT STARTS_WITH' : 'STARTS_WITH');
+        const operator = expr.negated ? 'NOT STARTS_WITH' : 'STARTS_WITH';
+        const attribute = this.attribute(expr.attribute, 'startsWith', operator);
         const prefix = this.string(attribute, expr.value);
         const kind = attribute.type === 'KeywordList' ? 'listStartsWith' : 'startsWith';
         return negate(expr.negated, { kind, attribute, prefix });
@@ -186,7 +187,8 @@ class Binder {
     const words = textWords(this.string(attribute, literal));
     if (words.length === 0 || words.length > TEXT_WORDS_MAX) {
       throw new QueryError(
-        `value '${String(literal.value)}' for Text attribute '${attribute.name}' must have 1 to ${TEXT_WORDS_MAX} words`,
+        `value '${String(literal.value)}' for Text attribute '${attribute.name}' ` +
+          `must have 1 to ${TEXT_WORDS_MAX} words`,
         literal.position,
       );
     }

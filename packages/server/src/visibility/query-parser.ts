@@ -72,7 +72,10 @@ class Parser {
     const groupBy = this.acceptClause('GROUP') ? this.list(() => this.name('GROUP BY')) : [];
     const orderBy = this.acceptClause('ORDER') ? this.list(() => this.orderKey()) : [];
     const last = this.peek();
-    if (last.kind !== 'end') throw QueryError.syntax(last.position, `unexpected '${last.text}'`);
+    if (last.kind !== 'end') {
+      const expected = where && groupBy.length + orderBy.length === 0 ? 'AND, OR, GROUP BY, ORDER BY or ' : '';
+      throw QueryError.syntax(last.position, `expected ${expected}end of query, found ${describe(last)}`);
+    }
     return { where, groupBy, orderBy };
   }
 
@@ -135,8 +138,8 @@ class Parser {
     if (operator.kind === 'keyword' && operator.keyword === 'STARTS_WITH') {
       return { kind: 'startsWith', attribute, negated, value: this.value('STARTS_WITH'), position };
     }
-    const where = operator.kind === 'end' ? 'end of query' : `'${operator.text}'`;
-    throw QueryError.syntax(operator.position, `expected an operator after '${attribute.name}', found ${where}`);
+    const expected = negated ? "IN, BETWEEN or STARTS_WITH after 'NOT'" : `an operator after '${attribute.name}'`;
+    throw QueryError.syntax(operator.position, `expected ${expected}, found ${describe(operator)}`);
   }
 
   private inValues(): Literal[] {
@@ -184,10 +187,10 @@ class Parser {
 
   private name(context: string): NameRef {
     const token = this.peek();
-    if (token.kind !== 'name') {
-      const found = token.kind === 'end' ? 'end of query' : `'${token.text}'`;
-      this.fail(`expected an attribute name in ${context}, found ${found}`);
+    if (token.kind === 'keyword') {
+      this.fail(`expected an attribute name in ${context}, found keyword '${token.text}' (quote a name in backquotes)`);
     }
+    if (token.kind !== 'name') this.fail(`expected an attribute name in ${context}, found ${describe(token)}`);
     this.at++;
     return { name: token.name, position: token.position };
   }
@@ -235,4 +238,8 @@ class Parser {
   private fail(detail: string): never {
     throw QueryError.syntax(this.peek().position, detail);
   }
+}
+
+function describe(token: Token): string {
+  return token.kind === 'end' ? 'end of query' : `'${token.text}'`;
 }

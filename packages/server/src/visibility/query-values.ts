@@ -18,7 +18,9 @@ const statusByName: ReadonlyMap<string, number> = new Map([
 const STATUS_MAX = 7;
 
 export function executionStatusValue(value: string | number | boolean): number | undefined {
-  if (typeof value === 'number') return Number.isInteger(value) && value >= 1 && value <= STATUS_MAX ? value : undefined;
+  if (typeof value === 'number') {
+    return Number.isInteger(value) && value >= 1 && value <= STATUS_MAX ? value : undefined;
+  }
   if (typeof value === 'string') return statusByName.get(value.toLowerCase());
   return undefined;
 }
@@ -140,5 +142,16 @@ const wordPattern = /[\p{L}\p{N}\p{Co}]+/gu;
  * form words, everything else separates them.
  */
 export function textWords(text: string): string[] {
-  return Array.from(text.matchAll(wordPattern), ([word]) => word.toLowerCase());
+  return Array.from(text.matchAll(wordPattern), ([word]) => lowerCaseEach(word));
+}
+
+/** FTS5 folds case one character at a time; String.toLowerCase would also apply Greek final sigma. */
+function lowerCaseEach(word: string): string {
+  let lower = '';
+  for (const char of word) {
+    const folded = char.toLowerCase();
+    // A character whose lower case is longer (İ → i̇) is left as FTS5 leaves it.
+    lower += [...folded].length === 1 ? folded : char;
+  }
+  return lower;
 }

@@ -7,8 +7,10 @@
 import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CUSTOM_SLOTS, systemAttributeColumns } from './attributes.js';
 import { compareRows, cursorOf, isAfterCursor, matches, type VisibilityRow } from './memory-evaluator.js';
 import { bindQuery, type BoundQuery } from './query-binder.js';
+import { textWords } from './query-values.js';
 import { parseQuery } from './query-parser.js';
 import { keysetCondition, toSql } from './sql-translator.js';
 import { sqliteDialect } from './sqlite-dialect.js';
@@ -226,6 +228,46 @@ describe('SQLite query plans', () => {
     expect(plan("WorkflowId = 'wf-1'")).toContain('USING INDEX executions_visibility_by_workflow_id');
     for (const query of ['', "ExecutionStatus = 'Running'", "WorkflowId = 'wf-1'"]) {
       expect(plan(query)).not.toContain('TEMP B-TREE');
+    }
+  });
+});
+
+describe('SQLite schema fixture', () => {
+  it('has a column for every system attribute and every custom slot', () => {
+    const columns = db.prepare<[], { name: string }>('PRAGMA table_info(executions_visibility)').all();
+    const expected = [
+      ...systemAttributeColumns().map((attribute) => attribute.column),
+      ...Object.values(CUSTOM_SLOTS).flat(),
+    ];
+    expect(columns.map((column) => column.name)).toEqual(expect.arrayContaining(expected));
+    expect(columns).toHaveLength(expected.length + 3);
+  });
+
+  it('splits text into words as the FTS5 tokenizer does', () => {
+    const texts = [
+      "don't stop_me now-or never",
+      'price: $5.99 (approx.) 100%',
+      'ÉCOLE École école ecole',
+      'emoji 😀smile ✓ check',
+      'tab\tseparated\nlines',
+      'CamelCase snake_case kebab-case a1b2',
+      'Ünïcödé straße ΣΊΣΥΦΟΣ İstanbul ǅemal',
+    ];
+    const probe = new (createRequire(import.meta.url)('better-sqlite3') as typeof Database)(':memory:');
+    try {
+      probe.exec("CREATE VIRTUAL TABLE words USING fts5(body, tokenize = 'unicode61 remove_diacritics 0')");
+      probe.exec("CREATE VIRTUAL TABLE words_vocab USING fts5vocab(words, 'instance')");
+      const insert = probe.prepare<[string]>('INSERT INTO words (body) VALUES (?)');
+      for (const text of texts) insert.run(text);
+      const tokens = probe
+        .prepare<[], { doc: number; term: string }>('SELECT doc, term FROM words_vocab ORDER BY doc, offset')
+        .all();
+      texts.forEach((text, index) => {
+        const fts = tokens.filter((token) => token.doc === index + 1).map((token) => token.term);
+        expect(textWords(text)).toEqual(fts);
+      });
+    } finally {
+      probe.close();
     }
   });
 });

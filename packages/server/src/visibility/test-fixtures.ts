@@ -45,7 +45,8 @@ CREATE TABLE executions_visibility (
   datetime01 INTEGER, datetime02 INTEGER, datetime03 INTEGER,
   double01 REAL, double02 REAL, double03 REAL,
   int01 INTEGER, int02 INTEGER, int03 INTEGER,
-  keyword01 TEXT, keyword02 TEXT, keyword03 TEXT, keyword04 TEXT, keyword05 TEXT, keyword06 TEXT, keyword07 TEXT, keyword08 TEXT, keyword09 TEXT, keyword10 TEXT,
+  keyword01 TEXT, keyword02 TEXT, keyword03 TEXT, keyword04 TEXT, keyword05 TEXT,
+  keyword06 TEXT, keyword07 TEXT, keyword08 TEXT, keyword09 TEXT, keyword10 TEXT,
   text01 TEXT, text02 TEXT, text03 TEXT,
   keyword_list01 TEXT, keyword_list02 TEXT, keyword_list03 TEXT,
   memo BLOB,
@@ -80,49 +81,71 @@ CREATE INDEX executions_visibility_by_type_status_start ON executions_visibility
 CREATE INDEX executions_visibility_by_workflow_id ON executions_visibility
   (namespace_id, workflow_id, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC);
 CREATE INDEX executions_visibility_by_bool01 ON executions_visibility
-  (namespace_id, bool01, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE bool01 IS NOT NULL;
+  (namespace_id, bool01, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE bool01 IS NOT NULL;
 CREATE INDEX executions_visibility_by_bool02 ON executions_visibility
-  (namespace_id, bool02, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE bool02 IS NOT NULL;
+  (namespace_id, bool02, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE bool02 IS NOT NULL;
 CREATE INDEX executions_visibility_by_bool03 ON executions_visibility
-  (namespace_id, bool03, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE bool03 IS NOT NULL;
+  (namespace_id, bool03, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE bool03 IS NOT NULL;
 CREATE INDEX executions_visibility_by_datetime01 ON executions_visibility
-  (namespace_id, datetime01, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE datetime01 IS NOT NULL;
+  (namespace_id, datetime01, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE datetime01 IS NOT NULL;
 CREATE INDEX executions_visibility_by_datetime02 ON executions_visibility
-  (namespace_id, datetime02, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE datetime02 IS NOT NULL;
+  (namespace_id, datetime02, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE datetime02 IS NOT NULL;
 CREATE INDEX executions_visibility_by_datetime03 ON executions_visibility
-  (namespace_id, datetime03, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE datetime03 IS NOT NULL;
+  (namespace_id, datetime03, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE datetime03 IS NOT NULL;
 CREATE INDEX executions_visibility_by_double01 ON executions_visibility
-  (namespace_id, double01, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE double01 IS NOT NULL;
+  (namespace_id, double01, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE double01 IS NOT NULL;
 CREATE INDEX executions_visibility_by_double02 ON executions_visibility
-  (namespace_id, double02, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE double02 IS NOT NULL;
+  (namespace_id, double02, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE double02 IS NOT NULL;
 CREATE INDEX executions_visibility_by_double03 ON executions_visibility
-  (namespace_id, double03, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE double03 IS NOT NULL;
+  (namespace_id, double03, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE double03 IS NOT NULL;
 CREATE INDEX executions_visibility_by_int01 ON executions_visibility
-  (namespace_id, int01, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE int01 IS NOT NULL;
+  (namespace_id, int01, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE int01 IS NOT NULL;
 CREATE INDEX executions_visibility_by_int02 ON executions_visibility
-  (namespace_id, int02, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE int02 IS NOT NULL;
+  (namespace_id, int02, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE int02 IS NOT NULL;
 CREATE INDEX executions_visibility_by_int03 ON executions_visibility
-  (namespace_id, int03, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE int03 IS NOT NULL;
+  (namespace_id, int03, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE int03 IS NOT NULL;
 CREATE INDEX executions_visibility_by_keyword01 ON executions_visibility
-  (namespace_id, keyword01, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE keyword01 IS NOT NULL;
+  (namespace_id, keyword01, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE keyword01 IS NOT NULL;
 CREATE INDEX executions_visibility_by_keyword02 ON executions_visibility
-  (namespace_id, keyword02, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE keyword02 IS NOT NULL;
+  (namespace_id, keyword02, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE keyword02 IS NOT NULL;
 CREATE INDEX executions_visibility_by_keyword03 ON executions_visibility
-  (namespace_id, keyword03, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE keyword03 IS NOT NULL;
+  (namespace_id, keyword03, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE keyword03 IS NOT NULL;
 CREATE INDEX executions_visibility_by_keyword04 ON executions_visibility
-  (namespace_id, keyword04, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE keyword04 IS NOT NULL;
+  (namespace_id, keyword04, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE keyword04 IS NOT NULL;
 CREATE INDEX executions_visibility_by_keyword05 ON executions_visibility
-  (namespace_id, keyword05, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE keyword05 IS NOT NULL;
+  (namespace_id, keyword05, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE keyword05 IS NOT NULL;
 CREATE INDEX executions_visibility_by_keyword06 ON executions_visibility
-  (namespace_id, keyword06, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE keyword06 IS NOT NULL;
+  (namespace_id, keyword06, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE keyword06 IS NOT NULL;
 CREATE INDEX executions_visibility_by_keyword07 ON executions_visibility
-  (namespace_id, keyword07, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE keyword07 IS NOT NULL;
+  (namespace_id, keyword07, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE keyword07 IS NOT NULL;
 CREATE INDEX executions_visibility_by_keyword08 ON executions_visibility
-  (namespace_id, keyword08, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE keyword08 IS NOT NULL;
+  (namespace_id, keyword08, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE keyword08 IS NOT NULL;
 CREATE INDEX executions_visibility_by_keyword09 ON executions_visibility
-  (namespace_id, keyword09, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE keyword09 IS NOT NULL;
+  (namespace_id, keyword09, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE keyword09 IS NOT NULL;
 CREATE INDEX executions_visibility_by_keyword10 ON executions_visibility
-  (namespace_id, keyword10, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE keyword10 IS NOT NULL;
+  (namespace_id, keyword10, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC)
+  WHERE keyword10 IS NOT NULL;
 `;
 
 export const NAMESPACE_ID = 'ns-1';
@@ -154,7 +177,11 @@ function random(seed: number): () => number {
   };
 }
 
-const keywords = ['alpha', 'Alpha', 'alpha*beta', 'a?c', '[x]', '100%_done', 'é-accent', 'zeta', '\u{1F600}smile', '\uE000private', ''];
+const keywords = [
+  ...['alpha', 'Alpha', 'alpha*beta', 'a?c', '[x]', '100%_done', 'é-accent', 'zeta'],
+  // Above U+FFFF and in the private-use area: UTF-16 and UTF-8 order these two differently.
+  ...['\u{1F600}smile', '\uE000private', ''],
+];
 const texts = [
   'The quick brown fox',
   'quick FOX jumps',
