@@ -29,6 +29,19 @@ export function cursorOf(orderBy: readonly SortKey[], row: VisibilityRow): (stri
   return orderBy.map((key) => sortValue(key.attribute, row[key.attribute.column] ?? null));
 }
 
+/**
+ * Whether `value` can be a cursor for `orderBy`: one value per key, numbers for numeric
+ * keys and strings for keyword keys. Cursors come back from clients inside page tokens,
+ * so check one with this before handing it to keysetCondition or isAfterCursor.
+ */
+export function isCursorFor(orderBy: readonly SortKey[], value: unknown): value is (string | number)[] {
+  if (!Array.isArray(value) || value.length !== orderBy.length) return false;
+  return orderBy.every((key, index) => {
+    const element: unknown = value[index];
+    return isTextKey(key.attribute) ? typeof element === 'string' : Number.isFinite(element);
+  });
+}
+
 /** Whether `row` comes strictly after `cursor` in `orderBy` (the keyset condition in memory). */
 export function isAfterCursor(orderBy: readonly SortKey[], row: VisibilityRow, cursor: readonly unknown[]): boolean {
   return compareCursors(orderBy, cursorOf(orderBy, row), cursor) > 0;
@@ -44,8 +57,11 @@ function compareCursors(orderBy: readonly SortKey[], a: readonly unknown[], b: r
 
 function sortValue(attribute: ResolvedAttribute, value: string | number | null): string | number {
   if (value !== null) return value;
-  const isText = attribute.type === 'Keyword' && attribute.special !== 'ExecutionStatus';
-  return isText ? NULL_SORT_TEXT : NULL_SORT_NUMBER;
+  return isTextKey(attribute) ? NULL_SORT_TEXT : NULL_SORT_NUMBER;
+}
+
+function isTextKey(attribute: ResolvedAttribute): boolean {
+  return attribute.type === 'Keyword' && attribute.special !== 'ExecutionStatus';
 }
 
 function evaluate(expr: BoundExpr, row: VisibilityRow): boolean {

@@ -2,7 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { QueryError } from './query-error.js';
 import { QUERY_LENGTH_MAX } from './query-lexer.js';
-import { IN_VALUES_MAX, parseQuery, QUERY_DEPTH_MAX, type Expr } from './query-parser.js';
+import {
+  parseQuery,
+  QUERY_CONDITIONS_MAX,
+  QUERY_DEPTH_MAX,
+  QUERY_VALUES_MAX,
+  type Expr,
+} from './query-parser.js';
 
 /** A compact rendering of a condition, to compare trees at a glance. */
 function show(expr: Expr | null): string {
@@ -176,13 +182,20 @@ describe('parseQuery', () => {
     expect(() => parseQuery('a =')).toThrow(Error);
   });
 
-  it('limits the query length, the nesting depth and the IN list', () => {
+  it('limits the query length, its nesting, conditions, values and keys', () => {
     expect(errorOf(`a = '${'x'.repeat(QUERY_LENGTH_MAX)}'`).message).toMatch(/longer than 16384 characters/);
     const nested = `${'('.repeat(QUERY_DEPTH_MAX + 1)}a = 1${')'.repeat(QUERY_DEPTH_MAX + 1)}`;
     expect(errorOf(nested).message).toMatch(/nests deeper than 64 levels/);
     expect(where(`${'NOT '.repeat(QUERY_DEPTH_MAX - 1)}a = 1`)).toMatch(/^NOT NOT/);
-    const values = Array.from({ length: IN_VALUES_MAX + 1 }, (_, index) => index).join(', ');
-    expect(errorOf(`a IN (${values})`).message).toMatch(/IN takes at most 1000 values/);
+    const values = Array.from({ length: QUERY_VALUES_MAX }, (_, index) => index).join(', ');
+    expect(parseQuery(`a IN (${values})`).where).not.toBeNull();
+    expect(errorOf(`a IN (${values}) OR b = 1`)).toEqual({
+      message: 'invalid query at position 4903: the query has more than 1000 values',
+      position: 4903,
+    });
+    const conditions = Array.from({ length: QUERY_CONDITIONS_MAX }, () => 'a = 1').join(' OR ');
+    expect(parseQuery(conditions).where).not.toBeNull();
+    expect(errorOf(`${conditions} OR b = 1`).message).toMatch(/more than 256 conditions/);
     expect(errorOf('ORDER BY a, b, c, d, e, f, g, h, i').message).toMatch(/at most 8 keys/);
   });
 });

@@ -16,8 +16,13 @@ import { tokenize, type Keyword, type Operator, type Token } from './query-lexer
 
 /** Deeper nesting of NOT and parentheses is refused (the parser recurses). */
 export const QUERY_DEPTH_MAX = 64;
-/** Most values in one IN list. */
-export const IN_VALUES_MAX = 1_000;
+/**
+ * Most conditions in a query. SQLite refuses expressions nested deeper than 1000, and a
+ * chain of ORs nests one level per condition.
+ */
+export const QUERY_CONDITIONS_MAX = 256;
+/** Most values in a query, all IN lists together (each is one SQL parameter). */
+export const QUERY_VALUES_MAX = 1_000;
 /** Most ORDER BY or GROUP BY keys. */
 export const QUERY_KEYS_MAX = 8;
 
@@ -63,6 +68,8 @@ export function parseQuery(text: string): ParsedQuery {
 class Parser {
   private at = 0;
   private depth = 0;
+  private conditions = 0;
+  private values = 0;
 
   constructor(private readonly tokens: Token[]) {}
 
@@ -115,6 +122,9 @@ class Parser {
 
   private predicate(): Expr {
     const attribute = this.name('a condition');
+    if (++this.conditions > QUERY_CONDITIONS_MAX) {
+      throw QueryError.syntax(attribute.position, `the query has more than ${QUERY_CONDITIONS_MAX} conditions`);
+    }
     const position = attribute.position;
     const token = this.next();
     if (token.kind === 'operator') {
@@ -145,10 +155,7 @@ class Parser {
   private inValues(): Literal[] {
     this.expectPunctuation('(', 'after IN');
     const values = [this.value('(')];
-    while (this.acceptPunctuation(',')) {
-      if (values.length >= IN_VALUES_MAX) this.fail(`IN takes at most ${IN_VALUES_MAX} values`);
-      values.push(this.value(','));
-    }
+    while (this.acceptPunctuation(',')) values.push(this.value(','));
     this.expectPunctuation(')', 'to close the IN list');
     return values;
   }
@@ -171,6 +178,7 @@ class Parser {
 
   private value(after: string): Literal {
     const token = this.peek();
+    if (++this.values > QUERY_VALUES_MAX) this.fail(`the query has more than ${QUERY_VALUES_MAX} values`);
     if (token.kind === 'string' || token.kind === 'number') {
       this.at++;
       return { value: token.value, text: token.text, position: token.position };

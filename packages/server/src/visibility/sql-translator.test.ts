@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOM_SLOTS, systemAttributeColumns } from './attributes.js';
-import { compareRows, cursorOf, isAfterCursor, matches, type VisibilityRow } from './memory-evaluator.js';
+import { compareRows, cursorOf, isAfterCursor, isCursorFor, matches, type VisibilityRow } from './memory-evaluator.js';
 import { bindQuery, type BoundQuery } from './query-binder.js';
 import { textWords } from './query-values.js';
 import { parseQuery } from './query-parser.js';
@@ -189,6 +189,7 @@ describe('SQLite translation', () => {
         const last = page[page.length - 1];
         if (page.length < PAGE_SIZE || !last) break;
         cursor = cursorOf(bound.orderBy, last);
+        expect(isCursorFor(bound.orderBy, JSON.parse(JSON.stringify(cursor)))).toBe(true);
         expect(isAfterCursor(bound.orderBy, last, cursor)).toBe(false);
       }
       expect(paged).toEqual(full);
@@ -203,9 +204,28 @@ describe('SQLite translation', () => {
   );
 });
 
+describe('SQLite limits', () => {
+  it('runs the largest query the parser accepts', () => {
+    const conditions = Array.from({ length: 128 }, (_, index) => `(CustomIntField = ${index} AND NOT WorkflowId = 'x')`);
+    const bound = bind(conditions.join(' OR '));
+    expect(sqlRunIds(bound)).toEqual(memoryRows(bound).map((row) => row['run_id']));
+  });
+
+  it('tells cursors that fit the sort keys from ones that do not', () => {
+    const { orderBy } = bind('ORDER BY CustomKeywordField, StartTime');
+    expect(isCursorFor(orderBy, ['a', 1, 'run'])).toBe(true);
+    expect(isCursorFor(orderBy, ['a', '1', 'run'])).toBe(false);
+    expect(isCursorFor(orderBy, ['a', 1])).toBe(false);
+    expect(isCursorFor(orderBy, { 0: 'a' })).toBe(false);
+    expect(isCursorFor(orderBy, ['a', null, 'run'])).toBe(false);
+  });
+});
+
 describe('SQLite query plans', () => {
-  function plan(query: string): string {
-    const { sql, params } = selectSql(bind(query));
+  /** The plan of a query's first page, or of a later page (after the first sample row) when `paged`. */
+  function plan(query: string, paged = false): string {
+    const bound = bind(query);
+    const { sql, params } = selectSql(bound, paged ? cursorOf(bound.orderBy, rows[0] ?? {}) : undefined);
     const steps = db.prepare<unknown[], { detail: string }>(`EXPLAIN QUERY PLAN ${sql} LIMIT 10`).all(...params);
     return steps.map((step) => step.detail).join('\n');
   }
@@ -220,6 +240,21 @@ describe('SQLite query plans', () => {
     const detail = plan("CustomKeywordField = 'alpha'");
     expect(detail).toContain('USING INDEX executions_visibility_by_keyword01');
     expect(detail).not.toContain('TEMP B-TREE');
+  });
+
+  it('pages the key queries from the same indexes, without a sort', () => {
+    const typeAndStatus = plan("WorkflowType = 'OrderWorkflow' AND ExecutionStatus = 2 ORDER BY StartTime DESC", true);
+    expect(typeAndStatus).toContain('USING INDEX executions_visibility_by_type_status_start');
+    expect(typeAndStatus).not.toContain('TEMP B-TREE');
+    const keyword = plan("CustomKeywordField = 'alpha'", true);
+    expect(keyword).toContain('USING INDEX executions_visibility_by_keyword01');
+    expect(keyword).not.toContain('TEMP B-TREE');
+    const all = plan('', true);
+    expect(all).toMatch(/USING INDEX executions_visibility_by_default_order \(namespace_id=\? AND <expr><\?\)/);
+  });
+
+  it('finds keyword prefixes through an index range', () => {
+    expect(plan("WorkflowId STARTS_WITH 'wf-1'")).toMatch(/workflow_id>\? AND workflow_id<\?/);
   });
 
   it('serves the default order and status filters from indexes, without a sort', () => {
