@@ -30,7 +30,20 @@ export interface SqlQuery {
   orderBy: string;
 }
 
-/** `bound` as SQL; placeholders are numbered from `firstParamIndex` (for dialects that number them). */
+/**
+ * `bound` as SQL; placeholders are numbered from `firstParamIndex` (for dialects that number them).
+ *
+ * @example
+ * const bound = bindQuery(parseQuery(text), { resolve, nowMs: clock.nowMs(), allowGroupBy: false });
+ * const { where, params, orderBy } = toSql(bound, sqliteDialect, 2);
+ * const keyset = cursor ? keysetCondition(bound.orderBy, cursor, sqliteDialect, 2 + params.length) : undefined;
+ * const sql =
+ *   `SELECT * FROM executions_visibility WHERE namespace_id = ?` +
+ *   (where ? ` AND (${where})` : '') + (keyset ? ` AND (${keyset.sql})` : '') +
+ *   ` ORDER BY ${orderBy} LIMIT ?`;
+ * // params: [namespaceId, ...params, ...(keyset?.params ?? []), pageSize]; the next cursor is
+ * // cursorOf(bound.orderBy, lastRow).
+ */
 export function toSql(bound: BoundQuery, dialect: SqlDialect, firstParamIndex = 1): SqlQuery {
   const params = new Params(dialect, firstParamIndex);
   const where = bound.where ? predicate(bound.where, dialect, params) : '';

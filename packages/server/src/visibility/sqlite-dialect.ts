@@ -25,7 +25,9 @@ export const sqliteDialect: SqlDialect = {
   boolAsInt: (expression) => expression,
   binaryText: (expression) => expression,
   keywordListContains: (column, param) => `EXISTS (SELECT 1 FROM json_each(${column}) WHERE value = ${param})`,
-  keywordListStartsWith: (column, param) => `EXISTS (SELECT 1 FROM json_each(${column}) WHERE value GLOB ${param})`,
+  // GLOB would read a number element as text; the evaluator only looks at string elements.
+  keywordListStartsWith: (column, param) =>
+    `EXISTS (SELECT 1 FROM json_each(${column}) WHERE type = 'text' AND value GLOB ${param})`,
   // The column name on the left of MATCH restricts the search to that column.
   textMatch: (column, param) =>
     `rowid IN (SELECT rowid FROM executions_visibility_fts WHERE ${column} MATCH ${param})`,
