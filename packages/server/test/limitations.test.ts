@@ -29,8 +29,6 @@ function limitationsSection(): string {
 
 describe('README limitations', () => {
   const missing: Array<[string, (s: TestEnv['client']['workflowService']) => Promise<unknown>]> = [
-    ['ListWorkflowExecutions', (s) => s.listWorkflowExecutions({ namespace: 'default' })],
-    ['CountWorkflowExecutions', (s) => s.countWorkflowExecutions({ namespace: 'default' })],
     ['ListArchivedWorkflowExecutions', (s) => s.listArchivedWorkflowExecutions({ namespace: 'default' })],
     ['CreateSchedule', (s) => s.createSchedule({ namespace: 'default', scheduleId: 's' })],
   ];

@@ -24,6 +24,7 @@ import { startWorkflowEagerly } from '../history/eager-start.js';
 import { withRawHistory } from '../common/raw-history.js';
 import { decodeTaskToken, encodeTaskToken } from '../history/task-token.js';
 import { activityOperationHandlers } from './activity-operations.js';
+import { visibilityHandlers } from './visibility-service.js';
 import { checkMessages, updateHandlers } from './update-service.js';
 import type { CallContext, UnaryHandler } from './grpc-server.js';
 import { checkFailure, checkPayload, checkPayloads, optionalId, requireId } from './validation.js';
@@ -317,6 +318,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     },
 
     ...activityOperationHandlers({ executions: es, idMax, namespace, executionRef }),
+    ...visibilityHandlers({ config, store: deps.store, namespace, nowMs: () => es.clock.nowMs() }),
     ...updateHandlers({ config, executions: es, watchers, namespace, executionRef, checkStart }),
 
     DescribeTaskQueue: (req: ws.IDescribeTaskQueueRequest) => {

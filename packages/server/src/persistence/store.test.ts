@@ -6,6 +6,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConditionFailedError, type ExecutionCommit, type NamespaceRecord, type Store } from './store.js';
 import { MemoryStore } from './memory/memory-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
+import { makeResolver } from '../visibility/attributes.js';
+import { cursorOf } from '../visibility/memory-evaluator.js';
+import { bindQuery } from '../visibility/query-binder.js';
+import { parseQuery } from '../visibility/query-parser.js';
 
 const RUNNING = 1;
 const COMPLETED = 2;
@@ -100,6 +104,36 @@ describe.each(stores)('%s store', (_name, open) => {
     expect(await store.listNamespaceRuns(NS, 10)).toEqual([{ workflowId: 'wf-v', runId: 'run-v' }]);
     await store.deleteExecution(NS, 'wf-v', 'run-v');
     expect(await store.listNamespaceRuns(NS, 10)).toEqual([]);
+  });
+
+  it('lists and counts visibility rows with a bound query, in order, paging after a cursor', async () => {
+    for (let i = 0; i < 7; i++) {
+      const runId = `run-l${i}`;
+      const commit = startCommit(`wf-l${i}`, runId);
+      const columns = {
+        workflow_id: `wf-l${i}`, workflow_type: i % 2 ? 'odd' : 'even', task_queue: 'tq', status: i < 5 ? RUNNING : 2,
+        start_time: 1000 + i, execution_time: 1000 + i, close_time: i < 5 ? null : 2000 + i,
+        history_length: 2, history_size_bytes: 50, state_transition_count: 1, keyword01: i === 3 ? 'three' : null,
+      };
+      commit.visibility = { namespaceId: NS, runId, columns, memo: null, searchAttributes: null };
+      await store.commitExecution(commit);
+    }
+    const custom = new Map([['Color', { type: 'Keyword' as const, column: 'keyword01' }]]);
+    const query = (text: string, allowGroupBy = false) =>
+      bindQuery(parseQuery(text), { resolve: makeResolver(custom), nowMs: 0, allowGroupBy });
+    const evens = await store.listVisibility(NS, query("WorkflowType = 'even'"), null, 10);
+    // Running first (newest first), then closed by close time.
+    expect(evens.map((r) => r.runId)).toEqual(['run-l4', 'run-l2', 'run-l0', 'run-l6']);
+    expect((await store.listVisibility(NS, query("Color = 'three'"), null, 10)).map((r) => r.runId)).toEqual(['run-l3']);
+    const all = query('ORDER BY StartTime ASC');
+    const firstPage = await store.listVisibility(NS, all, null, 3);
+    const last = firstPage[2]!;
+    const secondPage = await store.listVisibility(NS, all, cursorOf(all.orderBy, { ...last.columns, run_id: last.runId }), 3);
+    expect([...firstPage, ...secondPage].map((r) => r.runId)).toEqual(['run-l0', 'run-l1', 'run-l2', 'run-l3', 'run-l4', 'run-l5']);
+    expect(await store.countVisibility(NS, query(''))).toEqual({ count: 7, groups: [] });
+    const grouped = await store.countVisibility(NS, query('GROUP BY ExecutionStatus', true));
+    expect(grouped.count).toBe(7);
+    expect(grouped.groups).toEqual([{ values: [RUNNING], count: 5 }, { values: [2], count: 2 }]);
   });
 
   it('starts a run: state at version 1, the current pointer and its first events', async () => {

@@ -9,6 +9,7 @@
  * - A conditional update (`expectedDbVersion`) that finds another version
  *   throws `ConditionFailedError`, so two writers can never both win.
  */
+import type { BoundQuery } from '../visibility/query-binder.js';
 
 /** temporal.api.enums.v1.NamespaceState: REGISTERED 1, DEPRECATED 2, DELETED 3. */
 export type NamespaceStateCode = 1 | 2 | 3;
@@ -72,6 +73,12 @@ export interface VisibilityRecord {
   memo: Uint8Array | null;
   /** Encoded temporal.api.common.v1.SearchAttributes (as stored, without type stamps), or null. */
   searchAttributes: Uint8Array | null;
+}
+
+/** What CountWorkflowExecutions answers: the total, and per group (GROUP BY) its values and count. */
+export interface VisibilityCount {
+  count: number;
+  groups: { values: (string | number | null)[]; count: number }[];
 }
 
 export type TaskKind = 'workflow' | 'activity';
@@ -176,6 +183,13 @@ export interface Store {
   deleteExecution(namespaceId: string, workflowId: string, runId: string): Promise<void>;
   /** Up to `limit` runs of a namespace, any order (a deleted namespace is emptied with it). */
   listNamespaceRuns(namespaceId: string, limit: number): Promise<{ workflowId: string; runId: string }[]>;
+
+  /**
+   * Visibility rows of a namespace matching `query`, in its order, strictly after the sort
+   * key `after` (from the previous page's last row), at most `limit`.
+   */
+  listVisibility(namespaceId: string, query: BoundQuery, after: readonly unknown[] | null, limit: number): Promise<VisibilityRecord[]>;
+  countVisibility(namespaceId: string, query: BoundQuery): Promise<VisibilityCount>;
 
   /** Events with `eventId >= fromEventId`, in order, at most `limit`. */
   readHistory(namespaceId: string, runId: string, fromEventId: number, limit: number): Promise<HistoryEventRow[]>;

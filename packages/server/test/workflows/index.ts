@@ -34,3 +34,4 @@ export {
   signalledDuringLocalActivity,
 } from './local-activities.js';
 export { cartWorkflow } from './updates.js';
+export { badUpsertWorkflow, stagedWorkflow } from './visibility.js';

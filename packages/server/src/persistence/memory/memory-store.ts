@@ -21,8 +21,11 @@ import {
   type Store,
   type TaskQueueTask,
   type TimerTask,
+  type VisibilityCount,
   type VisibilityRecord,
 } from '../store.js';
+import type { BoundQuery } from '../../visibility/query-binder.js';
+import { compareRows, isAfterCursor, matches, type VisibilityRow } from '../../visibility/memory-evaluator.js';
 
 interface StoredExecution {
   record: ExecutionRecord;
@@ -212,6 +215,43 @@ export class MemoryStore implements Store {
       }
       return runs;
     });
+  }
+
+  listVisibility(namespaceId: string, query: BoundQuery, after: readonly unknown[] | null, limit: number): Promise<VisibilityRecord[]> {
+    return this.run(() =>
+      this.matchingVisibility(namespaceId, query)
+        .filter(([, row]) => after === null || isAfterCursor(query.orderBy, row, after))
+        .sort(([, a], [, b]) => compareRows(query.orderBy, a, b))
+        .slice(0, Math.max(limit, 0))
+        .map(([record]) => copyVisibility(record)),
+    );
+  }
+
+  countVisibility(namespaceId: string, query: BoundQuery): Promise<VisibilityCount> {
+    return this.run(() => {
+      const rows = this.matchingVisibility(namespaceId, query);
+      if (query.groupBy.length === 0) return { count: rows.length, groups: [] };
+      const groups = new Map<string, { values: (string | number | null)[]; count: number }>();
+      for (const [, row] of rows) {
+        const values = query.groupBy.map((a) => row[a.column] ?? null);
+        const key = JSON.stringify(values);
+        const group = groups.get(key) ?? { values, count: 0 };
+        group.count++;
+        groups.set(key, group);
+      }
+      return { count: rows.length, groups: [...groups.values()].sort((a, b) => b.count - a.count) };
+    });
+  }
+
+  /** Each matching record with the row the evaluator reads (its columns plus run_id). */
+  private matchingVisibility(namespaceId: string, query: BoundQuery): [VisibilityRecord, VisibilityRow][] {
+    const result: [VisibilityRecord, VisibilityRow][] = [];
+    for (const record of this.visibility.values()) {
+      if (record.namespaceId !== namespaceId) continue;
+      const row: VisibilityRow = { ...record.columns, run_id: record.runId };
+      if (matches(query.where, row)) result.push([record, row]);
+    }
+    return result;
   }
 
   readHistory(namespaceId: string, runId: string, fromEventId: number, limit: number): Promise<HistoryEventRow[]> {

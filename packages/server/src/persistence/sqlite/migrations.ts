@@ -128,45 +128,47 @@ export const sqliteMigrations: readonly string[] = [
     search_attributes BLOB,
     PRIMARY KEY (namespace_id, run_id)
   );
-  -- The default list order (running first, then latest closed, latest started); the sentinel is
-  -- the largest JavaScript Date, exact as a double so page cursors compare equal.
-  CREATE INDEX ev_default ON executions_visibility (namespace_id, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC);
+  -- The default list order (running first, then latest closed, latest started). The sentinel is
+  -- 2^62, exact as a double so page cursors compare equal; it must match
+  -- visibility/sql-translator.ts NULL_SORT_NUMBER, or SQLite stops using these indexes.
+  CREATE INDEX ev_default ON executions_visibility (namespace_id, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC);
   -- WorkflowType = ? AND ExecutionStatus = ? ORDER BY StartTime DESC (W7's first query).
   CREATE INDEX ev_type_status_start ON executions_visibility (namespace_id, workflow_type, status, start_time DESC, run_id DESC);
   -- ExecutionStatus = ? in the default order; count GROUP BY ExecutionStatus reads only this index.
-  CREATE INDEX ev_status ON executions_visibility (namespace_id, status, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC);
+  CREATE INDEX ev_status ON executions_visibility (namespace_id, status, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC);
   -- WorkflowType = ? in the default order.
-  CREATE INDEX ev_type ON executions_visibility (namespace_id, workflow_type, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC);
+  CREATE INDEX ev_type ON executions_visibility (namespace_id, workflow_type, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC);
   -- WorkflowId = ? (every run of an id).
-  CREATE INDEX ev_workflow_id ON executions_visibility (namespace_id, workflow_id, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC);
+  CREATE INDEX ev_workflow_id ON executions_visibility (namespace_id, workflow_id, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC);
   -- ORDER BY StartTime and StartTime ranges.
   CREATE INDEX ev_start ON executions_visibility (namespace_id, start_time DESC, run_id DESC);
   -- Custom search attributes: one partial index per sortable slot, written only for rows that set it.
-  CREATE INDEX ev_keyword01 ON executions_visibility (namespace_id, keyword01, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE keyword01 IS NOT NULL;
-  CREATE INDEX ev_keyword02 ON executions_visibility (namespace_id, keyword02, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE keyword02 IS NOT NULL;
-  CREATE INDEX ev_keyword03 ON executions_visibility (namespace_id, keyword03, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE keyword03 IS NOT NULL;
-  CREATE INDEX ev_keyword04 ON executions_visibility (namespace_id, keyword04, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE keyword04 IS NOT NULL;
-  CREATE INDEX ev_keyword05 ON executions_visibility (namespace_id, keyword05, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE keyword05 IS NOT NULL;
-  CREATE INDEX ev_keyword06 ON executions_visibility (namespace_id, keyword06, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE keyword06 IS NOT NULL;
-  CREATE INDEX ev_keyword07 ON executions_visibility (namespace_id, keyword07, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE keyword07 IS NOT NULL;
-  CREATE INDEX ev_keyword08 ON executions_visibility (namespace_id, keyword08, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE keyword08 IS NOT NULL;
-  CREATE INDEX ev_keyword09 ON executions_visibility (namespace_id, keyword09, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE keyword09 IS NOT NULL;
-  CREATE INDEX ev_keyword10 ON executions_visibility (namespace_id, keyword10, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE keyword10 IS NOT NULL;
-  CREATE INDEX ev_int01 ON executions_visibility (namespace_id, int01, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE int01 IS NOT NULL;
-  CREATE INDEX ev_int02 ON executions_visibility (namespace_id, int02, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE int02 IS NOT NULL;
-  CREATE INDEX ev_int03 ON executions_visibility (namespace_id, int03, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE int03 IS NOT NULL;
-  CREATE INDEX ev_double01 ON executions_visibility (namespace_id, double01, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE double01 IS NOT NULL;
-  CREATE INDEX ev_double02 ON executions_visibility (namespace_id, double02, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE double02 IS NOT NULL;
-  CREATE INDEX ev_double03 ON executions_visibility (namespace_id, double03, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE double03 IS NOT NULL;
-  CREATE INDEX ev_datetime01 ON executions_visibility (namespace_id, datetime01, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE datetime01 IS NOT NULL;
-  CREATE INDEX ev_datetime02 ON executions_visibility (namespace_id, datetime02, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE datetime02 IS NOT NULL;
-  CREATE INDEX ev_datetime03 ON executions_visibility (namespace_id, datetime03, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE datetime03 IS NOT NULL;
-  CREATE INDEX ev_bool01 ON executions_visibility (namespace_id, bool01, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE bool01 IS NOT NULL;
-  CREATE INDEX ev_bool02 ON executions_visibility (namespace_id, bool02, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE bool02 IS NOT NULL;
-  CREATE INDEX ev_bool03 ON executions_visibility (namespace_id, bool03, COALESCE(close_time, 8640000000000000) DESC, start_time DESC, run_id DESC) WHERE bool03 IS NOT NULL;
+  CREATE INDEX ev_keyword01 ON executions_visibility (namespace_id, keyword01, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE keyword01 IS NOT NULL;
+  CREATE INDEX ev_keyword02 ON executions_visibility (namespace_id, keyword02, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE keyword02 IS NOT NULL;
+  CREATE INDEX ev_keyword03 ON executions_visibility (namespace_id, keyword03, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE keyword03 IS NOT NULL;
+  CREATE INDEX ev_keyword04 ON executions_visibility (namespace_id, keyword04, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE keyword04 IS NOT NULL;
+  CREATE INDEX ev_keyword05 ON executions_visibility (namespace_id, keyword05, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE keyword05 IS NOT NULL;
+  CREATE INDEX ev_keyword06 ON executions_visibility (namespace_id, keyword06, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE keyword06 IS NOT NULL;
+  CREATE INDEX ev_keyword07 ON executions_visibility (namespace_id, keyword07, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE keyword07 IS NOT NULL;
+  CREATE INDEX ev_keyword08 ON executions_visibility (namespace_id, keyword08, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE keyword08 IS NOT NULL;
+  CREATE INDEX ev_keyword09 ON executions_visibility (namespace_id, keyword09, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE keyword09 IS NOT NULL;
+  CREATE INDEX ev_keyword10 ON executions_visibility (namespace_id, keyword10, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE keyword10 IS NOT NULL;
+  CREATE INDEX ev_int01 ON executions_visibility (namespace_id, int01, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE int01 IS NOT NULL;
+  CREATE INDEX ev_int02 ON executions_visibility (namespace_id, int02, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE int02 IS NOT NULL;
+  CREATE INDEX ev_int03 ON executions_visibility (namespace_id, int03, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE int03 IS NOT NULL;
+  CREATE INDEX ev_double01 ON executions_visibility (namespace_id, double01, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE double01 IS NOT NULL;
+  CREATE INDEX ev_double02 ON executions_visibility (namespace_id, double02, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE double02 IS NOT NULL;
+  CREATE INDEX ev_double03 ON executions_visibility (namespace_id, double03, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE double03 IS NOT NULL;
+  CREATE INDEX ev_datetime01 ON executions_visibility (namespace_id, datetime01, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE datetime01 IS NOT NULL;
+  CREATE INDEX ev_datetime02 ON executions_visibility (namespace_id, datetime02, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE datetime02 IS NOT NULL;
+  CREATE INDEX ev_datetime03 ON executions_visibility (namespace_id, datetime03, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE datetime03 IS NOT NULL;
+  CREATE INDEX ev_bool01 ON executions_visibility (namespace_id, bool01, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE bool01 IS NOT NULL;
+  CREATE INDEX ev_bool02 ON executions_visibility (namespace_id, bool02, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE bool02 IS NOT NULL;
+  CREATE INDEX ev_bool03 ON executions_visibility (namespace_id, bool03, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE bool03 IS NOT NULL;
   -- Text search attributes: a full-text index over the text slots, kept by triggers that do
   -- nothing for rows without text.
-  CREATE VIRTUAL TABLE executions_visibility_fts USING fts5(text01, text02, text03, content='executions_visibility', content_rowid='rowid');
+  CREATE VIRTUAL TABLE executions_visibility_fts USING fts5(text01, text02, text03, content='executions_visibility', content_rowid='rowid',
+    tokenize='unicode61 remove_diacritics 0');
   CREATE TRIGGER ev_fts_insert AFTER INSERT ON executions_visibility
     WHEN new.text01 IS NOT NULL OR new.text02 IS NOT NULL OR new.text03 IS NOT NULL BEGIN
     INSERT INTO executions_visibility_fts (rowid, text01, text02, text03) VALUES (new.rowid, new.text01, new.text02, new.text03);

@@ -17,8 +17,12 @@ import {
   type Store,
   type TaskQueueTask,
   type TimerTask,
+  type VisibilityCount,
   type VisibilityRecord,
 } from '../store.js';
+import type { BoundQuery } from '../../visibility/query-binder.js';
+import { keysetCondition, toSql } from '../../visibility/sql-translator.js';
+import { sqliteDialect } from '../../visibility/sqlite-dialect.js';
 import { sqliteMigrations } from './migrations.js';
 import { takeExclusiveLock } from './exclusive-lock.js';
 
@@ -45,6 +49,9 @@ function slots(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(2, '0')}`);
 }
 
+/** Prepared visibility queries kept (one per distinct query shape; LRU). */
+const VISIBILITY_STATEMENTS_MAX = 200;
+
 /** Most execution commits made durable by one fsync. */
 const GROUP_COMMIT_BATCH_MAX = 256;
 
@@ -54,6 +61,7 @@ export class SqliteStore implements Store {
   private readonly commitTx: (commit: ExecutionCommit) => CommitResult;
   private pending: PendingCommit[] = [];
   private flushScheduled = false;
+  private readonly visibilityStatements = new Map<string, Database.Statement>();
 
   /** `filename` null opens a private in-memory database. */
   constructor(filename: string | null) {
@@ -319,6 +327,47 @@ export class SqliteStore implements Store {
     return Promise.resolve(rows.map((r) => ({ workflowId: r.workflow_id as string, runId: r.run_id as string })));
   }
 
+  listVisibility(namespaceId: string, query: BoundQuery, after: readonly unknown[] | null, limit: number): Promise<VisibilityRecord[]> {
+    const { where, params, orderBy } = toSql(query, sqliteDialect);
+    const keyset = after ? keysetCondition(query.orderBy, after, sqliteDialect, 1 + params.length) : null;
+    const sql =
+      'SELECT * FROM executions_visibility WHERE namespace_id = ?' +
+      (where ? ` AND (${where})` : '') +
+      (keyset ? ` AND (${keyset.sql})` : '') +
+      ` ORDER BY ${orderBy} LIMIT ?`;
+    const rows = this.visibilityStatement(sql).all(namespaceId, ...params, ...(keyset?.params ?? []), limit) as Row[];
+    return Promise.resolve(rows.map(toVisibilityRecord));
+  }
+
+  countVisibility(namespaceId: string, query: BoundQuery): Promise<VisibilityCount> {
+    const { where, params } = toSql(query, sqliteDialect);
+    const filter = 'FROM executions_visibility WHERE namespace_id = ?' + (where ? ` AND (${where})` : '');
+    const columns = query.groupBy.map((a) => a.column);
+    if (columns.length === 0) {
+      const row = this.visibilityStatement(`SELECT COUNT(*) AS n ${filter}`).get(namespaceId, ...params) as { n: number };
+      return Promise.resolve({ count: row.n, groups: [] });
+    }
+    const keys = columns.map((c, i) => `${c} AS g${i}`).join(', ');
+    const sql = `SELECT ${keys}, COUNT(*) AS n ${filter} GROUP BY ${columns.join(', ')} ORDER BY n DESC`;
+    const rows = this.visibilityStatement(sql).all(namespaceId, ...params) as Row[];
+    const groups = rows.map((r) => ({ values: columns.map((_, i) => r[`g${i}`] as string | number | null), count: r.n as number }));
+    return Promise.resolve({ count: groups.reduce((sum, g) => sum + g.count, 0), groups });
+  }
+
+  private visibilityStatement(sql: string): Database.Statement {
+    let stmt = this.visibilityStatements.get(sql);
+    if (stmt) {
+      this.visibilityStatements.delete(sql);
+    } else {
+      stmt = this.db.prepare(sql);
+      if (this.visibilityStatements.size >= VISIBILITY_STATEMENTS_MAX) {
+        this.visibilityStatements.delete(this.visibilityStatements.keys().next().value as string);
+      }
+    }
+    this.visibilityStatements.set(sql, stmt);
+    return stmt;
+  }
+
   readHistory(namespaceId: string, runId: string, fromEventId: number, limit: number): Promise<HistoryEventRow[]> {
     const rows = this.stmts.readHistory.all(namespaceId, runId, fromEventId, limit) as Row[];
     return Promise.resolve(rows.map((r) => ({ eventId: r.event_id as number, data: r.data as Uint8Array })));
@@ -406,6 +455,18 @@ function namespaceParams(ns: NamespaceRecord): Row {
     ...ns,
     data: JSON.stringify(ns.data),
     customSearchAttributes: JSON.stringify(ns.customSearchAttributes),
+  };
+}
+
+function toVisibilityRecord(row: Row): VisibilityRecord {
+  const columns: VisibilityRecord['columns'] = {};
+  for (const column of VISIBILITY_COLUMNS) columns[column] = (row[column] ?? null) as string | number | null;
+  return {
+    namespaceId: row.namespace_id as string,
+    runId: row.run_id as string,
+    columns,
+    memo: (row.memo as Uint8Array | null) ?? null,
+    searchAttributes: (row.search_attributes as Uint8Array | null) ?? null,
   };
 }
 
