@@ -3,6 +3,7 @@
  * read-after-write, paging while rows are inserted, counts grouped by status, and the errors
  * of bad queries and bad search attribute values. Written once, run with both SDKs.
  */
+import Long from 'long';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WorkflowHandle } from '@temporalio/client';
 import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from './helpers/env.js';
@@ -159,6 +160,49 @@ describe('read after write and paging', () => {
     expect(grouped.count).toBe(5);
     const byStatus = Object.fromEntries(grouped.groups.map((g) => [String(g.groupValues[0]), g.count]));
     expect(byStatus).toEqual({ Running: 4, Terminated: 1 });
+  });
+});
+
+describe('the older list RPCs', () => {
+  const ws = () => env.client.workflowService;
+  const idsOf = (res: { executions?: { execution?: { workflowId?: string | null } | null }[] | null }) =>
+    (res.executions ?? []).map((e) => e.execution!.workflowId!);
+
+  it('ListOpenWorkflowExecutions and ListClosedWorkflowExecutions filter by workflow id, type, status and time', async () => {
+    const open = await ws().listOpenWorkflowExecutions({ namespace: 'default', maximumPageSize: 100, executionFilter: { workflowId: ids['alpha'] } });
+    expect(idsOf(open)).toEqual([ids['alpha']]);
+    const closedAlpha = await ws().listClosedWorkflowExecutions({ namespace: 'default', executionFilter: { workflowId: ids['alpha'] } });
+    expect(idsOf(closedAlpha)).toEqual([]);
+    const closed = await ws().listClosedWorkflowExecutions({
+      namespace: 'default',
+      statusFilter: { status: 5 }, // TERMINATED
+      typeFilter: { name: 'neverRuns' },
+      startTimeFilter: { earliestTime: { seconds: Long.fromNumber(Math.floor(startedBefore.getTime() / 1000) - 60) } },
+    });
+    expect(idsOf(closed)).toContain(ids['epsilon']);
+    expect(idsOf(closed)).not.toContain(ids['alpha']);
+  });
+
+  it('ScanWorkflowExecutions pages like List, and GetSearchAttributes names system and custom attributes', async () => {
+    const seen: string[] = [];
+    let token: Uint8Array | undefined;
+    do {
+      const page = await ws().scanWorkflowExecutions({ namespace: 'default', query: `Tag = '${TAG}'`, pageSize: 2, nextPageToken: token });
+      seen.push(...idsOf(page));
+      token = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (token);
+    expect(seen.sort()).toEqual(Object.values(ids).sort());
+    const keys = (await ws().getSearchAttributes({})).keys ?? {};
+    expect(keys).toMatchObject({ WorkflowId: 2, StartTime: 6, CustomKeywordField: 2, Labels: KEYWORD_LIST });
+  });
+
+  it('refuses a page token from another query', async () => {
+    const first = await ws().listWorkflowExecutions({ namespace: 'default', query: `Tag = '${TAG}'`, pageSize: 1 });
+    const err = await ws()
+      .listWorkflowExecutions({ namespace: 'default', query: 'WorkflowType = \'other\'', pageSize: 1, nextPageToken: first.nextPageToken })
+      .then(() => undefined, (e: unknown) => e as { code?: number; details?: string });
+    expect(err?.code).toBe(3);
+    expect(err?.details).toMatch(/next_page_token/);
   });
 });
 
