@@ -253,6 +253,24 @@ describe('SQLite query plans', () => {
     expect(all).toMatch(/USING INDEX executions_visibility_by_default_order \(namespace_id=\? AND <expr><\?\)/);
   });
 
+  it('counts by status from an index, without a sort', () => {
+    const bound = bindQuery(parseQuery('GROUP BY ExecutionStatus'), {
+      resolve: testResolver,
+      nowMs: NOW_MS,
+      allowGroupBy: true,
+    });
+    const group = bound.groupBy[0]?.column ?? '';
+    const steps = db
+      .prepare<[], { detail: string }>(
+        `EXPLAIN QUERY PLAN SELECT ${group}, COUNT(*) FROM executions_visibility WHERE namespace_id = 'ns-1' ` +
+          `GROUP BY ${group}`,
+      )
+      .all();
+    const detail = steps.map((step) => step.detail).join('\n');
+    expect(detail).toContain('USING COVERING INDEX executions_visibility_by_status');
+    expect(detail).not.toContain('TEMP B-TREE');
+  });
+
   it('finds keyword prefixes through an index range', () => {
     expect(plan("WorkflowId STARTS_WITH 'wf-1'")).toMatch(/workflow_id>\? AND workflow_id<\?/);
   });
