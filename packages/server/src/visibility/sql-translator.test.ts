@@ -14,7 +14,7 @@ import { textWords } from './query-values.js';
 import { parseQuery } from './query-parser.js';
 import { keysetCondition, toSql } from './sql-translator.js';
 import { sqliteDialect } from './sqlite-dialect.js';
-import { NAMESPACE_ID, NOW_MS, sampleRows, testResolver, VISIBILITY_DDL } from './test-fixtures.js';
+import { NAMESPACE_ID, NOW_MS, sampleRows, seededRandom, testResolver, VISIBILITY_DDL } from './test-fixtures.js';
 
 const ROW_COUNT = 50;
 const PAGE_SIZE = 7;
@@ -167,6 +167,23 @@ describe('SQLite translation', () => {
   it.each(queries)('returns the rows the evaluator returns, in the same order: %s', (query) => {
     const bound = bind(query);
     expect(sqlRunIds(bound)).toEqual(memoryRows(bound).map((row) => row['run_id']));
+  });
+
+  it('agrees with the evaluator on random combinations of the queries above', () => {
+    const atoms = queries.filter((query) => query.trim() !== '');
+    const next = seededRandom(11);
+    const pick = (length: number) => Math.floor(next() * length);
+    const combine = (depth: number): string => {
+      const choice = depth === 0 ? 0 : pick(4);
+      if (choice === 0) return `(${atoms[pick(atoms.length)] ?? ''})`;
+      if (choice === 1) return `NOT ${combine(depth - 1)}`;
+      return `(${combine(depth - 1)} ${choice === 2 ? 'AND' : 'OR'} ${combine(depth - 1)})`;
+    };
+    for (let round = 0; round < 200; round++) {
+      const query = combine(3);
+      const bound = bind(query);
+      expect(sqlRunIds(bound), query).toEqual(memoryRows(bound).map((row) => row['run_id']));
+    }
   });
 
   it.each(orders)('orders like the evaluator: %s', (order) => {

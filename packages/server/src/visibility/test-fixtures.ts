@@ -166,8 +166,8 @@ const customAttributes = new Map<string, { type: SearchAttributeType; column: st
 /** System attributes plus Temporal's dev-server custom attributes (and one KeywordList). */
 export const testResolver: AttributeResolver = makeResolver(customAttributes);
 
-/** A small deterministic generator (mulberry32), so failures reproduce. */
-function random(seed: number): () => number {
+/** A small deterministic generator (mulberry32) of numbers in [0, 1), so failures reproduce. */
+export function seededRandom(seed: number): () => number {
   let state = seed;
   return () => {
     state = (state + 0x6d2b79f5) | 0;
@@ -194,7 +194,7 @@ const lists = ['["v1","v2"]', '["v2"]', '[]', '["build-1.0","build-2.0"]', '["al
 
 /** `count` rows of NAMESPACE_ID with ties, NULLs and awkward strings, plus a few of another namespace. */
 export function sampleRows(count: number, seed = 7): VisibilityRow[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)] as T;
   const maybe = <T>(value: T): T | null => (next() < 0.3 ? null : value);
   const rows: VisibilityRow[] = [];
