@@ -310,7 +310,53 @@ describe('SQLite schema fixture', () => {
       ...Object.values(CUSTOM_SLOTS).flat(),
     ];
     expect(columns.map((column) => column.name)).toEqual(expect.arrayContaining(expected));
-    expect(columns).toHaveLength(expected.length + 3);
+    expect(columns).toHaveLength(expected.length + 4);
+  });
+
+  it('keeps full-text search right through updates, upserts, deletes and VACUUM', () => {
+    const open = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+    const scratch = new open(':memory:');
+    try {
+      scratch.exec(VISIBILITY_DDL);
+      const columns = Object.keys(rows[0] ?? {});
+      const upsert = scratch.prepare(
+        `INSERT INTO executions_visibility (${columns.join(', ')}) ` +
+          `VALUES (${columns.map((column) => `@${column}`).join(', ')}) ` +
+          `ON CONFLICT (namespace_id, run_id) DO UPDATE SET text01 = excluded.text01`,
+      );
+      const local = rows.map((row) => ({ ...row }));
+      for (const row of local) upsert.run(row);
+      // Delete early rows so that VACUUM has rowids to renumber, then change texts both ways.
+      const deleted = local.splice(0, 5);
+      for (const row of deleted) {
+        scratch.prepare('DELETE FROM executions_visibility WHERE run_id = ?').run(row['run_id']);
+      }
+      for (const row of local.slice(0, 10)) {
+        row['text01'] = 'replaced words';
+        upsert.run(row);
+      }
+      const updated = local[10];
+      if (updated) {
+        updated['text01'] = 'updated in place';
+        const update = scratch.prepare('UPDATE executions_visibility SET text01 = ? WHERE run_id = ?');
+        update.run('updated in place', updated['run_id']);
+      }
+      scratch.exec('VACUUM');
+      for (const query of ["CustomTextField = 'replaced'", "CustomTextField = 'fox'", "CustomTextField = 'place'"]) {
+        const bound = bind(query);
+        const { sql, params } = selectSql(bound);
+        const found = scratch.prepare<unknown[], VisibilityRow>(sql).all(...params).map((row) => row['run_id']);
+        const expected = local
+          .filter((row) => row['namespace_id'] === NAMESPACE_ID && matches(bound.where, row))
+          .sort((a, b) => compareRows(bound.orderBy, a, b))
+          .map((row) => row['run_id']);
+        expect(found, query).toEqual(expected);
+        expect(found.length, query).toBeGreaterThan(0);
+      }
+      scratch.exec("INSERT INTO executions_visibility_fts (executions_visibility_fts) VALUES ('integrity-check')");
+    } finally {
+      scratch.close();
+    }
   });
 
   it('splits text into words as the FTS5 tokenizer does', () => {

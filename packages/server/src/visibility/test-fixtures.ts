@@ -11,11 +11,14 @@ import type { VisibilityRow } from './memory-evaluator.js';
  * The table, its FTS5 external-content table and the indexes the queries need. The
  * expression `COALESCE(close_time, 4611686018427387904)` must stay identical to
  * sql-translator.ts sortExpression for CloseTime, or SQLite sorts instead of using the index.
- * Write rows with INSERT … ON CONFLICT DO UPDATE, not INSERT OR REPLACE: a REPLACE deletes
- * without firing the delete trigger, leaving stale words in the FTS index.
+ * `id` is the rowid the FTS index refers to; an explicit INTEGER PRIMARY KEY because VACUUM
+ * may renumber the rowids of any other table. Write rows with INSERT … ON CONFLICT
+ * (namespace_id, run_id) DO UPDATE, not INSERT OR REPLACE: a REPLACE deletes without firing
+ * the delete trigger, leaving stale words in the FTS index.
  */
 export const VISIBILITY_DDL = `
 CREATE TABLE executions_visibility (
+  id INTEGER PRIMARY KEY,
   namespace_id TEXT NOT NULL,
   run_id TEXT NOT NULL,
   workflow_id TEXT NOT NULL,
@@ -51,11 +54,11 @@ CREATE TABLE executions_visibility (
   keyword_list01 TEXT, keyword_list02 TEXT, keyword_list03 TEXT,
   memo BLOB,
   search_attributes BLOB,
-  PRIMARY KEY (namespace_id, run_id)
+  UNIQUE (namespace_id, run_id)
 );
 CREATE VIRTUAL TABLE executions_visibility_fts USING fts5(
   text01, text02, text03,
-  content = 'executions_visibility', content_rowid = 'rowid',
+  content = 'executions_visibility', content_rowid = 'id',
   tokenize = 'unicode61 remove_diacritics 0'
 );
 CREATE TRIGGER executions_visibility_fts_insert AFTER INSERT ON executions_visibility BEGIN
