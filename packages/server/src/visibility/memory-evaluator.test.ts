@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { compareRows, cursorOf, isAfterCursor, matches, type VisibilityRow } from './memory-evaluator.js';
 import { bindQuery, type BoundQuery } from './query-binder.js';
 import { parseQuery } from './query-parser.js';
-import { NULL_SORT_NUMBER } from './sql-translator.js';
+import { NULL_SORT_NUMBER } from './sort-keys.js';
 import { NOW_MS, testResolver } from './test-fixtures.js';
 
 function bind(query: string): BoundQuery {

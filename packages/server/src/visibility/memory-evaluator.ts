@@ -6,7 +6,7 @@
 import type { ResolvedAttribute } from './attributes.js';
 import type { BoundExpr, Scalar, SortKey } from './query-binder.js';
 import { textWords } from './query-values.js';
-import { NULL_SORT_NUMBER, NULL_SORT_TEXT } from './sql-translator.js';
+import { NULL_SORT_NUMBER, NULL_SORT_TEXT, sortsAsText } from './sort-keys.js';
 
 /**
  * One row of `executions_visibility`, keyed by column name: keyword lists as JSON array
@@ -38,7 +38,7 @@ export function isCursorFor(orderBy: readonly SortKey[], value: unknown): value 
   if (!Array.isArray(value) || value.length !== orderBy.length) return false;
   return orderBy.every((key, index) => {
     const element: unknown = value[index];
-    return isTextKey(key.attribute) ? typeof element === 'string' : Number.isFinite(element);
+    return sortsAsText(key.attribute) ? typeof element === 'string' : Number.isFinite(element);
   });
 }
 
@@ -57,11 +57,7 @@ function compareCursors(orderBy: readonly SortKey[], a: readonly unknown[], b: r
 
 function sortValue(attribute: ResolvedAttribute, value: string | number | null): string | number {
   if (value !== null) return value;
-  return isTextKey(attribute) ? NULL_SORT_TEXT : NULL_SORT_NUMBER;
-}
-
-function isTextKey(attribute: ResolvedAttribute): boolean {
-  return attribute.type === 'Keyword' && attribute.special !== 'ExecutionStatus';
+  return sortsAsText(attribute) ? NULL_SORT_TEXT : NULL_SORT_NUMBER;
 }
 
 function evaluate(expr: BoundExpr, row: VisibilityRow): boolean {

@@ -14,7 +14,7 @@ import { textWords } from './query-values.js';
 import { parseQuery } from './query-parser.js';
 import { keysetCondition, toSql } from './sql-translator.js';
 import { sqliteDialect } from './sqlite-dialect.js';
-import { NAMESPACE_ID, NOW_MS, sampleRows, testResolver, VISIBILITY_DDL } from './test-fixtures.js';
+import { NAMESPACE_ID, NOW_MS, sampleRows, seededRandom, testResolver, VISIBILITY_DDL } from './test-fixtures.js';
 
 const ROW_COUNT = 50;
 const PAGE_SIZE = 7;
@@ -169,6 +169,23 @@ describe('SQLite translation', () => {
     expect(sqlRunIds(bound)).toEqual(memoryRows(bound).map((row) => row['run_id']));
   });
 
+  it('agrees with the evaluator on random combinations of the queries above', () => {
+    const atoms = queries.filter((query) => query.trim() !== '');
+    const next = seededRandom(11);
+    const pick = (length: number) => Math.floor(next() * length);
+    const combine = (depth: number): string => {
+      const choice = depth === 0 ? 0 : pick(4);
+      if (choice === 0) return `(${atoms[pick(atoms.length)] ?? ''})`;
+      if (choice === 1) return `NOT ${combine(depth - 1)}`;
+      return `(${combine(depth - 1)} ${choice === 2 ? 'AND' : 'OR'} ${combine(depth - 1)})`;
+    };
+    for (let round = 0; round < 200; round++) {
+      const query = combine(3);
+      const bound = bind(query);
+      expect(sqlRunIds(bound), query).toEqual(memoryRows(bound).map((row) => row['run_id']));
+    }
+  });
+
   it.each(orders)('orders like the evaluator: %s', (order) => {
     const bound = bind(`CustomIntField != 7 ${order}`);
     expect(sqlRunIds(bound)).toEqual(memoryRows(bound).map((row) => row['run_id']));
@@ -253,6 +270,24 @@ describe('SQLite query plans', () => {
     expect(all).toMatch(/USING INDEX executions_visibility_by_default_order \(namespace_id=\? AND <expr><\?\)/);
   });
 
+  it('counts by status from an index, without a sort', () => {
+    const bound = bindQuery(parseQuery('GROUP BY ExecutionStatus'), {
+      resolve: testResolver,
+      nowMs: NOW_MS,
+      allowGroupBy: true,
+    });
+    const group = bound.groupBy[0]?.column ?? '';
+    const steps = db
+      .prepare<[], { detail: string }>(
+        `EXPLAIN QUERY PLAN SELECT ${group}, COUNT(*) FROM executions_visibility WHERE namespace_id = 'ns-1' ` +
+          `GROUP BY ${group}`,
+      )
+      .all();
+    const detail = steps.map((step) => step.detail).join('\n');
+    expect(detail).toContain('USING COVERING INDEX executions_visibility_by_status');
+    expect(detail).not.toContain('TEMP B-TREE');
+  });
+
   it('finds keyword prefixes through an index range', () => {
     expect(plan("WorkflowId STARTS_WITH 'wf-1'")).toMatch(/workflow_id>\? AND workflow_id<\?/);
   });
@@ -275,7 +310,53 @@ describe('SQLite schema fixture', () => {
       ...Object.values(CUSTOM_SLOTS).flat(),
     ];
     expect(columns.map((column) => column.name)).toEqual(expect.arrayContaining(expected));
-    expect(columns).toHaveLength(expected.length + 3);
+    expect(columns).toHaveLength(expected.length + 4);
+  });
+
+  it('keeps full-text search right through updates, upserts, deletes and VACUUM', () => {
+    const open = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+    const scratch = new open(':memory:');
+    try {
+      scratch.exec(VISIBILITY_DDL);
+      const columns = Object.keys(rows[0] ?? {});
+      const upsert = scratch.prepare(
+        `INSERT INTO executions_visibility (${columns.join(', ')}) ` +
+          `VALUES (${columns.map((column) => `@${column}`).join(', ')}) ` +
+          `ON CONFLICT (namespace_id, run_id) DO UPDATE SET text01 = excluded.text01`,
+      );
+      const local = rows.map((row) => ({ ...row }));
+      for (const row of local) upsert.run(row);
+      // Delete early rows so that VACUUM has rowids to renumber, then change texts both ways.
+      const deleted = local.splice(0, 5);
+      for (const row of deleted) {
+        scratch.prepare('DELETE FROM executions_visibility WHERE run_id = ?').run(row['run_id']);
+      }
+      for (const row of local.slice(0, 10)) {
+        row['text01'] = 'replaced words';
+        upsert.run(row);
+      }
+      const updated = local[10];
+      if (updated) {
+        updated['text01'] = 'updated in place';
+        const update = scratch.prepare('UPDATE executions_visibility SET text01 = ? WHERE run_id = ?');
+        update.run('updated in place', updated['run_id']);
+      }
+      scratch.exec('VACUUM');
+      for (const query of ["CustomTextField = 'replaced'", "CustomTextField = 'fox'", "CustomTextField = 'place'"]) {
+        const bound = bind(query);
+        const { sql, params } = selectSql(bound);
+        const found = scratch.prepare<unknown[], VisibilityRow>(sql).all(...params).map((row) => row['run_id']);
+        const expected = local
+          .filter((row) => row['namespace_id'] === NAMESPACE_ID && matches(bound.where, row))
+          .sort((a, b) => compareRows(bound.orderBy, a, b))
+          .map((row) => row['run_id']);
+        expect(found, query).toEqual(expected);
+        expect(found.length, query).toBeGreaterThan(0);
+      }
+      scratch.exec("INSERT INTO executions_visibility_fts (executions_visibility_fts) VALUES ('integrity-check')");
+    } finally {
+      scratch.close();
+    }
   });
 
   it('splits text into words as the FTS5 tokenizer does', () => {

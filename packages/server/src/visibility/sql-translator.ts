@@ -7,20 +7,13 @@
  * evaluator (memory-evaluator.ts) can give the same answers. The guard is also what lets
  * SQLite use the partial per-slot indexes (`WHERE slot IS NOT NULL`).
  *
- * Sort keys are never NULL either: a nullable number sorts as NULL_SORT_NUMBER (after every
- * value), a nullable keyword as '' (before every other value). The default order's
- * expression is the one the default-order index is built on; keep them identical.
+ * Sort keys are never NULL either (see sort-keys.ts). The default order's expression is the
+ * one the default-order index is built on; keep them identical.
  */
 import type { ResolvedAttribute } from './attributes.js';
 import type { BoundExpr, BoundQuery, Scalar, SortKey } from './query-binder.js';
+import { NULL_SORT_NUMBER_SQL, NULL_SORT_TEXT, sortsAsText } from './sort-keys.js';
 import type { SqlDialect } from './sql-dialect.js';
-
-/** Where a NULL number sorts: 2^62, exact both as a SQL integer and as a JS number. */
-export const NULL_SORT_NUMBER = 2 ** 62;
-/** NULL_SORT_NUMBER written out in full (String() would round it to 4611686018427388000). */
-const NULL_SORT_NUMBER_SQL = BigInt(NULL_SORT_NUMBER).toString();
-/** Where a NULL keyword sorts. */
-export const NULL_SORT_TEXT = '';
 
 export interface SqlQuery {
   /** The condition without the word WHERE; '' when the query has none. */
@@ -85,7 +78,7 @@ export function keysetCondition(
 
 /** The expression a sort key sorts by; never NULL. */
 export function sortExpression(attribute: ResolvedAttribute, dialect: SqlDialect): string {
-  const isText = attribute.type === 'Keyword' && attribute.special !== 'ExecutionStatus';
+  const isText = sortsAsText(attribute);
   const value = attribute.type === 'Bool' ? dialect.boolAsInt(attribute.column) : attribute.column;
   const sentinel = isText ? `'${NULL_SORT_TEXT}'` : NULL_SORT_NUMBER_SQL;
   const nonNull = attribute.nullable === false ? value : `COALESCE(${value}, ${sentinel})`;
@@ -156,7 +149,7 @@ function positive(expr: Positive, dialect: SqlDialect, params: Params): string {
 
 /** Keywords are ordered by code point, whatever the database's default collation. */
 function comparable(attribute: ResolvedAttribute, operator: string, dialect: SqlDialect): string {
-  const ordered = operator !== '=' && attribute.type === 'Keyword' && attribute.special !== 'ExecutionStatus';
+  const ordered = operator !== '=' && sortsAsText(attribute);
   return ordered ? dialect.binaryText(attribute.column) : attribute.column;
 }
 

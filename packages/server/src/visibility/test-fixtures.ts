@@ -11,11 +11,14 @@ import type { VisibilityRow } from './memory-evaluator.js';
  * The table, its FTS5 external-content table and the indexes the queries need. The
  * expression `COALESCE(close_time, 4611686018427387904)` must stay identical to
  * sql-translator.ts sortExpression for CloseTime, or SQLite sorts instead of using the index.
- * Write rows with INSERT … ON CONFLICT DO UPDATE, not INSERT OR REPLACE: a REPLACE deletes
- * without firing the delete trigger, leaving stale words in the FTS index.
+ * `id` is the rowid the FTS index refers to; an explicit INTEGER PRIMARY KEY because VACUUM
+ * may renumber the rowids of any other table. Write rows with INSERT … ON CONFLICT
+ * (namespace_id, run_id) DO UPDATE, not INSERT OR REPLACE: a REPLACE deletes without firing
+ * the delete trigger, leaving stale words in the FTS index.
  */
 export const VISIBILITY_DDL = `
 CREATE TABLE executions_visibility (
+  id INTEGER PRIMARY KEY,
   namespace_id TEXT NOT NULL,
   run_id TEXT NOT NULL,
   workflow_id TEXT NOT NULL,
@@ -51,11 +54,11 @@ CREATE TABLE executions_visibility (
   keyword_list01 TEXT, keyword_list02 TEXT, keyword_list03 TEXT,
   memo BLOB,
   search_attributes BLOB,
-  PRIMARY KEY (namespace_id, run_id)
+  UNIQUE (namespace_id, run_id)
 );
 CREATE VIRTUAL TABLE executions_visibility_fts USING fts5(
   text01, text02, text03,
-  content = 'executions_visibility', content_rowid = 'rowid',
+  content = 'executions_visibility', content_rowid = 'id',
   tokenize = 'unicode61 remove_diacritics 0'
 );
 CREATE TRIGGER executions_visibility_fts_insert AFTER INSERT ON executions_visibility BEGIN
@@ -166,8 +169,8 @@ const customAttributes = new Map<string, { type: SearchAttributeType; column: st
 /** System attributes plus Temporal's dev-server custom attributes (and one KeywordList). */
 export const testResolver: AttributeResolver = makeResolver(customAttributes);
 
-/** A small deterministic generator (mulberry32), so failures reproduce. */
-function random(seed: number): () => number {
+/** A small deterministic generator (mulberry32) of numbers in [0, 1), so failures reproduce. */
+export function seededRandom(seed: number): () => number {
   let state = seed;
   return () => {
     state = (state + 0x6d2b79f5) | 0;
@@ -194,7 +197,7 @@ const lists = ['["v1","v2"]', '["v2"]', '[]', '["build-1.0","build-2.0"]', '["al
 
 /** `count` rows of NAMESPACE_ID with ties, NULLs and awkward strings, plus a few of another namespace. */
 export function sampleRows(count: number, seed = 7): VisibilityRow[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(values: readonly T[]): T => values[Math.floor(next() * values.length)] as T;
   const maybe = <T>(value: T): T | null => (next() < 0.3 ? null : value);
   const rows: VisibilityRow[] = [];
