@@ -136,6 +136,31 @@ describe.each(stores)('%s store', (_name, open) => {
     expect(grouped.groups).toEqual([{ values: [RUNNING], count: 5 }, { values: [2], count: 2 }]);
   });
 
+  it('finds Text attributes by their words, as they are after every update, and not after the run is deleted', async () => {
+    const custom = new Map([['Notes', { type: 'Text' as const, column: 'text02' }]]);
+    const query = (text: string) => bindQuery(parseQuery(text), { resolve: makeResolver(custom), nowMs: 0, allowGroupBy: false });
+    const found = async (words: string) => (await store.listVisibility(NS, query(`Notes = '${words}'`), null, 10)).map((r) => r.runId);
+    const row = (text: string | null) => ({
+      namespaceId: NS, runId: 'run-t', memo: null, searchAttributes: null,
+      columns: { workflow_id: 'wf-t', workflow_type: 'w', task_queue: 'tq', status: RUNNING, start_time: 1, execution_time: 1,
+        history_length: 2, history_size_bytes: 50, state_transition_count: 1, text02: text },
+    });
+    const first = await store.commitExecution({ ...startCommit('wf-t', 'run-t'), visibility: row('quick brown fox') });
+    expect(await found('fox quick')).toEqual(['run-t']);
+    const update = (version: number, text: string | null) => ({
+      ...startCommit('wf-t', 'run-t'), current: undefined, newEvents: [], expectedDbVersion: version, visibility: row(text),
+    });
+    const second = await store.commitExecution(update(first.dbVersion, 'lazy dog'));
+    expect(await found('fox')).toEqual([]);
+    expect(await found('lazy')).toEqual(['run-t']);
+    await store.commitExecution(update(second.dbVersion, null));
+    expect(await found('lazy')).toEqual([]);
+    await store.commitExecution(update(second.dbVersion + 1, 'back again'));
+    expect(await found('again')).toEqual(['run-t']);
+    await store.deleteExecution(NS, 'wf-t', 'run-t');
+    expect(await found('again')).toEqual([]);
+  });
+
   it('starts a run: state at version 1, the current pointer and its first events', async () => {
     const result = await store.commitExecution(startCommit('wf-1', 'run-1'));
     expect(result.dbVersion).toBe(1);

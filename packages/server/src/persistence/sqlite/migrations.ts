@@ -70,7 +70,9 @@ export const sqliteMigrations: readonly string[] = [
   ALTER TABLE namespaces ADD COLUMN owner_email TEXT NOT NULL DEFAULT '';
   ALTER TABLE namespaces ADD COLUMN data TEXT NOT NULL DEFAULT '{}';
   ALTER TABLE namespaces ADD COLUMN custom_search_attributes TEXT NOT NULL DEFAULT '{"CustomKeywordField":{"type":"Keyword","column":"keyword01"},"CustomStringField":{"type":"Text","column":"text01"},"CustomTextField":{"type":"Text","column":"text02"},"CustomIntField":{"type":"Int","column":"int01"},"CustomDoubleField":{"type":"Double","column":"double01"},"CustomBoolField":{"type":"Bool","column":"bool01"},"CustomDatetimeField":{"type":"Datetime","column":"datetime01"}}';
+  -- id: an explicit rowid, so VACUUM cannot renumber the rows the full-text index points at.
   CREATE TABLE executions_visibility (
+    id INTEGER PRIMARY KEY,
     namespace_id TEXT NOT NULL,
     run_id TEXT NOT NULL,
     workflow_id TEXT NOT NULL,
@@ -126,7 +128,7 @@ export const sqliteMigrations: readonly string[] = [
     keyword_list03 TEXT,
     memo BLOB,
     search_attributes BLOB,
-    PRIMARY KEY (namespace_id, run_id)
+    UNIQUE (namespace_id, run_id)
   );
   -- The default list order (running first, then latest closed, latest started). The sentinel is
   -- 2^62, exact as a double so page cursors compare equal; it must match
@@ -167,7 +169,7 @@ export const sqliteMigrations: readonly string[] = [
   CREATE INDEX ev_bool03 ON executions_visibility (namespace_id, bool03, COALESCE(close_time, 4611686018427387904) DESC, start_time DESC, run_id DESC) WHERE bool03 IS NOT NULL;
   -- Text search attributes: a full-text index over the text slots, kept by triggers that do
   -- nothing for rows without text.
-  CREATE VIRTUAL TABLE executions_visibility_fts USING fts5(text01, text02, text03, content='executions_visibility', content_rowid='rowid',
+  CREATE VIRTUAL TABLE executions_visibility_fts USING fts5(text01, text02, text03, content='executions_visibility', content_rowid='id',
     tokenize='unicode61 remove_diacritics 0');
   CREATE TRIGGER ev_fts_insert AFTER INSERT ON executions_visibility
     WHEN new.text01 IS NOT NULL OR new.text02 IS NOT NULL OR new.text03 IS NOT NULL BEGIN
