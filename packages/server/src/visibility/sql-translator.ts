@@ -61,19 +61,14 @@ export function keysetCondition(
   const params = new Params(dialect, firstParamIndex);
   const expressions = orderBy.map((key) => sortExpression(key.attribute, dialect));
   const after = (index: number) => (orderBy[index]?.direction === 'DESC' ? '<' : '>');
-  const first = `${expressions[0]} ${after(0)}= ${params.raw(cursor[0])}`;
-  let sql = '';
-  let closing = '';
-  for (let index = 0; index < orderBy.length; index++) {
+  // Template substitutions run left to right, so placeholders are numbered in text order.
+  const from = (index: number): string => {
     const strictly = `${expressions[index]} ${after(index)} ${params.raw(cursor[index])}`;
-    if (index === orderBy.length - 1) {
-      sql += strictly;
-      break;
-    }
-    sql += `(${strictly} OR (${expressions[index]} = ${params.raw(cursor[index])} AND `;
-    closing += '))';
-  }
-  return { sql: `${first} AND ${sql}${closing}`, params: params.values };
+    if (index === orderBy.length - 1) return strictly;
+    return `(${strictly} OR (${expressions[index]} = ${params.raw(cursor[index])} AND ${from(index + 1)}))`;
+  };
+  const sql = `${expressions[0]} ${after(0)}= ${params.raw(cursor[0])} AND ${from(0)}`;
+  return { sql, params: params.values };
 }
 
 /** The expression a sort key sorts by; never NULL. */
