@@ -6,6 +6,7 @@
  */
 import type { SearchAttributeType } from '../common/search-attribute-types.js';
 import type { CustomSearchAttribute, NamespaceRecord } from '../persistence/store.js';
+import { systemAttributeColumns } from '../visibility/attributes.js';
 
 /** Slot columns per type (the visibility table has exactly these). */
 export const CUSTOM_SLOT_COUNTS: Readonly<Record<SearchAttributeType, number>> = {
@@ -42,33 +43,22 @@ export const PREDEFINED_CUSTOM_SEARCH_ATTRIBUTES: Readonly<Record<string, Custom
   CustomDatetimeField: { type: 'Datetime', column: 'datetime01' },
 };
 
-/** System attributes: name → type and column. `settable`: a workflow or the server's schedules may write it. */
-export const SYSTEM_SEARCH_ATTRIBUTES: ReadonlyMap<string, { type: SearchAttributeType; column: string; settable?: true }> = new Map([
-  ['WorkflowId', { type: 'Keyword', column: 'workflow_id' }],
-  ['RunId', { type: 'Keyword', column: 'run_id' }],
-  ['WorkflowType', { type: 'Keyword', column: 'workflow_type' }],
-  ['TaskQueue', { type: 'Keyword', column: 'task_queue' }],
-  ['ExecutionStatus', { type: 'Keyword', column: 'status' }],
-  ['StartTime', { type: 'Datetime', column: 'start_time' }],
-  ['CloseTime', { type: 'Datetime', column: 'close_time' }],
-  ['ExecutionTime', { type: 'Datetime', column: 'execution_time' }],
-  ['ExecutionDuration', { type: 'Int', column: 'execution_duration' }],
-  ['HistoryLength', { type: 'Int', column: 'history_length' }],
-  ['HistorySizeBytes', { type: 'Int', column: 'history_size_bytes' }],
-  ['StateTransitionCount', { type: 'Int', column: 'state_transition_count' }],
-  ['ParentWorkflowId', { type: 'Keyword', column: 'parent_workflow_id' }],
-  ['ParentRunId', { type: 'Keyword', column: 'parent_run_id' }],
-  ['RootWorkflowId', { type: 'Keyword', column: 'root_workflow_id' }],
-  ['RootRunId', { type: 'Keyword', column: 'root_run_id' }],
-  ['TemporalChangeVersion', { type: 'KeywordList', column: 'temporal_change_version', settable: true }],
-  ['BuildIds', { type: 'KeywordList', column: 'build_ids', settable: true }],
-  ['BinaryChecksums', { type: 'KeywordList', column: 'binary_checksums', settable: true }],
-  ['BatcherUser', { type: 'Keyword', column: 'batcher_user', settable: true }],
-  ['TemporalScheduledById', { type: 'Keyword', column: 'temporal_scheduled_by_id', settable: true }],
-  ['TemporalScheduledStartTime', { type: 'Datetime', column: 'temporal_scheduled_start_time', settable: true }],
-  ['TemporalSchedulePaused', { type: 'Bool', column: 'temporal_schedule_paused', settable: true }],
-  ['TemporalPauseInfo', { type: 'KeywordList', column: 'temporal_pause_info', settable: true }],
+/** System attributes a workflow (or the server's schedules) may set; the rest only the server writes. */
+const SETTABLE_SYSTEM_ATTRIBUTES = new Set([
+  'TemporalChangeVersion',
+  'BuildIds',
+  'BinaryChecksums',
+  'BatcherUser',
+  'TemporalScheduledById',
+  'TemporalScheduledStartTime',
+  'TemporalSchedulePaused',
+  'TemporalPauseInfo',
 ]);
+
+/** System attributes (the visibility table's own columns): name → type, column, and whether a workflow may set it. */
+export const SYSTEM_SEARCH_ATTRIBUTES: ReadonlyMap<string, { type: SearchAttributeType; column: string; settable: boolean }> = new Map(
+  systemAttributeColumns().map((a) => [a.name, { type: a.type, column: a.column, settable: SETTABLE_SYSTEM_ATTRIBUTES.has(a.name) }]),
+);
 
 /** The type of `name` in `ns` (system or custom), or undefined when the namespace does not know it. */
 export function searchAttributeType(ns: NamespaceRecord, name: string): SearchAttributeType | undefined {

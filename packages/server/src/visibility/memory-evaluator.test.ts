@@ -8,7 +8,7 @@ import { compareRows, cursorOf, isAfterCursor, matches, type VisibilityRow } fro
 import { bindQuery, type BoundQuery } from './query-binder.js';
 import { parseQuery } from './query-parser.js';
 import { NULL_SORT_NUMBER } from './sort-keys.js';
-import { NOW_MS, testResolver } from './test-fixtures.js';
+import { NOW_MS, testResolver } from './visibility-fixtures.test-support.js';
 
 function bind(query: string): BoundQuery {
   return bindQuery(parseQuery(query), { resolve: testResolver, nowMs: NOW_MS, allowGroupBy: false });

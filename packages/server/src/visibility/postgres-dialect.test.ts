@@ -9,7 +9,7 @@ import { parseQuery } from './query-parser.js';
 import { postgresDialect } from './postgres-dialect.js';
 import { keysetCondition, toSql } from './sql-translator.js';
 import { sqliteDialect } from './sqlite-dialect.js';
-import { NOW_MS, testResolver } from './test-fixtures.js';
+import { NOW_MS, testResolver } from './visibility-fixtures.test-support.js';
 
 function bind(query: string): BoundQuery {
   return bindQuery(parseQuery(query), { resolve: testResolver, nowMs: NOW_MS, allowGroupBy: false });

@@ -7,7 +7,7 @@ import { systemAttributeColumns, CUSTOM_SLOTS } from './attributes.js';
 import { bindQuery, type BoundExpr, type BoundQuery } from './query-binder.js';
 import { QueryError } from './query-error.js';
 import { parseQuery } from './query-parser.js';
-import { NOW_MS, testResolver } from './test-fixtures.js';
+import { NOW_MS, testResolver } from './visibility-fixtures.test-support.js';
 
 function bind(query: string, allowGroupBy = false): BoundQuery {
   return bindQuery(parseQuery(query), { resolve: testResolver, nowMs: NOW_MS, allowGroupBy });

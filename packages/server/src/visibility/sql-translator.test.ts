@@ -14,7 +14,7 @@ import { textWords } from './query-values.js';
 import { parseQuery } from './query-parser.js';
 import { keysetCondition, toSql } from './sql-translator.js';
 import { sqliteDialect } from './sqlite-dialect.js';
-import { NAMESPACE_ID, NOW_MS, sampleRows, seededRandom, testResolver, VISIBILITY_DDL } from './test-fixtures.js';
+import { NAMESPACE_ID, NOW_MS, sampleRows, seededRandom, testResolver, VISIBILITY_DDL } from './visibility-fixtures.test-support.js';
 
 const ROW_COUNT = 50;
 const PAGE_SIZE = 7;
