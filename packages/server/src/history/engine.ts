@@ -8,7 +8,7 @@
  * The operations themselves live beside this file, one concern per file.
  */
 import type { Logger } from '../common/logger.js';
-import type { Clock } from '../common/clock.js';
+import { isAdvanceable, type Clock } from '../common/clock.js';
 import { KeyedMutex } from '../common/keyed-mutex.js';
 import { notFound } from '../common/errors.js';
 import {
@@ -144,10 +144,14 @@ export class ExecutionStore {
     if (next) this.logCommitted(next, true, next.state.status);
   }
 
-  /** A run that closes now is deleted once its namespace's retention has passed (timer-tasks.ts). */
+  /**
+   * A run that closes now is deleted once its namespace's retention has passed (timer-tasks.ts).
+   * Not under a clock that jumps (time-skipping tests): a skip past the retention would delete
+   * runs a test still reads, and Temporal's test server keeps them too.
+   */
   private armRetention(tx: ExecutionTx, statusBefore: number): void {
     const s = tx.state;
-    if (s.status === statusBefore || isRunning(s) || s.closeTimeMs === null) return;
+    if (s.status === statusBefore || isRunning(s) || s.closeTimeMs === null || isAdvanceable(this.clock)) return;
     const ns = this.namespaces.byId(s.namespaceId);
     if (ns) tx.addTimer('retention', s.closeTimeMs + ns.retentionMs, {});
   }
