@@ -34,3 +34,9 @@ export {
   signalledDuringLocalActivity,
 } from './local-activities.js';
 export { cartWorkflow } from './updates.js';
+export {
+  parentOfTypedChild,
+  typedContinueAsNewWorkflow,
+  typedInfoWorkflow,
+  typedUpsertWorkflow,
+} from './search-attributes.js';
