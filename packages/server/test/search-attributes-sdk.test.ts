@@ -16,6 +16,7 @@ import {
   typedSearchAttributesQuery,
   typedUpsertWorkflow,
   untypedSearchAttributesQuery,
+  untypedUpsertWorkflow,
   upsertedDatetime,
 } from './workflows/search-attributes.js';
 
@@ -161,5 +162,23 @@ describe('typed upserts', () => {
       await handle.signal(finishSignal);
       await handle.result();
     });
+  });
+
+  it('of the deprecated untyped form also show in the typed view of workflowInfo()', async () => {
+    const taskQueue = uniqueTaskQueue('untyped-upsert');
+    const seen = await env.withWorker({ taskQueue }, () =>
+      env.client.workflow.execute(untypedUpsertWorkflow, {
+        taskQueue,
+        workflowId: uniqueWorkflowId('untyped-upsert'),
+        typedSearchAttributes: [{ key: keyword, value: 'gold' }],
+      }),
+    );
+    expect(asJson(seen)).toEqual(
+      asJson([
+        { key: keyword, value: 'packed' },
+        { key: double, value: 1.5 },
+        { key: datetime, value: new Date(upsertedDatetime) },
+      ]),
+    );
   });
 });

@@ -39,4 +39,5 @@ export {
   typedContinueAsNewWorkflow,
   typedInfoWorkflow,
   typedUpsertWorkflow,
+  untypedUpsertWorkflow,
 } from './search-attributes.js';

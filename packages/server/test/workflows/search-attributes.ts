@@ -72,3 +72,19 @@ export async function typedContinueAsNewWorkflow(continued: boolean): Promise<Se
   });
   return next(true);
 }
+
+/**
+ * Untyped upserts seen through the typed view: a string keeps the type of the attribute already
+ * there (KEYWORD here, not the TEXT a string implies), numbers and Dates imply theirs, and an
+ * empty array removes. Returns what workflowInfo().typedSearchAttributes shows at the end.
+ */
+export function untypedUpsertWorkflow(): Promise<SearchAttributePair[]> {
+  upsertSearchAttributes({
+    CustomKeywordField: ['packed'],
+    CustomIntField: [3],
+    CustomDoubleField: [1.5],
+    CustomDatetimeField: [new Date(upsertedDatetime)],
+  });
+  upsertSearchAttributes({ CustomIntField: [] });
+  return Promise.resolve(workflowInfo().typedSearchAttributes.getAll());
+}
