@@ -175,6 +175,8 @@ describe('TypedSearchAttributes', () => {
       expect(TypedSearchAttributes.toSearchAttributeType(`INDEXED_VALUE_TYPE_${type}`)).toBe(type);
     }
     expect(TypedSearchAttributes.toSearchAttributeType('Decimal')).toBeUndefined();
+    expect(TypedSearchAttributes.toSearchAttributeType('INDEXED_VALUE_TYPE_toString')).toBeUndefined();
+    expect(() => TypedSearchAttributes.toMetadataType('toString' as SearchAttributeType)).toThrow('Unknown search attribute type');
   });
 
   it('infers a key from an untyped value as the official SDK does', () => {

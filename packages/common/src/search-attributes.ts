@@ -16,7 +16,14 @@ import {
   type SearchAttributeUpdatePair,
 } from './typed-search-attributes.js';
 
-/** Encodes `searchAttributes` as the `indexedFields` of a request. */
+/**
+ * Encodes untyped `searchAttributes` as the `indexedFields` of a request.
+ *
+ * @example
+ * ```ts
+ * const indexedFields = encodeSearchAttributes({ CustomKeywordField: ['gold'] });
+ * ```
+ */
 export function encodeSearchAttributes(searchAttributes: SearchAttributes): Record<string, Payload> {
   const fields: Record<string, Payload> = {};
   for (const [name, values] of Object.entries(searchAttributes)) {
@@ -28,10 +35,14 @@ export function encodeSearchAttributes(searchAttributes: SearchAttributes): Reco
 }
 
 /**
- * Encodes typed pairs as `indexedFields`; a `null` value (an update's removal) is sent without
- * a type, as the server only removes untyped nulls.
+ * Encodes typed pairs as `indexedFields`; a `null` value (an update's removal) is sent as a json
+ * `null` without a type, as the official SDK sends it.
  *
  * @throws ValueError when a value does not fit its key's type.
+ * @example
+ * ```ts
+ * const indexedFields = encodeTypedSearchAttributes([{ key: defineSearchAttributeKey('CustomIntField', 'INT'), value: 3 }]);
+ * ```
  */
 export function encodeTypedSearchAttributes(
   pairs: readonly SearchAttributeUpdatePair[] | TypedSearchAttributes,
@@ -53,6 +64,11 @@ export function encodeTypedSearchAttributes(
 /**
  * The `indexedFields` of start-type options that may carry both forms; on a name set in both,
  * the typed value wins (as in the official SDK).
+ *
+ * @example
+ * ```ts
+ * const indexedFields = encodeUnifiedSearchAttributes(options.searchAttributes, options.typedSearchAttributes);
+ * ```
  */
 export function encodeUnifiedSearchAttributes(
   searchAttributes: SearchAttributes | undefined,
@@ -64,7 +80,15 @@ export function encodeUnifiedSearchAttributes(
   };
 }
 
-/** Decodes the `indexedFields` of a response; empty arrays (sent by old servers) are dropped. */
+/**
+ * Decodes the `indexedFields` of a response the untyped way; empty arrays (sent by old servers)
+ * are dropped.
+ *
+ * @example
+ * ```ts
+ * decodeSearchAttributes(raw.searchAttributes?.indexedFields); // { CustomKeywordField: ['gold'] }
+ * ```
+ */
 export function decodeSearchAttributes(indexedFields: Record<string, Payload> | null | undefined): SearchAttributes {
   const result: SearchAttributes = {};
   for (const [name, payload] of Object.entries(indexedFields ?? {})) {
@@ -77,6 +101,11 @@ export function decodeSearchAttributes(indexedFields: Record<string, Payload> | 
 /**
  * Decodes `indexedFields` into typed attributes. Fields without a known `metadata.type`, and
  * values that do not fit their type (a null, or a list for a single-valued type), are skipped.
+ *
+ * @example
+ * ```ts
+ * decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields).get(defineSearchAttributeKey('CustomIntField', 'INT'));
+ * ```
  */
 export function decodeTypedSearchAttributes(indexedFields: Record<string, Payload> | null | undefined): TypedSearchAttributes {
   const pairs: SearchAttributePair[] = [];
@@ -90,6 +119,11 @@ export function decodeTypedSearchAttributes(indexedFields: Record<string, Payloa
 /**
  * Decodes one search attribute payload the untyped way (a group value of a count): always an
  * array, with Dates for Datetime attributes.
+ *
+ * @example
+ * ```ts
+ * const groupValues = group.groupValues.map(decodeUntypedValues); // [['Running']]
+ * ```
  */
 export function decodeUntypedValues(payload: Payload): unknown[] {
   if (isEmpty(payload)) return [];

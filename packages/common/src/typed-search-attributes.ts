@@ -242,15 +242,14 @@ export class TypedSearchAttributes {
 
   /** The name a payload's `metadata.type` carries for `type` (e.g. `'KeywordList'`). */
   static toMetadataType(type: SearchAttributeType): string {
-    const name = metadataTypeNames[type] as string | undefined;
-    if (name === undefined) throw new Error(`Unknown search attribute type: ${String(type)}`);
-    return name;
+    if (!Object.prototype.hasOwnProperty.call(metadataTypeNames, type)) throw new Error(`Unknown search attribute type: ${String(type)}`);
+    return metadataTypeNames[type];
   }
 
   /** The type named by a payload's `metadata.type` (`'KeywordList'` or `'INDEXED_VALUE_TYPE_KEYWORD_LIST'`). */
   static toSearchAttributeType(type: string): SearchAttributeType | undefined {
     const bare = type.startsWith('INDEXED_VALUE_TYPE_') ? type.slice('INDEXED_VALUE_TYPE_'.length) : undefined;
-    if (bare !== undefined) return bare in metadataTypeNames ? (bare as SearchAttributeType) : undefined;
+    if (bare !== undefined) return Object.prototype.hasOwnProperty.call(metadataTypeNames, bare) ? (bare as SearchAttributeType) : undefined;
     const entry = Object.entries(metadataTypeNames).find(([, name]) => name === type);
     return entry?.[0] as SearchAttributeType | undefined;
   }
