@@ -52,6 +52,13 @@ export interface EndureServerOptions {
    * long poll is always listed). Default 5 minutes (Temporal's).
    */
   pollerExpiryMs?: number;
+  /**
+   * Shortest retention a namespace may have (how long closed runs are kept). Default 1 day
+   * (Temporal's); lower it only for tests of retention.
+   */
+  namespaceRetentionMinMs?: number;
+  /** Retention of the namespaces the server creates itself (`default`, `namespaces`). Default 3 days. */
+  namespaceRetentionDefaultMs?: number;
 }
 
 export interface ResolvedConfig {
@@ -79,6 +86,12 @@ export interface ResolvedConfig {
   /** Past this many events, or this many bytes, workflow tasks suggest continue-as-new. */
   suggestContinueAsNewEvents: number;
   suggestContinueAsNewBytes: number;
+  namespaceRetentionMinMs: number;
+  namespaceRetentionDefaultMs: number;
+  /** Most executions one ListWorkflowExecutions page returns (Temporal's default limit). */
+  visibilityPageSizeMax: number;
+  /** Runs a deleted namespace loses per store transaction while it is emptied in the background. */
+  namespaceDeleteBatchSize: number;
 }
 
 export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
@@ -104,5 +117,9 @@ export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
     queryTimeoutMs: 30_000,
     suggestContinueAsNewEvents: options.suggestContinueAsNewEvents ?? 4 * 1024,
     suggestContinueAsNewBytes: 4 * 1024 * 1024,
+    namespaceRetentionMinMs: options.namespaceRetentionMinMs ?? 24 * 3600 * 1000,
+    namespaceRetentionDefaultMs: options.namespaceRetentionDefaultMs ?? 3 * 24 * 3600 * 1000,
+    visibilityPageSizeMax: 1000,
+    namespaceDeleteBatchSize: 100,
   };
 }

@@ -2,11 +2,11 @@
  * Composition root: builds the store, history, matching, timer queue and the
  * gRPC frontend for one server process, and tears them down in order.
  */
-import { randomUUID } from 'node:crypto';
 import { resolveConfig, type EndureServerOptions, type ResolvedConfig } from './config.js';
 import { createLogger, type Logger } from './common/logger.js';
 import { isAdvanceable } from './common/clock.js';
-import type { NamespaceRecord, Store, TaskQueueTask } from './persistence/store.js';
+import type { Store, TaskQueueTask } from './persistence/store.js';
+import { NamespaceRegistry } from './namespaces/namespace-registry.js';
 import { SqliteStore } from './persistence/sqlite/sqlite-store.js';
 import { MemoryStore } from './persistence/memory/memory-store.js';
 import { MatchingEngine } from './matching/matching-engine.js';
@@ -18,11 +18,11 @@ import { TimerQueue } from './timers/timer-queue.js';
 import { TimeSkipper } from './timers/time-skipper.js';
 import { RunnableWork } from './history/runnable-work.js';
 import { dispatchTasks, onStickyTaskExpired } from './history/sticky.js';
-import { toGrpcError, workflowServiceMethodTable } from './frontend/grpc-server.js';
+import { OPERATOR_SERVICE, WORKFLOW_SERVICE, serviceMethodTable, toGrpcError } from './frontend/grpc-server.js';
+import { namespaceHandlers } from './frontend/namespace-service.js';
+import { NamespaceDeleter } from './namespaces/namespace-deleter.js';
 import { GrpcTransport } from './frontend/grpc-transport.js';
 import { workflowServiceHandlers } from './frontend/workflow-service.js';
-
-const NAMESPACE_RETENTION_DEFAULT_MS = 3 * 24 * 3600 * 1000;
 
 export class EndureServer {
   private constructor(
@@ -39,6 +39,7 @@ export class EndureServer {
      * locked: unlock it while waiting for a result or in a `sleep(ms)`.
      */
     readonly timeSkipper: TimeSkipper | null,
+    private readonly deleter: NamespaceDeleter,
     readonly log: Logger,
   ) {}
 
@@ -56,13 +57,13 @@ export class EndureServer {
 
   private static async startOn(store: Store, config: ResolvedConfig, log: Logger): Promise<EndureServer> {
     const clock = config.clock;
-    const namespaces = await ensureNamespaces(store, config.namespaces, clock.nowMs());
+    const namespaces = await NamespaceRegistry.load(store, config.namespaces, config.namespaceRetentionDefaultMs, clock.nowMs());
     const matching = new MatchingEngine(() => clock.nowMs(), config.pollerExpiryMs);
     const watchers = new RunWatchers();
     // The engine reports new tasks to matching and new timers to the timer
     // queue, which fires back into the engine. With a clock that can jump, time
     // skipping also looks again after every change that could leave nothing runnable.
-    const executions: ExecutionStore = new ExecutionStore(store, clock, config, log, {
+    const executions: ExecutionStore = new ExecutionStore(store, clock, config, log, namespaces, {
       onTaskQueueTasks: (tasks, sticky) => {
         work?.noteTasks(tasks);
         dispatchTasks(matching, tasks, sticky, onStickyExpired);
@@ -81,7 +82,7 @@ export class EndureServer {
     };
     const work = isAdvanceable(clock) ? new RunnableWork(executions) : null;
     const skipper = work && isAdvanceable(clock) ? new TimeSkipper(clock, work, log) : null;
-    const namespaceByName = (name: string) => namespaces.get(name);
+    const namespaceByName = (name: string) => namespaces.byName(name);
     const timers = new TimerQueue(
       store,
       clock,
@@ -99,8 +100,18 @@ export class EndureServer {
     work?.noteTasks(waitingTasks);
     matching.addTasks(waitingTasks);
 
-    const handlers = workflowServiceHandlers({ config, store, executions, matching, watchers, queries, namespaces });
-    const transport = new GrpcTransport(workflowServiceMethodTable(handlers, log), {
+    const deleter = new NamespaceDeleter(executions, namespaces, config.namespaceDeleteBatchSize, log);
+    deleter.resume();
+    const namespaceRpcs = namespaceHandlers({ config, namespaces, deleter, nowMs: () => clock.nowMs() });
+    const handlers = {
+      ...workflowServiceHandlers({ config, store, executions, matching, watchers, queries, namespaces }),
+      ...namespaceRpcs,
+    };
+    const methods = new Map([
+      ...serviceMethodTable(WORKFLOW_SERVICE, handlers, log),
+      ...serviceMethodTable(OPERATOR_SERVICE, namespaceRpcs, log),
+    ]);
+    const transport = new GrpcTransport(methods, {
       maxMessageBytes: config.grpcMessageSizeMaxBytes,
       toError: (err, path) => toGrpcError(err, path, log),
     });
@@ -108,7 +119,7 @@ export class EndureServer {
     timers.start();
     const address = `${config.ip.includes(':') ? `[${config.ip}]` : config.ip}:${port}`;
     log.debug({ address, db: config.store === 'memory' ? 'memory store' : (config.dbFilename ?? ':memory:') }, 'endure server listening');
-    return new EndureServer(config, address, port, transport, store, matching, timers, skipper, log);
+    return new EndureServer(config, address, port, transport, store, matching, timers, skipper, deleter, log);
   }
 
   /** Stop serving, answer waiting polls, and close the database. */
@@ -116,16 +127,9 @@ export class EndureServer {
     this.timeSkipper?.stop();
     this.matching.close();
     this.timers.stop();
+    await this.deleter.stop();
     await this.transport.close(1000);
     await this.store.close();
     this.log.info('endure server stopped');
   }
-}
-
-async function ensureNamespaces(store: Store, names: string[], nowMs: number): Promise<Map<string, NamespaceRecord>> {
-  for (const name of names) {
-    if (await store.getNamespaceByName(name)) continue;
-    await store.createNamespace({ id: randomUUID(), name, retentionMs: NAMESPACE_RETENTION_DEFAULT_MS, createdMs: nowMs });
-  }
-  return new Map((await store.listNamespaces()).map((ns) => [ns.name, ns]));
 }

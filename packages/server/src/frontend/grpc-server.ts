@@ -1,5 +1,5 @@
 /**
- * WorkflowService over gRPC: the method table comes from @temporalio/proto's
+ * WorkflowService and OperatorService over gRPC: the method tables come from @temporalio/proto's
  * reflection root; requests that do not decode get INVALID_ARGUMENT instead of
  * reaching a handler; errors become gRPC statuses with Temporal's error
  * details where the SDKs look for them. The transport is grpc-transport.ts.
@@ -13,7 +13,8 @@ import type { CallContext, GrpcError, UnaryMethod } from './grpc-transport.js';
 
 export type { CallContext } from './grpc-transport.js';
 
-const SERVICE_NAME = 'temporal.api.workflowservice.v1.WorkflowService';
+export const WORKFLOW_SERVICE = 'temporal.api.workflowservice.v1.WorkflowService';
+export const OPERATOR_SERVICE = 'temporal.api.operatorservice.v1.OperatorService';
 
 // Handlers receive decoded protobuf messages; their exact types are declared at each handler.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,8 +32,8 @@ interface MethodDescriptor {
   responseType: string;
 }
 
-export function workflowServiceMethods(): MethodDescriptor[] {
-  const service = protoRoot.lookupService(SERVICE_NAME) as unknown as { methods: Record<string, MethodDescriptor> };
+export function serviceMethods(serviceName: string = WORKFLOW_SERVICE): MethodDescriptor[] {
+  const service = protoRoot.lookupService(serviceName) as unknown as { methods: Record<string, MethodDescriptor> };
   return Object.values(service.methods);
 }
 
@@ -40,16 +41,20 @@ export function workflowServiceMethods(): MethodDescriptor[] {
  * `/package.Service/Method` → how to decode, run and encode it. Methods without a handler
  * answer UNIMPLEMENTED. With `log` at debug, every call is logged when it ends.
  */
-export function workflowServiceMethodTable(handlers: Record<string, UnaryHandler>, log?: Logger): Map<string, UnaryMethod> {
-  const pkg = SERVICE_NAME.slice(0, SERVICE_NAME.lastIndexOf('.'));
+export function serviceMethodTable(
+  serviceName: string,
+  handlers: Record<string, UnaryHandler>,
+  log?: Logger,
+): Map<string, UnaryMethod> {
+  const pkg = serviceName.slice(0, serviceName.lastIndexOf('.'));
   const table = new Map<string, UnaryMethod>();
-  for (const method of workflowServiceMethods()) {
+  for (const method of serviceMethods(serviceName)) {
     const req = protoRoot.lookupType(qualify(pkg, method.requestType)) as unknown as MessageType;
     const res = protoRoot.lookupType(qualify(pkg, method.responseType)) as unknown as MessageType;
     const found = handlers[method.name];
     const handler = found && log?.isLevelEnabled('debug') ? loggedHandler(method.name, found, log) : found;
     const historyField = res.fields['history']?.id;
-    table.set(`/${SERVICE_NAME}/${method.name}`, {
+    table.set(`/${serviceName}/${method.name}`, {
       decode: (bytes) => req.decode(bytes),
       encode:
         historyField === undefined

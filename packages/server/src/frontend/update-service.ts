@@ -3,6 +3,7 @@
  * PollWorkflowExecutionUpdate and update-with-start (ExecuteMultiOperation);
  * the engine side is history/updates.ts.
  */
+import type { NamespaceRecord } from '../persistence/store.js';
 import { enums, proto, temporal } from '../common/proto.js';
 import { ServiceError, invalidArgument } from '../common/errors.js';
 import { Status } from '../common/grpc-status.js';
@@ -25,7 +26,7 @@ export interface UpdateServiceDeps extends RequestTargets {
   executions: ExecutionStore;
   watchers: RunWatchers;
   /** The checks of a StartWorkflowExecution request. */
-  checkStart: (req: ws.IStartWorkflowExecutionRequest) => void;
+  checkStart: (ns: NamespaceRecord, req: ws.IStartWorkflowExecutionRequest) => void;
 }
 
 export function updateHandlers(deps: UpdateServiceDeps) {
@@ -96,7 +97,7 @@ export function updateHandlers(deps: UpdateServiceDeps) {
       }
       let stage = 0;
       try {
-        checkStart(start);
+        checkStart(ns, start);
       } catch (err) {
         throw multiOperationError(0, err);
       }

@@ -4,8 +4,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { enums, proto } from '../common/proto.js';
-import { invalidArgument, namespaceNotFound } from '../common/errors.js';
-import { msToDuration, msToTimestamp } from '../common/time.js';
+import { failedPrecondition, invalidArgument, namespaceNotFound } from '../common/errors.js';
+import { NamespaceState, type NamespaceRegistry } from '../namespaces/namespace-registry.js';
+import { searchAttributesProblem } from '../visibility/search-attribute-values.js';
+import { msToTimestamp } from '../common/time.js';
 import type { ResolvedConfig } from '../config.js';
 import type { NamespaceRecord, Store } from '../persistence/store.js';
 import type { MatchingEngine, MatchedTask } from '../matching/matching-engine.js';
@@ -22,6 +24,7 @@ import { startWorkflowEagerly } from '../history/eager-start.js';
 import { withRawHistory } from '../common/raw-history.js';
 import { decodeTaskToken, encodeTaskToken } from '../history/task-token.js';
 import { activityOperationHandlers } from './activity-operations.js';
+import { visibilityHandlers } from './visibility-service.js';
 import { checkMessages, updateHandlers } from './update-service.js';
 import type { CallContext, UnaryHandler } from './grpc-server.js';
 import { checkFailure, checkPayload, checkPayloads, optionalId, requireId } from './validation.js';
@@ -36,7 +39,7 @@ export interface FrontendDeps {
   matching: MatchingEngine;
   watchers: RunWatchers;
   queries: QueryDispatcher;
-  namespaces: Map<string, NamespaceRecord>;
+  namespaces: NamespaceRegistry;
 }
 
 export function workflowServiceHandlers(deps: FrontendDeps): Record<string, UnaryHandler> {
@@ -46,8 +49,14 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
 
   const namespace = (name: string | null | undefined): NamespaceRecord => {
     const n = requireId(name, 'namespace', idMax);
-    const ns = deps.namespaces.get(n);
+    const ns = deps.namespaces.byName(n);
     if (!ns) throw namespaceNotFound(n);
+    return ns;
+  };
+  /** A namespace new workflows may start in: registered, not deprecated (Temporal's rule). */
+  const startableNamespace = (name: string | null | undefined): NamespaceRecord => {
+    const ns = namespace(name);
+    if (ns.state === NamespaceState.DEPRECATED) throw failedPrecondition(`Namespace ${ns.name} is deprecated: no new workflows start in it`);
     return ns;
   };
   const executionRef = (ns: NamespaceRecord, execution: IWorkflowExecution | null | undefined, field: string): ExecutionRef => ({
@@ -55,7 +64,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     workflowId: requireId(execution?.workflowId, `${field}.workflow_id`, idMax),
     runId: optionalId(execution?.runId, `${field}.run_id`, idMax),
   });
-  const checkStart = (req: ws.IStartWorkflowExecutionRequest) => {
+  const checkStart = (ns: NamespaceRecord, req: ws.IStartWorkflowExecutionRequest) => {
     requireId(req.workflowId, 'workflow_id', idMax);
     requireId(req.workflowType?.name, 'workflow_type.name', idMax);
     requireId(req.taskQueue?.name, 'task_queue.name', idMax);
@@ -63,6 +72,8 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     checkPayloads(req.input, 'input', payloadMax);
     checkPayload(req.userMetadata?.summary, 'user_metadata.summary', payloadMax);
     checkPayload(req.userMetadata?.details, 'user_metadata.details', payloadMax);
+    const badSearchAttributes = searchAttributesProblem(ns, req.searchAttributes?.indexedFields);
+    if (badSearchAttributes) throw invalidArgument(`search_attributes: ${badSearchAttributes}`);
     for (const field of ['workflowExecutionTimeout', 'workflowRunTimeout', 'workflowTaskTimeout'] as const) {
       const d = req[field];
       if (d && (Number(d.seconds ?? 0) < 0 || (d.nanos ?? 0) < 0)) throw invalidArgument(`${snake(field)} cannot be negative`);
@@ -81,26 +92,17 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
         },
       }),
 
-    DescribeNamespace: (req: ws.IDescribeNamespaceRequest) => {
-      const ns = req.id ? [...deps.namespaces.values()].find((n) => n.id === req.id) : deps.namespaces.get(req.namespace ?? '');
-      if (!ns) throw namespaceNotFound(req.namespace || req.id || '');
-      return Promise.resolve(describeNamespace(ns));
-    },
-
-    ListNamespaces: () =>
-      Promise.resolve({ namespaces: [...deps.namespaces.values()].map(describeNamespace), nextPageToken: new Uint8Array() }),
-
     StartWorkflowExecution: async (req: ws.IStartWorkflowExecutionRequest) => {
-      const ns = namespace(req.namespace);
-      checkStart(req);
+      const ns = startableNamespace(req.namespace);
+      checkStart(ns, req);
       if (req.requestEagerExecution) return startWorkflowEagerly(es, ns, req);
       const result = await history.startWorkflow(es, ns, req);
       return { runId: result.runId, started: result.started };
     },
 
     SignalWithStartWorkflowExecution: async (req: ws.ISignalWithStartWorkflowExecutionRequest) => {
-      const ns = namespace(req.namespace);
-      checkStart(req);
+      const ns = startableNamespace(req.namespace);
+      checkStart(ns, req);
       const signalName = requireId(req.signalName, 'signal_name', idMax);
       checkPayloads(req.signalInput, 'signal_input', payloadMax);
       const result = await history.startWorkflow(es, ns, req, {
@@ -316,6 +318,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     },
 
     ...activityOperationHandlers({ executions: es, idMax, namespace, executionRef }),
+    ...visibilityHandlers({ config, store: deps.store, namespace, nowMs: () => es.clock.nowMs() }),
     ...updateHandlers({ config, executions: es, watchers, namespace, executionRef, checkStart }),
 
     DescribeTaskQueue: (req: ws.IDescribeTaskQueueRequest) => {
@@ -391,25 +394,6 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
   }
 
   return handlers as Record<string, UnaryHandler>;
-}
-
-function describeNamespace(ns: NamespaceRecord): ws.IDescribeNamespaceResponse {
-  return {
-    namespaceInfo: {
-      name: ns.name,
-      state: enums.NamespaceState.NAMESPACE_STATE_REGISTERED,
-      id: ns.id,
-      description: '',
-      ownerEmail: '',
-    },
-    config: {
-      workflowExecutionRetentionTtl: msToDuration(ns.retentionMs),
-      historyArchivalState: enums.ArchivalState.ARCHIVAL_STATE_DISABLED,
-      visibilityArchivalState: enums.ArchivalState.ARCHIVAL_STATE_DISABLED,
-    },
-    replicationConfig: { activeClusterName: 'active', clusters: [{ clusterName: 'active' }] },
-    isGlobalNamespace: false,
-  };
 }
 
 function checkTokenNamespace(ns: NamespaceRecord, namespaceId: string): void {

@@ -20,8 +20,11 @@ import {
 } from './external-workflows.js';
 import type { UserTimerData } from './timer-tasks.js';
 import type { UpdateMessages } from './updates.js';
+import type { NamespaceRecord } from '../persistence/store.js';
+import { searchAttributesProblem } from '../visibility/search-attribute-values.js';
 
 type Command = proto.temporal.api.command.v1.ICommand;
+type IPayload = proto.temporal.api.common.v1.IPayload;
 const CommandType = enums.CommandType;
 const Cause = enums.WorkflowTaskFailedCause;
 const Status = enums.WorkflowExecutionStatus;
@@ -43,8 +46,17 @@ export function closesWorkflow(commands: Command[]): boolean {
   return commands.some((c) => CLOSE_COMMANDS.has(c.commandType ?? 0));
 }
 
-export function validateCommands(tx: ExecutionTx, commands: Command[], idMax: number): CommandError | null {
+export function validateCommands(
+  tx: ExecutionTx,
+  commands: Command[],
+  idMax: number,
+  ns: NamespaceRecord | undefined,
+): CommandError | null {
   const s = tx.state;
+  const badSearchAttributes = (where: string, fields: Record<string, IPayload> | null | undefined): CommandError | null => {
+    const problem = ns ? searchAttributesProblem(ns, fields) : null;
+    return problem ? { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES, message: `${where}: ${problem}` } : null;
+  };
   const activityIds = new Set(Object.values(s.activities).map((a) => a.activityId));
   const timerIds = new Set(Object.keys(s.timers));
   for (const [i, c] of commands.entries()) {
@@ -97,6 +109,10 @@ export function validateCommands(tx: ExecutionTx, commands: Command[], idMax: nu
         const attrs = c.startChildWorkflowExecutionCommandAttributes;
         const problem = attrs ? validateStartChild(attrs, idMax) : 'attributes are not set';
         if (problem) return { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES, message: `${where}: ${problem}` };
+        // A child in another namespace is checked against that namespace when it starts.
+        const sameNamespace = !attrs!.namespace || attrs!.namespace === s.namespace;
+        const bad = sameNamespace ? badSearchAttributes(where, attrs!.searchAttributes?.indexedFields) : null;
+        if (bad) return bad;
         break;
       }
       case CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION: {
@@ -117,13 +133,19 @@ export function validateCommands(tx: ExecutionTx, commands: Command[], idMax: nu
         const attrs = c.continueAsNewWorkflowExecutionCommandAttributes;
         const problem = attrs ? validateContinueAsNew(attrs) : 'attributes are not set';
         if (problem) return { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES, message: `${where}: ${problem}` };
+        const bad = badSearchAttributes(where, attrs!.searchAttributes?.indexedFields);
+        if (bad) return bad;
+        break;
+      }
+      case CommandType.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
+        const bad = badSearchAttributes(where, c.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes?.indexedFields);
+        if (bad) return bad;
         break;
       }
       case CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
       case CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION:
       case CommandType.COMMAND_TYPE_CANCEL_WORKFLOW_EXECUTION:
       case CommandType.COMMAND_TYPE_RECORD_MARKER:
-      case CommandType.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
       case CommandType.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES:
       case CommandType.COMMAND_TYPE_PROTOCOL_MESSAGE: // checked with the messages (updates.ts)
         break;
@@ -253,6 +275,7 @@ export function applyCommands(
       }
       case CommandType.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
         mergeSearchAttributes(tx.state, c.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes?.indexedFields);
+        tx.visibilityChanged = true;
         tx.appendEvent({
           eventType: EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
           upsertWorkflowSearchAttributesEventAttributes: {
@@ -263,6 +286,7 @@ export function applyCommands(
         break;
       case CommandType.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES:
         mergeMemo(tx.state, c.modifyWorkflowPropertiesCommandAttributes?.upsertedMemo?.fields);
+        tx.visibilityChanged = true;
         tx.appendEvent({
           eventType: EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED,
           workflowPropertiesModifiedEventAttributes: {

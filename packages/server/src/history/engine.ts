@@ -19,6 +19,8 @@ import {
   type TimerTask,
 } from '../persistence/store.js';
 import type { ResolvedConfig } from '../config.js';
+import type { NamespaceRecord } from '../persistence/store.js';
+import { visibilityRecordOf } from '../visibility/visibility-record.js';
 import { ExecutionTx, type StickyDispatch } from './execution-tx.js';
 import { isRunning, parseState, serializeState, type ExecutionState } from './mutable-state.js';
 import { enumValueName, enums } from '../common/proto.js';
@@ -28,6 +30,11 @@ export interface EngineListeners {
   onTaskQueueTasks(tasks: TaskQueueTask[], sticky: StickyDispatch | null): void;
   onTimerTasks(tasks: TimerTask[]): void;
   onExecutionChanged(namespaceId: string, runId: string, state: ExecutionState): void;
+}
+
+/** How the engine finds a run's namespace (retention, search attribute columns). */
+export interface NamespacesById {
+  byId(id: string): NamespaceRecord | undefined;
 }
 
 export interface ExecutionRef {
@@ -54,6 +61,7 @@ export class ExecutionStore {
     readonly clock: Clock,
     readonly config: ResolvedConfig,
     readonly log: Logger,
+    readonly namespaces: NamespacesById,
     private readonly listeners: EngineListeners,
   ) {}
 
@@ -119,9 +127,10 @@ export class ExecutionStore {
 
   private async commit(tx: ExecutionTx, expectedDbVersion: number | null, statusBefore: number): Promise<void> {
     const s = tx.state;
-    const commit = toCommit(tx, expectedDbVersion, statusBefore);
+    this.armRetention(tx, statusBefore);
+    const commit = toCommit(tx, expectedDbVersion, statusBefore, this.namespaces);
     const next = tx.newRun;
-    if (next) commit.newRun = toCommit(next, null, next.state.status);
+    if (next) commit.newRun = toCommit(next, null, next.state.status, this.namespaces);
     const result = await this.store.commitExecution(commit);
     this.remember(s, result.dbVersion);
     if (next) this.remember(next.state, result.newRunDbVersion!);
@@ -133,6 +142,14 @@ export class ExecutionStore {
     if (next) this.listeners.onExecutionChanged(next.state.namespaceId, next.state.runId, next.state);
     this.logCommitted(tx, expectedDbVersion === null, statusBefore);
     if (next) this.logCommitted(next, true, next.state.status);
+  }
+
+  /** A run that closes now is deleted once its namespace's retention has passed (timer-tasks.ts). */
+  private armRetention(tx: ExecutionTx, statusBefore: number): void {
+    const s = tx.state;
+    if (s.status === statusBefore || isRunning(s) || s.closeTimeMs === null) return;
+    const ns = this.namespaces.byId(s.namespaceId);
+    if (ns) tx.addTimer('retention', s.closeTimeMs + ns.retentionMs, {});
   }
 
   /** The lifecycle lines of the server log: a run started, closed, or its workflow task failed. */
@@ -178,10 +195,18 @@ export class ExecutionStore {
   }
 }
 
-function toCommit(tx: ExecutionTx, expectedDbVersion: number | null, statusBefore: number): ExecutionCommit {
+function toCommit(
+  tx: ExecutionTx,
+  expectedDbVersion: number | null,
+  statusBefore: number,
+  namespaces: NamespacesById,
+): ExecutionCommit {
   const s = tx.state;
   s.stateTransitionCount++;
+  // Only what list and count show: most commits (task and activity progress) skip the write.
+  const visibilityChanged = expectedDbVersion === null || s.status !== statusBefore || tx.visibilityChanged;
   return {
+    visibility: visibilityChanged ? visibilityRecordOf(s, namespaces.byId(s.namespaceId)) : undefined,
     namespaceId: s.namespaceId,
     workflowId: s.workflowId,
     runId: s.runId,

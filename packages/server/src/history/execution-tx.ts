@@ -46,6 +46,8 @@ export class ExecutionTx {
   newRun: ExecutionTx | null = null;
   /** Set when anything must be written. */
   dirty = false;
+  /** Set when a search attribute or memo changed: the visibility row is written again. */
+  visibilityChanged = false;
   readonly logNotes: LogNote[] = [];
   stickyDispatch: StickyDispatch | null = null;
 

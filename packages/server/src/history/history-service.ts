@@ -6,6 +6,7 @@
 import Long from 'long';
 import { enums, proto } from '../common/proto.js';
 import { withSearchAttributeTypes } from '../common/search-attribute-types.js';
+import { searchAttributeType } from '../namespaces/search-attributes.js';
 import { msToTimestamp, msToDuration, msToOptionalDuration } from '../common/time.js';
 import type { NamespaceRecord, TimerTask } from '../persistence/store.js';
 import type { ExecutionStore, ExecutionRef } from './engine.js';
@@ -20,6 +21,7 @@ import { onWorkflowTimeout } from './workflow-lifecycle.js';
 import { onWorkflowBackoff } from './new-run.js';
 import { onChildClosed, onParentClosePolicy, onStartChild, type NamespaceLookup } from './child-workflows.js';
 import { onExternalRequest } from './external-workflows.js';
+import { onRetentionTimer } from './retention.js';
 import { isNotFound } from './read-or-null.js';
 import type { RunWatchers } from './run-watchers.js';
 import { readHistoryEventBytes } from './history-reader.js';
@@ -47,6 +49,7 @@ export async function fireTimer(es: ExecutionStore, timer: TimerTask, namespaces
 async function dispatchTimer(es: ExecutionStore, timer: TimerTask, namespaces: NamespaceLookup): Promise<void> {
   if (timer.kind === 'start_child') return onStartChild(es, timer, namespaces);
   if (timer.kind === 'external_request') return onExternalRequest(es, timer, namespaces);
+  if (timer.kind === 'retention') return onRetentionTimer(es, timer);
   const ref = { namespaceId: timer.namespaceId, workflowId: timer.workflowId, runId: timer.runId };
   const data: unknown = JSON.parse(timer.data);
   const handlers: Record<string, (tx: ExecutionTx) => void> = {
@@ -104,7 +107,9 @@ export async function describeWorkflow(
       firstRunId: s.firstExecutionRunId,
       memo: s.memo ? temporal.api.common.v1.Memo.decode(fromBase64(s.memo)) : null,
       searchAttributes: s.searchAttributes
-        ? withSearchAttributeTypes(temporal.api.common.v1.SearchAttributes.decode(fromBase64(s.searchAttributes)))
+        ? withSearchAttributeTypes(temporal.api.common.v1.SearchAttributes.decode(fromBase64(s.searchAttributes)), (name) =>
+            searchAttributeType(ns, name),
+          )
         : null,
     },
     pendingActivities: running ? Object.values(s.activities).map(describeActivity) : [],

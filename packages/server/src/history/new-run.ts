@@ -69,7 +69,7 @@ export function normalizeTimeouts(executionTimeoutMs: number, runTimeoutMs: numb
   return { executionTimeoutMs, runTimeoutMs: run, workflowTaskTimeoutMs: task };
 }
 
-export function newExecutionState(ns: NamespaceRecord, spec: RunSpec, nowMs: number, runId: string = randomUUID()): ExecutionState {
+export function newExecutionState(ns: Pick<NamespaceRecord, 'id' | 'name'>, spec: RunSpec, nowMs: number, runId: string = randomUUID()): ExecutionState {
   const expiration = spec.executionExpirationMs || (spec.executionTimeoutMs > 0 ? nowMs + spec.executionTimeoutMs : 0);
   return {
     namespaceId: ns.id,

@@ -152,7 +152,7 @@ export function continueAsNew(tx: ExecutionTx, attrs: ContinueAsNewAttributes, c
 /** Create the next run of this chain in the same transaction and point the workflow id at it. */
 function startNextRun(tx: ExecutionTx, runId: string, spec: RunSpec): void {
   const s = tx.state;
-  const ns = { id: s.namespaceId, name: s.namespace, retentionMs: 0, createdMs: 0 };
+  const ns = { id: s.namespaceId, name: s.namespace };
   const state = newExecutionState(ns, spec, tx.nowMs, runId);
   const next = new ExecutionTx(state, tx.nowMs);
   next.current = { record: currentRecord(state), expectedRunId: s.runId };

@@ -21,7 +21,9 @@ export type TimerTaskKind =
   /** Carry out the parent close policy on a child (runs against the child). */
   | 'parent_close_policy'
   /** Deliver a signal or cancel request to another workflow (runs against the sender). */
-  | 'external_request';
+  | 'external_request'
+  /** Delete a closed run once its namespace's retention has passed. */
+  | 'retention';
 
 export interface UserTimerData {
   timerId: string;

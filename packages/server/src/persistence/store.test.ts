@@ -3,9 +3,13 @@
  * engine, matching and the timer queue rely on from whichever store they get.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConditionFailedError, type ExecutionCommit, type Store } from './store.js';
+import { ConditionFailedError, type ExecutionCommit, type NamespaceRecord, type Store } from './store.js';
 import { MemoryStore } from './memory/memory-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
+import { makeResolver } from '../visibility/attributes.js';
+import { cursorOf } from '../visibility/memory-evaluator.js';
+import { bindQuery } from '../visibility/query-binder.js';
+import { parseQuery } from '../visibility/query-parser.js';
 
 const RUNNING = 1;
 const COMPLETED = 2;
@@ -67,12 +71,69 @@ describe.each(stores)('%s store', (_name, open) => {
   });
 
   it('creates, finds and lists namespaces, and refuses a second one with the same name', async () => {
-    await store.createNamespace({ id: 'b', name: 'beta', retentionMs: 10, createdMs: 2 });
-    await store.createNamespace({ id: 'a', name: 'alpha', retentionMs: 10, createdMs: 1 });
-    expect(await store.getNamespaceByName('beta')).toEqual({ id: 'b', name: 'beta', retentionMs: 10, createdMs: 2 });
+    await store.createNamespace(namespace('b', 'beta', 2));
+    await store.createNamespace(namespace('a', 'alpha', 1));
+    expect(await store.getNamespaceByName('beta')).toEqual(namespace('b', 'beta', 2));
     expect(await store.getNamespaceByName('gamma')).toBeNull();
     expect((await store.listNamespaces()).map((n) => n.name)).toEqual(['alpha', 'beta']);
-    await expect(async () => store.createNamespace({ id: 'c', name: 'beta', retentionMs: 1, createdMs: 3 })).rejects.toThrow();
+    await expect(async () => store.createNamespace(namespace('c', 'beta', 3))).rejects.toThrow();
+  });
+
+  it('updates a namespace in place (renamed, deprecated, new attributes) and deletes it', async () => {
+    await store.createNamespace(namespace('a', 'alpha', 1));
+    const changed: NamespaceRecord = {
+      ...namespace('a', 'alpha-deleted', 1),
+      state: 3,
+      data: { team: 'x' },
+      customSearchAttributes: { Color: { type: 'Keyword', column: 'keyword02' } },
+    };
+    await store.updateNamespace(changed);
+    expect(await store.getNamespaceByName('alpha')).toBeNull();
+    expect(await store.getNamespaceByName('alpha-deleted')).toEqual(changed);
+    await expect(store.updateNamespace(namespace('zz', 'nope', 1))).rejects.toThrow();
+    await store.deleteNamespace('a');
+    expect(await store.listNamespaces()).toEqual([]);
+  });
+
+  it('writes a run\'s visibility row with its commit, and deletes it with the run', async () => {
+    const commit = startCommit('wf-v', 'run-v');
+    const columns = { workflow_id: 'wf-v', workflow_type: 'wf', task_queue: 'tq', status: RUNNING, start_time: 1000, execution_time: 1000,
+      history_length: 2, history_size_bytes: 50, state_transition_count: 1 };
+    commit.visibility = { namespaceId: NS, runId: 'run-v', columns, memo: Uint8Array.of(7), searchAttributes: null };
+    await store.commitExecution(commit);
+    expect(await store.listNamespaceRuns(NS, 10)).toEqual([{ workflowId: 'wf-v', runId: 'run-v' }]);
+    await store.deleteExecution(NS, 'wf-v', 'run-v');
+    expect(await store.listNamespaceRuns(NS, 10)).toEqual([]);
+  });
+
+  it('lists and counts visibility rows with a bound query, in order, paging after a cursor', async () => {
+    for (let i = 0; i < 7; i++) {
+      const runId = `run-l${i}`;
+      const commit = startCommit(`wf-l${i}`, runId);
+      const columns = {
+        workflow_id: `wf-l${i}`, workflow_type: i % 2 ? 'odd' : 'even', task_queue: 'tq', status: i < 5 ? RUNNING : 2,
+        start_time: 1000 + i, execution_time: 1000 + i, close_time: i < 5 ? null : 2000 + i,
+        history_length: 2, history_size_bytes: 50, state_transition_count: 1, keyword01: i === 3 ? 'three' : null,
+      };
+      commit.visibility = { namespaceId: NS, runId, columns, memo: null, searchAttributes: null };
+      await store.commitExecution(commit);
+    }
+    const custom = new Map([['Color', { type: 'Keyword' as const, column: 'keyword01' }]]);
+    const query = (text: string, allowGroupBy = false) =>
+      bindQuery(parseQuery(text), { resolve: makeResolver(custom), nowMs: 0, allowGroupBy });
+    const evens = await store.listVisibility(NS, query("WorkflowType = 'even'"), null, 10);
+    // Running first (newest first), then closed by close time.
+    expect(evens.map((r) => r.runId)).toEqual(['run-l4', 'run-l2', 'run-l0', 'run-l6']);
+    expect((await store.listVisibility(NS, query("Color = 'three'"), null, 10)).map((r) => r.runId)).toEqual(['run-l3']);
+    const all = query('ORDER BY StartTime ASC');
+    const firstPage = await store.listVisibility(NS, all, null, 3);
+    const last = firstPage[2]!;
+    const secondPage = await store.listVisibility(NS, all, cursorOf(all.orderBy, { ...last.columns, run_id: last.runId }), 3);
+    expect([...firstPage, ...secondPage].map((r) => r.runId)).toEqual(['run-l0', 'run-l1', 'run-l2', 'run-l3', 'run-l4', 'run-l5']);
+    expect(await store.countVisibility(NS, query(''))).toEqual({ count: 7, groups: [] });
+    const grouped = await store.countVisibility(NS, query('GROUP BY ExecutionStatus', true));
+    expect(grouped.count).toBe(7);
+    expect(grouped.groups).toEqual([{ values: [RUNNING], count: 5 }, { values: [2], count: 2 }]);
   });
 
   it('starts a run: state at version 1, the current pointer and its first events', async () => {
@@ -256,3 +317,17 @@ describe.each(stores)('%s store', (_name, open) => {
     expect((await store.getCurrentExecution(NS, 'wf-1'))?.runId).toBe('run-2');
   });
 });
+
+function namespace(id: string, name: string, createdMs: number): NamespaceRecord {
+  return {
+    id,
+    name,
+    retentionMs: 10,
+    createdMs,
+    state: 1,
+    description: '',
+    ownerEmail: '',
+    data: {},
+    customSearchAttributes: {},
+  };
+}

@@ -9,12 +9,28 @@
  * - A conditional update (`expectedDbVersion`) that finds another version
  *   throws `ConditionFailedError`, so two writers can never both win.
  */
+import type { BoundQuery } from '../visibility/query-binder.js';
+
+/** temporal.api.enums.v1.NamespaceState: REGISTERED 1, DEPRECATED 2, DELETED 3. */
+export type NamespaceStateCode = 1 | 2 | 3;
+
+/** A custom search attribute of a namespace and the typed slot column holding its values. */
+export interface CustomSearchAttribute {
+  /** Temporal's type name (Keyword, Text, Int, Double, Bool, Datetime, KeywordList). */
+  type: string;
+  column: string;
+}
 
 export interface NamespaceRecord {
   id: string;
   name: string;
   retentionMs: number;
   createdMs: number;
+  state: NamespaceStateCode;
+  description: string;
+  ownerEmail: string;
+  data: Record<string, string>;
+  customSearchAttributes: Record<string, CustomSearchAttribute>;
 }
 
 export interface CurrentExecutionRecord {
@@ -42,6 +58,27 @@ export interface ExecutionSummary {
   status: number;
   startTimeMs: number;
   closeTimeMs: number | null;
+}
+
+/**
+ * One run's row in `executions_visibility`: what list and count filter and show. Column
+ * names are the table's (see visibility/); KeywordList values are JSON array text, Bool 0/1,
+ * times in ms, `execution_duration` in ns.
+ */
+export interface VisibilityRecord {
+  namespaceId: string;
+  runId: string;
+  columns: Record<string, string | number | null>;
+  /** Encoded temporal.api.common.v1.Memo, or null. */
+  memo: Uint8Array | null;
+  /** Encoded temporal.api.common.v1.SearchAttributes (as stored, without type stamps), or null. */
+  searchAttributes: Uint8Array | null;
+}
+
+/** What CountWorkflowExecutions answers: the total, and per group (GROUP BY) its values and count. */
+export interface VisibilityCount {
+  count: number;
+  groups: { values: (string | number | null)[]; count: number }[];
 }
 
 export type TaskKind = 'workflow' | 'activity';
@@ -100,6 +137,8 @@ export interface ExecutionCommit {
   doneTaskQueueTaskIds: number[];
   newTimerTasks: NewTimerTask[];
   doneTimerTaskIds: number[];
+  /** The run's visibility row, written (replacing the old one) when it changed. */
+  visibility?: VisibilityRecord;
   /**
    * A run created in the same transaction (continue-as-new, retry, cron,
    * reset): both are written or neither. It is new (`expectedDbVersion` null).
@@ -126,6 +165,10 @@ export interface Store {
   close(): Promise<void>;
 
   createNamespace(ns: NamespaceRecord): Promise<void>;
+  /** Replace the namespace with this id (its name may change: a deleted namespace is renamed). */
+  updateNamespace(ns: NamespaceRecord): Promise<void>;
+  /** Remove the namespace row for good (its runs are deleted first). */
+  deleteNamespace(id: string): Promise<void>;
   getNamespaceByName(name: string): Promise<NamespaceRecord | null>;
   listNamespaces(): Promise<NamespaceRecord[]>;
 
@@ -134,10 +177,19 @@ export interface Store {
   commitExecution(commit: ExecutionCommit): Promise<CommitResult>;
 
   /**
-   * Remove a run for good, in one transaction: its events, state, task and
-   * timer rows, and the current-run pointer if it points at this run.
+   * Remove a run for good, in one transaction: its events, state, visibility row, task
+   * and timer rows, and the current-run pointer if it points at this run.
    */
   deleteExecution(namespaceId: string, workflowId: string, runId: string): Promise<void>;
+  /** Up to `limit` runs of a namespace, any order (a deleted namespace is emptied with it). */
+  listNamespaceRuns(namespaceId: string, limit: number): Promise<{ workflowId: string; runId: string }[]>;
+
+  /**
+   * Visibility rows of a namespace matching `query`, in its order, strictly after the sort
+   * key `after` (from the previous page's last row), at most `limit`.
+   */
+  listVisibility(namespaceId: string, query: BoundQuery, after: readonly unknown[] | null, limit: number): Promise<VisibilityRecord[]>;
+  countVisibility(namespaceId: string, query: BoundQuery): Promise<VisibilityCount>;
 
   /** Events with `eventId >= fromEventId`, in order, at most `limit`. */
   readHistory(namespaceId: string, runId: string, fromEventId: number, limit: number): Promise<HistoryEventRow[]>;

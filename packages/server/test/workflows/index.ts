@@ -41,3 +41,4 @@ export {
   typedUpsertWorkflow,
   untypedUpsertWorkflow,
 } from './search-attributes.js';
+export { badUpsertWorkflow, stagedWorkflow } from './visibility.js';

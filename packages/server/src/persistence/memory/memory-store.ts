@@ -21,7 +21,11 @@ import {
   type Store,
   type TaskQueueTask,
   type TimerTask,
+  type VisibilityCount,
+  type VisibilityRecord,
 } from '../store.js';
+import type { BoundQuery } from '../../visibility/query-binder.js';
+import { compareRows, isAfterCursor, matches, type VisibilityRow } from '../../visibility/memory-evaluator.js';
 
 interface StoredExecution {
   record: ExecutionRecord;
@@ -41,6 +45,8 @@ export class MemoryStore implements Store {
   private readonly history = new Map<string, HistoryEventRow[]>();
   private readonly taskQueueTasks = new Map<number, TaskQueueTask>();
   private readonly timerTasks = new Map<number, TimerTask>();
+  /** Keyed by `runKey(namespaceId, runId)`. */
+  private readonly visibility = new Map<string, VisibilityRecord>();
   private lastTaskQueueTaskId = 0;
   private lastTimerTaskId = 0;
   private closed = false;
@@ -54,14 +60,29 @@ export class MemoryStore implements Store {
     return this.run(() => {
       const clash = [...this.namespaces.values()].find((n) => n.id === ns.id || n.name === ns.name);
       if (clash) throw new Error(`namespace ${ns.name} (${ns.id}) already exists`);
-      this.namespaces.set(ns.id, { ...ns });
+      this.namespaces.set(ns.id, copyNamespace(ns));
+    });
+  }
+
+  updateNamespace(ns: NamespaceRecord): Promise<void> {
+    return this.run(() => {
+      if (!this.namespaces.has(ns.id)) throw new Error(`namespace ${ns.id} does not exist`);
+      const clash = [...this.namespaces.values()].find((n) => n.id !== ns.id && n.name === ns.name);
+      if (clash) throw new Error(`namespace ${ns.name} already exists`);
+      this.namespaces.set(ns.id, copyNamespace(ns));
+    });
+  }
+
+  deleteNamespace(id: string): Promise<void> {
+    return this.run(() => {
+      this.namespaces.delete(id);
     });
   }
 
   getNamespaceByName(name: string): Promise<NamespaceRecord | null> {
     return this.run(() => {
       const ns = [...this.namespaces.values()].find((n) => n.name === name);
-      return ns ? { ...ns } : null;
+      return ns ? copyNamespace(ns) : null;
     });
   }
 
@@ -69,7 +90,7 @@ export class MemoryStore implements Store {
     return this.run(() =>
       [...this.namespaces.values()]
         .sort((a, b) => a.createdMs - b.createdMs || compareStrings(a.name, b.name))
-        .map((ns) => ({ ...ns })),
+        .map(copyNamespace),
     );
   }
 
@@ -103,6 +124,7 @@ export class MemoryStore implements Store {
     this.writeCurrent(c, undo);
     const dbVersion = this.writeExecution(c, undo);
     this.appendEvents(c.namespaceId, c.runId, c.newEvents, undo);
+    if (c.visibility) this.setEntry(this.visibility, runKey(c.namespaceId, c.runId), copyVisibility(c.visibility), undo);
     for (const id of c.doneTaskQueueTaskIds) this.deleteEntry(this.taskQueueTasks, id, undo);
     for (const id of c.doneTimerTaskIds) this.deleteEntry(this.timerTasks, id, undo);
     const taskQueueTasks = c.newTaskQueueTasks.map((t) => {
@@ -173,6 +195,7 @@ export class MemoryStore implements Store {
   deleteExecution(namespaceId: string, workflowId: string, runId: string): Promise<void> {
     return this.run(() => {
       this.history.delete(runKey(namespaceId, runId));
+      this.visibility.delete(runKey(namespaceId, runId));
       const ofRun = (t: TaskQueueTask | TimerTask) =>
         t.namespaceId === namespaceId && t.workflowId === workflowId && t.runId === runId;
       for (const [id, task] of this.taskQueueTasks) if (ofRun(task)) this.taskQueueTasks.delete(id);
@@ -181,6 +204,54 @@ export class MemoryStore implements Store {
       if (this.current.get(currentKey)?.runId === runId) this.current.delete(currentKey);
       this.executions.delete(runKey(namespaceId, workflowId, runId));
     });
+  }
+
+  listNamespaceRuns(namespaceId: string, limit: number): Promise<{ workflowId: string; runId: string }[]> {
+    return this.run(() => {
+      const runs: { workflowId: string; runId: string }[] = [];
+      for (const { record } of this.executions.values()) {
+        if (runs.length >= limit) break;
+        if (record.namespaceId === namespaceId) runs.push({ workflowId: record.workflowId, runId: record.runId });
+      }
+      return runs;
+    });
+  }
+
+  listVisibility(namespaceId: string, query: BoundQuery, after: readonly unknown[] | null, limit: number): Promise<VisibilityRecord[]> {
+    return this.run(() =>
+      this.matchingVisibility(namespaceId, query)
+        .filter(([, row]) => after === null || isAfterCursor(query.orderBy, row, after))
+        .sort(([, a], [, b]) => compareRows(query.orderBy, a, b))
+        .slice(0, Math.max(limit, 0))
+        .map(([record]) => copyVisibility(record)),
+    );
+  }
+
+  countVisibility(namespaceId: string, query: BoundQuery): Promise<VisibilityCount> {
+    return this.run(() => {
+      const rows = this.matchingVisibility(namespaceId, query);
+      if (query.groupBy.length === 0) return { count: rows.length, groups: [] };
+      const groups = new Map<string, { values: (string | number | null)[]; count: number }>();
+      for (const [, row] of rows) {
+        const values = query.groupBy.map((a) => row[a.column] ?? null);
+        const key = JSON.stringify(values);
+        const group = groups.get(key) ?? { values, count: 0 };
+        group.count++;
+        groups.set(key, group);
+      }
+      return { count: rows.length, groups: [...groups.values()].sort((a, b) => b.count - a.count) };
+    });
+  }
+
+  /** Each matching record with the row the evaluator reads (its columns plus run_id). */
+  private matchingVisibility(namespaceId: string, query: BoundQuery): [VisibilityRecord, VisibilityRow][] {
+    const result: [VisibilityRecord, VisibilityRow][] = [];
+    for (const record of this.visibility.values()) {
+      if (record.namespaceId !== namespaceId) continue;
+      const row: VisibilityRow = { ...record.columns, run_id: record.runId };
+      if (matches(query.where, row)) result.push([record, row]);
+    }
+    return result;
   }
 
   readHistory(namespaceId: string, runId: string, fromEventId: number, limit: number): Promise<HistoryEventRow[]> {
@@ -264,4 +335,17 @@ function firstIndexAtLeast(events: HistoryEventRow[], eventId: number): number {
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function copyNamespace(ns: NamespaceRecord): NamespaceRecord {
+  return structuredClone(ns);
+}
+
+function copyVisibility(v: VisibilityRecord): VisibilityRecord {
+  return {
+    ...v,
+    columns: { ...v.columns },
+    memo: v.memo && Uint8Array.from(v.memo),
+    searchAttributes: v.searchAttributes && Uint8Array.from(v.searchAttributes),
+  };
 }

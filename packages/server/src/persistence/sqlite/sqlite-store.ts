@@ -17,7 +17,12 @@ import {
   type Store,
   type TaskQueueTask,
   type TimerTask,
+  type VisibilityCount,
+  type VisibilityRecord,
 } from '../store.js';
+import type { BoundQuery } from '../../visibility/query-binder.js';
+import { keysetCondition, toSql } from '../../visibility/sql-translator.js';
+import { sqliteDialect } from '../../visibility/sqlite-dialect.js';
 import { sqliteMigrations } from './migrations.js';
 import { takeExclusiveLock } from './exclusive-lock.js';
 
@@ -29,6 +34,24 @@ interface PendingCommit {
   reject(err: Error): void;
 }
 
+/** Every column of `executions_visibility` a VisibilityRecord may set (migration 2). */
+const VISIBILITY_COLUMNS = [
+  'workflow_id', 'workflow_type', 'task_queue', 'status', 'start_time', 'execution_time', 'close_time',
+  'execution_duration', 'history_length', 'history_size_bytes', 'state_transition_count', 'parent_workflow_id',
+  'parent_run_id', 'root_workflow_id', 'root_run_id', 'temporal_change_version', 'build_ids', 'binary_checksums',
+  'batcher_user', 'temporal_scheduled_by_id', 'temporal_scheduled_start_time', 'temporal_schedule_paused',
+  'temporal_pause_info',
+  ...slots('bool', 3), ...slots('datetime', 3), ...slots('double', 3), ...slots('int', 3), ...slots('keyword', 10),
+  ...slots('text', 3), ...slots('keyword_list', 3),
+] as const;
+
+function slots(prefix: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(2, '0')}`);
+}
+
+/** Prepared visibility queries kept (one per distinct query shape; LRU). */
+const VISIBILITY_STATEMENTS_MAX = 200;
+
 /** Most execution commits made durable by one fsync. */
 const GROUP_COMMIT_BATCH_MAX = 256;
 
@@ -38,6 +61,7 @@ export class SqliteStore implements Store {
   private readonly commitTx: (commit: ExecutionCommit) => CommitResult;
   private pending: PendingCommit[] = [];
   private flushScheduled = false;
+  private readonly visibilityStatements = new Map<string, Database.Statement>();
 
   /** `filename` null opens a private in-memory database. */
   constructor(filename: string | null) {
@@ -72,8 +96,14 @@ export class SqliteStore implements Store {
     const db = this.db;
     return {
       insertNamespace: db.prepare(
-        'INSERT INTO namespaces (id, name, retention_ms, created_ms) VALUES (@id, @name, @retentionMs, @createdMs)',
+        `INSERT INTO namespaces (id, name, retention_ms, created_ms, state, description, owner_email, data, custom_search_attributes)
+         VALUES (@id, @name, @retentionMs, @createdMs, @state, @description, @ownerEmail, @data, @customSearchAttributes)`,
       ),
+      updateNamespace: db.prepare(
+        `UPDATE namespaces SET name = @name, retention_ms = @retentionMs, state = @state, description = @description,
+         owner_email = @ownerEmail, data = @data, custom_search_attributes = @customSearchAttributes WHERE id = @id`,
+      ),
+      deleteNamespace: db.prepare('DELETE FROM namespaces WHERE id = ?'),
       namespaceByName: db.prepare('SELECT * FROM namespaces WHERE name = ?'),
       listNamespaces: db.prepare('SELECT * FROM namespaces ORDER BY created_ms, name'),
       currentExecution: db.prepare('SELECT * FROM current_executions WHERE namespace_id = ? AND workflow_id = ?'),
@@ -116,6 +146,14 @@ export class SqliteStore implements Store {
       deleteRunExecution: db.prepare('DELETE FROM executions WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?'),
       deleteRunTasks: db.prepare('DELETE FROM task_queue_tasks WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?'),
       deleteRunTimers: db.prepare('DELETE FROM timer_tasks WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?'),
+      upsertVisibility: db.prepare(
+        `INSERT INTO executions_visibility (namespace_id, run_id, ${VISIBILITY_COLUMNS.join(', ')}, memo, search_attributes)
+         VALUES (@namespace_id, @run_id, ${VISIBILITY_COLUMNS.map((c) => `@${c}`).join(', ')}, @memo, @search_attributes)
+         ON CONFLICT (namespace_id, run_id) DO UPDATE SET
+         ${[...VISIBILITY_COLUMNS, 'memo', 'search_attributes'].map((c) => `${c} = excluded.${c}`).join(', ')}`,
+      ),
+      namespaceRuns: db.prepare('SELECT workflow_id, run_id FROM executions WHERE namespace_id = ? LIMIT ?'),
+      deleteRunVisibility: db.prepare('DELETE FROM executions_visibility WHERE namespace_id = ? AND run_id = ?'),
       deleteCurrentIf: db.prepare('DELETE FROM current_executions WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?'),
     };
   }
@@ -127,7 +165,18 @@ export class SqliteStore implements Store {
   }
 
   createNamespace(ns: NamespaceRecord): Promise<void> {
-    this.stmts.insertNamespace.run(ns);
+    this.stmts.insertNamespace.run(namespaceParams(ns));
+    return Promise.resolve();
+  }
+
+  updateNamespace(ns: NamespaceRecord): Promise<void> {
+    const res = this.stmts.updateNamespace.run(namespaceParams(ns));
+    if (res.changes !== 1) return Promise.reject(new Error(`namespace ${ns.id} does not exist`));
+    return Promise.resolve();
+  }
+
+  deleteNamespace(id: string): Promise<void> {
+    this.stmts.deleteNamespace.run(id);
     return Promise.resolve();
   }
 
@@ -241,6 +290,7 @@ export class SqliteStore implements Store {
       dbVersion = c.expectedDbVersion + 1;
     }
     for (const e of c.newEvents) s.insertEvent.run(ns, run, e.eventId, e.data);
+    if (c.visibility) s.upsertVisibility.run(visibilityParams(c.visibility));
     for (const id of c.doneTaskQueueTaskIds) s.deleteTask.run(id);
     for (const id of c.doneTimerTaskIds) s.deleteTimer.run(id);
     const taskQueueTasks = c.newTaskQueueTasks.map((t) => ({
@@ -263,12 +313,59 @@ export class SqliteStore implements Store {
     const s = this.stmts;
     this.db.transaction(() => {
       s.deleteRunEvents.run(namespaceId, runId);
+      s.deleteRunVisibility.run(namespaceId, runId);
       s.deleteRunTasks.run(namespaceId, workflowId, runId);
       s.deleteRunTimers.run(namespaceId, workflowId, runId);
       s.deleteCurrentIf.run(namespaceId, workflowId, runId);
       s.deleteRunExecution.run(namespaceId, workflowId, runId);
     })();
     return Promise.resolve();
+  }
+
+  listNamespaceRuns(namespaceId: string, limit: number): Promise<{ workflowId: string; runId: string }[]> {
+    const rows = this.stmts.namespaceRuns.all(namespaceId, limit) as Row[];
+    return Promise.resolve(rows.map((r) => ({ workflowId: r.workflow_id as string, runId: r.run_id as string })));
+  }
+
+  listVisibility(namespaceId: string, query: BoundQuery, after: readonly unknown[] | null, limit: number): Promise<VisibilityRecord[]> {
+    const { where, params, orderBy } = toSql(query, sqliteDialect);
+    const keyset = after ? keysetCondition(query.orderBy, after, sqliteDialect, 1 + params.length) : null;
+    const sql =
+      'SELECT * FROM executions_visibility WHERE namespace_id = ?' +
+      (where ? ` AND (${where})` : '') +
+      (keyset ? ` AND (${keyset.sql})` : '') +
+      ` ORDER BY ${orderBy} LIMIT ?`;
+    const rows = this.visibilityStatement(sql).all(namespaceId, ...params, ...(keyset?.params ?? []), limit) as Row[];
+    return Promise.resolve(rows.map(toVisibilityRecord));
+  }
+
+  countVisibility(namespaceId: string, query: BoundQuery): Promise<VisibilityCount> {
+    const { where, params } = toSql(query, sqliteDialect);
+    const filter = 'FROM executions_visibility WHERE namespace_id = ?' + (where ? ` AND (${where})` : '');
+    const columns = query.groupBy.map((a) => a.column);
+    if (columns.length === 0) {
+      const row = this.visibilityStatement(`SELECT COUNT(*) AS n ${filter}`).get(namespaceId, ...params) as { n: number };
+      return Promise.resolve({ count: row.n, groups: [] });
+    }
+    const keys = columns.map((c, i) => `${c} AS g${i}`).join(', ');
+    const sql = `SELECT ${keys}, COUNT(*) AS n ${filter} GROUP BY ${columns.join(', ')} ORDER BY n DESC`;
+    const rows = this.visibilityStatement(sql).all(namespaceId, ...params) as Row[];
+    const groups = rows.map((r) => ({ values: columns.map((_, i) => r[`g${i}`] as string | number | null), count: r.n as number }));
+    return Promise.resolve({ count: groups.reduce((sum, g) => sum + g.count, 0), groups });
+  }
+
+  private visibilityStatement(sql: string): Database.Statement {
+    let stmt = this.visibilityStatements.get(sql);
+    if (stmt) {
+      this.visibilityStatements.delete(sql);
+    } else {
+      stmt = this.db.prepare(sql);
+      if (this.visibilityStatements.size >= VISIBILITY_STATEMENTS_MAX) {
+        this.visibilityStatements.delete(this.visibilityStatements.keys().next().value as string);
+      }
+    }
+    this.visibilityStatements.set(sql, stmt);
+    return stmt;
   }
 
   readHistory(namespaceId: string, runId: string, fromEventId: number, limit: number): Promise<HistoryEventRow[]> {
@@ -345,5 +442,36 @@ function toNamespace(row: Row): NamespaceRecord {
     name: row.name as string,
     retentionMs: row.retention_ms as number,
     createdMs: row.created_ms as number,
+    state: row.state as NamespaceRecord['state'],
+    description: row.description as string,
+    ownerEmail: row.owner_email as string,
+    data: JSON.parse(row.data as string) as NamespaceRecord['data'],
+    customSearchAttributes: JSON.parse(row.custom_search_attributes as string) as NamespaceRecord['customSearchAttributes'],
   };
+}
+
+function namespaceParams(ns: NamespaceRecord): Row {
+  return {
+    ...ns,
+    data: JSON.stringify(ns.data),
+    customSearchAttributes: JSON.stringify(ns.customSearchAttributes),
+  };
+}
+
+function toVisibilityRecord(row: Row): VisibilityRecord {
+  const columns: VisibilityRecord['columns'] = {};
+  for (const column of VISIBILITY_COLUMNS) columns[column] = (row[column] ?? null) as string | number | null;
+  return {
+    namespaceId: row.namespace_id as string,
+    runId: row.run_id as string,
+    columns,
+    memo: (row.memo as Uint8Array | null) ?? null,
+    searchAttributes: (row.search_attributes as Uint8Array | null) ?? null,
+  };
+}
+
+function visibilityParams(v: VisibilityRecord): Row {
+  const params: Row = { namespace_id: v.namespaceId, run_id: v.runId, memo: v.memo, search_attributes: v.searchAttributes };
+  for (const column of VISIBILITY_COLUMNS) params[column] = v.columns[column] ?? null;
+  return params;
 }

@@ -1,0 +1,83 @@
+/**
+ * The namespaces of this server, read once from the store and kept in memory (they change
+ * rarely, and every RPC resolves one). Every change is written to the store first, then
+ * applied here, so the registry never shows what is not durable.
+ */
+import { randomUUID } from 'node:crypto';
+import type { NamespaceRecord, Store } from '../persistence/store.js';
+import { PREDEFINED_CUSTOM_SEARCH_ATTRIBUTES } from './search-attributes.js';
+
+export const NamespaceState = { REGISTERED: 1, DEPRECATED: 2, DELETED: 3 } as const;
+
+export interface NewNamespace {
+  name: string;
+  retentionMs: number;
+  description?: string;
+  ownerEmail?: string;
+  data?: Record<string, string>;
+}
+
+export class NamespaceRegistry {
+  private readonly byIdMap = new Map<string, NamespaceRecord>();
+
+  private constructor(private readonly store: Store) {}
+
+  /** Loads every namespace and creates those of `names` that do not exist yet. */
+  static async load(store: Store, names: readonly string[], retentionMs: number, nowMs: number): Promise<NamespaceRegistry> {
+    const registry = new NamespaceRegistry(store);
+    for (const ns of await store.listNamespaces()) registry.byIdMap.set(ns.id, ns);
+    for (const name of names) {
+      if (!registry.byName(name)) await registry.register({ name, retentionMs }, nowMs);
+    }
+    return registry;
+  }
+
+  /** A namespace that is not deleted, by name. */
+  byName(name: string): NamespaceRecord | undefined {
+    for (const ns of this.byIdMap.values()) if (ns.name === name && ns.state !== NamespaceState.DELETED) return ns;
+    return undefined;
+  }
+
+  /** A namespace by id, deleted ones included (their runs are still being removed). */
+  byId(id: string): NamespaceRecord | undefined {
+    return this.byIdMap.get(id);
+  }
+
+  /** Every namespace, by name; deleted ones only when asked. */
+  list(includeDeleted = false): NamespaceRecord[] {
+    return [...this.byIdMap.values()]
+      .filter((ns) => includeDeleted || ns.state !== NamespaceState.DELETED)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /** Creates a namespace; the caller checked that the name is free. */
+  async register(spec: NewNamespace, nowMs: number): Promise<NamespaceRecord> {
+    const ns: NamespaceRecord = {
+      id: randomUUID(),
+      name: spec.name,
+      retentionMs: spec.retentionMs,
+      createdMs: nowMs,
+      state: NamespaceState.REGISTERED,
+      description: spec.description ?? '',
+      ownerEmail: spec.ownerEmail ?? '',
+      data: { ...spec.data },
+      customSearchAttributes: { ...PREDEFINED_CUSTOM_SEARCH_ATTRIBUTES },
+    };
+    await this.store.createNamespace(ns);
+    this.byIdMap.set(ns.id, ns);
+    return ns;
+  }
+
+  /** Writes `changed` (same id) and makes it the registry's copy. */
+  async update(changed: NamespaceRecord): Promise<NamespaceRecord> {
+    await this.store.updateNamespace(changed);
+    this.byIdMap.set(changed.id, changed);
+    return changed;
+  }
+
+  /** Forgets a namespace whose runs are all gone. */
+  async remove(id: string): Promise<void> {
+    await this.store.deleteNamespace(id);
+    this.byIdMap.delete(id);
+  }
+}
