@@ -1,11 +1,13 @@
 /**
- * Typed search attributes through the SDK, written against the official API and run with both
- * SDKs: set at start, signal-with-start, on a child and on continue-as-new; upserted by the
- * workflow; read back by describe(), by workflowInfo() (through a query) and by the child and
- * the new run themselves.
+ * Typed search attributes and visibility through the SDK, written against the official API and
+ * run with both SDKs: attributes set at start, signal-with-start, on a child and on
+ * continue-as-new; upserted by the workflow; read back by describe(), by workflowInfo() (through
+ * a query) and by the child and the new run themselves; `list()` (paging, `intoHistories()`) and
+ * `count()` (with `GROUP BY ExecutionStatus`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from './helpers/env.js';
 import { waitFor } from './helpers/wait-for.js';
 import { approvalWorkflow } from './workflows/approval.js';
@@ -180,5 +182,84 @@ describe('typed upserts', () => {
         { key: datetime, value: new Date(upsertedDatetime) },
       ]),
     );
+  });
+});
+
+describe('list and count', () => {
+  /** Starts `count` workflows (they wait, no worker needed) tagged with one fresh keyword. */
+  async function startTagged(prefix: string, count: number) {
+    const tag = uniqueWorkflowId(prefix);
+    const taskQueue = uniqueTaskQueue(prefix);
+    const handles = [];
+    for (let i = 0; i < count; i++) {
+      handles.push(
+        await env.client.workflow.start(approvalWorkflow, {
+          taskQueue,
+          workflowId: `${tag}-${i}`,
+          args: [60_000],
+          typedSearchAttributes: [{ key: keyword, value: tag }],
+        }),
+      );
+    }
+    return { tag, handles };
+  }
+
+  async function terminateAll(handles: { terminate(): Promise<unknown> }[]): Promise<void> {
+    await Promise.allSettled(handles.map((h) => h.terminate()));
+  }
+
+  it('finds a workflow by WorkflowId and by a custom attribute right after start', async () => {
+    const { tag, handles } = await startTagged('list-one', 1);
+    try {
+      const byId = [];
+      for await (const info of env.client.workflow.list({ query: `WorkflowId = '${handles[0]!.workflowId}'` })) byId.push(info);
+      expect(byId.map((info) => info.workflowId)).toEqual([handles[0]!.workflowId]);
+      expect(byId[0]!.typedSearchAttributes.get(keyword)).toBe(tag);
+      expect(byId[0]!.status.name).toBe('RUNNING');
+      expect(byId[0]!.type).toBe('approvalWorkflow');
+      const byKeyword = [];
+      for await (const info of env.client.workflow.list({ query: `CustomKeywordField = '${tag}'` })) byKeyword.push(info.workflowId);
+      expect(byKeyword).toEqual([handles[0]!.workflowId]);
+    } finally {
+      await terminateAll(handles);
+    }
+  });
+
+  it('pages through five workflows two at a time, each exactly once, and into their histories', async () => {
+    const { tag, handles } = await startTagged('list-pages', 5);
+    try {
+      const ids = [];
+      for await (const info of env.client.workflow.list({ query: `CustomKeywordField = '${tag}'`, pageSize: 2 })) ids.push(info.workflowId);
+      expect(ids.sort()).toEqual(handles.map((h) => h.workflowId).sort());
+
+      const histories = [];
+      for await (const item of env.client.workflow.list({ query: `CustomKeywordField = '${tag}'`, pageSize: 2 }).intoHistories({ concurrency: 2 })) {
+        histories.push(item);
+      }
+      expect(histories.map((h) => h.workflowId).sort()).toEqual(handles.map((h) => h.workflowId).sort());
+      for (const { history } of histories) {
+        const events = (history as { events?: { eventType?: unknown }[] }).events ?? [];
+        expect(events[0]?.eventType).toBe(temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED);
+      }
+    } finally {
+      await terminateAll(handles);
+    }
+  });
+
+  it('counts, and counts by ExecutionStatus', async () => {
+    const { tag, handles } = await startTagged('count', 5);
+    try {
+      await terminateAll(handles.slice(0, 2));
+      expect(await env.client.workflow.count(`CustomKeywordField = '${tag}'`)).toEqual({ count: 5, groups: [] });
+      const grouped = await env.client.workflow.count(`CustomKeywordField = '${tag}' GROUP BY ExecutionStatus`);
+      expect(grouped.count).toBe(5);
+      const groups = [...grouped.groups].sort((a, b) => String(a.groupValues[0]).localeCompare(String(b.groupValues[0])));
+      expect(groups).toEqual([
+        { count: 3, groupValues: [['Running']] },
+        { count: 2, groupValues: [['Terminated']] },
+      ]);
+    } finally {
+      await terminateAll(handles);
+    }
   });
 });
