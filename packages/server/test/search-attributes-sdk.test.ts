@@ -3,7 +3,8 @@
  * run with both SDKs: attributes set at start, signal-with-start, on a child and on
  * continue-as-new; upserted by the workflow; read back by describe(), by workflowInfo() (through
  * a query) and by the child and the new run themselves; `list()` (paging, `intoHistories()`) and
- * `count()` (with `GROUP BY ExecutionStatus`).
+ * `count()` (with `GROUP BY ExecutionStatus`); a KeywordList attribute registered through
+ * `connection.operatorService`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
@@ -260,6 +261,32 @@ describe('list and count', () => {
       ]);
     } finally {
       await terminateAll(handles);
+    }
+  });
+});
+
+describe('the OperatorService', () => {
+  it('registers a KeywordList attribute, which then round-trips as a typed list', async () => {
+    const operator = env.connection.operatorService;
+    const KEYWORD_LIST = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST;
+    await operator.addSearchAttributes({ namespace: 'default', searchAttributes: { SdkLabels: KEYWORD_LIST } });
+    const { customAttributes } = await operator.listSearchAttributes({ namespace: 'default' });
+    const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
+    expect(customAttributes).toMatchObject({ SdkLabels: KEYWORD_LIST, CustomKeywordField: KEYWORD });
+
+    const labels = defineSearchAttributeKey('SdkLabels', SearchAttributeType.KEYWORD_LIST);
+    const handle = await env.client.workflow.start(approvalWorkflow, {
+      taskQueue: uniqueTaskQueue('keyword-list'),
+      workflowId: uniqueWorkflowId('keyword-list'),
+      args: [60_000],
+      typedSearchAttributes: [{ key: labels, value: ['fragile', 'express'] }],
+    });
+    try {
+      const described = await handle.describe();
+      expect(described.typedSearchAttributes.get(labels)).toEqual(['fragile', 'express']);
+      expect(described.searchAttributes['SdkLabels']).toEqual(['fragile', 'express']);
+    } finally {
+      await handle.terminate();
     }
   });
 });
