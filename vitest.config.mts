@@ -28,6 +28,7 @@ const scenarioFiles = [
   'updates',
   'update-crash',
   'activity-operations',
+  'search-attributes-sdk',
 ].map(
   (name) => `packages/server/test/${name}.test.ts`,
 );

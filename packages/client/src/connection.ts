@@ -1,5 +1,5 @@
 /**
- * `Connection`: one grpc-js channel to the server and the raw WorkflowService over it, plus
+ * `Connection`: one grpc-js channel to the server and the raw WorkflowService and OperatorService over it, plus
  * the call-context scopes (`withDeadline`, `withAbortSignal`, `withMetadata`) that apply to
  * every call made inside them.
  */
@@ -9,14 +9,15 @@ import proto from '@temporalio/proto';
 import { compileConnectionOptions, type ConnectionOptions, type ConnectionOptionsWithDefaults } from './connection-options.js';
 import { isGrpcServiceError, ServiceError } from './errors.js';
 import { Http2Channel } from './http2-channel.js';
-import { makeHttp2ServiceRpc, makeServiceRpc } from './service-rpc.js';
-import type { CallContext, ConnectionLike, Metadata, WorkflowService } from './types.js';
+import { makeHttp2ServiceRpc, makeServiceRpc, type RpcImpl } from './service-rpc.js';
+import type { CallContext, ConnectionLike, Metadata, OperatorService, WorkflowService } from './types.js';
 
 /** Sent as `client-name`: servers only accept known SDK names, and our wire behaviour is the TypeScript SDK's. */
 const clientName = 'temporal-typescript';
 /** Sent as `client-version`: the official SDK version whose API and behaviour we mirror. */
 const clientVersion = '1.24.0';
 const workflowServiceName = 'temporal.api.workflowservice.v1.WorkflowService';
+const operatorServiceName = 'temporal.api.operatorservice.v1.OperatorService';
 
 /**
  * Client connection to the server.
@@ -42,6 +43,16 @@ export class Connection implements ConnectionLike {
    * `temporal-namespace` header, as the official SDK does.
    */
   readonly workflowService: WorkflowService;
+  /**
+   * Raw gRPC access to the OperatorService (search attributes, namespaces' cluster settings).
+   * As in the official SDK, no `temporal-namespace` header is added.
+   *
+   * @example
+   * ```ts
+   * const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
+   * ```
+   */
+  readonly operatorService: OperatorService;
   /** Carries the deadline, metadata and abort signal of the current `with…` scope. */
   readonly callContextStorage = new AsyncLocalStorage<CallContext>();
   /** The grpc-js client, when grpc-js options asked for it; else the built-in HTTP/2 channel. */
@@ -79,17 +90,21 @@ export class Connection implements ConnectionLike {
     this.apiKeyRef = { fn: compiled.apiKey };
     const staticMetadata: Metadata = { 'client-name': clientName, 'client-version': clientVersion, ...this.options.metadata };
     this.options.metadata = staticMetadata;
-    const common = { serviceName: workflowServiceName, callContextStorage: this.callContextStorage, staticMetadata, apiKeyRef: this.apiKeyRef };
-    let rpc;
+    const common = { callContextStorage: this.callContextStorage, staticMetadata, apiKeyRef: this.apiKeyRef };
+    let rpcFor: (serviceName: string) => RpcImpl;
     if (compiled.http2) {
-      this.channel = new Http2Channel({ ...compiled.http2, userAgent: `${clientName}/${clientVersion} (endure)` });
-      rpc = makeHttp2ServiceRpc({ ...common, channel: this.channel });
+      const channel = new Http2Channel({ ...compiled.http2, userAgent: `${clientName}/${clientVersion} (endure)` });
+      this.channel = channel;
+      rpcFor = (serviceName) => makeHttp2ServiceRpc({ ...common, serviceName, channel });
     } else {
       const GenericClient = grpc.makeGenericClientConstructor({}, 'WorkflowService', {});
-      this.client = new GenericClient(this.options.address, this.options.credentials, this.options.channelArgs);
-      rpc = makeServiceRpc({ ...common, client: this.client, interceptors: this.options.interceptors });
+      const client = new GenericClient(this.options.address, this.options.credentials, this.options.channelArgs);
+      this.client = client;
+      rpcFor = (serviceName) => makeServiceRpc({ ...common, serviceName, client, interceptors: this.options.interceptors });
     }
-    this.workflowService = this.withNamespaceHeader(proto.temporal.api.workflowservice.v1.WorkflowService.create(rpc, false, false));
+    const services = proto.temporal.api;
+    this.workflowService = this.withNamespaceHeader(services.workflowservice.v1.WorkflowService.create(rpcFor(workflowServiceName), false, false));
+    this.operatorService = services.operatorservice.v1.OperatorService.create(rpcFor(operatorServiceName), false, false);
   }
 
   /**

@@ -1,8 +1,14 @@
 /**
- * Decoding of raw `WorkflowExecutionInfo` (from describe) into the client's
+ * Decoding of raw `WorkflowExecutionInfo` (from describe and list) into the client's
  * {@link WorkflowExecutionInfo}: dates, status names, memo and search attributes.
  */
-import { decodeSearchAttributes, optionalTsToDate, requiredTsToDate, type LoadedDataConverter } from '@endure/common';
+import {
+  decodeSearchAttributes,
+  decodeTypedSearchAttributes,
+  optionalTsToDate,
+  requiredTsToDate,
+  type LoadedDataConverter,
+} from '@endure/common';
 import Long from 'long';
 import proto from '@temporalio/proto';
 import { decodeMapFromPayloads } from './payload-codec.js';
@@ -49,6 +55,7 @@ export async function executionInfoFromRaw<T>(
     closeTime: optionalTsToDate(raw.closeTime),
     memo: await decodeMapFromPayloads(dataConverter, raw.memo?.fields),
     searchAttributes: decodeSearchAttributes(raw.searchAttributes?.indexedFields),
+    typedSearchAttributes: decodeTypedSearchAttributes(raw.searchAttributes?.indexedFields),
     parentExecution: requiredExecution(raw.parentExecution),
     rootExecution: requiredExecution(raw.rootExecution),
     raw: rawDataToEmbed,

@@ -26,9 +26,18 @@ export {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   defaultPayloadConverter,
+  defineSearchAttributeKey,
+  SearchAttributeType,
+  TypedSearchAttributes,
   type CommonWorkflowOptions,
   type DataConverter,
+  type HistoryAndWorkflowId,
   type RetryPolicy,
+  type SearchAttributeKey,
+  type SearchAttributePair,
+  type SearchAttributes,
+  type SearchAttributeUpdatePair,
+  type SearchAttributeValue,
   type WorkflowDurationOptions,
 } from '@endure/common';
 export { BaseClient, defaultBaseClientOptions, type BaseClientOptions, type LoadedBaseClientOptions } from './base-client.js';
@@ -64,11 +73,13 @@ export {
   QueryRejectCondition,
   type CallContext,
   type ConnectionLike,
+  type CountWorkflowExecution,
   type EagerWorkflowTaskSlot,
   type EagerWorkflowTaskWorkers,
   type DescribeWorkflowExecutionResponse,
   type GetWorkflowExecutionHistoryRequest,
   type Metadata,
+  type OperatorService,
   type RawWorkflowExecutionInfo,
   type RequestCancelWorkflowExecutionResponse,
   type StartWorkflowExecutionRequest,
@@ -80,6 +91,7 @@ export {
   type WorkflowService,
 } from './types.js';
 export { WorkflowClient, type LoadedWorkflowClientOptions, type WorkflowClientOptions } from './workflow-client.js';
+export type { AsyncWorkflowListIterable, IntoHistoriesOptions, ListOptions } from './workflow-list.js';
 export { WithStartWorkflowOperation, type WithStartWorkflowOperationOptions } from './with-start-operation.js';
 export { WorkflowUpdateStage } from './workflow-update.js';
 export type {

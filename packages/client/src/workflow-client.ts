@@ -1,7 +1,7 @@
 /**
  * `WorkflowClient`: starts Workflows and builds handles to them. Every method is a thin
- * translation to one WorkflowService call; typed errors come from `grpc-errors.ts` and result
- * waiting from `workflow-result.ts`.
+ * translation to one WorkflowService call; typed errors come from `grpc-errors.ts`, result
+ * waiting from `workflow-result.ts` and listing and counting from `workflow-list.ts`.
  */
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
@@ -23,6 +23,7 @@ import { executionInfoFromRaw } from './execution-info.js';
 import { rethrowGrpcError, rethrowKnownErrorTypes } from './grpc-errors.js';
 import { decodeFromPayloadsAtIndex, decodeOptionalSingle, encodeToPayloads } from './payload-codec.js';
 import type {
+  CountWorkflowExecution,
   EagerWorkflowTaskSlot,
   QueryRejectCondition,
   RequestCancelWorkflowExecutionResponse,
@@ -48,6 +49,7 @@ import {
   type WorkflowStartOptions,
 } from './workflow-options.js';
 import { createSignalWithStartRequest, createStartWorkflowRequest } from './workflow-requests.js';
+import { countWorkflows, listWorkflows, type AsyncWorkflowListIterable, type ListOptions } from './workflow-list.js';
 import { waitForWorkflowResult } from './workflow-result.js';
 import type { WithStartWorkflowOperation } from './with-start-operation.js';
 import {
@@ -279,15 +281,40 @@ export class WorkflowClient extends BaseClient {
     return this.updateWithStart<T, Ret>(updateDef, options, 'ACCEPTED');
   }
 
-  /** Not implemented yet by `@endure/client` (the server has no visibility store): throws. */
-  list(): never {
-    throw notImplemented('WorkflowClient.list');
+  /**
+   * The Workflows matching `options.query` (every Workflow of the namespace without one), read
+   * page by page as the result is iterated. Visibility is eventually consistent in general;
+   * `intoHistories()` turns the list into the Workflows' histories (e.g. for a batch replay).
+   *
+   * @example
+   * ```ts
+   * for await (const workflow of client.workflow.list({ query: `ExecutionStatus = 'Running'` })) {
+   *   console.log(workflow.workflowId, workflow.typedSearchAttributes.getAll());
+   * }
+   * ```
+   */
+  list(options?: ListOptions): AsyncWorkflowListIterable {
+    return listWorkflows(
+      {
+        ...this.requestContext(),
+        workflowService: this.workflowService,
+        fetchHistory: (workflowId, runId) => this.fetchWorkflowHistory({ workflowId, runId }),
+      },
+      options,
+    );
   }
 
-  /** Not implemented yet by `@endure/client` (the server has no visibility store): throws. */
-  // eslint-disable-next-line @typescript-eslint/require-await
-  async count(): Promise<never> {
-    throw notImplemented('WorkflowClient.count');
+  /**
+   * The number of Workflows matching `query` (all of the namespace without one); a `GROUP BY`
+   * query also gives the number in each group.
+   *
+   * @example
+   * ```ts
+   * const { count, groups } = await client.workflow.count('GROUP BY ExecutionStatus');
+   * ```
+   */
+  async count(query?: string): Promise<CountWorkflowExecution> {
+    return countWorkflows({ ...this.requestContext(), workflowService: this.workflowService }, query);
   }
 
   private requestContext(): { namespace: string; identity: string; dataConverter: LoadedDataConverter } {
@@ -585,10 +612,6 @@ function updateWithStartError(err: unknown, workflowId: string, workflowType: st
     }
   }
   return err;
-}
-
-function notImplemented(what: string): Error {
-  return new Error(`${what} is not implemented yet by @endure/client`);
 }
 
 function withoutUndefined<T extends object>(value: T): Partial<T> {

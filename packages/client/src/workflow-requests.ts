@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   compileRetryPolicy,
-  encodeSearchAttributes,
+  encodeUnifiedSearchAttributes,
   encodeWorkflowIdConflictPolicy,
   encodeWorkflowIdReusePolicy,
   type LoadedDataConverter,
@@ -46,9 +46,10 @@ async function commonStartFields(
     workflowStartDelay: options.startDelay,
     retryPolicy: options.retry ? compileRetryPolicy(options.retry) : undefined,
     memo: options.memo ? { fields: await encodeMapToPayloads(dataConverter, options.memo) } : undefined,
-    searchAttributes: options.searchAttributes
-      ? { indexedFields: encodeSearchAttributes(options.searchAttributes) }
-      : undefined,
+    searchAttributes:
+      options.searchAttributes || options.typedSearchAttributes
+        ? { indexedFields: encodeUnifiedSearchAttributes(options.searchAttributes, options.typedSearchAttributes) }
+        : undefined,
     cronSchedule: options.cronSchedule,
     header: { fields: {} },
     userMetadata: await encodeUserMetadata(dataConverter, options.staticSummary, options.staticDetails),

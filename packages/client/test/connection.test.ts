@@ -14,7 +14,9 @@ import {
 } from '../src/index.js';
 
 const ws = proto.temporal.api.workflowservice.v1;
+const os = proto.temporal.api.operatorservice.v1;
 const servicePath = '/temporal.api.workflowservice.v1.WorkflowService';
+const operatorServicePath = '/temporal.api.operatorservice.v1.OperatorService';
 
 /** What the scripted server does with each call: fail with a status, hang, or answer. */
 type Script = (call: grpc.ServerUnaryCall<Buffer, Buffer>) => grpc.status | 'hang' | 'ok';
@@ -25,9 +27,9 @@ let script: Script = () => 'ok';
 const calls: grpc.Metadata[] = [];
 
 /** Describes a unary method whose messages pass through as raw bytes. */
-function unary(method: string): grpc.MethodDefinition<Buffer, Buffer> {
+function unary(method: string, service = servicePath): grpc.MethodDefinition<Buffer, Buffer> {
   return {
-    path: `${servicePath}/${method}`,
+    path: `${service}/${method}`,
     requestStream: false,
     responseStream: false,
     requestSerialize: (b: Buffer) => b,
@@ -54,6 +56,14 @@ beforeAll(async () => {
   server.addService(
     { GetSystemInfo: unary('GetSystemInfo'), DescribeNamespace: unary('DescribeNamespace') },
     { GetSystemInfo: handler(systemInfo), DescribeNamespace: handler(describeNamespace) },
+  );
+  const searchAttributes = () =>
+    os.ListSearchAttributesResponse.encode({
+      customAttributes: { CustomKeywordField: proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD },
+    }).finish();
+  server.addService(
+    { ListSearchAttributes: unary('ListSearchAttributes', operatorServicePath) },
+    { ListSearchAttributes: handler(searchAttributes) },
   );
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
@@ -89,6 +99,22 @@ describe('Connection', () => {
       expect(last?.get('x-static')).toEqual(['a']);
       expect(last?.get('x-scoped')).toEqual(['b']);
       expect(last?.get('temporal-namespace')).toEqual(['orders']);
+    } finally {
+      await connection.close();
+    }
+  });
+
+  it.each([
+    ['built-in HTTP/2', () => Connection.lazy({ address })],
+    ['grpc-js', () => fastRetryConnection(1)],
+  ])('calls the OperatorService on its own path with the connection metadata (%s transport)', async (_name, connect) => {
+    script = () => 'ok';
+    calls.length = 0;
+    const connection = connect();
+    try {
+      const response = await connection.operatorService.listSearchAttributes({ namespace: 'orders' });
+      expect(response.customAttributes).toEqual({ CustomKeywordField: proto.temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD });
+      expect(calls.at(-1)?.get('client-name')).toEqual(['temporal-typescript']);
     } finally {
       await connection.close();
     }

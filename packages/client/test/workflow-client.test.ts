@@ -274,9 +274,4 @@ describe('errors and call context', () => {
     expect(isGrpcCancelledError(err)).toBe(true);
     await handle.terminate();
   });
-
-  it('reports list and count as not implemented', async () => {
-    expect(() => env.client.workflow.list()).toThrow(/not implemented yet by @endure\/client/);
-    await expect(env.client.workflow.count()).rejects.toThrow(/not implemented yet by @endure\/client/);
-  });
 });

@@ -111,6 +111,7 @@ export type {
   ActivityFunction,
   ActivityInterface,
   Headers,
+  HistoryAndWorkflowId,
   Payload,
   QueryDefinition,
   SearchAttributes,
@@ -127,6 +128,26 @@ export type {
   WorkflowUpdateType,
   WorkflowUpdateValidatorType,
 } from './interfaces.js';
+
+// Search attributes
+export {
+  decodeTypedSearchAttributes,
+  encodeTypedSearchAttributes,
+  encodeUnifiedSearchAttributes,
+} from './search-attributes.js';
+export {
+  defineSearchAttributeKey,
+  encodeSearchAttributeIndexedValueType,
+  isValidValueForType,
+  SearchAttributeType,
+  TypedSearchAttributes,
+} from './typed-search-attributes.js';
+export type {
+  IndexedValueTypeMapping,
+  SearchAttributeKey,
+  SearchAttributePair,
+  SearchAttributeUpdatePair,
+} from './typed-search-attributes.js';
 
 // Workflow and Activity options
 export {
@@ -149,5 +170,5 @@ export type { ActivityOptions, LocalActivityOptions } from './activity-options.j
 
 // Helpers for the sibling SDK packages (not part of the official public API)
 export { makeProtoEnumConverters } from './enum-helpers.js';
-export { decodeSearchAttributes, encodeSearchAttributes } from './search-attributes.js';
+export { decodeSearchAttributes, decodeUntypedValues, encodeSearchAttributes } from './search-attributes.js';
 export { errorCode, errorMessage, isError, isRecord, SymbolBasedInstanceOfError } from './type-helpers.js';

@@ -27,6 +27,22 @@ export type Payload = temporal.api.common.v1.IPayload;
 export type Headers = Record<string, Payload>;
 
 /**
+ * One listed Workflow's history, as `client.workflow.list().intoHistories()` yields it (e.g. for
+ * a batch replay).
+ *
+ * @example
+ * ```ts
+ * for await (const { workflowId, history } of client.workflow.list({ query }).intoHistories()) console.log(workflowId);
+ * ```
+ */
+export interface HistoryAndWorkflowId {
+  workflowId: string;
+  // `unknown` too, as in the official SDK: a custom history source may yield its own shape.
+  // eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents
+  history: temporal.api.history.v1.History | unknown | undefined;
+}
+
+/**
  * Identifies one Workflow Execution; without `runId`, the latest run of `workflowId`.
  *
  * @example
@@ -189,6 +205,8 @@ export type SearchAttributeValue = string[] | number[] | boolean[] | Date[];
 
 /**
  * Search Attributes by name, as set on Workflow start or upsert.
+ *
+ * @deprecated Use {@link TypedSearchAttributes}.
  *
  * @example
  * ```ts

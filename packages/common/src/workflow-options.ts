@@ -7,6 +7,7 @@ import { makeProtoEnumConverters } from './enum-helpers.js';
 import type { SearchAttributes, Workflow } from './interfaces.js';
 import type { RetryPolicy } from './retry-policy.js';
 import type { Duration } from './time.js';
+import type { SearchAttributePair, TypedSearchAttributes } from './typed-search-attributes.js';
 
 /**
  * Whether a Workflow may start with the Id of a *closed* Workflow.
@@ -142,8 +143,18 @@ export interface BaseWorkflowOptions {
   cronSchedule?: string;
   /** Non-indexed information shown when listing or describing the Workflow. */
   memo?: Record<string, unknown>;
-  /** Indexed attributes for listing and filtering Workflows. */
+  /**
+   * Indexed attributes for listing and filtering Workflows.
+   *
+   * @deprecated Use {@link typedSearchAttributes}.
+   */
   searchAttributes?: SearchAttributes;
+  /**
+   * Indexed attributes for listing and filtering Workflows, with their types. Where a name is
+   * also in {@link searchAttributes}, this value wins. Not passed through the payload codec: do
+   * not put secrets here.
+   */
+  typedSearchAttributes?: SearchAttributePair[] | TypedSearchAttributes;
   /** A single-line summary for UIs. @experimental */
   staticSummary?: string;
   /** Longer details for UIs. @experimental */

@@ -75,6 +75,11 @@ export class NativeConnection implements ConnectionLike {
     return this.connection.workflowService;
   }
 
+  /** Raw gRPC access to the OperatorService (see {@link Connection.operatorService}). */
+  get operatorService(): Connection['operatorService'] {
+    return this.connection.operatorService;
+  }
+
   withAbortSignal<R>(signal: AbortSignal, fn: () => Promise<R>): Promise<R> {
     return this.connection.withAbortSignal(signal, fn);
   }

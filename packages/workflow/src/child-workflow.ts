@@ -7,7 +7,6 @@ import {
   CancelledFailure,
   IllegalStateError,
   compileRetryPolicy,
-  encodeSearchAttributes,
   encodeWorkflowIdReusePolicy,
   extractWorkflowType,
   mapToPayloads,
@@ -21,6 +20,7 @@ import {
 import { CancellationScope } from './cancellation-scope.js';
 import { CommandType } from './internals/commands.js';
 import { userMetadata } from './internals/user-metadata.js';
+import { searchAttributesOf } from './search-attributes.js';
 import { uuid4 } from './workflow.js';
 import {
   nextSeq,
@@ -211,7 +211,7 @@ function startChildCommand(workflowType: string, options: ChildCommandOptions): 
         cronSchedule: options.cronSchedule,
         header: { fields: {} },
         memo: options.memo ? { fields: mapToPayloads(payloadConverter, options.memo) } : undefined,
-        searchAttributes: options.searchAttributes ? { indexedFields: encodeSearchAttributes(options.searchAttributes) } : undefined,
+        searchAttributes: searchAttributesOf(options),
       },
       userMetadata: userMetadata(options.staticSummary, options.staticDetails),
     });

@@ -25,7 +25,10 @@ export {
   TimeoutFailure,
   WorkflowExecutionAlreadyStartedError,
   defaultPayloadConverter,
+  defineSearchAttributeKey,
   rootCause,
+  SearchAttributeType,
+  TypedSearchAttributes,
 } from '@endure/common';
 export type {
   ActivityOptions,
@@ -34,7 +37,11 @@ export type {
   PayloadConverter,
   QueryDefinition,
   RetryPolicy,
+  SearchAttributeKey,
+  SearchAttributePair,
   SearchAttributes,
+  SearchAttributeUpdatePair,
+  SearchAttributeValue,
   SignalDefinition,
   UpdateDefinition,
 } from '@endure/common';
@@ -52,6 +59,7 @@ export {
 export { ContinueAsNew, DeterminismViolationError, isCancellation } from './errors.js';
 export { proxyLocalActivities, scheduleLocalActivity } from './local-activity.js';
 export type { ContinueAsNewOptions, TimerOptions, WorkflowInfo } from './interfaces.js';
+export { upsertSearchAttributes } from './search-attributes.js';
 export {
   HandlerUnfinishedPolicy,
   Trigger,
@@ -73,7 +81,6 @@ export {
   sleep,
   type UpdateHandlerOptions,
   upsertMemo,
-  upsertSearchAttributes,
   uuid4,
   workflowInfo,
   type ActivityInterfaceFor,

@@ -5,7 +5,7 @@
  */
 import type { UpdateOutcome } from './internals/updates.js';
 import type { temporal } from '@temporalio/proto';
-import type { Duration, RetryPolicy, SearchAttributes } from '@endure/common';
+import type { Duration, RetryPolicy, SearchAttributePair, SearchAttributes, TypedSearchAttributes } from '@endure/common';
 
 type Payload = temporal.api.common.v1.IPayload;
 type ProtoFailure = temporal.api.failure.v1.IFailure;
@@ -21,7 +21,14 @@ export interface WorkflowInfo {
   readonly continuedFromExecutionRunId?: string;
   readonly originalRunId?: string;
   readonly attempt: number;
+  /**
+   * The Workflow's search attributes, current after each `upsertSearchAttributes`.
+   *
+   * @deprecated Use {@link typedSearchAttributes}.
+   */
   readonly searchAttributes: SearchAttributes;
+  /** The Workflow's search attributes with their types, current after each `upsertSearchAttributes`. */
+  readonly typedSearchAttributes: TypedSearchAttributes;
   readonly memo?: Record<string, unknown>;
   readonly executionTimeoutMs?: number;
   readonly runTimeoutMs?: number;
@@ -57,7 +64,10 @@ export interface ContinueAsNewOptions {
   workflowRunTimeout?: Duration;
   workflowTaskTimeout?: Duration;
   memo?: Record<string, unknown>;
+  /** @deprecated Use {@link typedSearchAttributes}. */
   searchAttributes?: SearchAttributes;
+  /** The new run's search attributes; where a name is also in `searchAttributes`, this value wins. */
+  typedSearchAttributes?: SearchAttributePair[] | TypedSearchAttributes;
   /** Wait this long before the new run's first workflow task. */
   backoffStartInterval?: Duration;
 }
@@ -66,7 +76,7 @@ export interface ContinueAsNewOptions {
 export type ActivationJob =
   | {
       type: 'initialize';
-      info: Omit<WorkflowInfo, 'unsafe' | 'lastResult' | 'lastFailure' | 'searchAttributes'>;
+      info: Omit<WorkflowInfo, 'unsafe' | 'lastResult' | 'lastFailure' | 'searchAttributes' | 'typedSearchAttributes'>;
       args: Payload[];
       randomnessSeed: string;
       /** Decoded inside the sandbox, so that values and errors belong to the workflow's realm. */

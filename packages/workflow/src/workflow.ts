@@ -6,7 +6,6 @@
 import {
   ActivityCancellationType,
   compileRetryPolicy,
-  encodeSearchAttributes,
   mapToPayloads,
   msOptionalToTs,
   msToNumber,
@@ -15,7 +14,6 @@ import {
   type ActivityOptions,
   type Duration,
   type QueryDefinition,
-  type SearchAttributes,
   type SignalDefinition,
   type UpdateDefinition,
 } from '@endure/common';
@@ -24,6 +22,7 @@ import { ContinueAsNew } from './errors.js';
 import type { ContinueAsNewOptions, TimerOptions, WorkflowInfo } from './interfaces.js';
 import { CommandType, PATCH_MARKER_DETAILS_KEY, PATCH_MARKER_NAME } from './internals/commands.js';
 import { userMetadata } from './internals/user-metadata.js';
+import { searchAttributesOf } from './search-attributes.js';
 import {
   deliverSignal,
   failureConverter,
@@ -363,7 +362,7 @@ export function makeContinueAsNewFunc<F extends AnyFunction>(options: ContinueAs
         workflowTaskTimeout: msOptionalToTs(options.workflowTaskTimeout),
         backoffStartInterval: msOptionalToTs(options.backoffStartInterval),
         memo: options.memo ? { fields: mapToPayloads(payloadConverter, options.memo) } : undefined,
-        searchAttributes: options.searchAttributes ? { indexedFields: encodeSearchAttributes(options.searchAttributes) } : undefined,
+        searchAttributes: searchAttributesOf(options),
         header: { fields: {} },
       }),
     );
@@ -383,30 +382,6 @@ export function continueAsNew<F extends AnyFunction>(...args: Parameters<F>): Pr
 }
 
 type MutableInfo = { -readonly [K in keyof WorkflowInfo]: WorkflowInfo[K] };
-
-/**
- * Add, change or (with an empty array) remove search attributes of this workflow;
- * `workflowInfo().searchAttributes` shows the result at once.
- *
- * @example
- * ```ts
- * upsertSearchAttributes({ CustomKeywordField: ['shipped'] });
- * ```
- */
-export function upsertSearchAttributes(searchAttributes: SearchAttributes): void {
-  if (searchAttributes === null || typeof searchAttributes !== 'object') throw new TypeError('searchAttributes must be an object');
-  const info = currentInfo() as MutableInfo;
-  pushCommand({
-    commandType: CommandType.UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
-    upsertWorkflowSearchAttributesCommandAttributes: { searchAttributes: { indexedFields: encodeSearchAttributes(searchAttributes) } },
-  });
-  const merged: SearchAttributes = { ...info.searchAttributes };
-  for (const [name, values] of Object.entries(searchAttributes)) {
-    if (values === undefined || values.length === 0) delete merged[name];
-    else merged[name] = values;
-  }
-  info.searchAttributes = merged;
-}
 
 /**
  * Add, change or (with `undefined` or `null`) remove memo fields of this workflow;

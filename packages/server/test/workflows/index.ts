@@ -34,4 +34,11 @@ export {
   signalledDuringLocalActivity,
 } from './local-activities.js';
 export { cartWorkflow } from './updates.js';
+export {
+  parentOfTypedChild,
+  typedContinueAsNewWorkflow,
+  typedInfoWorkflow,
+  typedUpsertWorkflow,
+  untypedUpsertWorkflow,
+} from './search-attributes.js';
 export { badUpsertWorkflow, stagedWorkflow } from './visibility.js';

@@ -12,6 +12,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   arrayFromPayloads,
   decodeSearchAttributes,
+  decodeTypedSearchAttributes,
   defaultFailureConverter,
   defaultPayloadConverter,
   toPayloads,
@@ -148,6 +149,7 @@ function initialize(job: Extract<ActivationJob, { type: 'initialize' }>, activat
   state.info = {
     ...job.info,
     searchAttributes: decodeSearchAttributes(job.searchAttributes),
+    typedSearchAttributes: decodeTypedSearchAttributes(job.searchAttributes),
     lastResult: job.lastResult ? payloadConverter.fromPayload(job.lastResult) : undefined,
     lastFailure: job.lastFailure ? failureConverter.failureToError(job.lastFailure, payloadConverter) : undefined,
     startTime: new Date(job.info.startTime),
