@@ -29,6 +29,8 @@ const scenarioFiles = [
   'update-crash',
   'activity-operations',
   'search-attributes-sdk',
+  'visibility',
+  'namespaces',
 ].map(
   (name) => `packages/server/test/${name}.test.ts`,
 );

@@ -309,10 +309,11 @@ function merged(current: string | null | undefined, decode: (b: Buffer) => Paylo
   return Object.keys(all).length > 0 ? all : null;
 }
 
-/** A null or empty-list value removes a memo field or search attribute, as in Temporal. */
+/** An empty payload, JSON `null` or `[]` removes a memo field or search attribute, as in Temporal. */
 function isEmptyValue(p: proto.temporal.api.common.v1.IPayload): boolean {
   if (!p.data?.length) return true;
-  return p.data.length === 2 && p.data[0] === 0x5b && p.data[1] === 0x5d; // "[]"
+  const text = Buffer.from(p.data).toString('utf8');
+  return text === '[]' || text === 'null';
 }
 
 export function mergeSearchAttributes(s: ExecutionState, fields: PayloadFields): void {
