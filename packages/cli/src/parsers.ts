@@ -34,3 +34,21 @@ export function collectNamespace(value: string, previous: string[] | undefined):
   const names = previous ?? [];
   return names.includes(value) ? names : [...names, value];
 }
+
+const SEARCH_ATTRIBUTE_TYPES = ['Keyword', 'Text', 'Int', 'Double', 'Bool', 'Datetime', 'KeywordList'] as const;
+export type SearchAttributeTypeName = (typeof SEARCH_ATTRIBUTE_TYPES)[number];
+
+/** Collects a repeatable `--search-attribute <name>=<type>` (type case-insensitive, as `temporal` takes it). */
+export function collectSearchAttribute(
+  value: string,
+  previous: Record<string, SearchAttributeTypeName> | undefined,
+): Record<string, SearchAttributeTypeName> {
+  const at = value.indexOf('=');
+  const name = value.slice(0, at).trim();
+  const typeText = value.slice(at + 1).trim().toLowerCase();
+  const type = SEARCH_ATTRIBUTE_TYPES.find((t) => t.toLowerCase() === typeText);
+  if (at <= 0 || !name || !type) {
+    throw new InvalidArgumentError(`Expected <name>=<type> with a type among ${SEARCH_ATTRIBUTE_TYPES.join(', ')}.`);
+  }
+  return { ...previous, [name]: type };
+}

@@ -126,10 +126,30 @@ describe('endure server start-dev', () => {
     [['--log-format', 'xml'], /Allowed choices are pretty, json/],
     [['--in-memory', '--db-filename', 'x.db'], /'--in-memory' cannot be used with option '-f, --db-filename/],
     [['--no-such-flag'], /unknown option '--no-such-flag'/],
+    [['--search-attribute', 'Score=Number'], /Expected <name>=<type> with a type among Keyword, Text/],
   ])('rejects %j with a clear message and exit code 2', async (flags, message) => {
     const run = runCli(['server', 'start-dev', ...flags]);
     expect(await exitCodeOf(run.child)).toBe(2);
     expect(run.output()).toMatch(message);
+  });
+
+  it('registers --search-attribute in every namespace it creates', async () => {
+    const run = runCli([
+      'server', 'start-dev', '--port', '0', '--in-memory', '--log-level', 'warn', '-n', 'orders',
+      '--search-attribute', 'CustomerId=Keyword', '--search-attribute', 'score=int',
+    ]);
+    const [, address] = await waitForOutput(run, /Endure server: (\S+)\n[\s\S]*Namespaces:/);
+    const connection = await Connection.connect({ address: address! });
+    try {
+      for (const namespace of ['default', 'orders']) {
+        const listed = await connection.operatorService.listSearchAttributes({ namespace });
+        expect(listed.customAttributes).toMatchObject({ CustomerId: 2, score: 3, CustomKeywordField: 2 });
+      }
+    } finally {
+      await connection.close();
+    }
+    run.child.kill('SIGTERM');
+    expect(await exitCodeOf(run.child)).toBe(0);
   });
 
   it('prints the banner whole on standard output and logs as JSON on standard error with --log-format json', async () => {

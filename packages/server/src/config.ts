@@ -1,5 +1,6 @@
 /** Server options and their defaults: the one place a limit or default lives. */
 import { systemClock, type Clock } from './common/clock.js';
+import type { SearchAttributeType } from './common/search-attribute-types.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 /** `json`: one JSON object per line; `pretty`: one readable line per entry. */
@@ -24,6 +25,12 @@ export interface EndureServerOptions {
   inMemory?: boolean;
   /** Namespaces to create besides `default`. */
   namespaces?: string[];
+  /**
+   * Custom search attributes to register in those namespaces at start, name → type
+   * (`Keyword`, `Text`, `Int`, `Double`, `Bool`, `Datetime`, `KeywordList`); ones already
+   * registered with the same type are kept. Like `temporal server start-dev --search-attribute`.
+   */
+  searchAttributes?: Record<string, SearchAttributeType>;
   /**
    * `info`: server start, one line per workflow started and closed, per workflow task
    * failure or timeout; `debug`: also every RPC. Default `info`.
@@ -68,6 +75,7 @@ export interface ResolvedConfig {
   /** The SQLite file; null: in memory. */
   dbFilename: string | null;
   namespaces: string[];
+  searchAttributes: Record<string, SearchAttributeType>;
   logLevel: LogLevel;
   logFormat: LogFormat;
   payloadSizeMaxBytes: number;
@@ -104,6 +112,7 @@ export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
     store: options.store ?? 'sqlite',
     dbFilename: options.inMemory ? null : (options.dbFilename ?? null),
     namespaces: ['default', ...(options.namespaces ?? []).filter((n) => n !== 'default')],
+    searchAttributes: { ...options.searchAttributes },
     logLevel: options.logLevel ?? 'info',
     logFormat: options.logFormat ?? 'json',
     payloadSizeMaxBytes: options.payloadSizeMaxBytes ?? 2 * 1024 * 1024,

@@ -57,7 +57,13 @@ export class EndureServer {
 
   private static async startOn(store: Store, config: ResolvedConfig, log: Logger): Promise<EndureServer> {
     const clock = config.clock;
-    const namespaces = await NamespaceRegistry.load(store, config.namespaces, config.namespaceRetentionDefaultMs, clock.nowMs());
+    const namespaces = await NamespaceRegistry.load(
+      store,
+      config.namespaces,
+      config.searchAttributes,
+      config.namespaceRetentionDefaultMs,
+      clock.nowMs(),
+    );
     const matching = new MatchingEngine(() => clock.nowMs(), config.pollerExpiryMs);
     const watchers = new RunWatchers();
     // The engine reports new tasks to matching and new timers to the timer

@@ -9,7 +9,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { EndureServer } from '@endure/server';
 import { ExitCode } from '../exit-codes.js';
-import { collectNamespace, parseIp, parsePort } from '../parsers.js';
+import { collectNamespace, collectSearchAttribute, parseIp, parsePort, type SearchAttributeTypeName } from '../parsers.js';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 type CliLogLevel = (typeof LOG_LEVELS)[number];
@@ -22,6 +22,7 @@ interface StartDevFlags {
   dbFilename?: string;
   inMemory?: boolean;
   namespace?: string[];
+  searchAttribute?: Record<string, SearchAttributeTypeName>;
   logLevel: CliLogLevel;
   logFormat: CliLogFormat;
   headless?: boolean;
@@ -46,6 +47,12 @@ export function registerServerCommands(program: Command): void {
       new Option('-n, --namespace <name>', 'create this namespace besides "default" (repeatable)').argParser(
         collectNamespace,
       ),
+    )
+    .addOption(
+      new Option(
+        '--search-attribute <name=type>',
+        'register a custom search attribute in every namespace above, e.g. CustomerId=Keyword (repeatable)',
+      ).argParser(collectSearchAttribute),
     )
     .addOption(
       new Option(
@@ -78,6 +85,7 @@ async function startDev(flags: StartDevFlags): Promise<void> {
       ip: flags.ip,
       ...(dbFilename === null ? { inMemory: true } : { dbFilename }),
       namespaces,
+      searchAttributes: flags.searchAttribute ?? {},
       logLevel: flags.logLevel,
       logFormat: flags.logFormat,
     });

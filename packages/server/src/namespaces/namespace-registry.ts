@@ -5,7 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { NamespaceRecord, Store } from '../persistence/store.js';
-import { PREDEFINED_CUSTOM_SEARCH_ATTRIBUTES } from './search-attributes.js';
+import type { SearchAttributeType } from '../common/search-attribute-types.js';
+import { PREDEFINED_CUSTOM_SEARCH_ATTRIBUTES, withCustomAttributes } from './search-attributes.js';
 
 export const NamespaceState = { REGISTERED: 1, DEPRECATED: 2, DELETED: 3 } as const;
 
@@ -22,12 +23,27 @@ export class NamespaceRegistry {
 
   private constructor(private readonly store: Store) {}
 
-  /** Loads every namespace and creates those of `names` that do not exist yet. */
-  static async load(store: Store, names: readonly string[], retentionMs: number, nowMs: number): Promise<NamespaceRegistry> {
+  /**
+   * Loads every namespace, creates those of `names` that do not exist yet, and registers
+   * `searchAttributes` in each of them (a name taken with another type, or no free slot, throws).
+   */
+  static async load(
+    store: Store,
+    names: readonly string[],
+    searchAttributes: Readonly<Record<string, SearchAttributeType>>,
+    retentionMs: number,
+    nowMs: number,
+  ): Promise<NamespaceRegistry> {
     const registry = new NamespaceRegistry(store);
     for (const ns of await store.listNamespaces()) registry.byIdMap.set(ns.id, ns);
+    const wanted = new Map(Object.entries(searchAttributes));
     for (const name of names) {
-      if (!registry.byName(name)) await registry.register({ name, retentionMs }, nowMs);
+      const ns = registry.byName(name) ?? (await registry.register({ name, retentionMs }, nowMs));
+      if (wanted.size === 0) continue;
+      const custom = withCustomAttributes(ns, wanted);
+      if (Object.keys(custom).length !== Object.keys(ns.customSearchAttributes).length) {
+        await registry.update({ ...ns, customSearchAttributes: custom });
+      }
     }
     return registry;
   }
