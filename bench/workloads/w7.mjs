@@ -42,6 +42,7 @@ export const keyMetrics = [
   'customKeywordFirstPageMs.p99',
   'countByStatusMs.p99',
   'pagingMaxToFirstRatio',
+  'pagingLastTenToFirstTenRatio',
   'bytesPerRun',
   'bytesPerClosedRun',
   'serverRestartReadyMs',
@@ -88,20 +89,23 @@ export function orchestrate({ sdk, params }) {
     if (process.env.BENCH_W7_KEEP_DB) copyDb(server.dbFile, process.env.BENCH_W7_KEEP_DB);
 
     const serverRestartReadyMs = await server.start();
+    const serverCpuBefore = server.cpuSeconds();
     const query = group.spawn('query', [join(benchDir, 'lib/w7-query.mjs'), '--address', server.address, '--sdk', sdk, '--params', JSON.stringify(params)]);
     const queried = await query.waitForEvent('result', QUERY_TIMEOUT_MS);
+    const serverCpuQueries = server.cpuSeconds() - serverCpuBefore;
     await query.waitForEvent('exit', 60_000);
     const serverCpu = await server.stop();
     return {
       ...pick(seeded, ['seededRuns', 'closedRuns', 'seedMs', 'seedRunsPerSec', 'eventsPerClosedRun', 'eventsPerRunningRun', 'stateBytes', 'bytesPerRunByPart', 'plans']),
-      ...pick(queried, ['typeStatusFirstPageMs', 'customKeywordFirstPageMs', 'regionRunningFirstPageMs', 'defaultFirstPageMs', 'countByStatusMs', 'countAllMs', 'paging', 'pagingMaxToFirstRatio', 'counts']),
+      ...pick(queried, ['typeStatusFirstPageMs', 'customKeywordFirstPageMs', 'regionRunningFirstPageMs', 'defaultFirstPageMs', 'countByStatusMs', 'countAllMs', 'paging', 'pagingMaxToFirstRatio', 'pagingLastTenToFirstTenRatio', 'counts']),
       dbMb: round(bytes / 2 ** 20, 1),
       bytesPerRun: Math.round(bytes / seeded.seededRuns),
       // Bytes shared out by what each kind of run wrote (state, events, visibility row): the
       // indexes and page overhead grow with the rows, so this is how much a closed run costs.
       bytesPerClosedRun: Math.round((bytes * seeded.closedPayloadShare) / seeded.closedRuns),
       serverRestartReadyMs: round(serverRestartReadyMs),
-      cpuSeconds: { server: null, worker: null, load: round(queried.cpuSeconds) },
+      // Over the query phase; `load` is the query client.
+      cpuSeconds: { server: round(serverCpuQueries), worker: null, load: round(queried.cpuSeconds) },
       cpuSecondsTotal: { server: serverCpu, worker: null, load: null },
     };
   });
