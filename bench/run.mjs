@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The benchmark suite: `npm run bench -- <w1..w6|name|all> [--sdk endure|official|both]
- * [--runs N] [--out FILE] [--n N] [--param key=number]`. Run after `npm run build`. See bench/README.md.
+ * [--runs N] [--out FILE] [--n N] [--param key=number]` (w7: visibility). Run after `npm run build`. See bench/README.md.
  *
  * For each workload and SDK it does N runs (each a fresh server, database, worker and load
  * generator process), prints median [min–max] of the key figures, writes one JSON object to
@@ -12,9 +12,9 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { resultsDir } from './lib/paths.mjs';
-import { buildResult, printResult, printSummary, ratios } from './lib/report.mjs';
+import { buildResult, checkTargets, printResult, printSummary, printTargets, ratios } from './lib/report.mjs';
 
-const WORKLOADS = { w1: 'throughput', w2: 'step-latency', w3: 'timers', w4: 'recovery', w5: 'scale', w6: 'worker-start' };
+const WORKLOADS = { w1: 'throughput', w2: 'step-latency', w3: 'timers', w4: 'recovery', w5: 'scale', w6: 'worker-start', w7: 'visibility' };
 const USAGE = `usage: npm run bench -- <${Object.keys(WORKLOADS).join('|')}|${Object.values(WORKLOADS).join('|')}|all> [--sdk endure|official|both] [--runs N] [--out FILE] [--n N (W5 open workflows, default 100000)] [--param key=number ...]`;
 
 const { values: opts, positionals } = parseArgs({
@@ -81,10 +81,12 @@ async function runWorkload(workload, module, sdk, params) {
     perRun.push({ ...(await module.orchestrate({ sdk, params })), loadAverage1mBefore });
   }
   const result = buildResult({ workload, module, sdk, params, runs: perRun, startedAt });
+  if (module.targets) result.targets = checkTargets(result, module.targets);
   result.file = join(resultsDir, `${workload}-${sdk}-${startedAt.replace(/[:.]/g, '-')}.json`);
   save(result);
   results.push(result);
   printResult(result, module.keyMetrics);
+  if (result.targets) printTargets(result.targets);
   return result;
 }
 

@@ -66,6 +66,26 @@ export function printResult(result, keyMetrics) {
   for (const name of names) console.log(`  ${name.padEnd(width)}  ${figure(result, name)}`);
 }
 
+/**
+ * A workload's targets (`{metric: ['<=', bound]}`) against the median over runs:
+ * `{metric: {value, target, pass}}`; a metric the run did not produce fails.
+ */
+export function checkTargets(result, targets) {
+  return Object.fromEntries(
+    Object.entries(targets).map(([name, [op, bound]]) => {
+      const value = result.summary[name]?.median ?? null;
+      const pass = value !== null && (op === '<=' ? value <= bound : value >= bound);
+      return [name, { value, target: `${op} ${bound}`, pass }];
+    }),
+  );
+}
+
+export function printTargets(checked) {
+  const width = Math.max(...Object.keys(checked).map((n) => n.length));
+  console.log('  targets (median over runs):');
+  for (const [name, c] of Object.entries(checked)) console.log(`    ${name.padEnd(width)}  ${fmt(c.value).padStart(8)}  target ${c.target.padEnd(6)}  ${c.pass ? 'pass' : 'FAIL'}`);
+}
+
 /** "official/endure" ratios of the medians, in the same run. */
 export function ratios(endure, official, names) {
   return Object.fromEntries(
