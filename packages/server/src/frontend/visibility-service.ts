@@ -9,11 +9,9 @@ import Long from 'long';
 import { invalidArgument, ServiceError } from '../common/errors.js';
 import { Status } from '../common/grpc-status.js';
 import { enums, proto, temporal } from '../common/proto.js';
-import { withSearchAttributeTypes } from '../common/search-attribute-types.js';
 import { msToDuration, msToTimestamp, timestampMs } from '../common/time.js';
 import type { ResolvedConfig } from '../config.js';
 import type { NamespaceRecord, Store, VisibilityRecord } from '../persistence/store.js';
-import { searchAttributeType } from '../namespaces/search-attributes.js';
 import { compileQuery, type CompiledQuery } from '../visibility/compile-query.js';
 import { QueryError } from '../visibility/query-error.js';
 import type { UnaryHandler } from './grpc-server.js';
@@ -163,11 +161,8 @@ function executionInfo(ns: NamespaceRecord, row: VisibilityRecord): proto.tempor
     parentNamespaceId: parentWorkflowId ? ns.id : null,
     rootExecution: { workflowId: str('root_workflow_id') ?? str('workflow_id'), runId: str('root_run_id') ?? row.runId },
     memo: row.memo ? temporal.api.common.v1.Memo.decode(row.memo) : null,
-    searchAttributes: row.searchAttributes
-      ? withSearchAttributeTypes(temporal.api.common.v1.SearchAttributes.decode(row.searchAttributes), (name) =>
-          searchAttributeType(ns, name),
-        )
-      : null,
+    // Stamped with their types when the row was written (visibility-record.ts).
+    searchAttributes: row.searchAttributes ? temporal.api.common.v1.SearchAttributes.decode(row.searchAttributes) : null,
   };
 }
 

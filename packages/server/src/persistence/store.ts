@@ -71,7 +71,7 @@ export interface VisibilityRecord {
   columns: Record<string, string | number | null>;
   /** Encoded temporal.api.common.v1.Memo, or null. */
   memo: Uint8Array | null;
-  /** Encoded temporal.api.common.v1.SearchAttributes (as stored, without type stamps), or null. */
+  /** Encoded temporal.api.common.v1.SearchAttributes, each value stamped with its type, or null. */
   searchAttributes: Uint8Array | null;
 }
 

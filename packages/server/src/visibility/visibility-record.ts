@@ -8,12 +8,19 @@ import { temporal } from '../common/proto.js';
 import type { NamespaceRecord, VisibilityRecord } from '../persistence/store.js';
 import { fromBase64, type ExecutionState } from '../history/mutable-state.js';
 import { searchAttributeColumns } from './search-attribute-values.js';
+import { withSearchAttributeTypes } from '../common/search-attribute-types.js';
+import { searchAttributeType } from '../namespaces/search-attributes.js';
 
 const NS_PER_MS = 1_000_000;
 
 export function visibilityRecordOf(s: ExecutionState, ns: NamespaceRecord | undefined): VisibilityRecord {
-  const searchAttributes = s.searchAttributes ? fromBase64(s.searchAttributes) : null;
-  const fields = searchAttributes && ns ? temporal.api.common.v1.SearchAttributes.decode(searchAttributes).indexedFields : null;
+  const stored = s.searchAttributes ? fromBase64(s.searchAttributes) : null;
+  const decoded = stored && ns ? temporal.api.common.v1.SearchAttributes.decode(stored) : null;
+  const fields = decoded?.indexedFields ?? null;
+  // Stamped with their types once here, so a list sends them out as stored (no decode-and-stamp per row).
+  const searchAttributes = decoded
+    ? temporal.api.common.v1.SearchAttributes.encode(withSearchAttributeTypes(decoded, (name) => searchAttributeType(ns!, name))).finish()
+    : stored;
   return {
     namespaceId: s.namespaceId,
     runId: s.runId,
@@ -36,6 +43,6 @@ export function visibilityRecordOf(s: ExecutionState, ns: NamespaceRecord | unde
       root_run_id: s.root?.runId ?? s.runId,
     },
     memo: s.memo ? fromBase64(s.memo) : null,
-    searchAttributes,
+    searchAttributes: searchAttributes && Uint8Array.from(searchAttributes),
   };
 }

@@ -239,7 +239,9 @@ export class MemoryStore implements Store {
         group.count++;
         groups.set(key, group);
       }
-      return { count: rows.length, groups: [...groups.values()].sort((a, b) => b.count - a.count) };
+      // Largest first, then by value, as the SQLite store orders them.
+      const byValue = (a: { values: unknown[] }, b: { values: unknown[] }) => compareValues(a.values[0], b.values[0]);
+      return { count: rows.length, groups: [...groups.values()].sort((a, b) => b.count - a.count || byValue(a, b)) };
     });
   }
 
@@ -348,4 +350,12 @@ function copyVisibility(v: VisibilityRecord): VisibilityRecord {
     memo: v.memo && Uint8Array.from(v.memo),
     searchAttributes: v.searchAttributes && Uint8Array.from(v.searchAttributes),
   };
+}
+
+/** Group values compare as SQLite orders them: NULL first, numbers before text. */
+function compareValues(a: unknown, b: unknown): number {
+  const rank = (v: unknown) => (v === null || v === undefined ? 0 : typeof v === 'number' ? 1 : 2);
+  if (rank(a) !== rank(b)) return rank(a) - rank(b);
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
 }

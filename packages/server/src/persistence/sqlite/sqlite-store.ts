@@ -49,6 +49,16 @@ function slots(prefix: string, count: number): string[] {
   return Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(2, '0')}`);
 }
 
+/**
+ * What a list returns of each row: what the response shows, not the slot columns of custom
+ * attributes (their values go out in `search_attributes`); sort keys are added per query.
+ */
+const LISTED_COLUMNS = [
+  'namespace_id', 'run_id', 'workflow_id', 'workflow_type', 'task_queue', 'status', 'start_time', 'execution_time',
+  'close_time', 'execution_duration', 'history_length', 'history_size_bytes', 'state_transition_count',
+  'parent_workflow_id', 'parent_run_id', 'root_workflow_id', 'root_run_id', 'memo', 'search_attributes',
+];
+
 /** Prepared visibility queries kept (one per distinct query shape; LRU). */
 const VISIBILITY_STATEMENTS_MAX = 200;
 
@@ -153,6 +163,7 @@ export class SqliteStore implements Store {
          ${[...VISIBILITY_COLUMNS, 'memo', 'search_attributes'].map((c) => `${c} = excluded.${c}`).join(', ')}`,
       ),
       namespaceRuns: db.prepare('SELECT workflow_id, run_id FROM executions WHERE namespace_id = ? LIMIT ?'),
+      statusCounts: db.prepare('SELECT status, runs FROM visibility_status_counts WHERE namespace_id = ? ORDER BY runs DESC, status'),
       deleteRunVisibility: db.prepare('DELETE FROM executions_visibility WHERE namespace_id = ? AND run_id = ?'),
       deleteCurrentIf: db.prepare('DELETE FROM current_executions WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?'),
     };
@@ -330,8 +341,9 @@ export class SqliteStore implements Store {
   listVisibility(namespaceId: string, query: BoundQuery, after: readonly unknown[] | null, limit: number): Promise<VisibilityRecord[]> {
     const { where, params, orderBy } = toSql(query, sqliteDialect);
     const keyset = after ? keysetCondition(query.orderBy, after, sqliteDialect, 1 + params.length) : null;
+    const columns = new Set([...LISTED_COLUMNS, ...query.orderBy.map((key) => key.attribute.column)]);
     const sql =
-      'SELECT * FROM executions_visibility WHERE namespace_id = ?' +
+      `SELECT ${[...columns].join(', ')} FROM executions_visibility WHERE namespace_id = ?` +
       (where ? ` AND (${where})` : '') +
       (keyset ? ` AND (${keyset.sql})` : '') +
       ` ORDER BY ${orderBy} LIMIT ?`;
@@ -340,6 +352,8 @@ export class SqliteStore implements Store {
   }
 
   countVisibility(namespaceId: string, query: BoundQuery): Promise<VisibilityCount> {
+    const byStatusOnly = query.groupBy.length === 0 || (query.groupBy.length === 1 && query.groupBy[0]!.column === 'status');
+    if (query.where === null && byStatusOnly) return Promise.resolve(this.countFromCounters(namespaceId, query.groupBy.length > 0));
     const { where, params } = toSql(query, sqliteDialect);
     const filter = 'FROM executions_visibility WHERE namespace_id = ?' + (where ? ` AND (${where})` : '');
     const columns = query.groupBy.map((a) => a.column);
@@ -348,10 +362,17 @@ export class SqliteStore implements Store {
       return Promise.resolve({ count: row.n, groups: [] });
     }
     const keys = columns.map((c, i) => `${c} AS g${i}`).join(', ');
-    const sql = `SELECT ${keys}, COUNT(*) AS n ${filter} GROUP BY ${columns.join(', ')} ORDER BY n DESC`;
+    const sql = `SELECT ${keys}, COUNT(*) AS n ${filter} GROUP BY ${columns.join(', ')} ORDER BY n DESC, ${columns.map((_, i) => `g${i}`).join(', ')}`;
     const rows = this.visibilityStatement(sql).all(namespaceId, ...params) as Row[];
     const groups = rows.map((r) => ({ values: columns.map((_, i) => r[`g${i}`] as string | number | null), count: r.n as number }));
     return Promise.resolve({ count: groups.reduce((sum, g) => sum + g.count, 0), groups });
+  }
+
+  /** A whole namespace's count from the per-status counters (migration 2's triggers keep them). */
+  private countFromCounters(namespaceId: string, grouped: boolean): VisibilityCount {
+    const rows = this.stmts.statusCounts.all(namespaceId) as { status: number; runs: number }[];
+    const groups = rows.filter((r) => r.runs > 0).map((r) => ({ values: [r.status], count: r.runs }));
+    return { count: groups.reduce((sum, g) => sum + g.count, 0), groups: grouped ? groups : [] };
   }
 
   private visibilityStatement(sql: string): Database.Statement {
