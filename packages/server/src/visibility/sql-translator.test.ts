@@ -249,25 +249,25 @@ describe('SQLite query plans', () => {
 
   it('serves type and status ordered by start time from an index, without a sort', () => {
     const detail = plan("WorkflowType = 'OrderWorkflow' AND ExecutionStatus = 'Running' ORDER BY StartTime DESC");
-    expect(detail).toContain('USING INDEX executions_visibility_by_type_status_start');
+    expect(detail).toContain('USING INDEX ev_type_status_start');
     expect(detail).not.toContain('TEMP B-TREE');
   });
 
   it('serves a custom keyword in the default order from its partial index, without a sort', () => {
     const detail = plan("CustomKeywordField = 'alpha'");
-    expect(detail).toContain('USING INDEX executions_visibility_by_keyword01');
+    expect(detail).toContain('USING INDEX ev_keyword01');
     expect(detail).not.toContain('TEMP B-TREE');
   });
 
   it('pages the key queries from the same indexes, without a sort', () => {
     const typeAndStatus = plan("WorkflowType = 'OrderWorkflow' AND ExecutionStatus = 2 ORDER BY StartTime DESC", true);
-    expect(typeAndStatus).toContain('USING INDEX executions_visibility_by_type_status_start');
+    expect(typeAndStatus).toContain('USING INDEX ev_type_status_start');
     expect(typeAndStatus).not.toContain('TEMP B-TREE');
     const keyword = plan("CustomKeywordField = 'alpha'", true);
-    expect(keyword).toContain('USING INDEX executions_visibility_by_keyword01');
+    expect(keyword).toContain('USING INDEX ev_keyword01');
     expect(keyword).not.toContain('TEMP B-TREE');
     const all = plan('', true);
-    expect(all).toMatch(/USING INDEX executions_visibility_by_default_order \(namespace_id=\? AND <expr><\?\)/);
+    expect(all).toMatch(/USING INDEX ev_default \(namespace_id=\? AND <expr><\?\)/);
   });
 
   it('counts by status from an index, without a sort', () => {
@@ -284,7 +284,7 @@ describe('SQLite query plans', () => {
       )
       .all();
     const detail = steps.map((step) => step.detail).join('\n');
-    expect(detail).toContain('USING COVERING INDEX executions_visibility_by_status');
+    expect(detail).toContain('USING COVERING INDEX ev_status');
     expect(detail).not.toContain('TEMP B-TREE');
   });
 
@@ -293,9 +293,9 @@ describe('SQLite query plans', () => {
   });
 
   it('serves the default order and status filters from indexes, without a sort', () => {
-    expect(plan('')).toContain('USING INDEX executions_visibility_by_default_order');
-    expect(plan("ExecutionStatus = 'Running'")).toContain('USING INDEX executions_visibility_by_status');
-    expect(plan("WorkflowId = 'wf-1'")).toContain('USING INDEX executions_visibility_by_workflow_id');
+    expect(plan('')).toContain('USING INDEX ev_default');
+    expect(plan("ExecutionStatus = 'Running'")).toContain('USING INDEX ev_status');
+    expect(plan("WorkflowId = 'wf-1'")).toContain('USING INDEX ev_workflow_id');
     for (const query of ['', "ExecutionStatus = 'Running'", "WorkflowId = 'wf-1'"]) {
       expect(plan(query)).not.toContain('TEMP B-TREE');
     }
