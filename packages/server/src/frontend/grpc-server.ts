@@ -32,7 +32,7 @@ interface MethodDescriptor {
   responseType: string;
 }
 
-export function serviceMethods(serviceName: string = WORKFLOW_SERVICE): MethodDescriptor[] {
+function serviceMethods(serviceName: string): MethodDescriptor[] {
   const service = protoRoot.lookupService(serviceName) as unknown as { methods: Record<string, MethodDescriptor> };
   return Object.values(service.methods);
 }

@@ -8,12 +8,13 @@
 import Long from 'long';
 import { invalidArgument, ServiceError } from '../common/errors.js';
 import { Status } from '../common/grpc-status.js';
-import { enums, proto, temporal } from '../common/proto.js';
+import { proto, temporal } from '../common/proto.js';
 import { msToDuration, msToTimestamp, timestampMs } from '../common/time.js';
 import type { ResolvedConfig } from '../config.js';
 import type { NamespaceRecord, Store, VisibilityRecord } from '../persistence/store.js';
 import { compileQuery, type CompiledQuery } from '../visibility/compile-query.js';
 import { QueryError } from '../visibility/query-error.js';
+import { executionStatusName } from '../visibility/query-values.js';
 import type { UnaryHandler } from './grpc-server.js';
 
 import ws = proto.temporal.api.workflowservice.v1;
@@ -121,12 +122,9 @@ function literal(text: string): string {
 }
 
 function statusName(code: number): string {
-  const name = enums.WorkflowExecutionStatus[code];
-  if (!name || code === 0) throw invalidArgument(`status_filter.status: ${code} is not a workflow execution status`);
-  return name
-    .replace('WORKFLOW_EXECUTION_STATUS_', '')
-    .toLowerCase()
-    .replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+  const name = executionStatusName(code);
+  if (!name) throw invalidArgument(`status_filter.status: ${code} is not a workflow execution status`);
+  return name;
 }
 
 /** A group's value as Temporal sends it: a json/plain payload typed like the attribute. */

@@ -39,11 +39,6 @@ export class NamespaceDeleter {
     await Promise.all(this.running.values());
   }
 
-  /** Resolves when the namespace is gone (for tests and shutdown). */
-  async whenDone(namespaceId: string): Promise<void> {
-    await this.running.get(namespaceId);
-  }
-
   private async empty(namespaceId: string): Promise<void> {
     for (;;) {
       if (this.stopped) return;

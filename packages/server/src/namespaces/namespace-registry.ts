@@ -20,6 +20,8 @@ export interface NewNamespace {
 
 export class NamespaceRegistry {
   private readonly byIdMap = new Map<string, NamespaceRecord>();
+  /** Namespaces that are not deleted, by name: every RPC resolves one. */
+  private readonly byNameMap = new Map<string, NamespaceRecord>();
 
   private constructor(private readonly store: Store) {}
 
@@ -35,7 +37,7 @@ export class NamespaceRegistry {
     nowMs: number,
   ): Promise<NamespaceRegistry> {
     const registry = new NamespaceRegistry(store);
-    for (const ns of await store.listNamespaces()) registry.byIdMap.set(ns.id, ns);
+    for (const ns of await store.listNamespaces()) registry.remember(ns);
     const wanted = new Map(Object.entries(searchAttributes));
     for (const name of names) {
       const ns = registry.byName(name) ?? (await registry.register({ name, retentionMs }, nowMs));
@@ -50,8 +52,7 @@ export class NamespaceRegistry {
 
   /** A namespace that is not deleted, by name. */
   byName(name: string): NamespaceRecord | undefined {
-    for (const ns of this.byIdMap.values()) if (ns.name === name && ns.state !== NamespaceState.DELETED) return ns;
-    return undefined;
+    return this.byNameMap.get(name);
   }
 
   /** A namespace by id, deleted ones included (their runs are still being removed). */
@@ -80,20 +81,32 @@ export class NamespaceRegistry {
       customSearchAttributes: { ...PREDEFINED_CUSTOM_SEARCH_ATTRIBUTES },
     };
     await this.store.createNamespace(ns);
-    this.byIdMap.set(ns.id, ns);
+    this.remember(ns);
     return ns;
   }
 
   /** Writes `changed` (same id) and makes it the registry's copy. */
   async update(changed: NamespaceRecord): Promise<NamespaceRecord> {
     await this.store.updateNamespace(changed);
-    this.byIdMap.set(changed.id, changed);
+    this.remember(changed);
     return changed;
   }
 
   /** Forgets a namespace whose runs are all gone. */
   async remove(id: string): Promise<void> {
     await this.store.deleteNamespace(id);
+    this.forget(id);
+  }
+
+  private remember(ns: NamespaceRecord): void {
+    this.forget(ns.id);
+    this.byIdMap.set(ns.id, ns);
+    if (ns.state !== NamespaceState.DELETED) this.byNameMap.set(ns.name, ns);
+  }
+
+  private forget(id: string): void {
+    const old = this.byIdMap.get(id);
+    if (old && this.byNameMap.get(old.name) === old) this.byNameMap.delete(old.name);
     this.byIdMap.delete(id);
   }
 }

@@ -6,28 +6,7 @@
  */
 import type { SearchAttributeType } from '../common/search-attribute-types.js';
 import type { CustomSearchAttribute, NamespaceRecord } from '../persistence/store.js';
-import { systemAttributeColumns } from '../visibility/attributes.js';
-
-/** Slot columns per type (the visibility table has exactly these). */
-export const CUSTOM_SLOT_COUNTS: Readonly<Record<SearchAttributeType, number>> = {
-  Bool: 3,
-  Datetime: 3,
-  Double: 3,
-  Int: 3,
-  Keyword: 10,
-  Text: 3,
-  KeywordList: 3,
-};
-
-const SLOT_PREFIX: Readonly<Record<SearchAttributeType, string>> = {
-  Bool: 'bool',
-  Datetime: 'datetime',
-  Double: 'double',
-  Int: 'int',
-  Keyword: 'keyword',
-  Text: 'text',
-  KeywordList: 'keyword_list',
-};
+import { CUSTOM_SLOTS, systemAttributeColumns } from '../visibility/attributes.js';
 
 /** In temporal.api.enums.v1.IndexedValueType order (TEXT = 1 … KEYWORD_LIST = 7). */
 export const SEARCH_ATTRIBUTE_TYPES: readonly SearchAttributeType[] = ['Text', 'Keyword', 'Int', 'Double', 'Bool', 'Datetime', 'KeywordList'];
@@ -84,11 +63,11 @@ export function withCustomAttributes(
       throw new SearchAttributeError('exists', `search attribute ${name} already exists with type ${existing.type}`);
     }
     const used = new Set(Object.values(result).map((a) => a.column));
-    const column = slotColumns(type).find((c) => !used.has(c));
+    const column = CUSTOM_SLOTS[type].find((c) => !used.has(c));
     if (!column) {
       throw new SearchAttributeError(
         'invalid',
-        `unable to add search attribute ${name}: namespace ${ns.name} already has ${CUSTOM_SLOT_COUNTS[type]} of type ${type}, the most this server allows`,
+        `unable to add search attribute ${name}: namespace ${ns.name} already has ${CUSTOM_SLOTS[type].length} of type ${type}, the most this server allows`,
       );
     }
     result[name] = { type, column };
@@ -115,8 +94,4 @@ export class SearchAttributeError extends Error {
     super(message);
     this.name = 'SearchAttributeError';
   }
-}
-
-function slotColumns(type: SearchAttributeType): string[] {
-  return Array.from({ length: CUSTOM_SLOT_COUNTS[type] }, (_, i) => `${SLOT_PREFIX[type]}${String(i + 1).padStart(2, '0')}`);
 }

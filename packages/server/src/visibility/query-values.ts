@@ -5,17 +5,15 @@
  * Each function returns undefined for a value that does not fit; the binder words the error.
  */
 
-/** `temporal.api.enums.v1.WorkflowExecutionStatus` by the names queries use (stable proto numbers). */
-const statusByName: ReadonlyMap<string, number> = new Map([
-  ['running', 1],
-  ['completed', 2],
-  ['failed', 3],
-  ['canceled', 4],
-  ['terminated', 5],
-  ['continuedasnew', 6],
-  ['timedout', 7],
-]);
-const STATUS_MAX = 7;
+/** The names queries use for `temporal.api.enums.v1.WorkflowExecutionStatus` 1…7 (stable proto numbers). */
+const STATUS_NAMES = ['Running', 'Completed', 'Failed', 'Canceled', 'Terminated', 'ContinuedAsNew', 'TimedOut'] as const;
+const statusByName: ReadonlyMap<string, number> = new Map(STATUS_NAMES.map((name, i) => [name.toLowerCase(), i + 1]));
+const STATUS_MAX = STATUS_NAMES.length;
+
+/** The name a status code has in queries and in count groups (`'Running'`), or undefined. */
+export function executionStatusName(code: number): string | undefined {
+  return STATUS_NAMES[code - 1];
+}
 
 export function executionStatusValue(value: string | number | boolean): number | undefined {
   if (typeof value === 'number') {

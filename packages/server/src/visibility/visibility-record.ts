@@ -43,6 +43,6 @@ export function visibilityRecordOf(s: ExecutionState, ns: NamespaceRecord | unde
       root_run_id: s.root?.runId ?? s.runId,
     },
     memo: s.memo ? fromBase64(s.memo) : null,
-    searchAttributes: searchAttributes && Uint8Array.from(searchAttributes),
+    searchAttributes,
   };
 }

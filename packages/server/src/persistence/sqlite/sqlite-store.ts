@@ -23,6 +23,7 @@ import {
 import type { BoundQuery } from '../../visibility/query-binder.js';
 import { keysetCondition, toSql } from '../../visibility/sql-translator.js';
 import { sqliteDialect } from '../../visibility/sqlite-dialect.js';
+import { CUSTOM_SLOTS, systemAttributeColumns } from '../../visibility/attributes.js';
 import { sqliteMigrations } from './migrations.js';
 import { takeExclusiveLock } from './exclusive-lock.js';
 
@@ -34,20 +35,13 @@ interface PendingCommit {
   reject(err: Error): void;
 }
 
-/** Every column of `executions_visibility` a VisibilityRecord may set (migration 2). */
-const VISIBILITY_COLUMNS = [
-  'workflow_id', 'workflow_type', 'task_queue', 'status', 'start_time', 'execution_time', 'close_time',
-  'execution_duration', 'history_length', 'history_size_bytes', 'state_transition_count', 'parent_workflow_id',
-  'parent_run_id', 'root_workflow_id', 'root_run_id', 'temporal_change_version', 'build_ids', 'binary_checksums',
-  'batcher_user', 'temporal_scheduled_by_id', 'temporal_scheduled_start_time', 'temporal_schedule_paused',
-  'temporal_pause_info',
-  ...slots('bool', 3), ...slots('datetime', 3), ...slots('double', 3), ...slots('int', 3), ...slots('keyword', 10),
-  ...slots('text', 3), ...slots('keyword_list', 3),
-] as const;
-
-function slots(prefix: string, count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(2, '0')}`);
-}
+/** Every column of `executions_visibility` a VisibilityRecord may set (migration 2): the system attributes' and the slots. */
+const VISIBILITY_COLUMNS: readonly string[] = [
+  ...systemAttributeColumns()
+    .map((a) => a.column)
+    .filter((c) => c !== 'run_id'),
+  ...Object.values(CUSTOM_SLOTS).flat(),
+];
 
 /**
  * What a list returns of each row: what the response shows, not the slot columns of custom
