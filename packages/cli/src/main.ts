@@ -1,24 +1,28 @@
 #!/usr/bin/env node
 /**
- * `endure` — the command line. This file only wires command groups together and maps
- * errors to exit codes; each noun (`server`, later `workflow`, `namespace`, …) lives in
- * its own file under commands/.
+ * `endure` — the command line. This file only wires the nouns together (`server`,
+ * `workflow`, `operator`, `schedule`, `task-queue`, `env`, `completion`; each lives under
+ * commands/) and turns errors into one line on standard error and an exit code.
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { registerServerCommands } from './commands/server.js';
+import { registerWorkflowCommands } from './commands/workflow/index.js';
+import { describeError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
-function buildProgram(): Command {
+export function buildProgram(): Command {
   const program = new Command('endure')
-    .description('Endure: a durable execution server that speaks the Temporal API')
+    .description('Endure: a durable execution server that speaks the Temporal API, and its command line')
     .version(version)
     // Settings made here are copied to every subcommand created with .command() below.
     .exitOverride()
-    .showHelpAfterError('(add --help for usage)');
+    .showHelpAfterError('(add --help for usage)')
+    .configureHelp({ sortSubcommands: true, showGlobalOptions: false });
   registerServerCommands(program);
+  registerWorkflowCommands(program);
   return program;
 }
 
@@ -31,8 +35,28 @@ async function main(argv: string[]): Promise<void> {
       process.exitCode = err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
       return;
     }
-    throw err;
+    const { message, exitCode } = describeError(err, { address: addressOf(argv) });
+    process.stderr.write(`endure: ${message}\n`);
+    if (debugRequested(argv) && err instanceof Error && err.stack !== undefined) process.stderr.write(`${err.stack}\n`);
+    process.exitCode = exitCode;
   }
+}
+
+/** The address the command used, for errors about reaching it (`--address`, else `TEMPORAL_ADDRESS`, else the default). */
+function addressOf(argv: string[]): string {
+  return flagValue(argv, '--address') ?? process.env['TEMPORAL_ADDRESS'] ?? 'localhost:7233';
+}
+
+function debugRequested(argv: string[]): boolean {
+  return flagValue(argv, '--log-level') === 'debug';
+}
+
+function flagValue(argv: string[], flag: string): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === flag) return argv[i + 1];
+    if (argv[i]!.startsWith(`${flag}=`)) return argv[i]!.slice(flag.length + 1);
+  }
+  return undefined;
 }
 
 main(process.argv).catch((err: unknown) => {

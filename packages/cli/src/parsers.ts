@@ -52,3 +52,41 @@ export function collectSearchAttribute(
   }
   return { ...previous, [name]: type };
 }
+
+const DURATION_UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * A duration as `temporal` takes it: Go's syntax with a unit on every part, e.g. `30s`,
+ * `1h30m`, `250ms` (`d` for days is also accepted). A bare number is refused, as in
+ * `temporal`, because its unit would be a guess.
+ */
+export function parseDurationMs(value: string): number {
+  const text = value.trim();
+  const part = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h|d)/gy;
+  let total = 0;
+  let matched = 0;
+  for (let m = part.exec(text); m !== null; m = part.exec(text)) {
+    total += Number(m[1]) * DURATION_UNIT_MS[m[2]!]!;
+    matched = part.lastIndex;
+  }
+  if (text === '' || matched !== text.length) {
+    throw new InvalidArgumentError('Expected a duration with units, e.g. 30s, 5m, 1h30m or 250ms.');
+  }
+  return total;
+}
+
+/** A positive integer (`--limit`, `--event-id`, …). */
+export function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || !Number.isSafeInteger(n)) throw new InvalidArgumentError('Expected a positive integer.');
+  return n;
+}
+
+/** A timestamp in RFC 3339 (`2024-05-01T10:00:00Z`) or any form `Date` parses without doubt. */
+export function parseTimestamp(value: string): Date {
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) {
+    throw new InvalidArgumentError('Expected an RFC 3339 time such as 2024-05-01T10:00:00Z.');
+  }
+  return date;
+}

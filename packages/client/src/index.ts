@@ -94,6 +94,7 @@ export { WorkflowClient, type LoadedWorkflowClientOptions, type WorkflowClientOp
 export type { AsyncWorkflowListIterable, IntoHistoriesOptions, ListOptions } from './workflow-list.js';
 export { WithStartWorkflowOperation, type WithStartWorkflowOperationOptions } from './with-start-operation.js';
 export { WorkflowUpdateStage } from './workflow-update.js';
+export { fromProtoJson, lookupProtoType, toProtoJson, type ProtoJsonOptions } from './proto-json.js';
 export type {
   GetWorkflowHandleOptions,
   GetWorkflowUpdateHandleOptions,

@@ -1,0 +1,14 @@
+/**
+ * `endure workflow …`: start, inspect and operate workflow executions, as `temporal workflow`.
+ * Each verb lives in its own file.
+ */
+import type { Command } from 'commander';
+import { registerCount } from './count.js';
+
+export function registerWorkflowCommands(program: Command): void {
+  const workflow = program
+    .command('workflow')
+    .description('Start, list, inspect and operate workflow executions')
+    .addHelpText('after', '\nExamples:\n  endure workflow list -q "ExecutionStatus = \'Running\'"\n  endure workflow describe -w order-42\n');
+  registerCount(workflow);
+}
