@@ -49,6 +49,11 @@ export function describeError(err: unknown, context: { address?: string }): Desc
     return { message: `${details} (${STATUS_NAMES[grpc.code] ?? grpc.code})`, exitCode: ExitCode.Failure };
   }
   if (err instanceof Error) {
+    const tlsReason = (err as { reason?: unknown; library?: unknown }).library === 'SSL routines' ? (err as { reason?: unknown }).reason : undefined;
+    if (typeof tlsReason === 'string') {
+      const hint = tlsReason === 'wrong version number' ? ' (the server does not speak TLS: leave out --tls, --api-key and the --tls-… flags)' : '';
+      return { message: `TLS handshake with ${context.address ?? 'the server'} failed: ${tlsReason}${hint}`, exitCode: ExitCode.Failure };
+    }
     const network = (err as NodeJS.ErrnoException).code;
     if (network === 'ECONNREFUSED' || network === 'ENOTFOUND' || network === 'EHOSTUNREACH' || network === 'ETIMEDOUT') {
       return { message: `cannot reach the server at ${context.address ?? 'the address given'}: ${err.message}`, exitCode: ExitCode.Failure };

@@ -49,6 +49,29 @@ describe('bad input', () => {
     expect(result.stderr).toBe('endure: cannot reach the server at 127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1\n');
   });
 
+  it('says when TLS is asked of a server that does not speak it', async () => {
+    const result = await runEndure(['workflow', 'count', '--address', env.address, '--tls']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `endure: TLS handshake with ${env.address} failed: wrong version number (the server does not speak TLS: leave out --tls, --api-key and the --tls-… flags)\n`,
+    );
+  });
+
+  it('names a missing certificate file and a malformed --grpc-meta (exit 2)', async () => {
+    const missing = await runEndure(['workflow', 'count', '--address', env.address, '--tls-cert-path', '/no/such/cert.pem', '--tls-key-path', '/no/such/key.pem']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toBe('endure: --tls-cert-path /no/such/cert.pem: no such file\n');
+    const meta = await runEndure(['workflow', 'count', '--address', env.address, '--grpc-meta', 'no-equals-sign']);
+    expect(meta.code).toBe(2);
+    expect(meta.stderr).toBe('endure: --grpc-meta "no-equals-sign": expected KEY=VALUE\n');
+  });
+
+  it('names an unknown namespace (exit 1)', async () => {
+    const result = await runEndure(['workflow', 'count', '--address', env.address, '-n', 'no-such-namespace']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^endure: .*no-such-namespace.* \(NOT_FOUND\)\n$/);
+  });
+
   it('prints the stack trace only with --log-level debug', async () => {
     const result = await runEndure(['workflow', 'count', '--address', '127.0.0.1:1', '--log-level', 'debug']);
     expect(result.code).toBe(1);
