@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
+import { registerOperatorCommands } from './commands/operator/index.js';
 import { registerServerCommands } from './commands/server.js';
 import { registerWorkflowCommands } from './commands/workflow/index.js';
 import { describeError } from './errors.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: true, showGlobalOptions: false });
   registerServerCommands(program);
   registerWorkflowCommands(program);
+  registerOperatorCommands(program);
   return program;
 }
 
