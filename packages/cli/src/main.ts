@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { registerOperatorCommands } from './commands/operator/index.js';
 import { registerServerCommands } from './commands/server.js';
+import { registerTaskQueueCommands } from './commands/task-queue.js';
 import { registerWorkflowCommands } from './commands/workflow/index.js';
 import { describeError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerServerCommands(program);
   registerWorkflowCommands(program);
   registerOperatorCommands(program);
+  registerTaskQueueCommands(program);
   return program;
 }
 
