@@ -85,7 +85,7 @@ function registerDescribe(namespace: Command): void {
     clientAction<{ namespaceId?: string }>(async (ctx, flags, args) => {
       let name = namespaceOf(ctx, command, args);
       // `-n` defaults to "default": with an id and no explicit name, the id wins.
-      if (flags.namespaceId !== undefined && args.length === 0 && command.getOptionValueSource('namespace') !== 'cli') name = '';
+      if (flags.namespaceId !== undefined && args[0] === undefined && command.getOptionValueSource('namespace') !== 'cli') name = '';
       if (flags.namespaceId !== undefined && name !== '') throw usageError('give either --namespace-id or -n, not both');
       const connection = await ctx.connection();
       const response = await connection.workflowService.describeNamespace({ namespace: name, id: flags.namespaceId ?? '' });
