@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
 import { registerOperatorCommands } from './commands/operator/index.js';
+import { registerScheduleCommands } from './commands/schedule/index.js';
 import { registerServerCommands } from './commands/server.js';
 import { registerTaskQueueCommands } from './commands/task-queue.js';
 import { registerWorkflowCommands } from './commands/workflow/index.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerWorkflowCommands(program);
   registerOperatorCommands(program);
   registerTaskQueueCommands(program);
+  registerScheduleCommands(program);
   return program;
 }
 
