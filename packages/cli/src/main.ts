@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
+import { registerEnvCommands } from './commands/env.js';
 import { registerOperatorCommands } from './commands/operator/index.js';
 import { registerScheduleCommands } from './commands/schedule/index.js';
 import { registerServerCommands } from './commands/server.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerOperatorCommands(program);
   registerTaskQueueCommands(program);
   registerScheduleCommands(program);
+  registerEnvCommands(program);
   return program;
 }
 
