@@ -6,6 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
+import { registerCompletionCommands } from './commands/completion.js';
 import { registerEnvCommands } from './commands/env.js';
 import { registerOperatorCommands } from './commands/operator/index.js';
 import { registerScheduleCommands } from './commands/schedule/index.js';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerTaskQueueCommands(program);
   registerScheduleCommands(program);
   registerEnvCommands(program);
+  registerCompletionCommands(program);
   return program;
 }
 
