@@ -6,6 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@temporalio/client';
+import Long from 'long';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from '../../server/test/helpers/env.js';
@@ -78,7 +79,7 @@ describe('endure env', () => {
   });
 
   it('a later command takes its address and namespace from the preset chosen with --env (flags still win)', async () => {
-    await env.connection.workflowService.registerNamespace({ namespace: 'env-preset-ns', workflowExecutionRetentionPeriod: { seconds: 86_400 } });
+    await env.connection.workflowService.registerNamespace({ namespace: 'env-preset-ns', workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(86_400) } });
     const client = new Client({ connection: env.connection, namespace: 'env-preset-ns' });
     const taskQueue = uniqueTaskQueue('cli-env');
     await client.workflow.start('sleepWorkflow', { taskQueue, workflowId: uniqueWorkflowId('env'), args: [60_000] });
