@@ -6,7 +6,12 @@
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
+import { registerCompletionCommands } from './commands/completion.js';
+import { registerEnvCommands } from './commands/env.js';
+import { registerOperatorCommands } from './commands/operator/index.js';
+import { registerScheduleCommands } from './commands/schedule/index.js';
 import { registerServerCommands } from './commands/server.js';
+import { registerTaskQueueCommands } from './commands/task-queue.js';
 import { registerWorkflowCommands } from './commands/workflow/index.js';
 import { describeError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
@@ -23,6 +28,11 @@ export function buildProgram(): Command {
     .configureHelp({ sortSubcommands: true, showGlobalOptions: false });
   registerServerCommands(program);
   registerWorkflowCommands(program);
+  registerOperatorCommands(program);
+  registerTaskQueueCommands(program);
+  registerScheduleCommands(program);
+  registerEnvCommands(program);
+  registerCompletionCommands(program);
   return program;
 }
 

@@ -19,6 +19,7 @@ import { TimeSkipper } from './timers/time-skipper.js';
 import { RunnableWork } from './history/runnable-work.js';
 import { dispatchTasks, onStickyTaskExpired } from './history/sticky.js';
 import { OPERATOR_SERVICE, WORKFLOW_SERVICE, serviceMethodTable, toGrpcError } from './frontend/grpc-server.js';
+import { clusterHandlers } from './frontend/cluster-service.js';
 import { namespaceHandlers } from './frontend/namespace-service.js';
 import { NamespaceDeleter } from './namespaces/namespace-deleter.js';
 import { GrpcTransport } from './frontend/grpc-transport.js';
@@ -112,6 +113,7 @@ export class EndureServer {
     const handlers = {
       ...workflowServiceHandlers({ config, store, executions, matching, watchers, queries, namespaces }),
       ...namespaceRpcs,
+      ...clusterHandlers(config),
     };
     const methods = new Map([
       ...serviceMethodTable(WORKFLOW_SERVICE, handlers, log),

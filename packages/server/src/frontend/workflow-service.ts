@@ -7,7 +7,7 @@ import { enums, proto } from '../common/proto.js';
 import { failedPrecondition, invalidArgument, namespaceNotFound } from '../common/errors.js';
 import { NamespaceState, type NamespaceRegistry } from '../namespaces/namespace-registry.js';
 import { searchAttributesProblem } from '../visibility/search-attribute-values.js';
-import { msToTimestamp } from '../common/time.js';
+import { msToDuration, msToTimestamp } from '../common/time.js';
 import type { ResolvedConfig } from '../config.js';
 import type { NamespaceRecord, Store } from '../persistence/store.js';
 import type { MatchingEngine, MatchedTask } from '../matching/matching-engine.js';
@@ -325,10 +325,13 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
       const ns = namespace(req.namespace);
       const taskQueue = requireId(req.taskQueue?.name, 'task_queue.name', idMax);
       const kind = req.taskQueueType === enums.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY ? 'activity' : 'workflow';
-      const { pollers, backlog } = matching.describe(ns.id, taskQueue, kind);
+      const { pollers, backlog, oldestTaskCreatedMs } = matching.describe(ns.id, taskQueue, kind);
+      // Rates are not tracked: stats carry the backlog only (count and age).
+      const backlogAgeMs = oldestTaskCreatedMs === undefined ? 0 : Math.max(0, es.clock.nowMs() - oldestTaskCreatedMs);
       return Promise.resolve({
         pollers: pollers.map((p) => ({ identity: p.identity, lastAccessTime: msToTimestamp(p.lastAccessTimeMs), ratePerSecond: 0 })),
         taskQueueStatus: req.includeTaskQueueStatus ? { backlogCountHint: backlog } : null,
+        stats: req.reportStats ? { approximateBacklogCount: backlog, approximateBacklogAge: msToDuration(backlogAgeMs) } : null,
       });
     },
 

@@ -218,12 +218,15 @@ export class MatchingEngine {
     }
   }
 
-  describe(namespaceId: string, taskQueue: string, kind: TaskKind): { pollers: PollerInfo[]; backlog: number } {
+  /** Recent pollers, the backlog size, and when the oldest backlogged task was created (undefined: none, or a sticky queue). */
+  describe(namespaceId: string, taskQueue: string, kind: TaskKind): { pollers: PollerInfo[]; backlog: number; oldestTaskCreatedMs?: number } {
     const queue = this.queues.get(key(namespaceId, taskQueue, kind));
     if (!queue) return { pollers: [], backlog: 0 };
     this.forgetExpiredPollers(queue);
     const pollers = [...queue.recentPollers].map(([identity, lastAccessTimeMs]) => ({ identity, lastAccessTimeMs }));
-    return { pollers, backlog: queue.backlogSize };
+    const oldest = queue.sticky ? undefined : queue.backlog[queue.backlogHead];
+    const oldestTaskCreatedMs = oldest?.type === 'task' ? oldest.task.createdMs : undefined;
+    return { pollers, backlog: queue.backlogSize, oldestTaskCreatedMs };
   }
 
   /** Answer every waiting poll empty; later polls return at once. */
