@@ -57,7 +57,8 @@ export function registerShow(workflow: Command): void {
         ctx.printer.json(toProtoJson('temporal.api.history.v1.History', { events: all }, { shorthandPayloads: false }));
         return;
       }
-      await printProgress(ctx, flags, events);
+      // The first page is read before anything is printed, so an unknown workflow is one error line.
+      await printProgress(ctx, flags, await startedEarly(events));
     }),
   );
 }
@@ -92,6 +93,18 @@ async function printProgress(ctx: CommandContext, flags: ShowFlags, events: Asyn
   spinner.stop();
   printer.line();
   if (outcome !== undefined) printResults(printer, outcome);
+}
+
+/** `events` with its first item already asked for (so its errors surface now), unchanged otherwise. */
+async function startedEarly(events: AsyncGenerator<HistoryEvent>): Promise<AsyncIterable<HistoryEvent>> {
+  const first = await events.next();
+  return {
+    async *[Symbol.asyncIterator]() {
+      if (first.done === true) return;
+      yield first.value;
+      yield* events;
+    },
+  };
 }
 
 /**

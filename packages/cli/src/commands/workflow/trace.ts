@@ -73,7 +73,17 @@ export function registerTrace(workflow: Command): void {
       const foldStatuses = new Set((Array.isArray(flags.fold) ? flags.fold : DEFAULT_FOLD).map((name) => FOLD_NAMES[name]!));
       const connection = await ctx.connection();
       const source: HistorySource = { connection, namespace: ctx.namespace, signal: ctx.signal };
-      const root = await loadRun(source, { workflowId: flags.workflowId, runId: flags.runId ?? '' });
+      // Described first, as `temporal` does: an unknown workflow fails here, and the latest run gets its id.
+      const description = await connection.withAbortSignal(ctx.signal, () =>
+        connection.workflowService.describeWorkflowExecution({
+          namespace: ctx.namespace,
+          execution: { workflowId: flags.workflowId, runId: flags.runId ?? '' },
+        }),
+      );
+      const root = await loadRun(source, {
+        workflowId: flags.workflowId,
+        runId: description.workflowExecutionInfo?.execution?.runId ?? flags.runId ?? '',
+      });
       printSummary(ctx, root);
       const shouldFold = (node: WorkflowNode, depth: number): boolean => !noFold && depth >= 1 && foldStatuses.has(node.status);
       await expandChildren(source, root, { depthMax: flags.depth, concurrency: flags.concurrency, shouldFold });
