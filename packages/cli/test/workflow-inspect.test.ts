@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from '../../server/test/helpers/env.js';
+import { ActivityRecorder, createActivities } from '../../server/test/helpers/activities.js';
 import { waitFor } from '../../server/test/helpers/wait-for.js';
 import { endureJson, endureOk, runEndure } from './helpers/cli.js';
 
@@ -32,7 +33,7 @@ const ids = {
 beforeAll(async () => {
   env = await startTestEnv();
   taskQueue = uniqueTaskQueue('cli-inspect');
-  const worker = await env.createWorker({ taskQueue });
+  const worker = await env.createWorker({ taskQueue, activities: createActivities(new ActivityRecorder()) });
   const running = worker.run();
   stopWorker = async () => {
     worker.shutdown();
@@ -149,6 +150,18 @@ describe('endure workflow describe', () => {
     expect(json.pendingChildren).toEqual([expect.objectContaining({ workflowId: childId, runId: child.runId, workflowTypeName: 'waitingChild' })]);
     expect(json).not.toHaveProperty('closeEvent');
     await env.client.workflow.getHandle(parentId).terminate('done with it');
+  });
+
+  it('shows a pending activity: its state, attempts and last heartbeat', async () => {
+    const workflowId = uniqueWorkflowId('inspect-activity');
+    const handle = await env.client.workflow.start('cancellableWorkflow', { taskQueue, workflowId, args: ['held'] });
+    await waitFor(async () => (await handle.describe()).raw.pendingActivities?.[0]?.heartbeatDetails, { description: 'a heartbeat recorded' });
+    const text = await endureOk(['workflow', 'describe', ...at(), '-w', workflowId]);
+    expect(text).toMatch(
+      /\nPending Activities: 1\n\n {2}ActivityId {12}1\n {2}Type {18}longRunning\n {2}State {17}Started\n {2}Attempt {15}1\n {2}MaximumAttempts {7}1\n/,
+    );
+    expect(text).toMatch(/\n {2}LastHeartbeatDetails {2}\[\d+\]\n\nPending Child Workflows: 0\n/);
+    await handle.terminate('done with it');
   });
 
   it('prints the reset points of a run (none here) as text and JSON', async () => {
