@@ -152,11 +152,15 @@ describe('endure workflow describe', () => {
     await env.client.workflow.getHandle(parentId).terminate('done with it');
   });
 
-  it('shows a pending activity: its state, attempts and last heartbeat', async () => {
+  it('shows a pending activity: its state, attempts and last heartbeat (and trace shows it running)', async () => {
     const workflowId = uniqueWorkflowId('inspect-activity');
     const handle = await env.client.workflow.start('cancellableWorkflow', { taskQueue, workflowId, args: ['held'] });
     await waitFor(async () => (await handle.describe()).raw.pendingActivities?.[0]?.heartbeatDetails, { description: 'a heartbeat recorded' });
-    const text = await endureOk(['workflow', 'describe', ...at(), '-w', workflowId]);
+    const [text, trace] = await Promise.all([
+      endureOk(['workflow', 'describe', ...at(), '-w', workflowId]),
+      endureOk(['workflow', 'trace', ...at(), '-w', workflowId]),
+    ]);
+    expect(trace).toMatch(/\n │ {3}┼ ▷ longRunning \(\d+m?s ago\)\n\n$/);
     expect(text).toMatch(
       /\nPending Activities: 1\n\n {2}ActivityId {12}1\n {2}Type {18}longRunning\n {2}State {17}Started\n {2}Attempt {15}1\n {2}MaximumAttempts {7}1\n/,
     );

@@ -10,7 +10,7 @@ import type { HistoryEvent } from './history-events.js';
 
 type Failure = proto.temporal.api.failure.v1.IFailure;
 
-const { EventType: E, WorkflowExecutionStatus: Status, RetryState } = proto.temporal.api.enums.v1;
+const { WorkflowExecutionStatus: Status, RetryState } = proto.temporal.api.enums.v1;
 
 export type NodeState =
   | 'scheduled'
@@ -55,6 +55,8 @@ export interface WorkflowNode extends NodeBase {
 
 export interface ActivityNode extends NodeBase {
   kind: 'activity' | 'timer';
+  /** The activity id (the timer id for a timer). */
+  id: string;
 }
 
 export type TraceNode = WorkflowNode | ActivityNode;
@@ -73,12 +75,10 @@ const STATE_OF_STATUS: Record<number, NodeState> = {
 /** The node of one run, from its whole history (in order). */
 export function buildRunNode(ref: ChildRef, events: HistoryEvent[]): WorkflowNode {
   const run = workflowNode(ref.workflowId, ref.runId, '');
-  /** Activities, timers and children by the id of the event that scheduled them. */
-  const byEventId = new Map<number, TraceNode>();
-  const timersById = new Map<string, TraceNode>();
+  const children = new ChildTracker(run);
   for (const event of events) {
     applyRunEvent(run, event);
-    applyChildEvent(run, event, byEventId, timersById);
+    children.apply(event);
   }
   return run;
 }
@@ -138,120 +138,134 @@ function applyRunEvent(run: WorkflowNode, event: HistoryEvent): void {
   }
 }
 
-/** Events about what the run started: activities, timers, child workflows. */
-function applyChildEvent(run: WorkflowNode, event: HistoryEvent, byEventId: Map<number, TraceNode>, timersById: Map<string, TraceNode>): void {
-  const at = toEpochMs(event.eventTime);
-  const find = (scheduledId: unknown): TraceNode | undefined => byEventId.get(Number(scheduledId ?? 0));
-  const close = (node: TraceNode | undefined, state: NodeState, failure?: Failure | null, retryState?: number | null): void => {
-    if (!node) return;
-    node.state = state;
-    node.closeMs = at;
-    if (failure) node.failure = failureMessages(failure);
-    if (retryState !== undefined && retryState !== null) node.retryState = retryStateText(retryState);
-    if (node.kind === 'workflow') node.status = STATUS_OF_STATE[state] ?? node.status;
-  };
-  const eventId = Number(event.eventId ?? 0);
-  switch (event.eventType) {
-    case E.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
-      const node = leafNode('activity', event.activityTaskScheduledEventAttributes?.activityType?.name ?? '', 'scheduled', at);
-      byEventId.set(eventId, node);
-      run.children.push(node);
-      return;
+/**
+ * What the run started, in event order: activities, timers and child workflows, found again
+ * by the id of the event that scheduled them when later events tell how they went.
+ */
+class ChildTracker {
+  private readonly byEventId = new Map<number, TraceNode>();
+  private readonly timersById = new Map<string, TraceNode>();
+
+  constructor(private readonly run: WorkflowNode) {}
+
+  apply(event: HistoryEvent): void {
+    const at = toEpochMs(event.eventTime);
+    if (!this.applyActivity(event, at) && !this.applyTimer(event, at)) this.applyChildWorkflow(event, at);
+  }
+
+  private add(eventId: unknown, node: TraceNode): void {
+    this.byEventId.set(Number(eventId ?? 0), node);
+    this.run.children.push(node);
+  }
+
+  private find(scheduledEventId: unknown): TraceNode | undefined {
+    return this.byEventId.get(Number(scheduledEventId ?? 0));
+  }
+
+  private applyActivity(event: HistoryEvent, at: number | undefined): boolean {
+    const scheduled = event.activityTaskScheduledEventAttributes;
+    if (scheduled) {
+      this.add(event.eventId, leafNode('activity', scheduled.activityId ?? '', scheduled.activityType?.name ?? '', 'scheduled', at));
+      return true;
     }
-    case E.EVENT_TYPE_ACTIVITY_TASK_STARTED: {
-      const attrs = event.activityTaskStartedEventAttributes;
-      const node = find(attrs?.scheduledEventId);
-      if (node) {
-        node.state = 'running';
-        node.attempt = attrs?.attempt ?? 1;
-      }
-      return;
+    const started = event.activityTaskStartedEventAttributes;
+    if (started) {
+      const node = this.find(started.scheduledEventId);
+      if (node) Object.assign(node, { state: 'running', attempt: started.attempt ?? 1 });
+      return true;
     }
-    case E.EVENT_TYPE_ACTIVITY_TASK_COMPLETED:
-      return close(find(event.activityTaskCompletedEventAttributes?.scheduledEventId), 'completed');
-    case E.EVENT_TYPE_ACTIVITY_TASK_FAILED: {
-      const attrs = event.activityTaskFailedEventAttributes;
-      return close(find(attrs?.scheduledEventId), 'failed', attrs?.failure, attrs?.retryState);
-    }
-    case E.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT: {
-      const attrs = event.activityTaskTimedOutEventAttributes;
-      return close(find(attrs?.scheduledEventId), 'timedOut', attrs?.failure, attrs?.retryState);
-    }
-    case E.EVENT_TYPE_ACTIVITY_TASK_CANCEL_REQUESTED: {
-      const node = find(event.activityTaskCancelRequestedEventAttributes?.scheduledEventId);
+    const cancelRequested = event.activityTaskCancelRequestedEventAttributes;
+    if (cancelRequested) {
+      const node = this.find(cancelRequested.scheduledEventId);
       if (node) node.state = 'cancelRequested';
+      return true;
+    }
+    const { activityTaskCompletedEventAttributes: completed, activityTaskFailedEventAttributes: failed } = event;
+    const { activityTaskTimedOutEventAttributes: timedOut, activityTaskCanceledEventAttributes: canceled } = event;
+    if (completed) closeNode(this.find(completed.scheduledEventId), at, 'completed');
+    else if (failed) closeNode(this.find(failed.scheduledEventId), at, 'failed', failed.failure, failed.retryState);
+    else if (timedOut) closeNode(this.find(timedOut.scheduledEventId), at, 'timedOut', timedOut.failure, timedOut.retryState);
+    else if (canceled) closeNode(this.find(canceled.scheduledEventId), at, 'canceled');
+    else return false;
+    return true;
+  }
+
+  private applyTimer(event: HistoryEvent, at: number | undefined): boolean {
+    const started = event.timerStartedEventAttributes;
+    if (started) {
+      const timerId = started.timerId ?? '';
+      const timeout = started.startToFireTimeout;
+      const duration = formatDuration(Number(timeout?.seconds ?? 0) * 1000 + Math.round((timeout?.nanos ?? 0) / 1e6));
+      // As `temporal`: a timer id that is not its event id was chosen by the workflow, so it names the timer.
+      const name = timerId === String(event.eventId ?? '') ? `Timer (${duration})` : `${timerId} (${duration})`;
+      const node = leafNode('timer', timerId, name, 'timerWaiting', at);
+      this.timersById.set(timerId, node);
+      this.run.children.push(node);
+      return true;
+    }
+    const { timerFiredEventAttributes: fired, timerCanceledEventAttributes: canceled } = event;
+    if (fired) closeNode(this.timersById.get(fired.timerId ?? ''), at, 'timerFired');
+    else if (canceled) closeNode(this.timersById.get(canceled.timerId ?? ''), at, 'timerCanceled');
+    else return false;
+    return true;
+  }
+
+  private applyChildWorkflow(event: HistoryEvent, at: number | undefined): void {
+    const initiated = event.startChildWorkflowExecutionInitiatedEventAttributes;
+    if (initiated) {
+      const node = workflowNode(initiated.workflowId ?? '', '', initiated.workflowType?.name ?? '');
+      node.taskQueue = initiated.taskQueue?.name ?? '';
+      this.add(event.eventId, node);
       return;
     }
-    case E.EVENT_TYPE_ACTIVITY_TASK_CANCELED:
-      return close(find(event.activityTaskCanceledEventAttributes?.scheduledEventId), 'canceled');
-    case E.EVENT_TYPE_TIMER_STARTED: {
-      const attrs = event.timerStartedEventAttributes;
-      const timerId = attrs?.timerId ?? '';
-      const duration = formatDuration(Number(attrs?.startToFireTimeout?.seconds ?? 0) * 1000 + Math.round((attrs?.startToFireTimeout?.nanos ?? 0) / 1e6));
-      const name = timerId === String(eventId) ? `Timer (${duration})` : `${timerId} (${duration})`;
-      const node = leafNode('timer', name, 'timerWaiting', at);
-      timersById.set(timerId, node);
-      run.children.push(node);
+    const started = event.childWorkflowExecutionStartedEventAttributes;
+    const node = this.find(started?.initiatedEventId);
+    if (started && node?.kind === 'workflow') {
+      node.execution.runId = started.workflowExecution?.runId ?? '';
+      Object.assign(node, { startMs: at, state: 'running', status: Status.WORKFLOW_EXECUTION_STATUS_RUNNING });
       return;
     }
-    case E.EVENT_TYPE_TIMER_FIRED:
-      return close(timersById.get(event.timerFiredEventAttributes?.timerId ?? ''), 'timerFired');
-    case E.EVENT_TYPE_TIMER_CANCELED:
-      return close(timersById.get(event.timerCanceledEventAttributes?.timerId ?? ''), 'timerCanceled');
-    default:
-      applyChildWorkflowEvent(run, event, eventId, at, find, byEventId, close);
+    const { startChildWorkflowExecutionFailedEventAttributes: startFailed, childWorkflowExecutionCompletedEventAttributes: completed } = event;
+    const { childWorkflowExecutionFailedEventAttributes: failed, childWorkflowExecutionTimedOutEventAttributes: timedOut } = event;
+    const { childWorkflowExecutionCanceledEventAttributes: canceled, childWorkflowExecutionTerminatedEventAttributes: terminated } = event;
+    if (startFailed) closeNode(this.find(startFailed.initiatedEventId), at, 'failed');
+    else if (completed) closeNode(this.find(completed.initiatedEventId), at, 'completed');
+    else if (failed) closeNode(this.find(failed.initiatedEventId), at, 'failed', failed.failure, failed.retryState);
+    else if (timedOut) closeNode(this.find(timedOut.initiatedEventId), at, 'timedOut', undefined, timedOut.retryState);
+    else if (canceled) closeNode(this.find(canceled.initiatedEventId), at, 'canceled');
+    else if (terminated) closeNode(this.find(terminated.initiatedEventId), at, 'terminated');
   }
 }
 
-function applyChildWorkflowEvent(
-  run: WorkflowNode,
-  event: HistoryEvent,
-  eventId: number,
-  at: number | undefined,
-  find: (scheduledId: unknown) => TraceNode | undefined,
-  byEventId: Map<number, TraceNode>,
-  close: (node: TraceNode | undefined, state: NodeState, failure?: Failure | null, retryState?: number | null) => void,
-): void {
-  const initiated = event.startChildWorkflowExecutionInitiatedEventAttributes;
-  if (initiated) {
-    const node = workflowNode(initiated.workflowId ?? '', '', initiated.workflowType?.name ?? '');
-    node.taskQueue = initiated.taskQueue?.name ?? '';
-    byEventId.set(eventId, node);
-    run.children.push(node);
-    return;
-  }
-  const startFailed = event.startChildWorkflowExecutionFailedEventAttributes;
-  if (startFailed) return close(find(startFailed.initiatedEventId), 'failed');
-  const started = event.childWorkflowExecutionStartedEventAttributes;
-  if (started) {
-    const node = find(started.initiatedEventId);
-    if (node?.kind === 'workflow') {
-      node.execution.runId = started.workflowExecution?.runId ?? '';
-      node.startMs = at;
-      node.state = 'running';
-      node.status = Status.WORKFLOW_EXECUTION_STATUS_RUNNING;
-    }
-    return;
-  }
-  if (event.childWorkflowExecutionCompletedEventAttributes) return close(find(event.childWorkflowExecutionCompletedEventAttributes.initiatedEventId), 'completed');
-  if (event.childWorkflowExecutionFailedEventAttributes) {
-    const attrs = event.childWorkflowExecutionFailedEventAttributes;
-    return close(find(attrs.initiatedEventId), 'failed', attrs.failure, attrs.retryState);
-  }
-  if (event.childWorkflowExecutionTimedOutEventAttributes) {
-    const attrs = event.childWorkflowExecutionTimedOutEventAttributes;
-    return close(find(attrs.initiatedEventId), 'timedOut', undefined, attrs.retryState);
-  }
-  if (event.childWorkflowExecutionCanceledEventAttributes) return close(find(event.childWorkflowExecutionCanceledEventAttributes.initiatedEventId), 'canceled');
-  if (event.childWorkflowExecutionTerminatedEventAttributes) return close(find(event.childWorkflowExecutionTerminatedEventAttributes.initiatedEventId), 'terminated');
+function closeNode(node: TraceNode | undefined, at: number | undefined, state: NodeState, failure?: Failure | null, retryState?: number | null): void {
+  if (!node) return;
+  node.state = state;
+  node.closeMs = at;
+  if (failure) node.failure = failureMessages(failure);
+  if (retryState !== undefined && retryState !== null) node.retryState = retryStateText(retryState);
+  if (node.kind === 'workflow') node.status = STATUS_OF_STATE[state] ?? node.status;
 }
 
 const STATUS_OF_STATE: Partial<Record<NodeState, number>> = Object.fromEntries(
   Object.entries(STATE_OF_STATUS).map(([status, state]) => [state, Number(status)]),
 );
 
-function leafNode(kind: 'activity' | 'timer', name: string, state: NodeState, startMs: number | undefined): ActivityNode {
-  return { kind, name, state, startMs, closeMs: undefined, attempt: 1, failure: undefined, retryState: undefined };
+function leafNode(kind: 'activity' | 'timer', id: string, name: string, state: NodeState, startMs: number | undefined): ActivityNode {
+  return { kind, id, name, state, startMs, closeMs: undefined, attempt: 1, failure: undefined, retryState: undefined };
+}
+
+/**
+ * Marks the activities a running run's describe reports as started as running (with their
+ * attempt): the history only gets an activity's started event once it closes.
+ */
+export function applyPendingActivities(run: WorkflowNode, pending: proto.temporal.api.workflow.v1.IPendingActivityInfo[]): void {
+  const startedState = proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+  for (const activity of pending) {
+    const node = run.children.find((child) => child.kind === 'activity' && child.id === activity.activityId && child.closeMs === undefined);
+    if (!node) continue;
+    node.attempt = activity.attempt ?? node.attempt;
+    if (activity.state === startedState && node.state === 'scheduled') node.state = 'running';
+  }
 }
 
 /** The messages of a failure and its causes, one per line (a chain is bounded by the server's failure size). */

@@ -15,7 +15,7 @@ import { usageError } from '../../exit-codes.js';
 import { addClientOptions } from '../../global-options.js';
 import type { Printer } from '../../output/printer.js';
 import { readHistory, type HistoryEvent, type HistorySource } from './history-events.js';
-import { buildRunNode, type ChildRef, type TraceNode, type WorkflowNode } from './trace-tree.js';
+import { applyPendingActivities, buildRunNode, type ChildRef, type TraceNode, type WorkflowNode } from './trace-tree.js';
 
 const { WorkflowExecutionStatus: Status } = proto.temporal.api.enums.v1;
 
@@ -97,7 +97,15 @@ export function registerTrace(workflow: Command): void {
 async function loadRun(source: HistorySource, child: ChildRef): Promise<WorkflowNode> {
   const events: HistoryEvent[] = [];
   for await (const event of readHistory(source, { workflowId: child.workflowId, runId: child.runId })) events.push(event);
-  return buildRunNode(child, events);
+  const run = buildRunNode(child, events);
+  if (run.state === 'running' && run.children.some((node) => node.kind === 'activity' && node.closeMs === undefined)) {
+    const { connection, namespace, signal } = source;
+    const description = await connection.withAbortSignal(signal, () =>
+      connection.workflowService.describeWorkflowExecution({ namespace, execution: { workflowId: child.workflowId, runId: run.execution.runId } }),
+    );
+    applyPendingActivities(run, description.pendingActivities ?? []);
+  }
+  return run;
 }
 
 interface ExpandOptions {
