@@ -5,9 +5,10 @@
  * draws it. Children whose status is folded (completed, canceled and terminated by default)
  * are shown on one line without their subtree.
  *
- * Unlike `temporal`, which redraws the tree until the workflow closes, this prints the tree
- * as it is now, once.
+ * On a terminal the tree is redrawn every second until the workflow closes (or Ctrl-C), as
+ * `temporal` does; into a pipe or file it is printed once, as it is now.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import proto from '@temporalio/proto';
 import { clientAction, type CommandContext } from '../../command-context.js';
@@ -32,6 +33,9 @@ const DEFAULT_FOLD = ['completed', 'canceled', 'terminated'];
 /** Child histories read in all, whatever the tree's size: a bound on one command's work. */
 const WORKFLOWS_MAX = 1000;
 const CONCURRENCY_MAX = 100;
+/** How often a live tree is redrawn, and how many times at most (a day's worth). */
+const REFRESH_MS = 1000;
+const REFRESHES_MAX = 86_400;
 
 interface TraceFlags {
   workflowId: string;
@@ -80,19 +84,49 @@ export function registerTrace(workflow: Command): void {
           execution: { workflowId: flags.workflowId, runId: flags.runId ?? '' },
         }),
       );
-      const root = await loadRun(source, {
-        workflowId: flags.workflowId,
-        runId: description.workflowExecutionInfo?.execution?.runId ?? flags.runId ?? '',
-      });
-      printSummary(ctx, root);
+      const ref = { workflowId: flags.workflowId, runId: description.workflowExecutionInfo?.execution?.runId ?? flags.runId ?? '' };
       const shouldFold = (node: WorkflowNode, depth: number): boolean => !noFold && depth >= 1 && foldStatuses.has(node.status);
-      await expandChildren(source, root, { depthMax: flags.depth, concurrency: flags.concurrency, shouldFold });
+      const load = async (): Promise<WorkflowNode> => {
+        const root = await loadRun(source, ref);
+        await expandChildren(source, root, { depthMax: flags.depth, concurrency: flags.concurrency, shouldFold });
+        return root;
+      };
+      const root = await load();
+      printSummary(ctx, root);
       ctx.printer.line(ctx.printer.style('magenta', 'Progress:'));
-      printTree(ctx.printer, root, 0, shouldFold);
+      const live = ctx.printer.isText && process.stdout.isTTY === true;
+      await drawTree(ctx, root, live ? load : undefined, shouldFold);
       ctx.printer.line();
     }),
   );
 }
+
+/**
+ * Prints the tree; with `reload`, redraws it in place every second while the workflow runs.
+ * Ctrl-C or --command-timeout end the redrawing, leaving the last tree on the screen.
+ */
+async function drawTree(ctx: CommandContext, first: WorkflowNode, reload: (() => Promise<WorkflowNode>) | undefined, shouldFold: FoldRule): Promise<void> {
+  let root = first;
+  let drawn = 0;
+  for (let round = 0; round < REFRESHES_MAX; round++) {
+    const lines: string[] = [];
+    renderTree(ctx.printer, root, 0, shouldFold, lines);
+    // Back to the first line of the previous drawing, and clear everything below.
+    if (drawn > 0) lines[0] = `\u001b[${drawn}F\u001b[J${lines[0] ?? ''}`;
+    for (const line of lines) ctx.printer.line(line);
+    drawn = lines.length;
+    if (reload === undefined || (root.state !== 'running' && root.state !== 'cancelRequested')) return;
+    try {
+      await sleep(REFRESH_MS, undefined, { signal: ctx.signal });
+      root = await reload();
+    } catch (err) {
+      if (ctx.signal.aborted) return;
+      throw err;
+    }
+  }
+}
+
+type FoldRule = (node: WorkflowNode, depth: number) => boolean;
 
 async function loadRun(source: HistorySource, child: ChildRef): Promise<WorkflowNode> {
   const events: HistoryEvent[] = [];
@@ -160,30 +194,31 @@ function printSummary(ctx: CommandContext, root: WorkflowNode): void {
   printer.line();
 }
 
-function printTree(printer: Printer, node: TraceNode, depth: number, shouldFold: (node: WorkflowNode, depth: number) => boolean): void {
+/** The lines of `node` and, unless folded, of what it started, depth-first. */
+function renderTree(printer: Printer, node: TraceNode, depth: number, shouldFold: FoldRule, lines: string[]): void {
   const faint = (text: string): string => printer.style('dim', text);
   const indent = (levels: number): string => faint(' │  '.repeat(levels));
   const extras = node.startMs === undefined ? '' : faint(`(${durationText(node)}${node.attempt > 1 ? `, ${node.attempt} attempts` : ''})`);
   const icon = statusIcon(printer, node);
   const glyph = node.kind === 'workflow' ? '╪' : '┼';
-  printer.line(`${indent(depth)} ${faint(glyph)} ${icon} ${node.name} ${extras}`.trimEnd());
+  lines.push(`${indent(depth)} ${faint(glyph)} ${icon} ${node.name} ${extras}`.trimEnd());
   const inner = indent(depth + 1);
   if (node.kind === 'workflow') {
-    printer.line(`${inner} ${faint('wfId:')} ${printer.style('blue', node.execution.workflowId)}${faint(', runId:')} ${printer.style('blue', node.execution.runId)}`);
+    lines.push(`${inner} ${faint('wfId:')} ${printer.style('blue', node.execution.workflowId)}${faint(', runId:')} ${printer.style('blue', node.execution.runId)}`);
   }
   if (node.failure !== undefined) {
     const [first, ...rest] = node.failure.split('\n');
-    printer.line(`${inner} ${printer.style('red', 'Failure:')} ${faint(first ?? '')}`);
-    for (const line of rest) printer.line(`${inner}     ${faint(line)}`);
+    lines.push(`${inner} ${printer.style('red', 'Failure:')} ${faint(first ?? '')}`);
+    for (const line of rest) lines.push(`${inner}     ${faint(line)}`);
   }
-  if (node.retryState !== undefined) printer.line(`${inner} ${printer.style('red', 'Retry state:')} ${faint(node.retryState)}`);
+  if (node.retryState !== undefined) lines.push(`${inner} ${printer.style('red', 'Retry state:')} ${faint(node.retryState)}`);
   if (node.kind !== 'workflow') return;
-  if (node.terminationReason) printer.line(`${inner} ${printer.style('yellow', 'Termination reason:')} ${faint(node.terminationReason)}`);
+  if (node.terminationReason) lines.push(`${inner} ${printer.style('yellow', 'Termination reason:')} ${faint(node.terminationReason)}`);
   if (shouldFold(node, depth)) {
-    printer.line(`${inner} ${faint('↳ execution folded')}`);
+    lines.push(`${inner} ${faint('↳ execution folded')}`);
     return;
   }
-  for (const child of node.children) printTree(printer, child, depth + 1, shouldFold);
+  for (const child of node.children) renderTree(printer, child, depth + 1, shouldFold, lines);
 }
 
 function statusIcon(printer: Printer, node: TraceNode): string {
