@@ -42,3 +42,4 @@ export {
   untypedUpsertWorkflow,
 } from './search-attributes.js';
 export { badUpsertWorkflow, stagedWorkflow } from './visibility.js';
+export { inspectChain, inspectFailing, inspectFamily, inspectGreeting, inspectGreetingParent } from './cli-inspect.js';
