@@ -4,6 +4,8 @@
  */
 import type { Command } from 'commander';
 import { registerCount } from './count.js';
+import { registerExecute } from './execute.js';
+import { registerStart } from './start.js';
 
 export function registerWorkflowCommands(program: Command): void {
   const workflow = program
@@ -11,4 +13,6 @@ export function registerWorkflowCommands(program: Command): void {
     .description('Start, list, inspect and operate workflow executions')
     .addHelpText('after', '\nExamples:\n  endure workflow list -q "ExecutionStatus = \'Running\'"\n  endure workflow describe -w order-42\n');
   registerCount(workflow);
+  registerStart(workflow);
+  registerExecute(workflow);
 }
