@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Worker } from '@temporalio/worker';
 import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from '../../server/test/helpers/env.js';
+import { waitFor } from '../../server/test/helpers/wait-for.js';
 import { endureJson, endureOk, runEndure, type RunOptions } from './helpers/cli.js';
 
 let env: TestEnv;
@@ -34,6 +35,20 @@ function wfOk(args: string[], options?: RunOptions): Promise<string> {
 }
 function wfJson<T>(args: string[], options?: RunOptions): Promise<T> {
   return endureJson<T>(['workflow', ...args, '--address', env.address], options);
+}
+
+/** Starts an approvalWorkflow (waits an hour for an approval) through the SDK. */
+async function startApproval(prefix: string): Promise<string> {
+  const workflowId = uniqueWorkflowId(prefix);
+  await env.client.workflow.start('approvalWorkflow', { taskQueue, workflowId, args: [3_600_000] });
+  return workflowId;
+}
+
+/** Starts a cartWorkflow (takes updates until checked out) through the SDK. */
+async function startCart(prefix: string): Promise<string> {
+  const workflowId = uniqueWorkflowId(prefix);
+  await env.client.workflow.start('cartWorkflow', { taskQueue, workflowId });
+  return workflowId;
 }
 
 describe('endure workflow start', () => {
@@ -106,10 +121,10 @@ describe('endure workflow execute', () => {
     const lines = text.split('\n');
     expect(lines.slice(0, 7)).toEqual(['Running execution:', `  WorkflowId  ${workflowId}`, expect.stringMatching(/^ {2}RunId {7}\S+$/), '  Type        sleepWorkflow', '  Namespace   default', `  TaskQueue   ${taskQueue}`, '']);
     expect(lines[7]).toBe('Progress:');
-    expect(lines[8]).toBe('   ID  Time                  Type');
-    expect(lines[9]).toMatch(/^ {4}1 {2}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ {2}WorkflowExecutionStarted$/);
+    expect(lines[8]).toBe(`  ID   ${' '.repeat(8)}Time${' '.repeat(8)}  ${' '.repeat(11)}Type`);
+    expect(lines[9]).toMatch(/^ {2}1 {4}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ {2}WorkflowExecutionStarted$/);
     expect(text).toMatch(/ {2}TimerStarted\n/);
-    expect(text).toMatch(/\n {3}\d+ {2}\S+ {2}WorkflowExecutionCompleted\n\nResults:\n {2}RunTime {9}\S+\n {2}Status {10}COMPLETED\n {2}Result {10}\d+\n {2}ResultEncoding {2}json\/plain\n$/);
+    expect(text).toMatch(/\n {2}\d+ +\S+ {2}WorkflowExecutionCompleted\n\nResults:\n {2}RunTime {9}\S+\n {2}Status {10}COMPLETED\n {2}Result {10}\d+\n {2}ResultEncoding {2}json\/plain\n$/);
     expect(await env.client.workflow.getHandle(workflowId).result()).toBeGreaterThanOrEqual(10);
   });
 
@@ -137,5 +152,156 @@ describe('endure workflow execute', () => {
     const json = JSON.parse((await wf(['execute', '--type', 'failingChild', '-t', taskQueue, '-i', '"bang"', '-o', 'json'])).stdout) as Record<string, unknown>;
     expect(json).toMatchObject({ status: 'FAILED', closeEvent: { workflowExecutionFailedEventAttributes: { failure: { message: 'bang' } } } });
     expect(json).not.toHaveProperty('result');
+  });
+});
+
+describe('endure workflow signal and query', () => {
+  it('signals with arguments and reads the state back with a query, in text and JSON', async () => {
+    const workflowId = await startApproval('signal');
+    expect(await wfOk(['signal', '-w', workflowId, '--name', 'addItem', '-i', '"pen"'])).toBe('Signal workflow succeeded\n');
+    expect(await wfOk(['signal', '-w', workflowId, '--type', 'addItem', '-i', '"ink"', '-o', 'json'])).toBe('');
+    await waitFor(async () => ((await env.client.workflow.getHandle(workflowId).query<{ items: string[] }>('status')).items.length === 2 ? true : undefined));
+
+    expect(await wfOk(['query', '-w', workflowId, '--name', 'status'])).toBe('Query result:\n  QueryResult  {"state":"waiting","items":["pen","ink"]}\n');
+    expect(await wfJson(['query', '-w', workflowId, '--type', 'status'])).toEqual({ queryResult: [{ state: 'waiting', items: ['pen', 'ink'] }] });
+
+    await wfOk(['signal', '-w', workflowId, '--name', 'approve', '-i', '"alice"']);
+    expect(await env.client.workflow.getHandle(workflowId).result()).toEqual({ outcome: 'approved by alice', items: ['pen', 'ink'] });
+    // A closed workflow still answers, unless the reject condition says otherwise.
+    expect(await wfJson(['query', '-w', workflowId, '--name', 'status'])).toEqual({ queryResult: [{ state: 'approved', items: ['pen', 'ink'] }] });
+    const rejected = await wf(['query', '-w', workflowId, '--name', 'status', '--reject-condition', 'not_open']);
+    expect(rejected.code).toBe(1);
+    expect(rejected.stderr).toBe('endure: query was rejected, workflow has status: Completed\n');
+  });
+
+  it('fails with one line: signal to an unknown workflow (exit 1), no --name (exit 2), -w with -q (exit 2)', async () => {
+    const unknown = await wf(['signal', '-w', 'no-such-workflow', '--name', 'approve']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^endure: .*no-such-workflow.*\n$/);
+    const noName = await wf(['signal', '-w', 'x']);
+    expect(noName.code).toBe(2);
+    expect(noName.stderr).toBe("endure: required option '--name <signal>' not specified\n");
+    const both = await wf(['signal', '-w', 'x', '-q', "WorkflowType = 'x'", '--name', 'n']);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe('endure: cannot set query when workflow ID is set\n');
+    const neither = await wf(['cancel']);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toBe('endure: must set either workflow ID or query\n');
+  });
+});
+
+describe('endure workflow update', () => {
+  it('executes an Update and prints its result; a rejected one exits 1 with the reason', async () => {
+    const workflowId = await startCart('update');
+    expect(await wfOk(['update', 'execute', '-w', workflowId, '--name', 'addItem', '-i', '"apple"', '--update-id', 'add-apple'])).toBe(
+      '  Name      addItem\n  UpdateID  add-apple\n  Result    1\n',
+    );
+    const json = await wfJson<Record<string, unknown>>(['update', 'execute', '-w', workflowId, '--name', 'addItem', '-i', '"pear"']);
+    expect(json).toMatchObject({ name: 'addItem', result: 2 });
+    expect(json.updateId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await env.client.workflow.getHandle(workflowId).query('items')).toEqual(['apple', 'pear']);
+
+    const rejected = await wf(['update', 'execute', '-w', workflowId, '--name', 'addItem', '-i', '""']);
+    expect(rejected.code).toBe(1);
+    expect(rejected.stderr).toBe('endure: unable to update workflow: item must not be empty\n');
+    const rejectedAtStart = await wf(['update', 'start', '-w', workflowId, '--name', 'addItem', '-i', '""', '--wait-for-stage', 'accepted']);
+    expect(rejectedAtStart.code).toBe(1);
+    expect(rejectedAtStart.stderr).toBe('endure: unable to update workflow: item must not be empty\n');
+    expect(await env.client.workflow.getHandle(workflowId).query('items')).toEqual(['apple', 'pear']);
+  });
+
+  it('starts an Update (accepted), describes it, then waits for its result with update result', async () => {
+    const workflowId = await startCart('update-start');
+    const missingStage = await wf(['update', 'start', '-w', workflowId, '--name', 'hold', '-i', '"a"']);
+    expect(missingStage.code).toBe(2);
+    expect(missingStage.stderr).toContain("required option '--wait-for-stage <stage>' not specified");
+
+    expect(await wfJson(['update', 'start', '-w', workflowId, '--name', 'hold', '-i', '"a"', '--update-id', 'hold-a', '--wait-for-stage', 'accepted'])).toEqual({
+      name: 'hold',
+      updateId: 'hold-a',
+    });
+    expect(await wfOk(['update', 'describe', '-w', workflowId, '--update-id', 'hold-a'])).toBe('  UpdateID  hold-a\n  Stage     Accepted\n');
+    await env.client.workflow.getHandle(workflowId).signal('release');
+    expect(await wfOk(['update', 'result', '-w', workflowId, '--update-id', 'hold-a'])).toBe('  UpdateID  hold-a\n  Result    "released a"\n');
+    expect(await wfJson(['update', 'describe', '-w', workflowId, '--update-id', 'hold-a'])).toEqual({ updateId: 'hold-a', result: 'released a', stage: 'Completed' });
+    expect(await env.client.workflow.getHandle(workflowId).getUpdateHandle('hold-a').result()).toBe('released a');
+  });
+});
+
+describe('endure workflow cancel and terminate', () => {
+  it('cancels and terminates one workflow, with the reason recorded', async () => {
+    const [toCancel, toTerminate] = await Promise.all([startCart('cancel'), startApproval('terminate')]);
+    const [cancelled, terminated] = await Promise.all([
+      wfOk(['cancel', '-w', toCancel]),
+      wfOk(['terminate', '-w', toTerminate, '--reason', 'test over']),
+    ]);
+    expect(cancelled).toBe('Canceled workflow\n');
+    expect(terminated).toBe('Workflow terminated\n');
+    await waitFor(async () => ((await env.client.workflow.getHandle(toCancel).describe()).status.name === 'CANCELLED' ? true : undefined));
+    expect((await env.client.workflow.getHandle(toTerminate).describe()).status.name).toBe('TERMINATED');
+    const history = await env.client.workflow.getHandle(toTerminate).fetchHistory();
+    expect(history.events?.at(-1)?.workflowExecutionTerminatedEventAttributes?.reason).toBe('test over');
+    const again = await wf(['terminate', '-w', toTerminate]);
+    expect(again.code).toBe(1);
+  });
+
+  it('terminates in a batch every running workflow a query matches, and refuses without --yes when stdin is not a terminal', async () => {
+    const tag = uniqueWorkflowId('batch');
+    const ids = await Promise.all(
+      [1, 2, 3].map(async (i) => {
+        const workflowId = `${tag}-${i}`;
+        await env.client.workflow.start('approvalWorkflow', { taskQueue, workflowId, args: [3_600_000], searchAttributes: { CustomKeywordField: [tag] } });
+        return workflowId;
+      }),
+    );
+    const query = `CustomKeywordField = '${tag}'`;
+    await waitFor(async () => ((await env.client.workflow.count(query)).count === 3 ? true : undefined));
+
+    const refused = await wf(['terminate', '-q', query]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe('endure: cannot ask for confirmation: standard input is not a terminal; pass --yes\n');
+    const jsonRefused = await wf(['terminate', '-q', query, '-o', 'json']);
+    expect(jsonRefused.code).toBe(2);
+    expect(jsonRefused.stderr).toBe('endure: must bypass prompts when using JSON output: pass --yes\n');
+    for (const id of ids) expect((await env.client.workflow.getHandle(id).describe()).status.name).toBe('RUNNING');
+
+    const withRunId = await wf(['terminate', '-q', query, '-r', 'some-run', '--yes']);
+    expect(withRunId.code).toBe(2);
+    expect(withRunId.stderr).toBe('endure: cannot set run ID when query is set\n');
+
+    // One of them closes first: the batch only acts on running ones.
+    await env.client.workflow.getHandle(ids[0]!).signal('approve', 'bob');
+    await env.client.workflow.getHandle(ids[0]!).result();
+    const result = await wf(['terminate', '-q', query, '--yes', '--reason', 'batch over', '--rps', '100']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('Batch finished: 2 succeeded, 0 failed\n');
+    expect(result.stderr).toBe(`Start batch against workflows matching query "${query}"? y/N yes\n`);
+    const statuses = await Promise.all(ids.map(async (id) => (await env.client.workflow.getHandle(id).describe()).status.name));
+    expect(statuses).toEqual(['COMPLETED', 'TERMINATED', 'TERMINATED']);
+    const history = await env.client.workflow.getHandle(ids[1]!).fetchHistory();
+    expect(history.events?.at(-1)?.workflowExecutionTerminatedEventAttributes?.reason).toBe('batch over');
+
+    expect(await wfJson(['terminate', '-q', query, '--yes'])).toEqual({ succeeded: 0, failed: 0, failures: [] });
+  });
+
+  it('cancels and signals in a batch', async () => {
+    const batchQueue = uniqueTaskQueue('cli-batch-cancel');
+    const ids = await Promise.all(
+      [1, 2].map(async (i) => {
+        const workflowId = uniqueWorkflowId(`batch-cancel-${i}`);
+        await env.client.workflow.start('approvalWorkflow', { taskQueue: batchQueue, workflowId, args: [3_600_000] });
+        return workflowId;
+      }),
+    );
+    const query = `TaskQueue = '${batchQueue}'`;
+    await waitFor(async () => ((await env.client.workflow.count(query)).count === 2 ? true : undefined));
+    // The workflows have no worker on their queue: the signals and the cancellation wait in their histories.
+    expect(await wfJson(['signal', '-q', query, '--name', 'addItem', '-i', '"x"', '-y'])).toEqual({ succeeded: 2, failed: 0, failures: [] });
+    expect(await wfOk(['cancel', '-q', query, '-y'])).toBe('Batch finished: 2 succeeded, 0 failed\n');
+    for (const id of ids) {
+      const events = (await env.client.workflow.getHandle(id).fetchHistory()).events ?? [];
+      expect(events.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'addItem')).toHaveLength(1);
+      expect(events.some((e) => e.workflowExecutionCancelRequestedEventAttributes)).toBe(true);
+    }
   });
 });

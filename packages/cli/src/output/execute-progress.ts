@@ -92,18 +92,27 @@ async function followRun(connection: Connection, options: FollowOptions, runId: 
   return close;
 }
 
-/** Widths of temporal's progress table: ID, Time, Type. */
+/** Widths of temporal's progress table: ID, Time, Type (rows may run past them). */
 const ID_WIDTH = 3;
 const TIME_WIDTH = 20;
+const TYPE_WIDTH = 26;
 
-/** The header of the progress table. */
-export function printProgressHeader(printer: Printer): void {
-  printer.line(`  ${printer.style('bold', 'ID'.padStart(ID_WIDTH))}  ${printer.style('bold', 'Time'.padEnd(TIME_WIDTH))}  ${printer.style('bold', 'Type')}`);
+/** A header cell as temporal's table writer centres it (the smaller half of the gap on the left). */
+function centred(text: string, width: number): string {
+  const gap = Math.max(0, width - text.length);
+  const left = Math.floor(gap / 2);
+  return ' '.repeat(left) + text + ' '.repeat(gap - left);
 }
 
-/** One row of the progress table (times in UTC, whatever `--time-format`, as temporal shows them). */
+/** The header of the progress table: each column after two spaces, titles centred, in magenta. */
+export function printProgressHeader(printer: Printer): void {
+  const cells = [centred('ID', ID_WIDTH), centred('Time', TIME_WIDTH), centred('Type', TYPE_WIDTH).trimEnd()];
+  printer.line(cells.map((cell) => `  ${printer.style('magenta', cell)}`).join(''));
+}
+
+/** One row of the progress table (times in UTC whatever `--time-format`, as temporal shows them). */
 export function printProgressRow(printer: Printer, event: HistoryEvent): void {
-  const id = String(event.eventId ?? '').padStart(ID_WIDTH);
+  const id = String(event.eventId ?? '').padEnd(ID_WIDTH);
   printer.line(`  ${id}  ${rfc3339(event).padEnd(TIME_WIDTH)}  ${coloredEventType(printer, event)}`);
 }
 

@@ -3,9 +3,14 @@
  * Each verb lives in its own file.
  */
 import type { Command } from 'commander';
+import { registerCancel } from './cancel.js';
 import { registerCount } from './count.js';
 import { registerExecute } from './execute.js';
+import { registerQuery } from './query.js';
+import { registerSignal } from './signal.js';
 import { registerStart } from './start.js';
+import { registerTerminate } from './terminate.js';
+import { registerUpdate } from './update.js';
 
 export function registerWorkflowCommands(program: Command): void {
   const workflow = program
@@ -15,4 +20,9 @@ export function registerWorkflowCommands(program: Command): void {
   registerCount(workflow);
   registerStart(workflow);
   registerExecute(workflow);
+  registerSignal(workflow);
+  registerCancel(workflow);
+  registerTerminate(workflow);
+  registerQuery(workflow);
+  registerUpdate(workflow);
 }
