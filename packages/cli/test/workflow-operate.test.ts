@@ -305,3 +305,95 @@ describe('endure workflow cancel and terminate', () => {
     }
   });
 });
+
+describe('endure workflow reset', () => {
+  it('resets to an event ID or a --type, giving a new run that replays from there, with signals reapplied or not', async () => {
+    const workflowId = await startApproval('reset');
+    const handle = env.client.workflow.getHandle(workflowId);
+    await handle.signal('addItem', 'pen');
+    await waitFor(async () => ((await handle.query<{ items: string[] }>('status')).items.length === 1 ? true : undefined));
+    const firstRunId = (await handle.describe()).runId;
+
+    const text = await wfOk(['reset', '-w', workflowId, '-e', '4', '--reason', 'try again']);
+    const secondRunId = (await handle.describe()).runId;
+    expect(secondRunId).not.toBe(firstRunId);
+    expect(text).toBe(`Resetting workflow ${workflowId} to event ID 4\n  RunId  ${secondRunId}\n`);
+    expect((await env.client.workflow.getHandle(workflowId, firstRunId).describe()).status.name).toBe('TERMINATED');
+    // The signal after the reset point is applied again to the new run.
+    await waitFor(async () => ((await handle.query<{ items: string[] }>('status')).items.join() === 'pen' ? true : undefined));
+
+    // A reset to the first workflow task without reapplying signals: the item is gone.
+    const otherId = await startApproval('reset-clean');
+    const other = env.client.workflow.getHandle(otherId);
+    await other.signal('addItem', 'ink');
+    await waitFor(async () => ((await other.query<{ items: string[] }>('status')).items.length === 1 ? true : undefined));
+    const otherFirstRunId = (await other.describe()).runId;
+    const json = await wfJson<{ runId: string }>(['reset', '-w', otherId, '-t', 'FirstWorkflowTask', '--reapply-exclude', 'Signal', '--reason', 'clean slate']);
+    expect(json.runId).toBe((await other.describe()).runId);
+    expect(json.runId).not.toBe(otherFirstRunId);
+    await waitFor(async () => ((await other.query<{ items: string[] }>('status')).items.length === 0 ? true : undefined));
+    const events = (await other.fetchHistory()).events ?? [];
+    expect(events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name).toBe('approvalWorkflow');
+    expect(events.some((e) => e.workflowExecutionSignaledEventAttributes)).toBe(false);
+  });
+
+  it('resets a batch by query, and refuses bad combinations with exit 2', async () => {
+    const tag = uniqueWorkflowId('reset-batch');
+    const ids = [`${tag}-1`, `${tag}-2`];
+    for (const workflowId of ids) {
+      await env.client.workflow.start('approvalWorkflow', { taskQueue, workflowId, args: [3_600_000], searchAttributes: { CustomKeywordField: [tag] } });
+    }
+    await Promise.all(ids.map((id) => waitFor(async () => ((await env.client.workflow.getHandle(id).fetchHistory()).events?.length ?? 0) >= 4)));
+    const before = await Promise.all(ids.map(async (id) => (await env.client.workflow.getHandle(id).describe()).runId));
+    const query = `CustomKeywordField = '${tag}' AND ExecutionStatus = 'Running'`;
+    await waitFor(async () => ((await env.client.workflow.count(query)).count === 2 ? true : undefined));
+    expect(await wfOk(['reset', '-q', query, '-t', 'LastWorkflowTask', '--reason', 'batch', '--yes'])).toBe('Batch finished: 2 succeeded, 0 failed\n');
+    const after = await Promise.all(ids.map(async (id) => (await env.client.workflow.getHandle(id).describe()).runId));
+    expect(after[0]).not.toBe(before[0]);
+    expect(after[1]).not.toBe(before[1]);
+
+    const results = await Promise.all([
+      wf(['reset', '-w', 'x', '-e', '4']),
+      wf(['reset', '-w', 'x', '--reason', 'r']),
+      wf(['reset', '-q', query, '--reason', 'r', '-y']),
+      wf(['reset', '-w', 'x', '-t', 'LastWorkflowTask', '--reapply-type', 'None', '--reapply-exclude', 'Signal', '--reason', 'r']),
+    ]);
+    expect(results.map((r) => r.code)).toEqual([2, 2, 2, 2]);
+    expect(results[0].stderr).toContain("required option '--reason <text>' not specified");
+    expect(results[1].stderr).toBe('endure: must specify either valid event id or reset type\n');
+    expect(results[2].stderr).toBe('endure: must specify reset type\n');
+    expect(results[3].stderr).toBe('endure: --reapply-type cannot be used with --reapply-exclude. Use --reapply-exclude\n');
+  });
+});
+
+describe('endure workflow delete', () => {
+  it('deletes one execution after confirmation (--yes), so describe answers NOT_FOUND; refuses without --yes off a terminal', async () => {
+    const workflowId = await startApproval('delete');
+    const refused = await wf(['delete', '-w', workflowId]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe('endure: cannot ask for confirmation: standard input is not a terminal; pass --yes\n');
+    const result = await wf(['delete', '-w', workflowId, '--yes']);
+    expect(result).toEqual({ code: 0, stdout: 'Delete workflow succeeded\n', stderr: `Delete Workflow "${workflowId}"? y/N yes\n` });
+    await waitFor(async () => {
+      try {
+        await env.client.workflow.getHandle(workflowId).describe();
+        return undefined;
+      } catch (err) {
+        return (err as Error).name === 'WorkflowNotFoundError' ? true : undefined;
+      }
+    });
+  });
+
+  it('deletes a batch by query', async () => {
+    const tag = uniqueWorkflowId('delete-batch');
+    const ids = [`${tag}-1`, `${tag}-2`];
+    for (const workflowId of ids) {
+      await env.client.workflow.start('approvalWorkflow', { taskQueue, workflowId, args: [3_600_000], searchAttributes: { CustomKeywordField: [tag] } });
+    }
+    const query = `CustomKeywordField = '${tag}'`;
+    await waitFor(async () => ((await env.client.workflow.count(query)).count === 2 ? true : undefined));
+    expect(await wfJson(['delete', '-q', query, '-y'])).toEqual({ succeeded: 2, failed: 0, failures: [] });
+    await waitFor(async () => ((await env.client.workflow.count(query)).count === 0 ? true : undefined));
+    await expect(env.client.workflow.getHandle(ids[0]!).describe()).rejects.toThrow(/not found/i);
+  });
+});

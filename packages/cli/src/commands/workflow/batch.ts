@@ -50,15 +50,19 @@ export function addSingleOrBatchOptions(command: Command, verb: string): Command
     .option('--rps <number>', 'at most this many operations a second in a batch (only with --query)', parseRps);
 }
 
+/** The user running the command, as temporal names it in reasons. */
+export function username(): string {
+  try {
+    return userInfo().username || '<unknown-user>';
+  } catch {
+    // No user entry for this uid (some containers): the placeholder, as temporal does.
+    return '<unknown-user>';
+  }
+}
+
 /** The reason temporal records when none is given. */
 export function defaultReason(): string {
-  let user = '<unknown-user>';
-  try {
-    user = userInfo().username || user;
-  } catch {
-    // No user entry for this uid (some containers): keep the placeholder, as temporal does.
-  }
-  return `Requested from CLI by ${user}`;
+  return `Requested from CLI by ${username()}`;
 }
 
 /**

@@ -5,8 +5,10 @@
 import type { Command } from 'commander';
 import { registerCancel } from './cancel.js';
 import { registerCount } from './count.js';
+import { registerDelete } from './delete.js';
 import { registerExecute } from './execute.js';
 import { registerQuery } from './query.js';
+import { registerReset } from './reset.js';
 import { registerSignal } from './signal.js';
 import { registerStart } from './start.js';
 import { registerTerminate } from './terminate.js';
@@ -25,4 +27,6 @@ export function registerWorkflowCommands(program: Command): void {
   registerTerminate(workflow);
   registerQuery(workflow);
   registerUpdate(workflow);
+  registerReset(workflow);
+  registerDelete(workflow);
 }
