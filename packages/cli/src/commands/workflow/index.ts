@@ -3,6 +3,7 @@
  * Each verb lives in its own file.
  */
 import type { Command } from 'commander';
+import { registerCancel } from './cancel.js';
 import { registerCount } from './count.js';
 import { registerDescribe } from './describe.js';
 import { registerList } from './list.js';
@@ -10,6 +11,14 @@ import { registerResult } from './result.js';
 import { registerShow } from './show.js';
 import { registerStack } from './stack.js';
 import { registerTrace } from './trace.js';
+import { registerDelete } from './delete.js';
+import { registerExecute } from './execute.js';
+import { registerQuery } from './query.js';
+import { registerReset } from './reset.js';
+import { registerSignal } from './signal.js';
+import { registerStart } from './start.js';
+import { registerTerminate } from './terminate.js';
+import { registerUpdate } from './update.js';
 
 export function registerWorkflowCommands(program: Command): void {
   const workflow = program
@@ -23,4 +32,13 @@ export function registerWorkflowCommands(program: Command): void {
   registerResult(workflow);
   registerStack(workflow);
   registerTrace(workflow);
+  registerStart(workflow);
+  registerExecute(workflow);
+  registerSignal(workflow);
+  registerCancel(workflow);
+  registerTerminate(workflow);
+  registerQuery(workflow);
+  registerUpdate(workflow);
+  registerReset(workflow);
+  registerDelete(workflow);
 }
