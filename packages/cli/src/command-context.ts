@@ -16,6 +16,8 @@ import { Spinner } from './output/spinner.js';
 export interface CommandContext {
   readonly options: GlobalOptions;
   readonly namespace: string;
+  /** The identity recorded in histories for this client: `--identity`, else `endure-cli@<host>`. */
+  readonly identity: string;
   readonly printer: Printer;
   /** A progress line on standard error; shown only with text output on a terminal. */
   readonly spinner: Spinner;
@@ -68,9 +70,11 @@ function createContext(command: Command): CommandContext & { close(): Promise<vo
   let connecting: Promise<Connection> | undefined;
   const connection = (): Promise<Connection> => (connecting ??= openConnection(options));
 
+  const identity = options.identity ?? `endure-cli@${hostname()}`;
   return {
     options,
     namespace: options.namespace,
+    identity,
     printer,
     spinner,
     signal: abort.signal,
@@ -79,7 +83,7 @@ function createContext(command: Command): CommandContext & { close(): Promise<vo
       return new Client({
         connection: await connection(),
         namespace: options.namespace,
-        identity: options.identity ?? `endure-cli@${hostname()}`,
+        identity,
       });
     },
     async close(): Promise<void> {

@@ -10,7 +10,7 @@
 import { Command, Option } from 'commander';
 import { defaultEnvFilePath, readEnvFile } from './env-file.js';
 import { usageError } from './exit-codes.js';
-import { parseDurationMs } from './parsers.js';
+import { parseDurationMs, collectRepeated } from './parsers.js';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'jsonl', 'none'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -59,7 +59,7 @@ interface FlagSpec {
   parse?: (value: string, previous: unknown) => unknown;
 }
 
-const collect = (value: string, previous: unknown): string[] => [...((previous as string[] | undefined) ?? []), value];
+const collect = (value: string, previous: unknown): string[] => collectRepeated(value, previous as string[] | undefined);
 
 const CLIENT_FLAGS: FlagSpec[] = [
   { key: 'address', flags: '--address <host:port>', description: 'server gRPC endpoint', envVars: ['TEMPORAL_ADDRESS'], defaultValue: 'localhost:7233' },

@@ -90,3 +90,20 @@ export function parseTimestamp(value: string): Date {
   }
   return date;
 }
+
+/** Collects a repeatable flag's values in the order given (commander's argParser for `--x a --x b`). */
+export function collectRepeated(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+/**
+ * A repeatable flag whose values come from `choices`, matched without regard to case and
+ * kept in the choice's own spelling (`--type keyword` → `Keyword`).
+ */
+export function collectChoice<T extends string>(choices: readonly T[]): (value: string, previous: T[] | undefined) => T[] {
+  return (value, previous) => {
+    const match = choices.find((choice) => choice.toLowerCase() === value.toLowerCase());
+    if (match === undefined) throw new InvalidArgumentError(`Expected one of ${choices.join(', ')}.`);
+    return [...(previous ?? []), match];
+  };
+}

@@ -6,20 +6,20 @@
 import { readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { usageError } from './exit-codes.js';
+import { collectRepeated } from './parsers.js';
 
 export interface PayloadInputFlags {
   input?: string[];
   inputFile?: string[];
 }
 
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** Adds `-i/--input` and `--input-file` to `command`. */
 export function addPayloadInputOptions(command: Command, what = 'argument'): Command {
   return command
-    .addOption(new Option('-i, --input <json>', `${what} in JSON (repeatable, one value per ${what})`).argParser(collect))
+    .addOption(new Option('-i, --input <json>', `${what} in JSON (repeatable, one value per ${what})`).argParser(collectRepeated))
     .addOption(
-      new Option('--input-file <path>', `file holding one ${what} in JSON (repeatable; not with --input)`).argParser(collect).conflicts('input'),
+      new Option('--input-file <path>', `file holding one ${what} in JSON (repeatable; not with --input)`).argParser(collectRepeated).conflicts('input'),
     );
 }
 
@@ -44,12 +44,40 @@ export function parseJson(text: string, origin: string): unknown {
     return JSON.parse(text) as unknown;
   } catch (err) {
     const message = (err as Error).message;
-    const position = Number(/position (\d+)/.exec(message)?.[1] ?? (text.trim() === '' ? 0 : Number.NaN));
-    const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
-    if (Number.isNaN(position)) throw usageError(`${origin} is not valid JSON: ${reason}`);
+    const reason = message.replace(/ in JSON at position \d+.*$/s, '').replace(/, ".*" is not valid JSON$/s, '');
+    const position = errorPosition(text, message);
     const before = text.slice(0, position);
     const line = before.split('\n').length;
     const column = position - before.lastIndexOf('\n');
     throw usageError(`${origin} is not valid JSON at line ${line}, column ${column} (position ${position}): ${reason}`);
   }
+}
+
+/**
+ * Where `JSON.parse` gave up on `text`. V8 states the position for most errors but not for an
+ * unexpected token (`Unexpected token '}', "…" is not valid JSON`): then it is the end of the
+ * shortest prefix that fails on a token rather than for ending early, found by bisection.
+ */
+function errorPosition(text: string, message: string): number {
+  const stated = /at position (\d+)/.exec(message);
+  if (stated) return Number(stated[1]);
+  if (message.includes('Unexpected end of JSON input')) return text.length;
+  const failsOnToken = (prefix: string): boolean => {
+    try {
+      JSON.parse(prefix);
+      return false;
+    } catch (prefixErr) {
+      const prefixMessage = (prefixErr as Error).message;
+      const at = /at position (\d+)/.exec(prefixMessage);
+      return !prefixMessage.includes('Unexpected end of JSON input') && (at === null || Number(at[1]) < prefix.length);
+    }
+  };
+  let ok = 0;
+  let failing = text.length;
+  while (failing - ok > 1) {
+    const middle = Math.floor((ok + failing) / 2);
+    if (failsOnToken(text.slice(0, middle))) failing = middle;
+    else ok = middle;
+  }
+  return failing - 1;
 }

@@ -127,8 +127,8 @@ describe('endure workflow describe', () => {
       endureOk(['workflow', 'describe', ...at(), '-w', ids.failing]),
       endureJson<DescribeJson>(['workflow', 'describe', ...at(), '-w', ids.failing]),
     ]);
-    expect(text).toMatch(/\nResults:\n {2}RunTime {2}\S+\n {2}Status {3}FAILED\n {2}Failure {2}Message: boom\n/);
-    expect(text).toMatch(/\n {11}Cause:\n {15}Message: the root cause\n/);
+    expect(text).toMatch(/\nResults:\n {2}RunTime {2}\S+\n {2}Status {3}FAILED\n {2}Failure\n {4}Message: boom\n/);
+    expect(text).toMatch(/\n {4}Cause:\n {8}Message: the root cause\n/);
     expect(json.closeEvent.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_FAILED');
     expect(json).not.toHaveProperty('result');
   });
@@ -212,9 +212,9 @@ describe('endure workflow show', () => {
     expect(detailed).toContain('\ninput[0]: Ada\n');
     expect(detailed).toContain('\n\n--------------- [5] TimerStarted ---------------\n');
     expect(detailed).toContain('\nresult[0]: Hello, Ada!\n');
-    const rows = reversed.split('\n').filter((line) => /^ +\d+ {2}/.test(line));
-    expect(rows[0]).toMatch(/^ {3}10 {2}\S+ {2}WorkflowExecutionCompleted$/);
-    expect(rows.at(-1)).toMatch(/^ {4}1 {2}\S+ {2}WorkflowExecutionStarted$/);
+    const rows = reversed.split('\n').filter((line) => /^ {2}\d+ +\d{4}-/.test(line));
+    expect(rows[0]).toMatch(/^ {2}10 {3}\S+ {2}WorkflowExecutionCompleted$/);
+    expect(rows.at(-1)).toMatch(/^ {2}1 {4}\S+ {2}WorkflowExecutionStarted$/);
     expect(both).toMatchObject({ code: 2, stderr: 'endure: --reverse cannot be combined with --follow\n' });
   });
 
@@ -261,7 +261,7 @@ describe('endure workflow result', () => {
     ]);
     expect(failed.code).toBe(1);
     expect(failed.stderr).toBe('endure: workflow failed\n');
-    expect(failed.stdout).toMatch(/^Results:\n {2}Status {3}FAILED\n {2}Failure {2}Message: boom\n/);
+    expect(failed.stdout).toMatch(/^Results:\n {2}Status {3}FAILED\n {2}Failure\n {4}Message: boom\n/);
     expect(json.code).toBe(1);
     expect(JSON.parse(json.stdout)).toMatchObject({ status: 'FAILED', closeEvent: { workflowExecutionFailedEventAttributes: { failure: { message: 'boom' } } } });
   });

@@ -245,7 +245,7 @@ describe('endure workflow cancel and terminate', () => {
     expect(again.code).toBe(1);
   });
 
-  it('terminates in a batch every running workflow a query matches, and refuses without --yes when stdin is not a terminal', async () => {
+  it('terminates in a batch every running workflow a query matches, and refuses without --yes when standard input holds no answer', async () => {
     const tag = uniqueWorkflowId('batch');
     const ids = await Promise.all(
       [1, 2, 3].map(async (i) => {
@@ -259,7 +259,7 @@ describe('endure workflow cancel and terminate', () => {
 
     const refused = await wf(['terminate', '-q', query]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe('endure: cannot ask for confirmation: standard input is not a terminal; pass --yes\n');
+    expect(refused.stderr).toMatch(/ y\/N \nendure: pass --yes to confirm: standard input ended without an answer\n$/);
     const jsonRefused = await wf(['terminate', '-q', query, '-o', 'json']);
     expect(jsonRefused.code).toBe(2);
     expect(jsonRefused.stderr).toBe('endure: must bypass prompts when using JSON output: pass --yes\n');
@@ -367,11 +367,11 @@ describe('endure workflow reset', () => {
 });
 
 describe('endure workflow delete', () => {
-  it('deletes one execution after confirmation (--yes), so describe answers NOT_FOUND; refuses without --yes off a terminal', async () => {
+  it('deletes one execution after confirmation (--yes), so describe answers NOT_FOUND; refuses without --yes when standard input holds no answer', async () => {
     const workflowId = await startApproval('delete');
     const refused = await wf(['delete', '-w', workflowId]);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe('endure: cannot ask for confirmation: standard input is not a terminal; pass --yes\n');
+    expect(refused.stderr).toMatch(/ y\/N \nendure: pass --yes to confirm: standard input ended without an answer\n$/);
     const result = await wf(['delete', '-w', workflowId, '--yes']);
     expect(result).toEqual({ code: 0, stdout: 'Delete workflow succeeded\n', stderr: `Delete Workflow "${workflowId}"? y/N yes\n` });
     await waitFor(async () => {

@@ -9,6 +9,7 @@
  */
 import type { Command, Option } from 'commander';
 import { addDisplayOptions } from '../global-options.js';
+import { examples } from '../help.js';
 
 interface CommandInfo {
   /** The words after `endure`, e.g. `operator namespace create` (`''` for the root). */
@@ -28,14 +29,11 @@ export function registerCompletionCommands(program: Command): void {
     .description('Print a shell completion script (bash, zsh or fish)')
     .addHelpText(
       'after',
-      [
-        '',
-        'Examples:',
-        '  source <(endure completion bash)            # in ~/.bashrc',
-        '  source <(endure completion zsh)             # in ~/.zshrc',
-        '  endure completion fish > ~/.config/fish/completions/endure.fish',
-        '',
-      ].join('\n'),
+      examples(
+        'source <(endure completion bash)            # in ~/.bashrc',
+        'source <(endure completion zsh)             # in ~/.zshrc',
+        'endure completion fish > ~/.config/fish/completions/endure.fish',
+      ),
     );
   for (const shell of SHELLS) {
     const command = completion.command(shell).description(`Print the ${shell} completion script`);

@@ -12,6 +12,7 @@ import { defaultEnvFilePath, readEnvFile, writeEnvFile, type EnvPresets } from '
 import { CliError, usageError } from '../exit-codes.js';
 import { addDisplayOptions, type ColorMode, type OutputFormat, type TimeFormat } from '../global-options.js';
 import { Printer } from '../output/printer.js';
+import { examples } from '../help.js';
 
 interface EnvFlags {
   env?: string;
@@ -29,10 +30,6 @@ interface EnvContext {
   presets: EnvPresets;
   envName: string;
   envFromFlag: boolean;
-}
-
-function examples(...lines: string[]): string {
-  return ['', 'Examples:', ...lines.map((l) => `  ${l}`), ''].join('\n');
 }
 
 /** Like `clientAction`, without a server: the presets file, the chosen env and a Printer. */

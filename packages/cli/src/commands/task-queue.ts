@@ -11,10 +11,12 @@
  * `--partitions-legacy`, `--report-config`, and the `nexus` type: Endure has no worker
  * versioning, partitions, rate limit configuration or Nexus.
  */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { clientAction } from '../command-context.js';
 import { addClientOptions } from '../global-options.js';
 import { durationMs } from '../output/format.js';
+import { examples } from '../help.js';
+import { collectChoice } from '../parsers.js';
 
 const WS = 'temporal.api.workflowservice.v1';
 const TASK_QUEUE_TYPES = ['workflow', 'activity'] as const;
@@ -46,12 +48,6 @@ interface StatsRow {
   tasksDispatchRate: number;
 }
 
-const collectType = (value: string, previous: TaskQueueTypeName[] | undefined): TaskQueueTypeName[] => {
-  if (!(TASK_QUEUE_TYPES as readonly string[]).includes(value)) throw new InvalidArgumentError(`Expected one of ${TASK_QUEUE_TYPES.join(', ')}.`);
-  const list = previous ?? [];
-  return list.includes(value as TaskQueueTypeName) ? list : [...list, value as TaskQueueTypeName];
-};
-
 export function registerTaskQueueCommands(program: Command): void {
   const taskQueue = program
     .command('task-queue')
@@ -62,24 +58,21 @@ export function registerTaskQueueCommands(program: Command): void {
     .description('Show the workers that recently polled a task queue, and its backlog')
     .addOption(new Option('-t, --task-queue <name>', 'task queue name').makeOptionMandatory())
     .addOption(
-      new Option('--task-queue-type <type>', `task queue type to report: ${TASK_QUEUE_TYPES.join(' or ')} (repeatable; default: all)`).argParser(collectType),
+      new Option('--task-queue-type <type>', `task queue type to report: ${TASK_QUEUE_TYPES.join(' or ')} (repeatable; default: all)`).argParser(collectChoice(TASK_QUEUE_TYPES)),
     )
     .option('--disable-stats', 'leave out the backlog statistics')
     .addHelpText(
       'after',
-      [
-        '',
-        'Examples:',
-        '  endure task-queue describe -t orders',
-        '  endure task-queue describe -t orders --task-queue-type activity',
-        '  endure task-queue describe -t orders -o json',
-        '',
-      ].join('\n'),
+      examples(
+        'endure task-queue describe -t orders',
+        'endure task-queue describe -t orders --task-queue-type activity',
+        'endure task-queue describe -t orders -o json',
+      ),
     );
   addClientOptions(describe).action(
     clientAction<DescribeFlags>(async (ctx, flags) => {
       const connection = await ctx.connection();
-      const types = flags.taskQueueType ?? [...TASK_QUEUE_TYPES];
+      const types = [...new Set(flags.taskQueueType ?? TASK_QUEUE_TYPES)];
       const pollers: PollerRow[] = [];
       const stats: StatsRow[] = [];
       for (const type of types) {

@@ -44,7 +44,7 @@ export function printEventTableHeader(printer: Printer): void {
 
 /** One event as a row of the progress table: its id, its time (UTC, RFC 3339) and its coloured type. */
 export function printEventRow(printer: Printer, event: HistoryEvent): void {
-  const id = String(event.eventId ?? '').padStart(ID_WIDTH);
+  const id = String(event.eventId ?? '').padEnd(ID_WIDTH);
   const time = rfc3339(event.eventTime).padEnd(TIME_WIDTH);
   const typeName = eventTypeName(event.eventType);
   const type = printer.style(eventTypeStyle(event.eventType), typeName) + ' '.repeat(Math.max(0, TYPE_WIDTH - typeName.length));
@@ -121,26 +121,24 @@ export function printResults(printer: Printer, closeEvent: HistoryEvent, runTime
 }
 
 /**
- * A failure and its causes as lines: `Message:`, an indented `StackTrace:`, and each
- * `Cause:` indented one step further.
+ * A failure and its causes as `temporal` prints them: starting on a new line, `Message:`, an
+ * indented `StackTrace:`, and each `Cause:` indented one step further (`printer.card` writes
+ * such a value under its label).
  */
-export function failureText(failure: Failure | null | undefined): string {
-  const lines: string[] = [];
-  let indent = '';
+export function failureText(failure: Failure | null | undefined, indent = '    '): string {
+  let text = '';
+  let prefix = indent;
   let current = failure;
   for (let depth = 0; current && depth < FAILURE_CAUSES_MAX; depth++) {
-    lines.push(`${indent}Message: ${current.message ?? ''}`);
-    if (current.stackTrace) {
-      lines.push(`${indent}StackTrace:`);
-      for (const line of current.stackTrace.split('\n')) lines.push(`${indent}    ${line}`);
-    }
+    text += `\n${prefix}Message: ${current.message ?? ''}`;
+    if (current.stackTrace) text += `\n${prefix}StackTrace:\n${prefix}    ${current.stackTrace.split('\n').join(`\n${prefix}    `)}`;
     current = current.cause;
     if (current) {
-      lines.push(`${indent}Cause:`);
-      indent += '    ';
+      text += `\n${prefix}Cause:`;
+      prefix += '    ';
     }
   }
-  return lines.join('\n');
+  return text;
 }
 
 /**

@@ -85,13 +85,19 @@ export class Printer {
 
   /**
    * Aligned `Key  value` lines; entries whose value is `undefined` or `''` are left out,
-   * as `temporal` leaves out empty optional fields of a card.
+   * as `temporal` leaves out empty optional fields of a card. The lines of a multi-line
+   * value line up under its first one, except a value that starts with a line break (a
+   * failure chain): that one is written as it is, under its label, as `temporal` writes it.
    */
   card(entries: [label: string, value: string | number | undefined][], indent = ''): void {
     if (!this.isText) return;
     const shown = entries.filter(([, value]) => value !== undefined && value !== '') as [string, string | number][];
     const width = Math.max(0, ...shown.map(([label]) => label.length));
     for (const [label, value] of shown) {
+      if (typeof value === 'string' && value.startsWith('\n')) {
+        this.write(`${indent}${this.style('bold', label)}${value}\n`);
+        continue;
+      }
       const lines = String(value).split('\n');
       const pad = ' '.repeat(width + 2 + indent.length);
       this.write(`${indent}${this.style('bold', label.padEnd(width))}  ${lines.join(`\n${pad}`)}\n`);

@@ -7,12 +7,9 @@
 import type { Command } from 'commander';
 import { clientAction } from '../../command-context.js';
 import { addClientOptions } from '../../global-options.js';
+import { examples } from '../../help.js';
 
 const WS = 'temporal.api.workflowservice.v1';
-
-function examples(...lines: string[]): string {
-  return ['', 'Examples:', ...lines.map((l) => `  ${l}`), ''].join('\n');
-}
 
 interface ClusterInfoJson {
   clusterName?: string;

@@ -14,8 +14,9 @@ import { clientAction, type CommandContext } from '../../command-context.js';
 import { CliError, usageError } from '../../exit-codes.js';
 import { addClientOptions } from '../../global-options.js';
 import { enumShortName, formatDuration } from '../../output/format.js';
-import { parseDurationMs } from '../../parsers.js';
-import { confirm } from './confirm.js';
+import { parseDurationMs, collectRepeated } from '../../parsers.js';
+import { confirm } from '../../confirm.js';
+import { examples } from '../../help.js';
 
 const WS = 'temporal.api.workflowservice.v1';
 const NAMESPACE_PAGE_SIZE = 100;
@@ -29,7 +30,6 @@ interface CreateFlags {
 }
 type UpdateFlags = Partial<CreateFlags>;
 
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 export function registerNamespaceCommands(operator: Command): void {
   const namespace = operator
@@ -43,10 +43,6 @@ export function registerNamespaceCommands(operator: Command): void {
   registerDelete(namespace);
 }
 
-function examples(...lines: string[]): string {
-  return ['', 'Examples:', ...lines.map((l) => `  ${l}`), ''].join('\n');
-}
-
 function registerCreate(namespace: Command): void {
   const command = namespace
     .command('create')
@@ -55,7 +51,7 @@ function registerCreate(namespace: Command): void {
     .addOption(new Option('--retention <duration>', 'how long closed workflows are kept before deletion').default(parseDurationMs(RETENTION_DEFAULT), RETENTION_DEFAULT).argParser(parseDurationMs))
     .option('--description <text>', 'namespace description')
     .option('--email <address>', 'owner email')
-    .addOption(new Option('--data <KEY=VALUE>', 'namespace data entry (repeatable)').argParser(collect))
+    .addOption(new Option('--data <KEY=VALUE>', 'namespace data entry (repeatable)').argParser(collectRepeated))
     .addHelpText('after', examples('endure operator namespace create -n billing', 'endure operator namespace create -n billing --retention 168h --description "Billing team" --data team=billing'));
   addClientOptions(command).action(
     clientAction<CreateFlags>(async (ctx, flags, args) => {
@@ -130,7 +126,7 @@ function registerUpdate(namespace: Command): void {
     .addOption(new Option('--retention <duration>', 'how long closed workflows are kept before deletion').argParser(parseDurationMs))
     .option('--description <text>', 'namespace description')
     .option('--email <address>', 'owner email')
-    .addOption(new Option('--data <KEY=VALUE>', 'namespace data entry to add or replace (repeatable)').argParser(collect))
+    .addOption(new Option('--data <KEY=VALUE>', 'namespace data entry to add or replace (repeatable)').argParser(collectRepeated))
     .addHelpText('after', examples('endure operator namespace update -n billing --retention 240h', 'endure operator namespace update -n billing --description "Billing team" --data tier=gold'));
   addClientOptions(command).action(
     clientAction<UpdateFlags>(async (ctx, flags, args) => {
@@ -170,8 +166,7 @@ function registerDelete(namespace: Command): void {
   addClientOptions(command).action(
     clientAction<{ yes?: boolean }>(async (ctx, flags, args) => {
       const name = namespaceOf(ctx, command, args);
-      const confirmed = await confirm({
-        printer: ctx.printer,
+      const confirmed = await confirm(ctx, {
         question: ctx.printer.style('red', `Are you sure you want to delete namespace ${name}? Type the namespace name to confirm:`),
         expected: name,
         yes: flags.yes === true,

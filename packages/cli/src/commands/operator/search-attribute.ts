@@ -2,34 +2,25 @@
  * `endure operator search-attribute create | list | remove`, as `temporal operator
  * search-attribute`: custom search attributes of the namespace of `-n`.
  */
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { fromProtoJson } from '@endure/client';
 import { clientAction } from '../../command-context.js';
 import { CliError, usageError } from '../../exit-codes.js';
 import { addClientOptions } from '../../global-options.js';
 import { enumShortName } from '../../output/format.js';
-import { confirm } from './confirm.js';
+import { confirm } from '../../confirm.js';
+import { examples } from '../../help.js';
+import { collectChoice, collectRepeated } from '../../parsers.js';
 
 const OS = 'temporal.api.operatorservice.v1';
 /** `temporal`'s type names (IndexedValueType without its prefix), matched case-insensitively. */
 const TYPE_NAMES = ['Text', 'Keyword', 'Int', 'Double', 'Bool', 'Datetime', 'KeywordList'] as const;
 const TYPE_PREFIX = 'INDEXED_VALUE_TYPE_';
 
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
-
-function collectType(value: string, previous: string[] | undefined): string[] {
-  const type = TYPE_NAMES.find((t) => t.toLowerCase() === value.toLowerCase());
-  if (type === undefined) throw new InvalidArgumentError(`Expected one of ${TYPE_NAMES.join(', ')}.`);
-  return [...(previous ?? []), type];
-}
 
 /** `KeywordList` → `INDEXED_VALUE_TYPE_KEYWORD_LIST`. */
 function enumName(type: string): string {
   return TYPE_PREFIX + type.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase();
-}
-
-function examples(...lines: string[]): string {
-  return ['', 'Examples:', ...lines.map((l) => `  ${l}`), ''].join('\n');
 }
 
 interface ListResponseJson {
@@ -46,8 +37,8 @@ export function registerSearchAttributeCommands(operator: Command): void {
   const create = searchAttribute
     .command('create')
     .description('Add custom search attributes to the namespace')
-    .addOption(new Option('--name <name>', 'search attribute name (repeatable, one per --type)').argParser(collect).makeOptionMandatory())
-    .addOption(new Option('--type <type>', `search attribute type: ${TYPE_NAMES.join(', ')} (repeatable, one per --name)`).argParser(collectType).makeOptionMandatory())
+    .addOption(new Option('--name <name>', 'search attribute name (repeatable, one per --type)').argParser(collectRepeated).makeOptionMandatory())
+    .addOption(new Option('--type <type>', `search attribute type: ${TYPE_NAMES.join(', ')} (repeatable, one per --name)`).argParser(collectChoice(TYPE_NAMES)).makeOptionMandatory())
     .addHelpText('after', examples('endure operator search-attribute create --name CustomerId --type Keyword', 'endure operator search-attribute create --name Amount --type Double --name Tags --type KeywordList -n billing'));
   addClientOptions(create).action(
     clientAction<{ name: string[]; type: string[] }>(async (ctx, flags) => {
@@ -102,13 +93,12 @@ export function registerSearchAttributeCommands(operator: Command): void {
   const remove = searchAttribute
     .command('remove')
     .description('Remove custom search attributes from the namespace')
-    .addOption(new Option('--name <name>', 'search attribute name (repeatable)').argParser(collect).makeOptionMandatory())
+    .addOption(new Option('--name <name>', 'search attribute name (repeatable)').argParser(collectRepeated).makeOptionMandatory())
     .option('-y, --yes', "don't ask for confirmation")
     .addHelpText('after', examples('endure operator search-attribute remove --name CustomerId', 'endure operator search-attribute remove --name CustomerId --name Amount --yes'));
   addClientOptions(remove).action(
     clientAction<{ name: string[]; yes?: boolean }>(async (ctx, flags) => {
-      const confirmed = await confirm({
-        printer: ctx.printer,
+      const confirmed = await confirm(ctx, {
         question: `You are about to remove search attribute${flags.name.length > 1 ? 's' : ''} ${flags.name.join(', ')}. Are you sure? y/N`,
         yes: flags.yes === true,
       });

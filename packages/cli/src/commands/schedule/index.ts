@@ -6,7 +6,6 @@
  * Left out: `list-matching-times`, and the payload flags `--input-meta` and
  * `--input-base64` (every input is JSON, as in the other endure commands).
  */
-import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { toProtoJson, type Connection } from '@endure/client';
@@ -29,18 +28,11 @@ import {
   type ScheduleFlags,
 } from './options.js';
 import { printScheduleCard, printScheduleTable, type DescribeJson, type ListEntryJson } from './print.js';
+import { examples } from '../../help.js';
 
 const WS = 'temporal.api.workflowservice.v1';
 const UNIMPLEMENTED = 12;
 const SCHEDULE_PAGE_SIZE = 100;
-
-function examples(...lines: string[]): string {
-  return ['', 'Examples:', ...lines.map((l) => `  ${l}`), ''].join('\n');
-}
-
-function identityOf(ctx: CommandContext): string {
-  return ctx.options.identity ?? `endure-cli@${hostname()}`;
-}
 
 /** Runs a schedule RPC, turning UNIMPLEMENTED into the one line a user needs. */
 async function scheduleRpc<T>(ctx: CommandContext, call: (connection: Connection) => Promise<T>): Promise<T> {
@@ -87,7 +79,7 @@ function registerCreate(schedule: Command): void {
   );
   addClientOptions(command).action(
     clientAction<CreateScheduleFlags>(async (ctx, flags) => {
-      const request = createScheduleRequest(ctx.namespace, identityOf(ctx), flags);
+      const request = createScheduleRequest(ctx.namespace, ctx.identity, flags);
       await scheduleRpc(ctx, (c) => c.workflowService.createSchedule(request));
     }),
   );
@@ -150,14 +142,14 @@ function registerUpdate(schedule: Command): void {
   command.addHelpText('after', examples('endure schedule update -s nightly --cron "0 4 * * *" --type report -t reports'));
   addClientOptions(command).action(
     clientAction<ScheduleFlags>(async (ctx, flags) => {
-      const request = updateScheduleRequest(ctx.namespace, identityOf(ctx), flags);
+      const request = updateScheduleRequest(ctx.namespace, ctx.identity, flags);
       await scheduleRpc(ctx, (c) => c.workflowService.updateSchedule(request));
     }),
   );
 }
 
 function patchRequest(ctx: CommandContext, scheduleId: string, patch: Record<string, unknown>): object {
-  return parseRequest('PatchScheduleRequest', { namespace: ctx.namespace, scheduleId, patch, identity: identityOf(ctx), requestId: randomUUID() });
+  return parseRequest('PatchScheduleRequest', { namespace: ctx.namespace, scheduleId, patch, identity: ctx.identity, requestId: randomUUID() });
 }
 
 function registerToggle(schedule: Command): void {
@@ -224,7 +216,7 @@ function registerDelete(schedule: Command): void {
   command.addHelpText('after', examples('endure schedule delete -s nightly'));
   addClientOptions(command).action(
     clientAction<{ scheduleId: string }>(async (ctx, flags) => {
-      await scheduleRpc(ctx, (c) => c.workflowService.deleteSchedule({ namespace: ctx.namespace, scheduleId: flags.scheduleId, identity: identityOf(ctx) }));
+      await scheduleRpc(ctx, (c) => c.workflowService.deleteSchedule({ namespace: ctx.namespace, scheduleId: flags.scheduleId, identity: ctx.identity }));
       ctx.printer.line('Schedule deleted');
     }),
   );

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { fromProtoJson } from '@endure/client';
 import { usageError } from '../../exit-codes.js';
-import { parseDurationMs, parseTimestamp } from '../../parsers.js';
+import { parseDurationMs, parseTimestamp, collectRepeated } from '../../parsers.js';
 import { addPayloadInputOptions, parseJson, readInputValues, type PayloadInputFlags } from '../../payload-input.js';
 
 export const OVERLAP_POLICIES = ['Skip', 'BufferOne', 'BufferAll', 'CancelOther', 'TerminateOther', 'AllowAll'] as const;
@@ -58,7 +58,6 @@ export interface CreateScheduleFlags extends ScheduleFlags {
   scheduleMemo?: string[];
 }
 
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 function parseCount(value: string): number {
   const n = Number(value);
@@ -93,11 +92,11 @@ export function addOverlapPolicyOption(command: Command): Command {
 /** The spec, policy and state flags of create and update. */
 export function addScheduleConfigurationOptions(command: Command): Command {
   return command
-    .addOption(new Option('--calendar <json>', 'calendar spec in JSON, e.g. \'{"dayOfWeek":"Fri","hour":"17","minute":"5"}\' (repeatable)').argParser(collect))
+    .addOption(new Option('--calendar <json>', 'calendar spec in JSON, e.g. \'{"dayOfWeek":"Fri","hour":"17","minute":"5"}\' (repeatable)').argParser(collectRepeated))
     .addOption(new Option('--catchup-window <duration>', 'how far back to catch up on runs missed while the server was down').argParser(parseDurationMs))
-    .addOption(new Option('--cron <expression>', 'calendar spec as a cron string, e.g. "30 12 * * Fri" (repeatable)').argParser(collect))
+    .addOption(new Option('--cron <expression>', 'calendar spec as a cron string, e.g. "30 12 * * Fri" (repeatable)').argParser(collectRepeated))
     .addOption(new Option('--end-time <time>', 'no runs after this time (RFC 3339)').argParser(parseTimestamp))
-    .addOption(new Option('--interval <duration>', 'run every interval, e.g. 90m, or 60m/15m with a phase offset (repeatable)').argParser(collect))
+    .addOption(new Option('--interval <duration>', 'run every interval, e.g. 90m, or 60m/15m with a phase offset (repeatable)').argParser(collectRepeated))
     .addOption(new Option('--jitter <duration>', 'delay each run by a random time up to this much').argParser(parseDurationMs))
     .option('--notes <text>', 'notes on the schedule')
     .option('--paused', 'create the schedule paused')
@@ -110,8 +109,8 @@ export function addScheduleConfigurationOptions(command: Command): Command {
 /** `--schedule-search-attribute` and `--schedule-memo`: create only. */
 export function addScheduleCreateOnlyOptions(command: Command): Command {
   return command
-    .addOption(new Option('--schedule-search-attribute <KEY=JSON>', 'search attribute of the schedule itself (repeatable)').argParser(collect))
-    .addOption(new Option('--schedule-memo <KEY=JSON>', 'memo entry of the schedule itself (repeatable)').argParser(collect));
+    .addOption(new Option('--schedule-search-attribute <KEY=JSON>', 'search attribute of the schedule itself (repeatable)').argParser(collectRepeated))
+    .addOption(new Option('--schedule-memo <KEY=JSON>', 'memo entry of the schedule itself (repeatable)').argParser(collectRepeated));
 }
 
 /** The flags of the workflow each run starts, and its input. */
@@ -123,9 +122,9 @@ export function addWorkflowStartOptions(command: Command): Command {
     .addOption(new Option('--run-timeout <duration>', 'fail a run that lasts longer').argParser(parseDurationMs))
     .addOption(new Option('--execution-timeout <duration>', 'fail an execution (with retries and continue-as-new) that lasts longer').argParser(parseDurationMs))
     .addOption(new Option('--task-timeout <duration>', 'workflow task start-to-close timeout').argParser(parseDurationMs).default(10_000, '10s'))
-    .addOption(new Option('--search-attribute <KEY=JSON>', 'search attribute of the workflow (repeatable)').argParser(collect))
-    .addOption(new Option('--headers <KEY=JSON>', 'workflow header, not a gRPC header (repeatable)').argParser(collect))
-    .addOption(new Option('--memo <KEY=JSON>', 'memo entry of the workflow (repeatable)').argParser(collect))
+    .addOption(new Option('--search-attribute <KEY=JSON>', 'search attribute of the workflow (repeatable)').argParser(collectRepeated))
+    .addOption(new Option('--headers <KEY=JSON>', 'workflow header, not a gRPC header (repeatable)').argParser(collectRepeated))
+    .addOption(new Option('--memo <KEY=JSON>', 'memo entry of the workflow (repeatable)').argParser(collectRepeated))
     .option('--static-summary <text>', 'one-line summary shown in UIs')
     .option('--static-details <text>', 'details shown in UIs')
     .addOption(new Option('--priority-key <n>', `priority, 1 (highest) to ${PRIORITY_KEY_MAX}`).argParser(parsePriorityKey))

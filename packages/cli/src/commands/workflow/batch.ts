@@ -2,14 +2,14 @@
  * One workflow (`-w`, `-r`) or a batch (`-q`), as temporal's signal, cancel, terminate and
  * delete take them. temporal hands a batch to the server's StartBatchOperation; Endure has no
  * batch operations, so the batch runs here: the matching executions are listed, confirmed
- * (a prompt on standard error, or `--yes`), then operated on with bounded concurrency and at
+ * (see confirm.ts, or `--yes`), then operated on with bounded concurrency and at
  * most `--rps` operations a second, and a summary of successes and failures is printed.
  */
 import { userInfo } from 'node:os';
-import { createInterface } from 'node:readline';
 import { setTimeout as delay } from 'node:timers/promises';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { CommandContext } from '../../command-context.js';
+import { confirm } from '../../confirm.js';
 import { CliError, usageError } from '../../exit-codes.js';
 
 export interface SingleOrBatchFlags {
@@ -99,7 +99,7 @@ interface BatchFailure {
 export async function runBatch(ctx: CommandContext, flags: SingleOrBatchFlags, options: BatchOptions): Promise<void> {
   const query = options.onlyRunning ? `(${flags.query!}) AND ExecutionStatus = 'Running'` : flags.query!;
   const client = await ctx.client();
-  await confirm(ctx, flags, query, flags.query!);
+  await confirmBatch(ctx, flags, query);
   const executions: Required<Execution>[] = [];
   for await (const info of client.workflow.list({ query })) {
     if (executions.length === BATCH_EXECUTIONS_MAX) {
@@ -113,42 +113,12 @@ export async function runBatch(ctx: CommandContext, flags: SingleOrBatchFlags, o
 }
 
 /** Asks for the batch, counting what it would touch only when asking. */
-async function confirm(ctx: CommandContext, flags: SingleOrBatchFlags, query: string, asGiven: string): Promise<void> {
-  await askYes(ctx, flags.yes === true, async () => {
-    if (flags.yes === true) return `Start batch against workflows matching query "${asGiven}"?`;
-    const { count } = await (await ctx.client()).workflow.count(query);
-    return `Start batch against approximately ${count} workflow(s)?`;
-  });
-}
-
-/**
- * temporal's y/N prompt, on standard error (standard output keeps only data). With `yes` the
- * question is shown answered; without, it needs a terminal (and text output) to be asked.
- */
-export async function askYes(ctx: CommandContext, yes: boolean, question: () => Promise<string>): Promise<void> {
-  if (yes) {
-    if (ctx.printer.isText) process.stderr.write(`${await question()} y/N yes\n`);
-    return;
-  }
-  if (ctx.printer.isJson) throw usageError('must bypass prompts when using JSON output: pass --yes');
-  if (process.stdin.isTTY !== true) throw usageError('cannot ask for confirmation: standard input is not a terminal; pass --yes');
-  process.stderr.write(`${await question()} y/N `);
-  const answer = await readLine(ctx.signal);
-  if (!['y', 'yes'].includes(answer.trim().toLowerCase())) throw new CliError('user denied confirmation');
-}
-
-async function readLine(signal: AbortSignal): Promise<string> {
-  const lines = createInterface({ input: process.stdin, terminal: false });
-  try {
-    const onAbort = new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason as Error), { once: true }));
-    const line = new Promise<string>((resolve) => {
-      lines.once('line', resolve);
-      lines.once('close', () => resolve(''));
-    });
-    return await Promise.race([line, onAbort]);
-  } finally {
-    lines.close();
-  }
+async function confirmBatch(ctx: CommandContext, flags: SingleOrBatchFlags, query: string): Promise<void> {
+  const yes = flags.yes === true;
+  const question = yes
+    ? `Start batch against workflows matching query "${flags.query!}"?`
+    : `Start batch against approximately ${(await (await ctx.client()).workflow.count(query)).count} workflow(s)?`;
+  if (!(await confirm(ctx, { question: `${question} y/N`, yes }))) throw new CliError('user denied confirmation');
 }
 
 /** Applies `apply` to every execution, `BATCH_CONCURRENCY_MAX` at a time, starting at most `rps` a second. */

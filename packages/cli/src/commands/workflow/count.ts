@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { defaultPayloadConverter } from '@endure/common';
 import { clientAction } from '../../command-context.js';
 import { addClientOptions } from '../../global-options.js';
+import { examples } from '../../help.js';
 
 interface CountFlags {
   query?: string;
@@ -15,14 +16,11 @@ export function registerCount(workflow: Command): void {
     .option('-q, --query <query>', 'visibility query, e.g. "WorkflowType = \'order\' GROUP BY ExecutionStatus"')
     .addHelpText(
       'after',
-      [
-        '',
-        'Examples:',
-        '  endure workflow count',
-        '  endure workflow count -q "ExecutionStatus = \'Running\'"',
-        '  endure workflow count -q "GROUP BY ExecutionStatus" -o json',
-        '',
-      ].join('\n'),
+      examples(
+        'endure workflow count',
+        'endure workflow count -q "ExecutionStatus = \'Running\'"',
+        'endure workflow count -q "GROUP BY ExecutionStatus" -o json',
+      ),
     );
   addClientOptions(command).action(
     clientAction<CountFlags>(async (ctx, flags) => {

@@ -2,8 +2,10 @@
 import type { Command } from 'commander';
 import type { Connection } from '@endure/client';
 import { clientAction, type CommandContext } from '../../command-context.js';
+import { confirm } from '../../confirm.js';
+import { CliError } from '../../exit-codes.js';
 import { addClientOptions } from '../../global-options.js';
-import { addSingleOrBatchOptions, askYes, runBatch, singleExecutionOf, type Execution, type SingleOrBatchFlags } from './batch.js';
+import { addSingleOrBatchOptions, runBatch, singleExecutionOf, type Execution, type SingleOrBatchFlags } from './batch.js';
 
 export function registerDelete(workflow: Command): void {
   const command = workflow
@@ -27,7 +29,8 @@ export function registerDelete(workflow: Command): void {
       const connection = await ctx.connection();
       if (single !== undefined) {
         const run = single.runId === undefined ? '' : ` with Run ID "${single.runId}"`;
-        await askYes(ctx, flags.yes === true, () => Promise.resolve(`Delete Workflow "${single.workflowId}"${run}?`));
+        const confirmed = await confirm(ctx, { question: `Delete Workflow "${single.workflowId}"${run}? y/N`, yes: flags.yes === true });
+        if (!confirmed) throw new CliError('user denied confirmation');
         await deleteExecution(connection, ctx, single);
         ctx.printer.line('Delete workflow succeeded');
         return;

@@ -12,6 +12,7 @@ import { enumShortName, toEpochMs } from '../../output/format.js';
 import { failureText, friendlyPayloadsJson, printResults } from '../../output/history-text.js';
 import type { Printer } from '../../output/printer.js';
 import { readCloseEvent, type HistoryEvent } from './history-events.js';
+import { examples } from '../../help.js';
 
 type DescribeResponse = proto.temporal.api.workflowservice.v1.IDescribeWorkflowExecutionResponse;
 type Payload = proto.temporal.api.common.v1.IPayload;
@@ -37,14 +38,11 @@ export function registerDescribe(workflow: Command): void {
     .option('--raw', 'text output: print the server response as it is (JSON), without formatting')
     .addHelpText(
       'after',
-      [
-        '',
-        'Examples:',
-        '  endure workflow describe -w order-42',
-        '  endure workflow describe -w order-42 -r 0b9c… -o json',
-        '  endure workflow describe -w order-42 --reset-points',
-        '',
-      ].join('\n'),
+      examples(
+        'endure workflow describe -w order-42',
+        'endure workflow describe -w order-42 -r 0b9c… -o json',
+        'endure workflow describe -w order-42 --reset-points',
+      ),
     );
   addClientOptions(command).action(
     clientAction<DescribeFlags>(async (ctx, flags) => {

@@ -1,21 +1,23 @@
 /**
- * `endure workflow execute`: start a workflow, show its history as it grows, then its result.
- * Exits 1 when the workflow does not complete successfully.
+ * `endure workflow execute`: start a workflow, show its history as it grows (through
+ * continue-as-new, to the run that really closes), then its result. Exits 1 when the
+ * workflow does not complete successfully.
  */
 import type { Command } from 'commander';
-import { toProtoJson, type Connection } from '@endure/client';
+import { toProtoJson } from '@endure/client';
 import { clientAction, type CommandContext } from '../../command-context.js';
 import { CliError } from '../../exit-codes.js';
 import { addClientOptions } from '../../global-options.js';
 import {
-  executeJson,
-  followToClose,
-  isCompleted,
-  printEventSection,
-  printProgressHeader,
-  printProgressRow,
+  friendlyPayloadsJson,
+  outcomeOf,
+  printEventDetails,
+  printEventRow,
+  printEventTableHeader,
   printResults,
-} from '../../output/execute-progress.js';
+  workflowEndedError,
+} from '../../output/history-text.js';
+import { isOutcomeEvent, readAllEvents, readHistory, type HistoryEvent, type HistorySource } from './history-events.js';
 import { addStartOptions, printRunningExecution, startWorkflow, workflowTypeOf, type StartedRun, type StartFlags } from './start-options.js';
 
 interface ExecuteFlags extends StartFlags {
@@ -46,56 +48,59 @@ export function registerExecute(workflow: Command): void {
       const run = await startWorkflow(await ctx.client(), flags);
       printRunningExecution(ctx, flags, run, false);
       ctx.printer.line();
-      const connection = await ctx.connection();
-      const close = await connection.withAbortSignal(ctx.signal, () => follow(ctx, connection, run, flags.detailed === true));
+      const source: HistorySource = { connection: await ctx.connection(), namespace: ctx.namespace, signal: ctx.signal };
+      const close = await follow(ctx, source, run, flags.detailed === true);
       const durationMs = Date.now() - startedAt;
-      if (ctx.printer.isJson) {
-        const start = { ...run, type: workflowTypeOf(flags), namespace: ctx.namespace, taskQueue: flags.taskQueue };
-        const json = executeJson(ctx.printer, start, close, durationMs);
-        if (flags.detailed === true) json.history = await fullHistory(ctx, connection, run);
-        ctx.printer.json(json);
+      const { printer } = ctx;
+      if (printer.isJson) {
+        const completed = close.workflowExecutionCompletedEventAttributes;
+        printer.json({
+          ...run,
+          type: workflowTypeOf(flags),
+          namespace: ctx.namespace,
+          taskQueue: flags.taskQueue,
+          durationMillis: Math.floor(durationMs),
+          status: outcomeOf(close) ?? '<unknown>',
+          closeEvent: printer.protoJson('temporal.api.history.v1.HistoryEvent', close),
+          ...(completed ? { result: friendlyPayloadsJson(printer, completed.result) } : {}),
+          // The first run's history, payloads in their canonical form (as temporal prints it).
+          ...(flags.detailed === true
+            ? { history: toProtoJson('temporal.api.history.v1.History', { events: await readAllEvents(source, run) }, { shorthandPayloads: false }) }
+            : {}),
+        });
       } else {
-        ctx.printer.line();
-        printResults(ctx.printer, close, durationMs);
+        printer.line();
+        printResults(printer, close, durationMs);
       }
-      if (!isCompleted(close)) throw new CliError('workflow failed');
+      const ended = workflowEndedError(close);
+      if (ended !== undefined) throw ended;
     }),
   );
 }
 
-/** Follows the run to its close, printing the progress in text mode (a spinner shows while waiting on a terminal). */
-function follow(ctx: CommandContext, connection: Connection, run: StartedRun, detailed: boolean): ReturnType<typeof followToClose> {
+/**
+ * Follows the run to its outcome, printing the progress in text mode; a spinner shows while
+ * waiting, on a terminal.
+ */
+async function follow(ctx: CommandContext, source: HistorySource, run: StartedRun, detailed: boolean): Promise<HistoryEvent> {
   const { printer, spinner } = ctx;
-  let first = true;
+  const waiting = 'Waiting for the workflow to progress…';
   if (printer.isText) {
     printer.line(printer.style('magenta', 'Progress:'));
-    if (!detailed) printProgressHeader(printer);
+    if (!detailed) printEventTableHeader(printer);
   }
-  return followToClose(connection, {
-    ...run,
-    namespace: ctx.namespace,
-    onWait: (waiting) => (waiting ? spinner.start('Waiting for the workflow to progress…') : spinner.stop()),
-    onEvent: (event) => {
-      if (!printer.isText) return;
-      if (detailed) printEventSection(printer, event, first);
-      else printProgressRow(printer, event);
-      first = false;
-    },
-  });
-}
-
-/** The first run's full history, payloads in their canonical form (as temporal prints it). */
-async function fullHistory(ctx: CommandContext, connection: Connection, run: StartedRun): Promise<unknown> {
-  const events = [];
-  let nextPageToken: Uint8Array | undefined;
-  do {
-    const response = await connection.workflowService.getWorkflowExecutionHistory({
-      namespace: ctx.namespace,
-      execution: { workflowId: run.workflowId, runId: run.runId },
-      nextPageToken,
-    });
-    events.push(...(response.history?.events ?? []));
-    nextPageToken = response.nextPageToken?.length ? response.nextPageToken : undefined;
-  } while (nextPageToken !== undefined);
-  return toProtoJson('temporal.api.history.v1.History', { events }, { shorthandPayloads: false });
+  let outcome: HistoryEvent | undefined;
+  let first = true;
+  spinner.start(waiting);
+  for await (const event of readHistory(source, { ...run, follow: true, followContinueAsNew: true })) {
+    spinner.stop();
+    if (detailed) printEventDetails(printer, event, first);
+    else printEventRow(printer, event);
+    first = false;
+    if (isOutcomeEvent(event.eventType)) outcome = event;
+    spinner.start(waiting);
+  }
+  spinner.stop();
+  if (outcome === undefined) throw new CliError(`the history of ${run.workflowId} ended without a close event`);
+  return outcome;
 }

@@ -2,7 +2,7 @@
  * Reading a run's history through `@endure/client`'s raw WorkflowService: every event in
  * order (optionally long polling for new ones until the run closes, and optionally going on
  * into the run a continue-as-new starts), or only the close event of a chain of runs. Used by
- * `workflow show`, `workflow result`, `workflow describe` and `workflow trace`.
+ * `workflow show`, `execute`, `result`, `describe`, `trace` and `reset`.
  */
 import type { Connection } from '@endure/client';
 import proto from '@temporalio/proto';
@@ -63,6 +63,13 @@ export async function* readHistory(source: HistorySource, options: ReadHistoryOp
     nextPageToken = response.nextPageToken;
   }
   throw new Error(`gave up reading the history of ${options.workflowId} after ${EMPTY_POLLS_MAX} empty long polls`);
+}
+
+/** Every event of a run (or of the chain of runs, with `followContinueAsNew`), read to the end. */
+export async function readAllEvents(source: HistorySource, options: ReadHistoryOptions): Promise<HistoryEvent[]> {
+  const events: HistoryEvent[] = [];
+  for await (const event of readHistory(source, options)) events.push(event);
+  return events;
 }
 
 /**

@@ -9,6 +9,7 @@ import { clientAction, type CommandContext } from '../../command-context.js';
 import { addClientOptions } from '../../global-options.js';
 import { enumShortName } from '../../output/format.js';
 import { padCenter } from '../../output/history-text.js';
+import { examples } from '../../help.js';
 
 type ExecutionInfo = proto.temporal.api.workflow.v1.IWorkflowExecutionInfo;
 
@@ -36,14 +37,11 @@ export function registerList(workflow: Command): void {
     .option('--page-size <count>', `executions fetched per request (0: the server's default; at most ${PAGE_SIZE_MAX})`, parseCount)
     .addHelpText(
       'after',
-      [
-        '',
-        'Examples:',
-        '  endure workflow list',
-        '  endure workflow list -q "ExecutionStatus = \'Running\'" --limit 20',
-        '  endure workflow list -q "WorkflowType = \'order\'" -o jsonl',
-        '',
-      ].join('\n'),
+      examples(
+        'endure workflow list',
+        'endure workflow list -q "ExecutionStatus = \'Running\'" --limit 20',
+        'endure workflow list -q "WorkflowType = \'order\'" -o jsonl',
+      ),
     );
   addClientOptions(command).action(
     clientAction<ListFlags>(async (ctx, flags) => {

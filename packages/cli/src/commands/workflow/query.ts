@@ -4,8 +4,9 @@ import { defaultPayloadConverter } from '@endure/common';
 import { clientAction } from '../../command-context.js';
 import { CliError, usageError } from '../../exit-codes.js';
 import { addClientOptions } from '../../global-options.js';
-import { payloadsValue } from '../../output/execute-progress.js';
+import { friendlyPayloadsJson } from '../../output/history-text.js';
 import { addPayloadInputOptions, readInputValues, type PayloadInputFlags } from '../../payload-input.js';
+import { examples } from '../../help.js';
 
 interface QueryFlags extends PayloadInputFlags {
   workflowId: string;
@@ -34,13 +35,10 @@ export function registerQuery(workflow: Command): void {
     )
     .addHelpText(
       'after',
-      [
-        '',
-        'Examples:',
-        '  endure workflow query -w order-42 --name status',
-        '  endure workflow query -w order-42 --name itemsAbove -i 10 --reject-condition not_open -o json',
-        '',
-      ].join('\n'),
+      examples(
+        'endure workflow query -w order-42 --name status',
+        'endure workflow query -w order-42 --name itemsAbove -i 10 --reject-condition not_open -o json',
+      ),
     );
   addClientOptions(addPayloadInputOptions(command, 'query argument')).action(
     clientAction<QueryFlags>(async (ctx, flags) => {
@@ -62,9 +60,8 @@ export function registerQuery(workflow: Command): void {
         ctx.printer.proto('temporal.api.workflowservice.v1.QueryWorkflowResponse', response);
         return;
       }
-      const value = payloadsValue(response.queryResult, ctx.printer);
       ctx.printer.line(ctx.printer.style('magenta', 'Query result:'));
-      ctx.printer.card([['QueryResult', value === undefined ? undefined : JSON.stringify(value)]], '  ');
+      ctx.printer.card([['QueryResult', JSON.stringify(friendlyPayloadsJson(ctx.printer, response.queryResult))]], '  ');
     }),
   );
 }

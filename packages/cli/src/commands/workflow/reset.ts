@@ -4,14 +4,16 @@
  * every matching workflow to its first or last workflow task.
  */
 import { randomUUID } from 'node:crypto';
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { lookupProtoType, type Connection } from '@endure/client';
 import { clientAction, type CommandContext } from '../../command-context.js';
 import { CliError, usageError } from '../../exit-codes.js';
 import { addClientOptions } from '../../global-options.js';
-import { eventTypeName } from '../../output/execute-progress.js';
-import { parsePositiveInt } from '../../parsers.js';
+import { collectChoice, parsePositiveInt } from '../../parsers.js';
+import proto from '@temporalio/proto';
 import { runBatch, username, type Execution } from './batch.js';
+import { readAllEvents, type HistoryEvent, type HistorySource } from './history-events.js';
+import { examples } from '../../help.js';
 
 const RESET_TYPES = ['FirstWorkflowTask', 'LastWorkflowTask', 'LastContinuedAsNew', 'BuildId'] as const;
 type ResetType = (typeof RESET_TYPES)[number];
@@ -35,11 +37,6 @@ const ENUMS = lookupProtoType('temporal.api.workflowservice.v1.ResetWorkflowExec
 const REAPPLY_TYPE_VALUES = ENUMS.lookupEnum('temporal.api.enums.v1.ResetReapplyType').values;
 const EXCLUDE_TYPE_VALUES = ENUMS.lookupEnum('temporal.api.enums.v1.ResetReapplyExcludeType').values;
 
-function collectExclude(value: string, previous: string[] | undefined): string[] {
-  const match = REAPPLY_EXCLUDES.find((name) => name.toLowerCase() === value.toLowerCase());
-  if (match === undefined) throw new InvalidArgumentError(`Allowed choices are ${REAPPLY_EXCLUDES.join(', ')}.`);
-  return [...(previous ?? []), match];
-}
 
 export function registerReset(workflow: Command): void {
   const command = workflow
@@ -54,21 +51,18 @@ export function registerReset(workflow: Command): void {
         .choices(Object.keys(REAPPLY_TYPES))
         .default('All'),
     )
-    .addOption(new Option('--reapply-exclude <type>', 'do not apply these events again: All, Signal, Update (repeatable)').argParser(collectExclude))
+    .addOption(new Option('--reapply-exclude <type>', 'do not apply these events again: All, Signal, Update (repeatable)').argParser(collectChoice(REAPPLY_EXCLUDES)))
     .addOption(new Option('-t, --type <type>', 'reset point by kind instead of --event-id').choices(RESET_TYPES))
     .option('--build-id <id>', 'with --type BuildId: the first workflow task processed by this build (not supported by Endure)')
     .option('-q, --query <query>', 'visibility query selecting the workflows to reset in a batch (needs --type)')
     .option('-y, --yes', 'do not ask to confirm a batch (only with --query)')
     .addHelpText(
       'after',
-      [
-        '',
-        'Examples:',
-        '  endure workflow reset -w order-42 -e 4 --reason "bad deploy"',
-        '  endure workflow reset -w order-42 -t LastWorkflowTask --reason "retry the last step" --reapply-exclude Signal',
-        '  endure workflow reset -q "WorkflowType = \'order\'" -t FirstWorkflowTask --reason "replay all" --yes',
-        '',
-      ].join('\n'),
+      examples(
+        'endure workflow reset -w order-42 -e 4 --reason "bad deploy"',
+        'endure workflow reset -w order-42 -t LastWorkflowTask --reason "retry the last step" --reapply-exclude Signal',
+        'endure workflow reset -q "WorkflowType = \'order\'" -t FirstWorkflowTask --reason "replay all" --yes',
+      ),
     );
   addClientOptions(command).action(
     clientAction<ResetFlags>(async (ctx, flags) => {
@@ -91,7 +85,7 @@ export function registerReset(workflow: Command): void {
       await runBatch(ctx, { query: flags.query, yes: flags.yes }, {
         onlyRunning: false,
         apply: async (execution) => {
-          const point = await resetPoint(connection, ctx.namespace, execution, type);
+          const point = await resetPoint({ connection, namespace: ctx.namespace, signal: ctx.signal }, execution, type);
           await reset(connection, ctx, execution.workflowId, point, flags.reason, reapply);
         },
       });
@@ -119,7 +113,7 @@ function reapplyOf(flags: ResetFlags): Reapply {
 async function resetOne(ctx: CommandContext, flags: ResetFlags & { workflowId: string }, reapply: Reapply): Promise<void> {
   const connection = await ctx.connection();
   const execution = { workflowId: flags.workflowId, runId: flags.runId ?? '' };
-  const point = flags.type === undefined ? { runId: execution.runId, eventId: flags.eventId! } : await resetPoint(connection, ctx.namespace, execution, flags.type);
+  const point = flags.type === undefined ? { runId: execution.runId, eventId: flags.eventId! } : await resetPoint({ connection, namespace: ctx.namespace, signal: ctx.signal }, execution, flags.type);
   ctx.printer.line(`Resetting workflow ${flags.workflowId} to event ID ${point.eventId}`);
   const runId = await reset(connection, ctx, flags.workflowId, point, flags.reason, reapply);
   if (ctx.printer.isJson) {
@@ -150,19 +144,21 @@ interface ResetPoint {
   eventId: number;
 }
 
+const { EventType } = proto.temporal.api.enums.v1;
+
 /** The event a `--type` names, found in the run's history as temporal finds it. */
-async function resetPoint(connection: Connection, namespace: string, execution: Execution, type: ResetType): Promise<ResetPoint> {
+async function resetPoint(source: HistorySource, execution: Execution, type: ResetType): Promise<ResetPoint> {
   const runId = execution.runId ?? '';
+  const events = (run: string): Promise<HistoryEvent[]> => readAllEvents(source, { workflowId: execution.workflowId, runId: run });
   switch (type) {
     case 'FirstWorkflowTask':
-      return { runId, eventId: workflowTaskPoint(await readHistory(connection, namespace, execution.workflowId, runId), 'first') };
+      return { runId, eventId: workflowTaskPoint(await events(runId), 'first') };
     case 'LastWorkflowTask':
-      return { runId, eventId: workflowTaskPoint(await readHistory(connection, namespace, execution.workflowId, runId), 'last') };
+      return { runId, eventId: workflowTaskPoint(await events(runId), 'last') };
     case 'LastContinuedAsNew': {
-      const events = await readHistory(connection, namespace, execution.workflowId, runId);
-      const previous = events[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+      const previous = (await events(runId))[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
       if (!previous) throw new CliError('cannot use LastContinuedAsNew for workflow; workflow was not continued from another');
-      const completed = (await readHistory(connection, namespace, execution.workflowId, previous)).filter((e) => eventTypeName(e) === 'WorkflowTaskCompleted');
+      const completed = (await events(previous)).filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
       if (completed.length === 0) throw new CliError('unable to find WorkflowTaskCompleted event for previous execution');
       return { runId: previous, eventId: Number(completed.at(-1)!.eventId) };
     }
@@ -171,25 +167,12 @@ async function resetPoint(connection: Connection, namespace: string, execution: 
   }
 }
 
-type HistoryEvents = Awaited<ReturnType<typeof readHistory>>;
-
 /** The first (or last) completed workflow task; with none, the event after the first one scheduled. */
-function workflowTaskPoint(events: HistoryEvents, which: 'first' | 'last'): number {
-  const completed = events.filter((e) => eventTypeName(e) === 'WorkflowTaskCompleted');
+function workflowTaskPoint(events: HistoryEvent[], which: 'first' | 'last'): number {
+  const completed = events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
   const chosen = which === 'first' ? completed[0] : completed.at(-1);
   if (chosen) return Number(chosen.eventId);
-  const scheduled = events.find((e) => eventTypeName(e) === 'WorkflowTaskScheduled');
+  const scheduled = events.find((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED);
   if (!scheduled) throw new CliError('unable to find any scheduled or completed task');
   return Number(scheduled.eventId) + 1;
-}
-
-async function readHistory(connection: Connection, namespace: string, workflowId: string, runId: string) {
-  const events = [];
-  let nextPageToken: Uint8Array | undefined;
-  do {
-    const response = await connection.workflowService.getWorkflowExecutionHistory({ namespace, execution: { workflowId, runId }, nextPageToken });
-    events.push(...(response.history?.events ?? []));
-    nextPageToken = response.nextPageToken?.length ? response.nextPageToken : undefined;
-  } while (nextPageToken !== undefined);
-  return events;
 }

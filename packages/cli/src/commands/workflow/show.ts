@@ -12,6 +12,7 @@ import { usageError } from '../../exit-codes.js';
 import { addClientOptions } from '../../global-options.js';
 import { printEventDetails, printEventRow, printEventTableHeader, printResults } from '../../output/history-text.js';
 import { isOutcomeEvent, readHistory, type HistoryEvent, type HistorySource } from './history-events.js';
+import { examples } from '../../help.js';
 
 const GrpcUnimplemented = 12;
 /** Pages read backwards before giving up on a server that keeps sending next-page tokens. */
@@ -36,14 +37,11 @@ export function registerShow(workflow: Command): void {
     .option('--reverse', 'newest event first (cannot be combined with --follow)')
     .addHelpText(
       'after',
-      [
-        '',
-        'Examples:',
-        '  endure workflow show -w order-42',
-        '  endure workflow show -w order-42 --follow',
-        '  endure workflow show -w order-42 -o json > history.json   # for an SDK replayer',
-        '',
-      ].join('\n'),
+      examples(
+        'endure workflow show -w order-42',
+        'endure workflow show -w order-42 --follow',
+        'endure workflow show -w order-42 -o json > history.json   # for an SDK replayer',
+      ),
     );
   addClientOptions(command).action(
     clientAction<ShowFlags>(async (ctx, flags) => {

@@ -5,6 +5,7 @@ import { usageError } from '../../exit-codes.js';
 import { addClientOptions } from '../../global-options.js';
 import { addPayloadInputOptions, readInputValues, type PayloadInputFlags } from '../../payload-input.js';
 import { addSingleOrBatchOptions, runBatch, singleExecutionOf, type SingleOrBatchFlags } from './batch.js';
+import { examples } from '../../help.js';
 
 interface SignalFlags extends SingleOrBatchFlags, PayloadInputFlags {
   name?: string;
@@ -20,13 +21,10 @@ export function registerSignal(workflow: Command): void {
     .addOption(new Option('--type <signal>', 'alias of --name').hideHelp())
     .addHelpText(
       'after',
-      [
-        '',
-        'Examples:',
-        '  endure workflow signal -w order-42 --name approve -i \'"alice"\'',
-        '  endure workflow signal -q "WorkflowType = \'order\'" --name cancelAll --yes',
-        '',
-      ].join('\n'),
+      examples(
+        'endure workflow signal -w order-42 --name approve -i \'"alice"\'',
+        'endure workflow signal -q "WorkflowType = \'order\'" --name cancelAll --yes',
+      ),
     );
   addSingleOrBatchOptions(command, 'signal');
   addClientOptions(addPayloadInputOptions(command, 'signal argument')).action(

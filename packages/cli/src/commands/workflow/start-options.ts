@@ -15,7 +15,7 @@ import {
 import type { CommandContext } from '../../command-context.js';
 import { CliError, ExitCode, usageError } from '../../exit-codes.js';
 import { addPayloadInputOptions, parseJson, readInputValues, type PayloadInputFlags } from '../../payload-input.js';
-import { parseDurationMs } from '../../parsers.js';
+import { parseDurationMs, collectRepeated } from '../../parsers.js';
 
 export interface StartFlags extends PayloadInputFlags {
   workflowId?: string;
@@ -48,7 +48,6 @@ const ID_CONFLICT_POLICIES = { Fail: 'FAIL', UseExisting: 'USE_EXISTING', Termin
 
 const TASK_TIMEOUT_DEFAULT = '10s';
 
-const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
 /** Adds the start flags, with temporal's names, short flags and defaults. */
 export function addStartOptions(command: Command): Command {
@@ -60,8 +59,8 @@ export function addStartOptions(command: Command): Command {
     .option('--run-timeout <duration>', 'fail a run that lasts longer than this, e.g. 1h', parseDurationMs)
     .option('--execution-timeout <duration>', 'fail the execution (retries and continue-as-new included) after this long', parseDurationMs)
     .option('--task-timeout <duration>', 'start-to-close timeout of a workflow task', parseDurationMs, parseDurationMs(TASK_TIMEOUT_DEFAULT))
-    .addOption(new Option('--search-attribute <KEY=JSON>', 'search attribute, the value in JSON (repeatable)').argParser(collect))
-    .addOption(new Option('--memo <KEY=JSON>', 'memo entry, the value in JSON (repeatable)').argParser(collect))
+    .addOption(new Option('--search-attribute <KEY=JSON>', 'search attribute, the value in JSON (repeatable)').argParser(collectRepeated))
+    .addOption(new Option('--memo <KEY=JSON>', 'memo entry, the value in JSON (repeatable)').argParser(collectRepeated))
     .option('--static-summary <text>', 'one-line summary shown by UIs (experimental)')
     .option('--static-details <text>', 'longer details shown by UIs (experimental)')
     .option('--cron <schedule>', 'cron schedule of the workflow (deprecated: use schedules)')

@@ -14,6 +14,7 @@ import proto from '@temporalio/proto';
 import { clientAction, type CommandContext } from '../../command-context.js';
 import { usageError } from '../../exit-codes.js';
 import { addClientOptions } from '../../global-options.js';
+import { formatDuration } from '../../output/format.js';
 import type { Printer } from '../../output/printer.js';
 import { readHistory, type HistoryEvent, type HistorySource } from './history-events.js';
 import { applyPendingActivities, buildRunNode, type ChildRef, type TraceNode, type WorkflowNode } from './trace-tree.js';
@@ -246,18 +247,14 @@ function durationText(node: TraceNode): string {
   return roundedDuration(node.closeMs - node.startMs!);
 }
 
-/** Rounded as `temporal` does: milliseconds under a second, seconds under an hour, then minutes, then days. */
+/** Rounded as `temporal` does: to the millisecond under a second, the second under an hour, the minute under a day, then days. */
 function roundedDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)}ms`;
-  if (ms < 3_600_000) {
-    const s = Math.round(ms / 1000);
-    return s >= 60 ? `${Math.floor(s / 60)}m${s % 60}s` : `${s}s`;
-  }
-  if (ms < 86_400_000) {
-    const m = Math.round(ms / 60_000);
-    return `${Math.floor(m / 60)}h${m % 60}m0s`;
-  }
+  const roundedTo = (unitMs: number): string => formatDuration(Math.round(ms / unitMs) * unitMs);
+  if (ms < 1000) return roundedTo(1);
+  if (ms < 3_600_000) return roundedTo(1000);
+  if (ms < 86_400_000) return roundedTo(60_000);
   const days = Math.floor(ms / 86_400_000);
+  // Over a week `temporal` prints the weeks and then all the days (`2w14d`); kept as it is.
   if (ms < 7 * 86_400_000) return `${days}d${Math.floor((ms % 86_400_000) / 3_600_000)}h`;
   return `${Math.floor(days / 7)}w${days}d`;
 }

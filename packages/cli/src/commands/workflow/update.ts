@@ -9,7 +9,7 @@ import { ApplicationFailure, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeout
 import { clientAction, type CommandContext } from '../../command-context.js';
 import { CliError, usageError } from '../../exit-codes.js';
 import { addClientOptions } from '../../global-options.js';
-import { payloadsValue } from '../../output/execute-progress.js';
+import { friendlyPayloadsJson } from '../../output/history-text.js';
 import { addPayloadInputOptions, readInputValues, type PayloadInputFlags } from '../../payload-input.js';
 
 interface TargetFlags {
@@ -135,7 +135,7 @@ export function registerUpdate(workflow: Command): void {
       });
       const stage = STAGE_NAMES[response.stage ?? 0] ?? String(response.stage);
       const failure = response.outcome?.failure;
-      const value = response.outcome?.success ? (payloadsValue(response.outcome.success, ctx.printer) ?? null) : undefined;
+      const value = response.outcome?.success ? friendlyPayloadsJson(ctx.printer, response.outcome.success) : undefined;
       if (ctx.printer.isJson) {
         ctx.printer.json({
           updateId: flags.updateId,
