@@ -59,8 +59,13 @@ function createContext(command: Command): CommandContext & { close(): Promise<vo
   });
   const spinner = new Spinner(printer.isText && process.stderr.isTTY === true);
   const abort = new AbortController();
-  const onInterrupt = (): void => abort.abort(new Error('interrupted'));
-  process.once('SIGINT', onInterrupt);
+  // The first Ctrl-C aborts the command's calls (it then ends with "interrupted"); a second
+  // one exits at once, for a wait that does not listen to the signal.
+  const onInterrupt = (): void => {
+    if (abort.signal.aborted) process.exit(130);
+    abort.abort(new Error('interrupted'));
+  };
+  process.on('SIGINT', onInterrupt);
   const timeout =
     options.commandTimeoutMs !== undefined
       ? setTimeout(() => abort.abort(new Error(`command timed out after ${options.commandTimeoutMs} ms`)), options.commandTimeoutMs)

@@ -43,9 +43,9 @@ describe('endure env', () => {
       env: { staging: { address: 'staging.example.com:7233', namespace: 'billing' }, other: { tls: 'true' } },
     });
 
-    expect(await ok(['env', 'get', '--env', 'staging'])).toMatch(/^Property\s+Value\naddress\s+staging\.example\.com:7233\nnamespace\s+billing\n$/);
+    expect(await ok(['env', 'get', '--env', 'staging'])).toMatch(/^ {2}\s*Property\s+Value\n {2}address\s+staging\.example\.com:7233\n {2}namespace\s+billing\n$/);
     expect(JSON.parse(await ok(['env', 'get', '--env', 'staging', '-k', 'namespace', '-o', 'json']))).toEqual([{ property: 'namespace', value: 'billing' }]);
-    expect(await ok(['env', 'list'])).toMatch(/^Name\n(staging\nother|other\nstaging)\n$/);
+    expect(await ok(['env', 'list'])).toMatch(/^ {2}\s*Name\n {2}(staging\n {2}other|other\n {2}staging)\n$/);
     expect((JSON.parse(await ok(['env', 'list', '-o', 'json'])) as { name: string }[]).map((e) => e.name).sort()).toEqual(['other', 'staging']);
 
     await ok(['env', 'delete', '--env', 'staging', '-k', 'address']);

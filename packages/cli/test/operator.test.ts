@@ -136,8 +136,8 @@ describe('endure operator search-attribute', () => {
     expect(await listCustom('attrs')).toMatchObject({ CustomerId: 2, Amount: 4 });
 
     const table = (await ok(['operator', 'search-attribute', 'list', '-n', 'attrs'])).trimEnd().split('\n');
-    expect(table[0]).toMatch(/^Name\s+Type$/);
-    const rows = table.slice(1).map((line) => line.split(/\s+/));
+    expect(table[0]).toMatch(/^ {2}\s*Name\s+Type$/);
+    const rows = table.slice(1).map((line) => line.trim().split(/\s+/));
     expect(rows).toContainEqual(['CustomerId', 'Keyword']);
     expect(rows).toContainEqual(['Amount', 'Double']);
     expect(rows).toContainEqual(['WorkflowId', 'Keyword']);
@@ -191,16 +191,16 @@ describe('endure operator cluster', () => {
 
   it('describe shows the cluster name and stores; system shows the server version', async () => {
     const table = (await ok(['operator', 'cluster', 'describe', '--detail'])).split('\n');
-    expect(table[0]).toMatch(/^ClusterName\s+PersistenceStore\s+VisibilityStore\s+HistoryShardCount\s+VersionInfo$/);
-    expect(table[1]).toMatch(/^active\s+sqlite\s+sqlite\s+1/);
+    expect(table[0]).toMatch(/^ {2}\s*ClusterName\s+PersistenceStore\s+VisibilityStore\s+HistoryShardCount\s+VersionInfo$/);
+    expect(table[1]).toMatch(/^ {2}active\s+sqlite\s+sqlite\s+1/);
     const info = await json<{ clusterName: string; serverVersion: string; clusterId: string }>(['operator', 'cluster', 'describe']);
     expect(info).toMatchObject({ clusterName: 'active', serverVersion });
     expect(info.clusterId).toBe((await env.connection.workflowService.getClusterInfo({})).clusterId);
 
     const system = (await ok(['operator', 'cluster', 'system'])).split('\n');
-    expect(system[0]).toMatch(/^ServerVersion\s+SupportsSchedules\s+UpsertMemo\s+EagerWorkflowStart$/);
+    expect(system[0]).toMatch(/^ {2}\s*ServerVersion\s+SupportsSchedules\s+UpsertMemo\s+EagerWorkflowStart$/);
     const systemJson = await json<{ serverVersion: string; capabilities: Record<string, boolean> }>(['operator', 'cluster', 'system']);
-    expect(system[1]).toMatch(new RegExp(`^${systemJson.serverVersion.replace(/\./g, '\\.')}\\s+false`));
+    expect(system[1]).toMatch(new RegExp(`^ {2}${systemJson.serverVersion.replace(/\./g, '\\.')}\\s+false`));
     expect(systemJson.capabilities['signalAndQueryHeader']).toBe(true);
   });
 });
@@ -223,9 +223,9 @@ describe('endure task-queue describe', () => {
       expect.objectContaining({ buildId: 'UNVERSIONED', taskQueueType: 'activity', approximateBacklogCount: 0, approximateBacklogAge: '0s' }),
     ]);
     const idleText = await ok(['task-queue', 'describe', '-t', taskQueue]);
-    expect(idleText).toMatch(/^Task Queue Statistics:\nBuildID\s+TaskQueueType\s+ApproximateBacklogCount/);
-    expect(idleText).toMatch(/^UNVERSIONED\s+workflow\s+1\s/m);
-    expect(idleText).toMatch(/\nPollers:\nBuildID\s+TaskQueueType\s+Identity\s+LastAccessTime\s+RatePerSecond\n$/);
+    expect(idleText).toMatch(/^Task Queue Statistics:\n {2}\s*BuildID\s+TaskQueueType\s+ApproximateBacklogCount/);
+    expect(idleText).toMatch(/^ {2}UNVERSIONED\s+workflow\s+1\s/m);
+    expect(idleText).toMatch(/\nPollers:\n {2}\s*BuildID\s+TaskQueueType\s+Identity\s+LastAccessTime\s+RatePerSecond\n$/);
 
     await env.withWorker({ taskQueue, identity: 'cli-test-worker' }, async () => {
       const busy = await waitFor(
@@ -240,7 +240,7 @@ describe('endure task-queue describe', () => {
       expect(Date.parse(busy.pollers![0]!.lastAccessTime)).toBeGreaterThan(Date.now() - 60_000);
       const text = await ok(['task-queue', 'describe', '-t', taskQueue, '--disable-stats', '--time-format', 'iso']);
       expect(text).not.toContain('Task Queue Statistics:');
-      expect(text).toMatch(/^UNVERSIONED\s+workflow\s+cli-test-worker\s+\d{4}-\d\d-\d\dT\S+Z\s+0$/m);
+      expect(text).toMatch(/^ {2}UNVERSIONED\s+workflow\s+cli-test-worker\s+\d{4}-\d\d-\d\dT\S+Z\s+0$/m);
     });
   });
 

@@ -100,3 +100,10 @@ export function enumShortName(enumObject: Record<string, string | number>, prefi
     .toLowerCase()
     .replace(/(^|_)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 }
+
+/** The spaces left and right of `text` centred in `width` columns (the smaller half on the left), as `temporal` places titles. */
+export function centring(text: string, width: number): [left: number, right: number] {
+  const gap = Math.max(0, width - text.length);
+  const left = Math.floor(gap / 2);
+  return [left, gap - left];
+}

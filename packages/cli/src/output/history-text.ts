@@ -12,7 +12,7 @@
  */
 import proto from '@temporalio/proto';
 import { CliError } from '../exit-codes.js';
-import { enumShortName, formatDuration } from './format.js';
+import { centring, enumShortName, formatDuration } from './format.js';
 import type { Printer } from './printer.js';
 
 type HistoryEvent = proto.temporal.api.history.v1.IHistoryEvent;
@@ -205,11 +205,10 @@ function rfc3339(ts: proto.google.protobuf.ITimestamp | null | undefined): strin
   return new Date(seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-/** `text` centred in `width` columns (the extra space on the right), as `temporal` places table headers. */
-export function padCenter(text: string, width: number): string {
-  const gap = Math.max(0, width - text.length);
-  const left = Math.floor(gap / 2);
-  return ' '.repeat(left) + text + ' '.repeat(gap - left);
+/** `text` centred in `width` columns. */
+function padCenter(text: string, width: number): string {
+  const [left, right] = centring(text, width);
+  return ' '.repeat(left) + text + ' '.repeat(right);
 }
 
 function trimEnd(text: string): string {

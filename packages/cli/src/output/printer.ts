@@ -12,7 +12,7 @@
 import { styleText } from 'node:util';
 import { toProtoJson } from '@endure/client';
 import type { ColorMode, OutputFormat, TimeFormat } from '../global-options.js';
-import { formatTime, type TimestampLike } from './format.js';
+import { centring, formatTime, type TimestampLike } from './format.js';
 
 type Style = Parameters<typeof styleText>[0];
 
@@ -104,23 +104,30 @@ export class Printer {
     }
   }
 
-  /** A table with a header row; widths fit the widest cell of each column. */
-  table<Row>(columns: Column<Row>[], rows: Row[]): void {
+  /**
+   * A table as `temporal` draws one: every column after two spaces (the left margin
+   * included), as wide as its widest cell, titles centred in magenta, no trailing spaces.
+   * `header: false` leaves the title row out (e.g. for the second page of a list).
+   */
+  table<Row>(columns: Column<Row>[], rows: Row[], options: { header?: boolean } = {}): void {
     if (!this.isText) return;
     const cells = rows.map((row) => columns.map((column) => column.value(row)));
     const widths = columns.map((column, i) => Math.max(visibleLength(column.header), ...cells.map((r) => visibleLength(r[i]!))));
-    const render = (values: string[], header: boolean): string =>
-      values
-        .map((value, i) => {
-          const width = widths[i]!;
-          const padding = ' '.repeat(width - visibleLength(value));
-          const text = header ? this.style('bold', value) : value;
-          if (i === values.length - 1 && !columns[i]!.alignRight) return text; // no trailing spaces
-          return columns[i]!.alignRight ? padding + text : text + padding;
-        })
-        .join('  ');
-    this.write(`${render(columns.map((c) => c.header), true)}\n`);
-    for (const row of cells) this.write(`${render(row, false)}\n`);
+    const render = (values: string[]): string => values.map((value) => `  ${value}`).join('').replace(/ +$/, '');
+    if (options.header !== false) {
+      const titles = columns.map((column, i) => {
+        const [left, right] = centring(column.header, widths[i]!);
+        return `${' '.repeat(left)}${this.style('magenta', column.header)}${' '.repeat(right)}`;
+      });
+      this.write(`${render(titles)}\n`);
+    }
+    for (const row of cells) {
+      const padded = row.map((value, i) => {
+        const padding = ' '.repeat(widths[i]! - visibleLength(value));
+        return columns[i]!.alignRight ? padding + value : value + padding;
+      });
+      this.write(`${render(padded)}\n`);
+    }
   }
 
   /** A JSON value: indented with `-o json`, on one line with `-o jsonl`. */

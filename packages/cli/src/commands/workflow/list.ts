@@ -8,7 +8,7 @@ import proto from '@temporalio/proto';
 import { clientAction, type CommandContext } from '../../command-context.js';
 import { addClientOptions } from '../../global-options.js';
 import { enumShortName } from '../../output/format.js';
-import { padCenter } from '../../output/history-text.js';
+import type { Column } from '../../output/printer.js';
 import { examples } from '../../help.js';
 
 type ExecutionInfo = proto.temporal.api.workflow.v1.IWorkflowExecutionInfo;
@@ -88,20 +88,13 @@ async function* listPages(ctx: CommandContext, flags: ListFlags): AsyncGenerator
 function printRows(ctx: CommandContext, executions: ExecutionInfo[], firstPage: boolean): void {
   if (executions.length === 0) return;
   const { printer } = ctx;
-  const rows = executions.map((info) => [
-    enumShortName(WorkflowExecutionStatus as unknown as Record<string, number>, 'WORKFLOW_EXECUTION_STATUS_', info.status),
-    info.execution?.workflowId ?? '',
-    info.type?.name ?? '',
-    printer.time(info.startTime),
-  ]);
-  const header = ['Status', 'WorkflowId', 'Type', 'StartTime'];
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
-  const render = (cells: string[]): string => cells.map((cell, i) => `  ${cell.padEnd(widths[i]!)}`).join('').replace(/ +$/, '');
-  if (firstPage) {
-    const centred = header.map((title, i) => padCenter(title, widths[i]!));
-    printer.line(centred.map((cell) => `  ${printer.style('magenta', cell)}`).join('').replace(/ +$/, ''));
-  }
-  for (const row of rows) printer.line(render(row));
+  const columns: Column<ExecutionInfo>[] = [
+    { header: 'Status', value: (info) => enumShortName(WorkflowExecutionStatus, 'WORKFLOW_EXECUTION_STATUS_', info.status) },
+    { header: 'WorkflowId', value: (info) => info.execution?.workflowId ?? '' },
+    { header: 'Type', value: (info) => info.type?.name ?? '' },
+    { header: 'StartTime', value: (info) => printer.time(info.startTime) },
+  ];
+  printer.table(columns, executions, { header: firstPage });
 }
 
 function parseCount(value: string): number {
