@@ -1,0 +1,73 @@
+/**
+ * The server's HTTP JSON API (Temporal's `/api/v1/...` paths, protobuf's canonical JSON with
+ * payloads shown as their JSON value where their encoding allows). Every page talks to the
+ * server through these two functions.
+ */
+
+/** A call the server refused: the gRPC status it answered with, and its message. */
+export class ApiError extends Error {
+  constructor(
+    /** The HTTP status (404, 400, …). */
+    readonly httpStatus: number,
+    /** The gRPC status code (5 = NOT_FOUND, 3 = INVALID_ARGUMENT, …). */
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  get notFound(): boolean {
+    return this.code === 5;
+  }
+}
+
+export type QueryParams = Record<string, string | number | boolean | undefined | null>;
+
+/** `GET /api/v1<path>?params`; `path` segments must already be encoded (see `enc`). */
+export function apiGet<T>(path: string, params: QueryParams = {}, signal?: AbortSignal): Promise<T> {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  }
+  const query = search.toString();
+  return call<T>(`/api/v1${path}${query ? `?${query}` : ''}`, { method: 'GET', signal });
+}
+
+/** `POST /api/v1<path>` with `body` as JSON. */
+export function apiPost<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  return call<T>(`/api/v1${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body ?? {}),
+    signal,
+  });
+}
+
+/** A path segment, encoded. */
+export function enc(segment: string): string {
+  return encodeURIComponent(segment);
+}
+
+async function call<T>(url: string, init: RequestInit): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, init);
+  } catch (err) {
+    if ((err as Error).name === 'AbortError') throw err;
+    throw new ApiError(0, 14, `the server cannot be reached (${(err as Error).message})`);
+  }
+  const text = await response.text();
+  let body: unknown = undefined;
+  try {
+    body = text ? JSON.parse(text) : {};
+  } catch {
+    if (!response.ok) throw new ApiError(response.status, 2, text || response.statusText);
+    throw new ApiError(response.status, 13, 'the server answered with something that is not JSON');
+  }
+  if (!response.ok) {
+    const error = body as { code?: number; message?: string };
+    throw new ApiError(response.status, error.code ?? 2, error.message ?? response.statusText);
+  }
+  return body as T;
+}

@@ -1,0 +1,3 @@
+export function NamespacesPage() {
+  return <p>Not written yet.</p>;
+}

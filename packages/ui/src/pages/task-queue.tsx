@@ -1,0 +1,3 @@
+export function TaskQueuePage() {
+  return <p>Not written yet.</p>;
+}

@@ -1,0 +1,3 @@
+export function WorkflowPage() {
+  return <p>Not written yet.</p>;
+}
