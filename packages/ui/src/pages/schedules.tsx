@@ -1,53 +1,67 @@
 /**
- * The schedules of a namespace (`/namespaces/:ns/schedules`). A server without schedules
- * answers UNIMPLEMENTED, which is said plainly rather than shown as an error.
+ * The schedules of a namespace (`/namespaces/:ns/schedules`, `?schedule=<id>` opens one,
+ * `?new=1` the form that creates one). A server without schedules answers UNIMPLEMENTED,
+ * which is said plainly rather than shown as an error.
  */
-import { useRoute } from 'preact-iso';
-import { ApiError, apiGet, enc } from '../api';
+import { useLocation, useRoute } from 'preact-iso';
+import { ApiError } from '../api';
 import { ErrorBox, Loading, Time } from '../components/common';
 import { useLoad } from '../hooks';
-
-interface ScheduleListEntry {
-  scheduleId?: string;
-  info?: {
-    workflowType?: { name?: string };
-    notes?: string;
-    paused?: boolean;
-    recentActions?: Array<{ actualTime?: string }>;
-    futureActionTimes?: string[];
-  };
-}
-
-interface ListSchedulesResponse {
-  schedules?: ScheduleListEntry[];
-  nextPageToken?: string;
-}
+import { ScheduleDetail } from './schedules/schedule-detail';
+import { ScheduleForm } from './schedules/schedule-form';
+import { listSchedules } from './schedules/schedules-api';
 
 const REFRESH_MS = 5000;
-const PAGE_SIZE = 100;
 const UNIMPLEMENTED = 12;
 
 export function SchedulesPage() {
   const { params } = useRoute();
+  const { query, route } = useLocation();
   const ns = params.namespace ?? '';
-  const loaded = useLoad(
-    `schedules\n${ns}`,
-    (signal) => apiGet<ListSchedulesResponse>(`/namespaces/${enc(ns)}/schedules`, { maximumPageSize: PAGE_SIZE }, signal),
-    REFRESH_MS,
-  );
+  const base = `/namespaces/${encodeURIComponent(ns)}/schedules`;
+  const loaded = useLoad(`schedules\n${ns}`, (signal) => listSchedules(ns, signal), REFRESH_MS);
   const unsupported = loaded.error instanceof ApiError && loaded.error.code === UNIMPLEMENTED;
   const schedules = loaded.data?.schedules ?? [];
+  const selected = query.schedule;
 
   return (
     <section>
-      <h1>Schedules</h1>
+      <div class="toolbar">
+        <h1>Schedules</h1>
+        <span class="spacer" />
+        {!unsupported && (
+          <button type="button" onClick={() => route(`${base}?new=1`)}>
+            New schedule
+          </button>
+        )}
+      </div>
       {unsupported && (
-        <p class="notice" role="status">
+        <p class="card" role="status">
           This server does not support schedules yet.
         </p>
       )}
       {loaded.error && !unsupported && <ErrorBox error={loaded.error} />}
       {!loaded.data && !loaded.error && <Loading />}
+      {query.new && !unsupported && (
+        <ScheduleForm
+          ns={ns}
+          onCreated={(id) => {
+            loaded.reload();
+            route(`${base}?schedule=${encodeURIComponent(id)}`);
+          }}
+          onClose={() => route(base)}
+        />
+      )}
+      {selected && (
+        <ScheduleDetail
+          ns={ns}
+          id={selected}
+          onDeleted={() => {
+            loaded.reload();
+            route(base);
+          }}
+        />
+      )}
       {loaded.data && schedules.length === 0 && <p class="muted">No schedules in {ns}.</p>}
       {schedules.length > 0 && (
         <table aria-label="Schedules">
@@ -63,8 +77,12 @@ export function SchedulesPage() {
           </thead>
           <tbody>
             {schedules.map((s) => (
-              <tr key={s.scheduleId}>
-                <td class="mono">{s.scheduleId}</td>
+              <tr key={s.scheduleId} aria-selected={s.scheduleId === selected}>
+                <td>
+                  <a class="mono" href={`${base}?schedule=${encodeURIComponent(s.scheduleId ?? '')}`}>
+                    {s.scheduleId}
+                  </a>
+                </td>
                 <td>{s.info?.paused ? 'Paused' : 'Running'}</td>
                 <td>{s.info?.workflowType?.name}</td>
                 <td>

@@ -1,5 +1,5 @@
 /** The calls the workflows list makes, and the shapes of their answers (protobuf JSON). */
-import { ApiError, apiGet, apiPost, enc } from '../../api';
+import { ApiError, apiGet, apiPost, enc, newRequestId } from '../../api';
 import { literal, STATUSES } from './list-query';
 
 /** temporal.api.workflow.v1.WorkflowExecutionInfo, the fields the list shows. */
@@ -113,13 +113,4 @@ export function terminateWorkflow(ns: string, ref: ExecutionRef, reason: string)
     reason,
     identity: IDENTITY,
   });
-}
-
-/** A v4 UUID; `crypto.randomUUID` exists only on secure origins, and the UI may be served over plain http. */
-function newRequestId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
-  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
