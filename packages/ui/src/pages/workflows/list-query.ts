@@ -15,8 +15,10 @@ export const TIME_RANGES = [
 ] as const;
 export type TimeRange = (typeof TIME_RANGES)[number]['id'];
 
+/** The page sizes offered; a URL may name any size up to PAGE_SIZE_MAX. */
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
 export const PAGE_SIZE_DEFAULT = 50;
+export const PAGE_SIZE_MAX = 1000;
 
 export interface ListFilters {
   /** What the user typed in the query bar (may be empty). */
@@ -39,7 +41,7 @@ export function filtersFromUrl(params: Record<string, string | undefined>): List
     status,
     type: params.type ?? '',
     range,
-    pageSize: PAGE_SIZES.includes(pageSize as (typeof PAGE_SIZES)[number]) ? pageSize : PAGE_SIZE_DEFAULT,
+    pageSize: Number.isInteger(pageSize) && pageSize > 0 && pageSize <= PAGE_SIZE_MAX ? pageSize : PAGE_SIZE_DEFAULT,
   };
 }
 

@@ -49,7 +49,7 @@ export function QuickFilters({ filters, onChange }: Props) {
       <label>
         <span>Page size</span>
         <select value={filters.pageSize} onChange={(e) => onChange({ pageSize: Number((e.target as HTMLSelectElement).value) })}>
-          {PAGE_SIZES.map((n) => (
+          {[...new Set<number>([...PAGE_SIZES, filters.pageSize])].sort((a, b) => a - b).map((n) => (
             <option key={n} value={n}>
               {n}
             </option>
