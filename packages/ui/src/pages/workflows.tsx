@@ -111,14 +111,16 @@ export function WorkflowsPage() {
         !error && <Loading />
       )}
       {list.page && rows.length === 0 && <p class="empty muted">No workflows match.</p>}
-      <Pager
-        index={list.index}
-        hasNext={list.hasNext}
-        rowsOnPage={rows.length}
-        pageSize={filters.pageSize}
-        onPrevious={list.previous}
-        onNext={list.next}
-      />
+      {list.page && (
+        <Pager
+          index={list.index}
+          hasNext={list.hasNext}
+          rowsOnPage={rows.length}
+          pageSize={filters.pageSize}
+          onPrevious={list.previous}
+          onNext={list.next}
+        />
+      )}
       {batch && (
         <BatchDialog
           ns={ns}
