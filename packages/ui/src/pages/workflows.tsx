@@ -88,7 +88,7 @@ export function WorkflowsPage() {
           Query sent: <code>{listQuery}</code>
         </p>
       )}
-      <StatusChips counts={counts.data} status={filters.status} onStatus={(status) => apply({ status })} />
+      <StatusChips counts={counts.data} failed={counts.error !== undefined} status={filters.status} onStatus={(status) => apply({ status })} />
       {counts.error && !queryError && <ErrorBox error={counts.error} />}
       <div class="list-toolbar">
         <BatchBar selected={selectedRows.length} onClear={selection.clear} onBatch={setBatch} />

@@ -14,6 +14,8 @@ export interface Column {
   /** Shown until the viewer chooses otherwise. */
   byDefault: boolean;
   cell: (wf: WorkflowExecutionInfo, ns: string) => ComponentChildren;
+  /** The full text, as the tooltip of a cell the layout may cut short. */
+  title?: (wf: WorkflowExecutionInfo) => string | undefined;
 }
 
 const nsPath = (ns: string) => `/namespaces/${encodeURIComponent(ns)}`;
@@ -29,20 +31,22 @@ export const COLUMNS: Column[] = [
     id: 'workflowId',
     label: 'Workflow ID',
     byDefault: true,
+    title: (wf) => wf.execution?.workflowId,
     cell: (wf, ns) => (
       <a class="mono" href={workflowHref(ns, wf.execution?.workflowId ?? '', wf.execution?.runId ?? '')}>
         {wf.execution?.workflowId}
       </a>
     ),
   },
-  { id: 'runId', label: 'Run ID', byDefault: true, cell: (wf) => <span class="mono">{wf.execution?.runId}</span> },
-  { id: 'type', label: 'Type', byDefault: true, cell: (wf) => wf.type?.name },
+  { id: 'runId', label: 'Run ID', byDefault: true, title: (wf) => wf.execution?.runId, cell: (wf) => <span class="mono">{wf.execution?.runId}</span> },
+  { id: 'type', label: 'Type', byDefault: true, title: (wf) => wf.type?.name, cell: (wf) => wf.type?.name },
   { id: 'start', label: 'Start', byDefault: true, cell: (wf) => <Time value={wf.startTime} /> },
   { id: 'end', label: 'End', byDefault: true, cell: (wf) => <Time value={wf.closeTime} /> },
   {
     id: 'taskQueue',
     label: 'Task queue',
     byDefault: true,
+    title: (wf) => wf.taskQueue,
     cell: (wf, ns) =>
       wf.taskQueue && <a href={`${nsPath(ns)}/task-queues/${encodeURIComponent(wf.taskQueue)}`}>{wf.taskQueue}</a>,
   },

@@ -4,12 +4,14 @@ import type { StatusCounts } from './workflows-api';
 
 interface Props {
   counts: StatusCounts | undefined;
+  /** The counts failed (the query is refused): show dashes, not a wait. */
+  failed: boolean;
   status: string;
   onStatus: (status: string) => void;
 }
 
-export function StatusChips({ counts, status, onStatus }: Props) {
-  const n = (value: number | undefined) => (counts ? (value ?? 0).toLocaleString() : '…');
+export function StatusChips({ counts, failed, status, onStatus }: Props) {
+  const n = (value: number | undefined) => (counts ? (value ?? 0).toLocaleString() : failed ? '—' : '…');
   return (
     <div class="status-chips" role="group" aria-label="Counts by status">
       <button type="button" class="chip" aria-pressed={status === ''} onClick={() => onStatus('')}>

@@ -43,7 +43,7 @@ export function WorkflowTable({ ns, rows, columns, selected, highlighted, onHigh
             />
           </th>
           {columns.map((c) => (
-            <th key={c.id} scope="col">
+            <th key={c.id} scope="col" class={`col-${c.id}`}>
               {c.label}
             </th>
           ))}
@@ -64,7 +64,9 @@ export function WorkflowTable({ ns, rows, columns, selected, highlighted, onHigh
                 />
               </td>
               {columns.map((c) => (
-                <td key={c.id}>{c.cell(wf, ns)}</td>
+                <td key={c.id} class={`col-${c.id}`} title={c.title?.(wf)}>
+                  {c.cell(wf, ns)}
+                </td>
               ))}
             </tr>
           );
