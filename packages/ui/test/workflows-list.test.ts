@@ -219,6 +219,28 @@ describe('the workflows list', () => {
     await page.context().close();
   });
 
+  it('cancels a selection, and reports the workflows it could not act on with the reason', async () => {
+    const { client } = ui.env;
+    const ids = [`ui-list-cancel-a-${tag}`, `ui-list-cancel-b-${tag}`];
+    for (const id of ids) await client.workflow.start('uiAwaitingApproval', { taskQueue: ui.taskQueue, workflowId: id });
+    const query = ids.map((id) => `WorkflowId = '${id}'`).join(' OR ');
+    const page = await ui.newPage(listPath(`?query=${encodeURIComponent(query)}`));
+    await expect.poll(() => rowCount(page), { timeout: BOUND_MS }).toBe(2);
+    await page.getByRole('checkbox', { name: 'Select all on page' }).check();
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Cancel workflows' });
+    await dialog.getByText('This will cancel 2 workflows.', { exact: false }).waitFor();
+
+    // B closes after the confirmation was opened: its cancel fails, and the summary says why.
+    await client.workflow.getHandle(ids[1]!).terminate('closed meanwhile');
+    await dialog.getByRole('button', { name: 'Cancel 2 workflows' }).click();
+    await dialog.getByText('1 succeeded (cancellation requested), 1 failed.').waitFor({ timeout: BOUND_MS });
+    expect(await dialog.getByRole('listitem').first().textContent()).toContain(ids[1]);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect.poll(() => statusOf(ids[0]!), { timeout: BOUND_MS }).toBe('CANCELLED');
+    await page.context().close();
+  });
+
   it('shows a not-found page for an unknown namespace', async () => {
     const page = await ui.newPage('/namespaces/no-such-namespace/workflows');
     await page.getByRole('heading', { name: 'Not found' }).waitFor();
