@@ -36,7 +36,9 @@ export function WorkflowsPage() {
   const startAfter = useMemo(() => rangeStart(filters.range, Date.now()), [search]);
   const listQuery = composeQuery(filters, { startAfter });
   const countQuery = composeQuery(filters, { startAfter, withoutStatus: true, withoutOrder: true });
-  const runningQuery = composeQuery({ ...filters, status: '' }, { startAfter, withoutOrder: true, extra: ["ExecutionStatus = 'Running'"] });
+  // Batches act on the running workflows among those listed (only they can be cancelled or terminated).
+  const runningOnly = filters.status === 'Running' ? [] : ["ExecutionStatus = 'Running'"];
+  const runningQuery = composeQuery(filters, { startAfter, withoutOrder: true, extra: runningOnly });
 
   const list = useWorkflowPage(ns, listQuery, filters.pageSize);
   const counts = useLoad(`counts\n${ns}\n${countQuery}`, (signal) => countByStatus(ns, countQuery, signal), REFRESH_MS);
@@ -73,7 +75,7 @@ export function WorkflowsPage() {
     );
   }
   const queryError = error instanceof ApiError && error.code === 3 ? error.message : undefined;
-  const running = selectedRows.filter((wf) => wf.status === 'WORKFLOW_EXECUTION_STATUS_RUNNING');
+  const selectedRunning = selectedRows.filter((wf) => wf.status === 'WORKFLOW_EXECUTION_STATUS_RUNNING');
 
   return (
     <div class="workflows-page">
@@ -125,8 +127,8 @@ export function WorkflowsPage() {
         <BatchDialog
           ns={ns}
           kind={batch}
-          selection={running.map((wf) => ({ workflowId: wf.execution?.workflowId ?? '', runId: wf.execution?.runId ?? '' }))}
-          skipped={selectedRows.length - running.length}
+          selection={selectedRunning.map((wf) => ({ workflowId: wf.execution?.workflowId ?? '', runId: wf.execution?.runId ?? '' }))}
+          skipped={selectedRows.length - selectedRunning.length}
           runningQuery={runningQuery}
           onClose={(changed) => {
             setBatch(undefined);
