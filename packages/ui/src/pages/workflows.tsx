@@ -13,15 +13,16 @@ import { BatchBar } from './workflows/batch-bar';
 import { BatchDialog, type BatchKind } from './workflows/batch-dialog';
 import { ColumnChooser } from './workflows/column-chooser';
 import { useColumns, workflowHref } from './workflows/columns';
-import { composeQuery, filtersFromUrl, filtersToUrl, rangeStart, type ListFilters } from './workflows/list-query';
+import { filtersFromUrl, filtersToUrl, listQueries, rangeStart, type ListFilters } from './workflows/list-query';
 import { Pager } from './workflows/pager';
 import { QueryBar } from './workflows/query-bar';
 import { QuickFilters } from './workflows/quick-filters';
 import { StatusChips } from './workflows/status-counts';
 import { useListKeys } from './workflows/use-list-keys';
 import { REFRESH_MS, useWorkflowPage } from './workflows/use-workflow-page';
+import { useHighlight, useSelection } from './workflows/use-selection';
 import { rowKey, WorkflowTable } from './workflows/workflow-table';
-import { countByStatus, type WorkflowExecutionInfo } from './workflows/workflows-api';
+import { countByStatus } from './workflows/workflows-api';
 import './workflows/workflows.css';
 
 export function WorkflowsPage() {
@@ -34,11 +35,7 @@ export function WorkflowsPage() {
   // The time range's bound is fixed when the filters are applied: a moving bound would change
   // the query on every refresh, and a page token is only good for the query it came from.
   const startAfter = useMemo(() => rangeStart(filters.range, Date.now()), [search]);
-  const listQuery = composeQuery(filters, { startAfter });
-  const countQuery = composeQuery(filters, { startAfter, withoutStatus: true, withoutOrder: true });
-  // Batches act on the running workflows among those listed (only they can be cancelled or terminated).
-  const runningOnly = filters.status === 'Running' ? [] : ["ExecutionStatus = 'Running'"];
-  const runningQuery = composeQuery(filters, { startAfter, withoutOrder: true, extra: runningOnly });
+  const { listQuery, countQuery, runningQuery } = listQueries(filters, startAfter);
 
   const list = useWorkflowPage(ns, listQuery, filters.pageSize);
   const counts = useLoad(`counts\n${ns}\n${countQuery}`, (signal) => countByStatus(ns, countQuery, signal), REFRESH_MS);
@@ -49,9 +46,7 @@ export function WorkflowsPage() {
 
   const selection = useSelection(`${ns}\n${listQuery}\n${list.index}`);
   const selectedRows = rows.filter((wf) => selection.keys.has(rowKey(wf)));
-  const [highlight, setHighlight] = useState({ scope: '', index: -1 });
-  const highlighted = highlight.scope === selection.scope ? Math.min(highlight.index, rows.length - 1) : -1;
-  const setHighlighted = (index: number) => setHighlight({ scope: selection.scope, index });
+  const [highlighted, setHighlighted] = useHighlight(selection.scope, rows.length);
   const [batch, setBatch] = useState<BatchKind>();
   const queryInput = useRef<HTMLInputElement>(null);
 
@@ -141,30 +136,4 @@ export function WorkflowsPage() {
       )}
     </div>
   );
-}
-
-/** The checked rows, by run; forgotten when `scope` (the query and the page) changes. */
-function useSelection(scope: string) {
-  const [state, setState] = useState<{ scope: string; keys: Set<string> }>({ scope, keys: new Set() });
-  const keys = state.scope === scope ? state.keys : new Set<string>();
-  const update = (next: Set<string>) => setState({ scope, keys: next });
-  return {
-    scope,
-    keys,
-    toggle: (wf: WorkflowExecutionInfo) => {
-      const next = new Set(keys);
-      const key = rowKey(wf);
-      if (!next.delete(key)) next.add(key);
-      update(next);
-    },
-    setAll: (rows: WorkflowExecutionInfo[], select: boolean) => {
-      const next = new Set(keys);
-      for (const wf of rows) {
-        if (select) next.add(rowKey(wf));
-        else next.delete(rowKey(wf));
-      }
-      update(next);
-    },
-    clear: () => update(new Set()),
-  };
 }

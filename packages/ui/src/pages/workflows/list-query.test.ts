@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { composeQuery, filtersFromUrl, filtersToUrl, literal, rangeStart, splitOrderBy, type ListFilters } from './list-query';
+import { composeQuery, filtersFromUrl, filtersToUrl, listQueries, literal, rangeStart, splitOrderBy, type ListFilters } from './list-query';
 
 const none: ListFilters = { query: '', status: '', type: '', range: 'any', pageSize: 50 };
 
@@ -43,5 +43,16 @@ describe('the list filters', () => {
     expect(literal("a'b\\c")).toBe("'a\\'b\\\\c'");
     expect(rangeStart('1h', Date.parse('2026-01-01T01:00:00Z'))).toBe('2026-01-01T00:00:00.000Z');
     expect(rangeStart('any', Date.now())).toBeUndefined();
+  });
+});
+
+describe('the list page queries', () => {
+  it('count over every status, and batch over the running workflows among those listed', () => {
+    const q = listQueries({ ...none, status: 'Completed', type: 'T', query: 'WorkflowId = "x" ORDER BY StartTime' }, undefined);
+    expect(q.listQuery).toBe(`(WorkflowId = "x") AND ExecutionStatus = 'Completed' AND WorkflowType = 'T' ORDER BY StartTime`);
+    expect(q.countQuery).toBe(`(WorkflowId = "x") AND WorkflowType = 'T'`);
+    expect(q.runningQuery).toBe(`(WorkflowId = "x") AND ExecutionStatus = 'Completed' AND WorkflowType = 'T' AND ExecutionStatus = 'Running'`);
+    expect(listQueries({ ...none, status: 'Running' }, undefined).runningQuery).toBe("ExecutionStatus = 'Running'");
+    expect(listQueries(none, undefined).runningQuery).toBe("ExecutionStatus = 'Running'");
   });
 });

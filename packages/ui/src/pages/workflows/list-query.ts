@@ -108,6 +108,18 @@ export function composeQuery(filters: ListFilters, options: ComposeOptions = {})
   return [joined, options.withoutOrder ? '' : orderBy].filter(Boolean).join(' ');
 }
 
+/** The three queries the list page sends, all from the same filters. */
+export function listQueries(filters: ListFilters, startAfter: string | undefined): { listQuery: string; countQuery: string; runningQuery: string } {
+  // Batches act on the running workflows among those listed (only they can be cancelled or terminated).
+  const runningOnly = filters.status === 'Running' ? [] : ["ExecutionStatus = 'Running'"];
+  return {
+    listQuery: composeQuery(filters, { startAfter }),
+    // Counts by status are taken over every status, so each chip shows what a click on it lists.
+    countQuery: composeQuery(filters, { startAfter, withoutStatus: true, withoutOrder: true }),
+    runningQuery: composeQuery(filters, { startAfter, withoutOrder: true, extra: runningOnly }),
+  };
+}
+
 /** The RFC 3339 lower bound of a time range counted back from `nowMs`, or undefined for any time. */
 export function rangeStart(range: TimeRange, nowMs: number): string | undefined {
   const ms = TIME_RANGES.find((r) => r.id === range)?.ms ?? 0;
