@@ -56,6 +56,7 @@ export function SchedulesPage() {
         <ScheduleDetail
           ns={ns}
           id={selected}
+          onChanged={loaded.reload}
           onDeleted={() => {
             loaded.reload();
             route(base);

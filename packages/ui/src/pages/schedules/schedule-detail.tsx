@@ -12,14 +12,16 @@ const REFRESH_MS = 5000;
 interface Props {
   ns: string;
   id: string;
+  /** A pause, unpause or trigger went through (the list shows the state too). */
+  onChanged: () => void;
   onDeleted: () => void;
 }
 
-export function ScheduleDetail({ ns, id, onDeleted }: Props) {
+export function ScheduleDetail({ ns, id, onChanged, onDeleted }: Props) {
   const loaded = useLoad(`schedule\n${ns}\n${id}`, (signal) => describeSchedule(ns, id, signal), REFRESH_MS);
   const [actionError, setActionError] = useState<unknown>();
   const [confirmDelete, setConfirmDelete] = useState(false);
-  const act = (call: () => Promise<unknown>, after = loaded.reload) =>
+  const act = (call: () => Promise<unknown>, after = () => (loaded.reload(), onChanged())) =>
     call().then(
       () => {
         setActionError(undefined);
