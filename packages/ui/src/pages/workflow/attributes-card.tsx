@@ -37,10 +37,16 @@ function Table({ title, fields }: { title: string; fields: Record<string, unknow
 }
 
 export function AttributesCard({ info }: { info: WorkflowExecutionInfo }) {
+  const memo = info.memo?.fields ?? {};
+  const searchAttributes = info.searchAttributes?.indexedFields ?? {};
+  // Most runs have neither: one line then, so the tabs stay near the top of the page.
+  if (Object.keys(memo).length === 0 && Object.keys(searchAttributes).length === 0) {
+    return <p class="muted attributes-none">No memo and no search attributes.</p>;
+  }
   return (
     <section class="card attributes">
-      <Table title="Memo" fields={info.memo?.fields ?? {}} />
-      <Table title="Search attributes" fields={info.searchAttributes?.indexedFields ?? {}} />
+      <Table title="Memo" fields={memo} />
+      <Table title="Search attributes" fields={searchAttributes} />
     </section>
   );
 }

@@ -23,7 +23,8 @@ function Input({ ends }: { ends: RunEnds }) {
   if (first.error) return <ErrorBox error={first.error} />;
   if (first.loading && !first.data) return <Loading />;
   const input = eventAttributes<StartedAttributes>(first.data)?.input;
-  return <PayloadView value={input ?? []} label="Input" />;
+  if (input === undefined || (Array.isArray(input) && input.length === 0)) return <span class="muted">No arguments</span>;
+  return <PayloadView value={input} label="Input" />;
 }
 
 /** The closing event's content: a result, a failure with its causes, a termination reason. */

@@ -1,8 +1,10 @@
 /**
  * The first and the closing event of a run: the first holds the input (and the run it
- * continued), the closing one the result, failure or next run. Read with one event per call.
+ * continued), the closing one the result, failure or next run. Each is read with one small
+ * call: the closing event through the close-event filter, which Temporal's SDKs use for
+ * results (Endure does not implement GetWorkflowExecutionHistoryReverse).
  */
-import { apiGet } from '../../api';
+import { apiGet, type QueryParams } from '../../api';
 import { useLoad, type Loaded } from '../../hooks';
 import { workflowApiPath } from './links';
 import type { GetWorkflowExecutionHistoryResponse, HistoryEvent } from './workflow-types';
@@ -13,17 +15,19 @@ export interface RunEnds {
   close: Loaded<HistoryEvent | undefined>;
 }
 
-async function oneEvent(path: string, runId: string, signal: AbortSignal): Promise<HistoryEvent | undefined> {
-  const response = await apiGet<GetWorkflowExecutionHistoryResponse>(path, { 'execution.runId': runId, maximumPageSize: 1 }, signal);
+async function oneEvent(path: string, params: QueryParams, signal: AbortSignal): Promise<HistoryEvent | undefined> {
+  const response = await apiGet<GetWorkflowExecutionHistoryResponse>(path, { ...params, maximumPageSize: 1 }, signal);
   return response.history?.events?.[0];
 }
 
 export function useRunEnds(namespace: string, workflowId: string, runId: string, closed: boolean): RunEnds {
-  const base = workflowApiPath(namespace, workflowId);
+  const history = `${workflowApiPath(namespace, workflowId)}/history`;
   const run = `${namespace}/${workflowId}/${runId}`;
-  const first = useLoad(`first-event/${run}`, (signal) => oneEvent(`${base}/history`, runId, signal));
+  const first = useLoad(`first-event/${run}`, (signal) => oneEvent(history, { 'execution.runId': runId }, signal));
   const close = useLoad(`close-event/${run}/${closed}`, (signal) =>
-    closed ? oneEvent(`${base}/history-reverse`, runId, signal) : Promise.resolve(undefined),
+    closed
+      ? oneEvent(history, { 'execution.runId': runId, historyEventFilterType: 'HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT' }, signal)
+      : Promise.resolve(undefined),
   );
   return { first, close };
 }
