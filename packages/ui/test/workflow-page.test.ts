@@ -146,6 +146,11 @@ describe('the workflow page', () => {
     await update.getByRole('button', { name: 'Run update' }).click();
     await update.getByRole('region', { name: 'Update outcome' }).getByText('Update completed').waitFor();
     expect(await update.getByLabel('Update result').innerText()).toContain('1');
+    // An update the workflow does not handle fails; its failure shows in the dialog.
+    await update.getByLabel('Update name').fill('noSuchUpdate');
+    await update.getByRole('button', { name: 'Run update' }).click();
+    await update.getByRole('region', { name: 'Update outcome' }).getByText('Update failed').waitFor();
+    await update.getByLabel('Failure').getByText(/noSuchUpdate/).first().waitFor();
     await update.getByRole('button', { name: 'Close' }).click();
     expect(await handle.query<{ notes: string[] }>('state')).toMatchObject({ notes: ['first note'] });
 
@@ -252,6 +257,8 @@ describe('the workflow page', () => {
     const handle = await start('uiCompleted', ['known']);
     await handle.result();
     await page.goto(`/namespaces/default/workflows/${handle.workflowId}/${randomUUID()}`);
+    await page.getByRole('heading', { name: 'Not found' }).waitFor({ timeout: WAIT_MS });
+    await page.goto(`/namespaces/default/workflows/${handle.workflowId}/not-a-run-id`);
     await page.getByRole('heading', { name: 'Not found' }).waitFor({ timeout: WAIT_MS });
     await page.goto(`/namespaces/default/workflows/${handle.workflowId}/${handle.firstExecutionRunId}/no-such-tab`);
     await page.getByRole('heading', { name: 'Not found' }).waitFor({ timeout: WAIT_MS });

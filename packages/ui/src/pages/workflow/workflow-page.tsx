@@ -17,6 +17,7 @@ import './workflow.css';
 
 /** How often an open run is described again. */
 const REFRESH_MS = 2000;
+const INVALID_ARGUMENT = 3;
 
 export function WorkflowPage() {
   const { params } = useRoute();
@@ -38,12 +39,14 @@ export function WorkflowPage() {
   const backToList = <a href={workflowsPath(namespace)}>Back to the workflows of {namespace}</a>;
   if (!WORKFLOW_TABS.includes(tab as WorkflowTab)) return <NotFound what="tab">{backToList}</NotFound>;
   if (!describe.data) {
-    if (describe.error instanceof ApiError && describe.error.notFound) {
+    // A malformed run id is refused as an invalid argument: to the reader it is a run that does not exist.
+    if (describe.error instanceof ApiError && (describe.error.notFound || describe.error.code === INVALID_ARGUMENT)) {
       return (
         <NotFound what="workflow run">
           <p class="mono">
             {workflowId} / {runId}
           </p>
+          <p class="muted">{describe.error.message}</p>
           {backToList}
         </NotFound>
       );
