@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseJsonArgs } from './json-args';
+import { parseJsonArgs } from './json-args.js';
 
 describe('parseJsonArgs', () => {
   it('reads a JSON array as the arguments, and empty text as none', () => {

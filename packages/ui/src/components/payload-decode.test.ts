@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeJsonPayload } from './payload-decode';
+import { decodeJsonPayload } from './payload-decode.js';
 
 const b64 = (text: string) => Buffer.from(text).toString('base64');
 
