@@ -1,8 +1,7 @@
 /**
  * The first and the closing event of a run: the first holds the input (and the run it
- * continued), the closing one the result, failure or next run. Each is read with one small
- * call: the closing event through the close-event filter, which Temporal's SDKs use for
- * results (Endure does not implement GetWorkflowExecutionHistoryReverse).
+ * continued), the closing one the result, failure or next run. Each is one small call: a
+ * page of one event read forwards, and one read backwards (the closing event is the last).
  */
 import { apiGet, type QueryParams } from '../../api';
 import { useLoad, type Loaded } from '../../hooks';
@@ -21,13 +20,11 @@ async function oneEvent(path: string, params: QueryParams, signal: AbortSignal):
 }
 
 export function useRunEnds(namespace: string, workflowId: string, runId: string, closed: boolean): RunEnds {
-  const history = `${workflowApiPath(namespace, workflowId)}/history`;
+  const base = workflowApiPath(namespace, workflowId);
   const run = `${namespace}/${workflowId}/${runId}`;
-  const first = useLoad(`first-event/${run}`, (signal) => oneEvent(history, { 'execution.runId': runId }, signal));
+  const first = useLoad(`first-event/${run}`, (signal) => oneEvent(`${base}/history`, { 'execution.runId': runId }, signal));
   const close = useLoad(`close-event/${run}/${closed}`, (signal) =>
-    closed
-      ? oneEvent(history, { 'execution.runId': runId, historyEventFilterType: 'HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT' }, signal)
-      : Promise.resolve(undefined),
+    closed ? oneEvent(`${base}/history-reverse`, { 'execution.runId': runId }, signal) : Promise.resolve(undefined),
   );
   return { first, close };
 }
