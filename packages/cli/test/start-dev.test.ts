@@ -156,7 +156,9 @@ describe('endure server start-dev', () => {
     const run = runCli(['server', 'start-dev', '--port', '0', '--in-memory', '--log-format', 'json']);
     const [, address] = await waitForOutput(run, /Endure server: (127\.0\.0\.1:\d+)\n/);
     await waitForOutput(run, /"msg":"endure server started"/);
-    expect(run.stdout()).toMatch(/^Endure server: [^\n]+\nDatabase: +in memory[^\n]*\nNamespaces: +default\n$/);
+    expect(run.stdout()).toMatch(
+      /^Endure server: [^\n]+\nWeb UI: +http:\/\/127\.0\.0\.1:\d+\nDatabase: +in memory[^\n]*\nNamespaces: +default\n$/,
+    );
 
     const connection = await Connection.connect({ address });
     try {
@@ -177,6 +179,25 @@ describe('endure server start-dev', () => {
     );
     expect(lines).toContainEqual(expect.objectContaining({ msg: 'workflow closed', workflowId: 'log-json-1', status: 'Terminated' }));
     expect(run.stdout()).not.toContain('workflow');
+  });
+
+  it('serves the web UI and the HTTP API on the UI port, and neither with --headless', async () => {
+    const run = runCli(['server', 'start-dev', '--port', '0', '--in-memory', '--log-level', 'warn']);
+    const [, uiAddress] = await waitForOutput(run, /Web UI: +(http:\/\/127\.0\.0\.1:\d+)\n/);
+    const page = await fetch(`${uiAddress}/namespaces/default/workflows`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="app">');
+    const namespace = (await fetch(`${uiAddress}/api/v1/namespaces/default`).then((r) => r.json())) as {
+      namespaceInfo: { name: string };
+    };
+    expect(namespace.namespaceInfo.name).toBe('default');
+    run.child.kill('SIGTERM');
+    expect(await exitCodeOf(run.child)).toBe(0);
+
+    const headless = runCli(['server', 'start-dev', '--port', '0', '--in-memory', '--headless', '--log-level', 'warn']);
+    await waitForOutput(headless, /Web UI: +off \(--headless\)\n/);
+    headless.child.kill('SIGTERM');
+    expect(await exitCodeOf(headless.child)).toBe(0);
   });
 
   it('logs readable lines by default', async () => {

@@ -14,6 +14,13 @@ export interface EndureServerOptions {
   /** Address to bind. Default 127.0.0.1. */
   ip?: string;
   /**
+   * TCP port for the web UI and the HTTP JSON API (`/api/v1/...`); 0 picks a free port.
+   * Default: none (no UI); `endure server start-dev` serves it on the gRPC port + 1000 (8233).
+   */
+  uiPort?: number;
+  /** Address the UI port binds. Default: `ip`. */
+  uiIp?: string;
+  /**
    * Where state is kept. `sqlite` (default): an SQLite database through better-sqlite3, a
    * native module installed beside @endure/server. `memory`: plain JavaScript objects in this
    * process, lost on exit, nothing native to install (what `@endure/testing` uses).
@@ -71,6 +78,11 @@ export interface EndureServerOptions {
 export interface ResolvedConfig {
   port: number;
   ip: string;
+  /** null: no UI server. */
+  uiPort: number | null;
+  uiIp: string;
+  /** Largest HTTP API request body accepted (Temporal's: 4 MiB). */
+  httpBodySizeMaxBytes: number;
   store: StoreKind;
   /** The SQLite file; null: in memory. */
   dbFilename: string | null;
@@ -109,6 +121,9 @@ export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
   return {
     port: options.port ?? 7233,
     ip: options.ip ?? '127.0.0.1',
+    uiPort: options.uiPort ?? null,
+    uiIp: options.uiIp ?? options.ip ?? '127.0.0.1',
+    httpBodySizeMaxBytes: 4 * 1024 * 1024,
     store: options.store ?? 'sqlite',
     dbFilename: options.inMemory ? null : (options.dbFilename ?? null),
     namespaces: ['default', ...(options.namespaces ?? []).filter((n) => n !== 'default')],

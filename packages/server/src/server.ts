@@ -24,6 +24,9 @@ import { namespaceHandlers } from './frontend/namespace-service.js';
 import { NamespaceDeleter } from './namespaces/namespace-deleter.js';
 import { GrpcTransport } from './frontend/grpc-transport.js';
 import { workflowServiceHandlers } from './frontend/workflow-service.js';
+import { HttpApi } from './http/http-api.js';
+import { StaticUi, builtUiDirectory } from './http/static-ui.js';
+import { UiServer } from './http/ui-server.js';
 
 export class EndureServer {
   private constructor(
@@ -31,7 +34,10 @@ export class EndureServer {
     /** The address clients connect to, host:port. */
     readonly address: string,
     readonly port: number,
+    /** The web UI and HTTP API, `http://host:port`; null when the server has no UI port. */
+    readonly uiAddress: string | null,
     private readonly transport: GrpcTransport,
+    private readonly uiServer: UiServer | null,
     private readonly store: Store,
     private readonly matching: MatchingEngine,
     private readonly timers: TimerQueue,
@@ -124,10 +130,29 @@ export class EndureServer {
       toError: (err, path) => toGrpcError(err, path, log),
     });
     const port = await transport.listen(config.ip, config.port);
+    let uiServer: UiServer | null = null;
+    if (config.uiPort !== null) {
+      const api = new HttpApi({
+        methods,
+        services: [WORKFLOW_SERVICE, OPERATOR_SERVICE],
+        toError: (err, path) => toGrpcError(err, path, log),
+        maxBodyBytes: config.httpBodySizeMaxBytes,
+      });
+      try {
+        uiServer = await UiServer.listen(config.uiIp, config.uiPort, api, new StaticUi(builtUiDirectory()), log);
+      } catch (err) {
+        await transport.close(0);
+        throw err;
+      }
+    }
     timers.start();
-    const address = `${config.ip.includes(':') ? `[${config.ip}]` : config.ip}:${port}`;
-    log.debug({ address, db: config.store === 'memory' ? 'memory store' : (config.dbFilename ?? ':memory:') }, 'endure server listening');
-    return new EndureServer(config, address, port, transport, store, matching, timers, skipper, deleter, log);
+    const address = hostPort(config.ip, port);
+    const uiAddress = uiServer ? `http://${hostPort(config.uiIp, uiServer.port)}` : null;
+    log.debug(
+      { address, uiAddress, db: config.store === 'memory' ? 'memory store' : (config.dbFilename ?? ':memory:') },
+      'endure server listening',
+    );
+    return new EndureServer(config, address, port, uiAddress, transport, uiServer, store, matching, timers, skipper, deleter, log);
   }
 
   /** Stop serving, answer waiting polls, and close the database. */
@@ -136,8 +161,13 @@ export class EndureServer {
     this.matching.close();
     this.timers.stop();
     await this.deleter.stop();
+    await this.uiServer?.close();
     await this.transport.close(1000);
     await this.store.close();
     this.log.info('endure server stopped');
   }
+}
+
+function hostPort(host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`;
 }

@@ -27,6 +27,7 @@ interface StartDevFlags {
   logFormat: CliLogFormat;
   headless?: boolean;
   uiPort?: number;
+  uiIp?: string;
 }
 
 export function registerServerCommands(program: Command): void {
@@ -67,8 +68,13 @@ export function registerServerCommands(program: Command): void {
         .choices(LOG_FORMATS)
         .default('pretty'),
     )
-    .addOption(new Option('--headless', 'do not start the web UI (there is no UI yet)'))
-    .addOption(new Option('--ui-port <port>', 'port for the web UI (ignored: there is no UI yet)').argParser(parsePort))
+    .addOption(new Option('--headless', 'do not serve the web UI and the HTTP API'))
+    .addOption(
+      new Option('--ui-port <port>', 'port for the web UI and the HTTP API (default: the gRPC port + 1000)').argParser(
+        parsePort,
+      ),
+    )
+    .addOption(new Option('--ui-ip <address>', 'address the web UI binds (default: --ip)').argParser(parseIp))
     .action(startDev);
 }
 
@@ -78,11 +84,14 @@ async function startDev(flags: StartDevFlags): Promise<void> {
   let server: EndureServer;
   try {
     dbFilename = flags.inMemory ? null : resolve(flags.dbFilename ?? defaultDbFilename());
+    const uiPort = flags.headless ? undefined : (flags.uiPort ?? defaultUiPort(flags.port));
     // Loaded lazily so that commands which never start a server don't pay for gRPC and SQLite.
     const { EndureServer } = await import('@endure/server');
     server = await EndureServer.start({
       port: flags.port,
       ip: flags.ip,
+      uiPort,
+      uiIp: flags.uiIp ?? flags.ip,
       ...(dbFilename === null ? { inMemory: true } : { dbFilename }),
       namespaces,
       searchAttributes: flags.searchAttribute ?? {},
@@ -101,12 +110,21 @@ async function startDev(flags: StartDevFlags): Promise<void> {
   process.stdout.write(
     [
       `Endure server: ${server.address}`,
+      `Web UI:        ${server.uiAddress ?? 'off (--headless)'}`,
       `Database:      ${dbFilename ?? 'in memory (lost on exit)'}`,
       `Namespaces:    ${namespaces.join(', ')}`,
       '',
     ].join('\n'),
   );
-  server.log.info({ address: server.address, db: dbFilename ?? ':memory:', namespaces }, 'endure server started');
+  server.log.info({ address: server.address, ui: server.uiAddress ?? undefined, db: dbFilename ?? ':memory:', namespaces }, 'endure server started');
+}
+
+/** Temporal's default: the gRPC port + 1000 (7233 → 8233); any free port when the gRPC port is. */
+function defaultUiPort(grpcPort: number): number {
+  if (grpcPort === 0) return 0;
+  const port = grpcPort + 1000;
+  if (port > 65535) throw new Error(`the UI port would be ${port} (the gRPC port + 1000): pass --ui-port or --headless`);
+  return port;
 }
 
 /**

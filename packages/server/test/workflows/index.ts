@@ -43,3 +43,10 @@ export {
 } from './search-attributes.js';
 export { badUpsertWorkflow, stagedWorkflow } from './visibility.js';
 export { inspectChain, inspectFailing, inspectFamily, inspectGreeting, inspectGreetingParent } from './cli-inspect.js';
+export {
+  uiAwaitingApproval,
+  uiCompleted,
+  uiFailed,
+  uiParent,
+  uiPendingFailingActivity,
+} from './ui.js';

@@ -1,0 +1,45 @@
+/**
+ * The UI port (8233 for `start-dev`): one HTTP/1.1 server for the HTTP JSON API under
+ * `/api/v1` and the web UI everywhere else.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../common/logger.js';
+import type { HttpApi } from './http-api.js';
+import type { StaticUi } from './static-ui.js';
+
+export class UiServer {
+  private constructor(
+    private readonly server: Server,
+    readonly port: number,
+  ) {}
+
+  static async listen(host: string, port: number, api: HttpApi, ui: StaticUi, log: Logger): Promise<UiServer> {
+    const server = createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const served = url.pathname === '/api' || url.pathname.startsWith('/api/') ? api.handle(req, res, url) : ui.serve(req, res, url);
+      served.catch((err: unknown) => {
+        log.error({ err, path: url.pathname }, 'http request failed');
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end();
+      });
+    });
+    // Long polls and slow clients must not pin the process at shutdown; keep-alive stays short.
+    server.keepAliveTimeout = 5_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return new UiServer(server, (server.address() as AddressInfo).port);
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+  }
+}
