@@ -71,10 +71,10 @@ function GroupLine({ group, nowMs }: { group: EventGroup; nowMs: number }) {
   const durationMs = group.events.length > 1 || group.outcome === 'running' ? groupDurationMs(group, nowMs) : undefined;
   return (
     <>
-      <span class="group-kind">{KIND_LABELS[group.kind]}</span>
-      <span class="group-name">{group.name}</span>
-      <span class={`group-outcome outcome-${group.outcome}`}>{OUTCOME_LABELS[group.outcome]}</span>
-      <span class="group-duration muted">{durationMs === undefined ? '' : formatDurationMs(durationMs)}</span>
+      <span class="group-kind">{KIND_LABELS[group.kind]}</span>{' '}
+      <span class="group-name">{group.name}</span>{' '}
+      <span class={`group-outcome outcome-${group.outcome}`}>{OUTCOME_LABELS[group.outcome]}</span>{' '}
+      <span class="group-duration muted">{durationMs === undefined ? '' : formatDurationMs(durationMs)}</span>{' '}
       <span class="group-time muted">
         <Time value={group.startTime} />
       </span>

@@ -35,11 +35,11 @@ export function FullView({ events, order, expanded, onToggle }: FullViewProps) {
 function EventLine({ event }: { event: HistoryEvent }) {
   return (
     <>
-      <span class="event-id mono">{event.eventId}</span>
+      <span class="event-id mono">{event.eventId}</span>{' '}
       <span class="event-time">
         <Time value={event.eventTime} />
-      </span>
-      <span class={`event-type ${eventClass(event.eventType)}`}>{eventTypeLabel(event.eventType)}</span>
+      </span>{' '}
+      <span class={`event-type ${eventClass(event.eventType)}`}>{eventTypeLabel(event.eventType)}</span>{' '}
       <span class="event-summary muted">{eventSummary(event)}</span>
     </>
   );

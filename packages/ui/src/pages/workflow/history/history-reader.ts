@@ -3,7 +3,7 @@
  * stopped: the page that held the last event is asked for again and only events with higher
  * ids are appended. Page tokens stay opaque (the server may encode anything in them).
  */
-import { apiGet, enc } from '../../../api';
+import { apiGet, enc, type QueryParams } from '../../../api';
 import { eventIdOf, type HistoryEvent } from './events';
 
 interface HistoryPageResponse {
@@ -63,12 +63,7 @@ export class HistoryReader {
   }
 
   private fetchPage(token: string, signal: AbortSignal): Promise<HistoryPageResponse> {
-    const { namespace, workflowId, runId } = this.run;
-    return apiGet<HistoryPageResponse>(
-      `/namespaces/${enc(namespace)}/workflows/${enc(workflowId)}/history`,
-      { 'execution.runId': runId, maximumPageSize: HISTORY_PAGE_SIZE, waitNewEvent: false, nextPageToken: token },
-      signal,
-    );
+    return fetchHistoryPage(this.run, token, signal);
   }
 
   private newerThanLast(events: HistoryEvent[]): HistoryEvent[] {
@@ -77,4 +72,28 @@ export class HistoryReader {
     const lastId = eventIdOf(last);
     return events.filter((event) => eventIdOf(event) > lastId);
   }
+}
+
+function fetchHistoryPage(run: RunRef, token: string, signal: AbortSignal, params: QueryParams = {}): Promise<HistoryPageResponse> {
+  return apiGet<HistoryPageResponse>(
+    `/namespaces/${enc(run.namespace)}/workflows/${enc(run.workflowId)}/history`,
+    { 'execution.runId': run.runId, maximumPageSize: HISTORY_PAGE_SIZE, waitNewEvent: false, nextPageToken: token, ...params },
+    signal,
+  );
+}
+
+/**
+ * Every event of the run read afresh with payloads in their canonical form
+ * (`{metadata, data}`, base64), as `endure workflow show -o json` prints them for replayers.
+ */
+export async function readCanonicalHistory(run: RunRef, signal: AbortSignal): Promise<unknown[]> {
+  const events: unknown[] = [];
+  let token = '';
+  for (let pages = 0; pages < PAGES_PER_READ_MAX; pages++) {
+    const page = await fetchHistoryPage(run, token, signal, { noPayloadShorthand: true });
+    events.push(...(page.history?.events ?? []));
+    token = page.nextPageToken ?? '';
+    if (!token) break;
+  }
+  return events;
 }

@@ -7,7 +7,8 @@ import { useState } from 'preact/hooks';
 import { ErrorBox, Loading } from '../../../components/common';
 import { CompactView } from './compact-view';
 import { FullView, type EventOrder } from './full-view';
-import { historyJson, JsonView } from './json-view';
+import { DownloadButton } from './download-button';
+import { JsonView } from './json-view';
 import { useHistory } from './use-history';
 import './history.css';
 
@@ -69,9 +70,7 @@ export function HistoryTab(props: WorkflowRef) {
           {history.loaded ? `${history.events.length} events` : `${history.events.length} events, loading…`}
           {props.running && history.loaded ? ' · following' : ''}
         </span>
-        <button type="button" disabled={!history.loaded} onClick={() => download(props, history.events)}>
-          Download
-        </button>
+        <DownloadButton run={props} />
       </div>
       {history.error && <ErrorBox error={history.error} />}
       {history.events.length === 0 && !history.loaded ? (
@@ -97,16 +96,4 @@ function useExpanded(): [ReadonlySet<string>, (key: string) => void] {
       return next;
     });
   return [expanded, toggle];
-}
-
-/** Saves the history as `<workflowId>_<runId>_history.json`, `{events: […]}` as the HTTP API sends it. */
-function download(run: WorkflowRef, events: Parameters<typeof historyJson>[0]): void {
-  const blob = new Blob([historyJson(events)], { type: 'application/json' });
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = `${run.workflowId}_${run.runId}_history.json`;
-  link.click();
-  // The click has started the download; the object URL is not needed after this task.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
 }

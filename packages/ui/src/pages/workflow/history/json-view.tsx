@@ -9,7 +9,7 @@ import type { HistoryEvent } from './events';
 const LINE_PX = 18;
 const OVERSCAN_LINES = 40;
 
-export function historyJson(events: readonly HistoryEvent[]): string {
+export function historyJson(events: readonly unknown[]): string {
   return JSON.stringify({ events }, null, 2);
 }
 
