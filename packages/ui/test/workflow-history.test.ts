@@ -44,7 +44,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await pending?.terminate('test over').catch(() => undefined);
+  await pending?.terminate('test over').catch(() => undefined); // when its test did not get to it
   await ui?.close();
 });
 
@@ -164,6 +164,7 @@ describe('timeline tab', () => {
     const page = await open(pending, 'timeline');
     await page.getByRole('list', { name: 'Timeline' }).locator('.bar.outcome-running.open[data-kind="activity"]').waitFor();
     await page.context().close();
+    await pending.terminate('seen running'); // its retries need not go on for the rest of the file
   });
 });
 
@@ -197,8 +198,13 @@ describe('a history of 10,000 events', () => {
     await list.getByRole('button').first().focus();
     const pressedAt = Date.now();
     await page.keyboard.press('End');
-    await list.getByRole('button', { name: new RegExp(`^${events} .*WorkflowExecutionCompleted`) }).waitFor({ timeout: LAST_EVENT_VISIBLE_MS_MAX });
+    const lastRow = list.getByRole('button', { name: new RegExp(`^${events} .*WorkflowExecutionCompleted`) });
+    await lastRow.waitFor({ timeout: LAST_EVENT_VISIBLE_MS_MAX });
     expect(Date.now() - pressedAt).toBeLessThan(LAST_EVENT_VISIBLE_MS_MAX);
+    // In the window, not only in the DOM: the focused row is scrolled into view.
+    const box = (await lastRow.boundingBox())!;
+    expect(box.y).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height).toBeLessThanOrEqual(page.viewportSize()!.height);
     await ui.screenshot(page, 'workflow-history-10k');
     await page.context().close();
   }, 180_000);

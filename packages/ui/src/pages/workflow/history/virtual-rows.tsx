@@ -45,7 +45,7 @@ export function VirtualRows<T>({ items, label, rowKey, estimateRowPx, expanded, 
     let frame = 0;
     const focusActive = () => {
       const button = scrollRef.current?.querySelector<HTMLButtonElement>(`[data-index="${activeIndex}"] > button`);
-      if (button) button.focus({ preventScroll: true });
+      if (button) button.focus();
       else if (++frames < FOCUS_FRAMES_MAX) frame = requestAnimationFrame(focusActive);
     };
     focusActive();

@@ -21,6 +21,8 @@ interface TimelineChartProps {
 const LANE_PX = 28;
 const TICKS_MAX = 8;
 const OVERSCAN_LANES = 10;
+/** How far from the middle (as a fraction of the axis) a tick may be and keep its label. */
+const TICK_LABEL_SPREAD_MAX = 0.46;
 
 interface Hover {
   item: TimelineItem;
@@ -41,6 +43,8 @@ export function TimelineChart({ items, range, selectedKey, onSelect }: TimelineC
   const spanMs = range.endMs - range.startMs;
   const pct = (ms: number) => `${(((ms - range.startMs) / spanMs) * 100).toFixed(3)}%`;
   const ticks = timeTicks(range.startMs, range.endMs, TICKS_MAX, timeZone);
+  // Labels centred on ticks at the very edges would spill out of the axis.
+  const labelled = ticks.filter((tick) => Math.abs((tick.ms - range.startMs) / spanMs - 0.5) < TICK_LABEL_SPREAD_MAX);
   const showTip = (item: TimelineItem, target: EventTarget | null) => {
     const rect = (target as HTMLElement).getBoundingClientRect();
     setHover({ item, x: rect.left, y: rect.bottom });
@@ -51,7 +55,7 @@ export function TimelineChart({ items, range, selectedKey, onSelect }: TimelineC
       <div class="timeline-axis" aria-hidden="true">
         <div class="lane-label muted">{formatTime(new Date(range.startMs).toISOString(), timeZone).slice(0, 10)}</div>
         <div class="lane-track">
-          {ticks.map((tick) => (
+          {labelled.map((tick) => (
             <span key={tick.ms} class="tick" style={{ left: pct(tick.ms) }}>
               {tick.label}
             </span>
