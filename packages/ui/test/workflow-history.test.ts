@@ -28,6 +28,8 @@ const BIG_HISTORY_EVENTS_MIN = 10_000;
 const SIGNALS_IN_FLIGHT_MAX = 64;
 const BIG_HISTORY_OPEN_MS_MAX = 15_000;
 const LAST_EVENT_VISIBLE_MS_MAX = 3_000;
+/** The history is read again every 1.5 s while the run is open. */
+const FOLLOW_SEEN_MS_MAX = 10_000;
 
 beforeAll(async () => {
   ui = await startUiEnv();
@@ -108,6 +110,22 @@ describe('history tab', () => {
     await page.keyboard.press('Enter');
     expect(await above.getAttribute('aria-expanded')).toBe('true');
     await ui.screenshot(page, 'workflow-history-full');
+    await page.context().close();
+  });
+
+  it('follows a running workflow: new events are appended, rows on screen stay as they are', async () => {
+    const live = await ui.env.client.workflow.start('uiAwaitingApproval', { taskQueue: ui.taskQueue, workflowId: uniqueWorkflowId('ui-live-history') });
+    const page = await open(live, 'history', '?view=full');
+    const events = page.getByRole('list', { name: 'Events' });
+    const first = events.getByRole('button', { name: /^1 .*WorkflowExecutionStarted/ });
+    await first.click();
+    // A row that rendered again from scratch would lose this mark (and its expanded state).
+    await page.evaluate(`document.querySelector('[role=list] [data-index="0"]').setAttribute('data-test-mark', 'seen')`);
+    await live.signal('approve', 'Cy');
+    await events.getByRole('button', { name: /WorkflowExecutionSignaled approve/ }).waitFor({ timeout: FOLLOW_SEEN_MS_MAX });
+    await events.getByRole('button', { name: /WorkflowExecutionCompleted/ }).waitFor({ timeout: FOLLOW_SEEN_MS_MAX });
+    expect(await events.locator('[data-index="0"]').getAttribute('data-test-mark')).toBe('seen');
+    expect(await first.getAttribute('aria-expanded')).toBe('true');
     await page.context().close();
   });
 
