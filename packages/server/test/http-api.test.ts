@@ -12,7 +12,7 @@ let api: string;
 let taskQueue: string;
 
 // The answers are JSON documents whose shape each assertion states; typing every one would only restate it.
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument */
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json; text: string }> {
@@ -111,6 +111,24 @@ describe('HTTP API reads', () => {
     expect(last.json.history.events).toHaveLength(1);
     expect(last.json.history.events[0].eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
     expect(last.json.nextPageToken).toBeTruthy();
+  });
+
+  it('describes a failing activity with its last failure and when it retries next', async () => {
+    const workflowId = uniqueWorkflowId('http-retrying');
+    const handle = await env.client.workflow.start('uiPendingFailingActivity', { taskQueue, workflowId, args: ['disk full'] });
+    const pending = await waitFor(async () => {
+      const described = await call('GET', `/namespaces/default/workflows/${workflowId}`);
+      const activity = described.json.pendingActivities?.[0];
+      return activity?.attempt >= 2 && activity.nextAttemptScheduleTime ? activity : undefined;
+    }, { description: 'a second attempt of the failing activity', timeoutMs: 15_000 });
+    expect(pending).toMatchObject({
+      activityType: { name: 'alwaysFails' },
+      lastFailure: { message: 'disk full' },
+      currentRetryInterval: '1s',
+    });
+    // The backoff is 1 s, so the retry's dispatch time is within a few seconds of now.
+    expect(Math.abs(Date.parse(pending.nextAttemptScheduleTime) - Date.now())).toBeLessThan(5_000);
+    await handle.terminate('seen enough');
   });
 
   it('shows a payload that is not JSON in its canonical form, with its encoding', async () => {

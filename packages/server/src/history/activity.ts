@@ -393,6 +393,7 @@ function retryActivity(tx: ExecutionTx, a: ActivityState, failure: IFailure): nu
     return RetryState.RETRY_STATE_TIMEOUT;
   }
   beginNextAttempt(tx, a, ended, failure);
+  a.retryIntervalMs = delayMs;
   dispatchAttempt(tx, a, delayMs);
   return RetryState.RETRY_STATE_IN_PROGRESS;
 }

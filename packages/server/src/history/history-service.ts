@@ -151,6 +151,7 @@ function describeActivity(a: import('./mutable-state.js').ActivityState): proto.
         ? State.PENDING_ACTIVITY_STATE_STARTED
         : State.PENDING_ACTIVITY_STATE_SCHEDULED;
   const pause = a.paused ? a.pauseInfo : null;
+  const retrying = !running && a.attempt > 1 && a.retryIntervalMs !== undefined;
   return {
     activityId: a.activityId,
     activityType: { name: a.activityType },
@@ -164,6 +165,10 @@ function describeActivity(a: import('./mutable-state.js').ActivityState): proto.
     expirationTime: a.scheduleToCloseMs > 0 ? msToTimestamp(a.scheduledTimeMs + a.scheduleToCloseMs) : null,
     lastFailure: a.lastFailure ? temporal.api.failure.v1.Failure.decode(fromBase64(a.lastFailure)) : null,
     lastWorkerIdentity: a.lastWorkerIdentity,
+    // A retry waiting for its backoff (or for a worker after it): when it was or will be dispatched.
+    ...(retrying
+      ? { nextAttemptScheduleTime: msToTimestamp(a.attemptScheduledTimeMs), currentRetryInterval: msToDuration(a.retryIntervalMs ?? 0) }
+      : {}),
     paused: !!a.paused,
     pauseInfo: pause ? { pauseTime: msToTimestamp(pause.timeMs), manual: { identity: pause.identity, reason: pause.reason } } : null,
     activityOptions: activityOptionsOf(a),

@@ -63,6 +63,8 @@ export interface ActivityState {
   lastHeartbeatMs: number;
   /** base64 Failure of the previous attempt. */
   lastFailure: string | null;
+  /** The backoff before the current attempt, when it is a retry (DescribeWorkflowExecution's current_retry_interval). */
+  retryIntervalMs?: number;
   lastWorkerIdentity: string;
   cancelRequested: boolean;
   cancelRequestedEventId: number;
