@@ -9,6 +9,7 @@ import { parseJsonArgs } from '../../components/json-args';
 import { statusName } from '../../format';
 import type { WorkflowRef } from './history/history-tab';
 import { workflowApiPath } from './links';
+import { CallFields } from './call-fields';
 
 const STACK_TRACE_QUERY = '__stack_trace';
 
@@ -82,14 +83,14 @@ export function QueriesTab({ namespace, workflowId, runId }: WorkflowRef) {
   return (
     <div class="queries">
       <form class="query-form card" onSubmit={submit}>
-        <label>
-          Query type
-          <input required value={queryType} onInput={(e) => setQueryType(e.currentTarget.value)} />
-        </label>
-        <label>
-          Arguments (JSON array, one element per argument)
-          <textarea value={argsText} placeholder="[]" onInput={(e) => setArgsText(e.currentTarget.value)} />
-        </label>
+        <CallFields
+          nameLabel="Query type"
+          name={queryType}
+          onName={setQueryType}
+          args={argsText}
+          onArgs={setArgsText}
+          argsPlaceholder="[]"
+        />
         {problem && (
           <p class="form-message" role="alert">
             {problem}

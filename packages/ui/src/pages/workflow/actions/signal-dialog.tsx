@@ -6,6 +6,7 @@ import { parseJsonArgs } from '../../../components/json-args';
 import { ModalDialog } from '../../../components/modal-dialog';
 import { workflowApiPath } from '../links';
 import { UI_IDENTITY, type ActionProps } from './action-props';
+import { CallFields } from '../call-fields';
 
 export function SignalDialog({ namespace, workflowId, runId, onDone, onClose }: ActionProps) {
   const [name, setName] = useState('');
@@ -30,14 +31,14 @@ export function SignalDialog({ namespace, workflowId, runId, onDone, onClose }: 
 
   return (
     <ModalDialog title="Send a signal" submitLabel="Send signal" onSubmit={submit} onClose={onClose} submitDisabled={!name.trim()}>
-      <label>
-        Signal name
-        <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
-      </label>
-      <label>
-        Arguments (JSON array, one element per argument)
-        <textarea value={input} placeholder='["value"]' onInput={(e) => setInput(e.currentTarget.value)} />
-      </label>
+      <CallFields
+        nameLabel="Signal name"
+        name={name}
+        onName={setName}
+        args={input}
+        onArgs={setInput}
+        argsPlaceholder='["value"]'
+      />
       {problem && <p class="form-message" role="alert">{problem}</p>}
     </ModalDialog>
   );

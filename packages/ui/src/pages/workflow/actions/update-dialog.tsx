@@ -12,6 +12,7 @@ import { ModalDialog } from '../../../components/modal-dialog';
 import { enumLabel } from '../../../format';
 import { workflowApiPath } from '../links';
 import { UI_IDENTITY, type ActionProps } from './action-props';
+import { CallFields } from '../call-fields';
 
 interface UpdateWorkflowExecutionResponse {
   outcome?: { success?: unknown; failure?: Failure };
@@ -45,14 +46,14 @@ export function UpdateDialog({ namespace, workflowId, runId, onClose }: Omit<Act
 
   return (
     <ModalDialog title="Send an update" submitLabel="Run update" onSubmit={submit} onClose={onClose} submitDisabled={!name.trim()}>
-      <label>
-        Update name
-        <input required value={name} onInput={(e) => setName(e.currentTarget.value)} />
-      </label>
-      <label>
-        Arguments (JSON array, one element per argument)
-        <textarea value={input} placeholder='["value"]' onInput={(e) => setInput(e.currentTarget.value)} />
-      </label>
+      <CallFields
+        nameLabel="Update name"
+        name={name}
+        onName={setName}
+        args={input}
+        onArgs={setInput}
+        argsPlaceholder='["value"]'
+      />
       {problem && <p class="form-message" role="alert">{problem}</p>}
       {answer && <UpdateOutcome answer={answer} />}
     </ModalDialog>
