@@ -5,7 +5,8 @@
  * user installs a release:
  *
  *   dist-packages/*.tgz            the SDK and the server @endure/testing runs
- *   dist-packages/cli/*.tgz        the `endure` command (needs better-sqlite3, native)
+ *   dist-packages/cli/*.tgz        the `endure` command (needs better-sqlite3, native) and
+ *                                  the web UI it serves
  *
  * All packages carry one version and depend on each other at exactly that
  * version, so `npm install dist-packages/*.tgz` satisfies every dependency
@@ -24,7 +25,10 @@ import { checkPackages, readWorkspaces } from './check-packages.mjs';
 const rootDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(rootDir, 'dist-packages');
 /** Packages that do not belong in a user's project (their tarballs go to a folder of their own). */
-const TOOL_PACKAGES = new Map([['@endure/cli', 'cli']]);
+const TOOL_PACKAGES = new Map([
+  ['@endure/cli', 'cli'],
+  ['@endure/ui', 'cli'],
+]);
 
 function main() {
   if (!process.argv.includes('--no-build')) run('npm', ['run', 'build'], rootDir);

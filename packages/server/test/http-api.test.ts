@@ -86,6 +86,33 @@ describe('HTTP API reads', () => {
     expect(pretty.text).toMatch(/^\{\n {2}"executionConfig"/);
   });
 
+  it('reads a history newest first, a page at a time, over gRPC and HTTP', async () => {
+    const workflowId = uniqueWorkflowId('http-reverse');
+    const handle = await env.client.workflow.start('uiCompleted', { taskQueue, workflowId, args: ['reverse'] });
+    await handle.result();
+    const forward = (await handle.fetchHistory()).events!.map((e) => Number(e.eventId));
+
+    const seen: number[] = [];
+    let nextPageToken: Uint8Array | undefined;
+    do {
+      const page = await env.client.workflowService.getWorkflowExecutionHistoryReverse({
+        namespace: 'default',
+        execution: { workflowId },
+        maximumPageSize: 4,
+        nextPageToken,
+      });
+      expect(page.history!.events!.length).toBeLessThanOrEqual(4);
+      seen.push(...page.history!.events!.map((e) => Number(e.eventId)));
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } while (nextPageToken);
+    expect(seen).toEqual([...forward].reverse());
+
+    const last = await call('GET', `/namespaces/default/workflows/${workflowId}/history-reverse?maximumPageSize=1`);
+    expect(last.json.history.events).toHaveLength(1);
+    expect(last.json.history.events[0].eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
+    expect(last.json.nextPageToken).toBeTruthy();
+  });
+
   it('shows a payload that is not JSON in its canonical form, with its encoding', async () => {
     const workflowId = uniqueWorkflowId('http-binary');
     const binary = { metadata: { encoding: Buffer.from('binary/plain').toString('base64') }, data: Buffer.from([0, 1, 2, 255]).toString('base64') };

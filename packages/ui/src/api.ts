@@ -71,3 +71,18 @@ async function call<T>(url: string, init: RequestInit): Promise<T> {
   }
   return body as T;
 }
+
+/** `DELETE /api/v1<path>?params`. */
+export function apiDelete<T>(path: string, params: QueryParams = {}, signal?: AbortSignal): Promise<T> {
+  const query = new URLSearchParams(Object.entries(params).flatMap(([k, v]) => (v === undefined || v === null || v === '' ? [] : [[k, String(v)]]))).toString();
+  return call<T>(`/api/v1${path}${query ? `?${query}` : ''}`, { method: 'DELETE', signal });
+}
+
+/** A v4 UUID for `requestId`; `crypto.randomUUID` exists only on secure origins, and the UI may be served over plain http. */
+export function newRequestId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40;
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

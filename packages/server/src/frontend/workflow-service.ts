@@ -181,6 +181,19 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
       return withRawHistory({ nextPageToken: page.nextPageToken }, page.events);
     },
 
+    GetWorkflowExecutionHistoryReverse: async (req: ws.IGetWorkflowExecutionHistoryReverseRequest) => {
+      const ns = namespace(req.namespace);
+      const ref = executionRef(ns, req.execution, 'execution');
+      const token = history.decodePageToken(req.nextPageToken);
+      if (req.nextPageToken?.length && !token) throw invalidArgument('next_page_token is malformed');
+      if (token) ref.runId = token.run;
+      const page = await history.getHistoryReverse(es, ref, {
+        pageSize: Math.min(req.maximumPageSize || config.historyPageSizeMax, config.historyPageSizeMax),
+        beforeEventId: token?.next ?? null,
+      });
+      return withRawHistory({ nextPageToken: page.nextPageToken }, page.events);
+    },
+
     PollWorkflowTaskQueue: async (req: ws.IPollWorkflowTaskQueueRequest, ctx) => {
       const ns = namespace(req.namespace);
       const taskQueue = requireId(req.taskQueue?.name, 'task_queue.name', idMax);

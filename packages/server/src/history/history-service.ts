@@ -210,6 +210,24 @@ export async function getHistory(
   return { events, nextPageToken: more ? encodePageToken(runId, last + 1) : new Uint8Array() };
 }
 
+/**
+ * GetWorkflowExecutionHistoryReverse: the newest events first, `pageSize` at a time, from
+ * `beforeEventId` (inclusive; the run's last event on the first page) down to event 1.
+ */
+export async function getHistoryReverse(
+  es: ExecutionStore,
+  ref: ExecutionRef,
+  opts: { pageSize: number; beforeEventId: number | null },
+): Promise<HistoryPage> {
+  const state = await es.read(ref);
+  const upper = Math.min(opts.beforeEventId ?? state.nextEventId - 1, state.nextEventId - 1);
+  if (upper < 1) return { events: [], nextPageToken: new Uint8Array() };
+  const lower = Math.max(1, upper - opts.pageSize + 1);
+  const events = await readHistoryEventBytes(es.store, state.namespaceId, state.runId, lower, upper);
+  events.reverse();
+  return { events, nextPageToken: lower > 1 ? encodePageToken(state.runId, lower - 1) : new Uint8Array() };
+}
+
 export function encodePageToken(runId: string, nextEventId: number): Uint8Array {
   return Buffer.from(JSON.stringify({ run: runId, next: nextEventId }));
 }

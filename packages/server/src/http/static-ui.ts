@@ -38,7 +38,11 @@ interface CachedFile {
   brotli?: Buffer;
 }
 
-/** The folder holding the built UI, or null when @endure/ui is missing or not built. */
+/**
+ * The folder holding the built UI, or null when @endure/ui is missing or not built. The
+ * `endure` command depends on @endure/ui; a program that embeds @endure/server and wants the
+ * UI installs it beside (it is an optional peer dependency: tests and SDK users skip it).
+ */
 export function builtUiDirectory(): string | null {
   try {
     const manifest = createRequire(import.meta.url).resolve('@endure/ui/package.json');
