@@ -156,6 +156,8 @@ async function measureHistory() {
       toLastEventTotalBlockingMs: toEnd.longTasks.totalBlockingMs,
       flingMs: fling.ms,
       flingFrames: fling.frames,
+      flingPxPerFrame: fling.pxPerFrame,
+      flingAskedPxPerFrame: fling.askedPxPerFrame,
       flingFrameP50Ms: fling.frameP50Ms,
       flingFrameP95Ms: fling.frameP95Ms,
       flingFrameMaxMs: fling.frameMaxMs,

@@ -151,7 +151,9 @@
       const t1 = performance.now();
       frames.sort((a, b) => a - b);
       const at = (q) => frames[Math.min(frames.length - 1, Math.ceil(q * frames.length) - 1)] ?? null;
-      return { ms: t1 - t0, frames: frames.length, frameP50Ms: at(0.5), frameP95Ms: at(0.95), frameMaxMs: at(1), scrolledPx: scroller.scrollHeight, longTasks: await longTasksIn(t0, t1) };
+      // What a frame really advanced: less than asked when the list moves the scroll position back.
+      const pxPerFrame = scroller.scrollHeight / Math.max(1, frames.length);
+      return { ms: t1 - t0, frames: frames.length, pxPerFrame, askedPxPerFrame: scroller.clientHeight * viewportsPerFrame, frameP50Ms: at(0.5), frameP95Ms: at(0.95), frameMaxMs: at(1), longTasks: await longTasksIn(t0, t1) };
     },
 
     /** Long tasks from the navigation's start to `to`. */
