@@ -78,13 +78,25 @@ function decodeBase64(text: string | undefined): string {
 }
 
 /**
+ * The payloads of a Payloads message: a plain array when every payload has a shorthand, else
+ * the canonical `{ payloads: [...] }`; a single payload is a list of one.
+ */
+function payloadItems(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'object' && value !== null && Object.keys(value).length === 1 && Array.isArray((value as { payloads?: unknown }).payloads)) {
+    return (value as { payloads: unknown[] }).payloads;
+  }
+  return [value];
+}
+
+/**
  * A payload value as the API sends it: JSON payloads arrive as their value and are shown as
  * JSON; any other payload (binary, encrypted by a codec) arrives canonical and is shown as its
  * encoding and base64 data, never decoded by guesswork.
  */
 export function PayloadView({ value, label }: { value: unknown; label?: string }) {
   if (value === undefined || value === null) return <span class="muted">{value === null ? 'null' : '—'}</span>;
-  const items = Array.isArray(value) ? value : [value];
+  const items = payloadItems(value);
   return (
     <div class="payloads" aria-label={label}>
       {items.map((item, i) =>
