@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * The benchmark suite: `npm run bench -- <w1..w6|name|all> [--sdk endure|official|both]
- * [--runs N] [--out FILE] [--n N] [--param key=number]` (w7: visibility). Run after `npm run build`. See bench/README.md.
+ * [--runs N] [--out FILE] [--n N] [--param key=number]` (w7: visibility, w8: web UI). Run after `npm run build`. See bench/README.md.
  *
  * For each workload and SDK it does N runs (each a fresh server, database, worker and load
  * generator process), prints median [min–max] of the key figures, writes one JSON object to
@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { resultsDir } from './lib/paths.mjs';
 import { buildResult, checkTargets, printResult, printSummary, printTargets, ratios } from './lib/report.mjs';
 
-const WORKLOADS = { w1: 'throughput', w2: 'step-latency', w3: 'timers', w4: 'recovery', w5: 'scale', w6: 'worker-start', w7: 'visibility' };
+const WORKLOADS = { w1: 'throughput', w2: 'step-latency', w3: 'timers', w4: 'recovery', w5: 'scale', w6: 'worker-start', w7: 'visibility', w8: 'ui' };
 const USAGE = `usage: npm run bench -- <${Object.keys(WORKLOADS).join('|')}|${Object.values(WORKLOADS).join('|')}|all> [--sdk endure|official|both] [--runs N] [--out FILE] [--n N (W5 open workflows, default 100000)] [--param key=number ...]`;
 
 const { values: opts, positionals } = parseArgs({

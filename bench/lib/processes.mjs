@@ -174,14 +174,17 @@ export class ChildProc {
 /**
  * The Endure server through its CLI, on a fixed port and database file so that it can be
  * killed and started again on the same ones (W4). CPU seconds of earlier incarnations are
- * kept, so {@link cpuSeconds} covers the whole lineage.
+ * kept, so {@link cpuSeconds} covers the whole lineage. With `uiPort` the web UI and HTTP API
+ * are served there (`uiUrl`); without, the server picks its default (the gRPC port + 1000).
  */
 export class ServerProcess {
-  constructor(group, { port, dbFile }) {
+  constructor(group, { port, dbFile, uiPort }) {
     this.group = group;
     this.port = port;
     this.dbFile = dbFile;
     this.address = `127.0.0.1:${port}`;
+    this.uiPort = uiPort;
+    this.uiUrl = uiPort ? `http://127.0.0.1:${uiPort}` : undefined;
     this.earlierCpuSeconds = 0;
     this.incarnation = 0;
   }
@@ -190,6 +193,7 @@ export class ServerProcess {
   async start() {
     const t0 = performance.now();
     const args = [join(repoRoot, 'packages/cli/bin/endure.js'), 'server', 'start-dev', '--port', String(this.port), '--db-filename', this.dbFile, '--log-level', 'warn'];
+    if (this.uiPort) args.push('--ui-port', String(this.uiPort));
     this.proc = this.group.spawn(`server#${++this.incarnation}`, args, { stdin: 'ignore' });
     await this.proc.waitFor('server address line', (m) => m.event === 'line' && m.line.startsWith('Endure server:'), SERVER_READY_TIMEOUT_MS);
     return performance.now() - t0;
@@ -236,8 +240,10 @@ export class ProcessGroup {
     return child;
   }
 
-  async startServer() {
-    const server = new ServerProcess(this, { port: await freePort(), dbFile: join(this.tmpDir, 'endure.db') });
+  /** `{ui: true}`: on a free UI port too (W8 drives the web UI). */
+  async startServer({ ui = false } = {}) {
+    const uiPort = ui ? await freePort() : undefined;
+    const server = new ServerProcess(this, { port: await freePort(), dbFile: join(this.tmpDir, 'endure.db'), uiPort });
     server.readyMs = await server.start();
     return server;
   }

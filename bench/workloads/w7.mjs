@@ -10,11 +10,10 @@
  *    the official client as a user would; latencies measured at the client.
  * Figures are printed beside the issue's targets (`targets`).
  */
-import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchDir } from '../lib/paths.mjs';
-import { dbBytes } from '../lib/processes.mjs';
 import { withProcessGroup } from '../lib/run-once.mjs';
+import { copyDb, SEED_DEFAULTS, seedStore } from '../lib/seeded-store.mjs';
 import { round } from '../lib/stats.mjs';
 import { EventType, timedEvents } from '../lib/history.mjs';
 import { waitUntil } from '../lib/loop.mjs';
@@ -23,12 +22,7 @@ export const title = 'W7 visibility at scale';
 export const defaultSdks = ['official'];
 export const defaultParams = {
   runs: 1_000_000,
-  closedPercent: 90,
-  workflowTypes: 10,
-  customers: 1000,
-  regions: 8,
-  days: 30,
-  inFlight: 5000,
+  ...SEED_DEFAULTS,
   repetitions: 200,
   warmup: 10,
   countRepetitions: 20,
@@ -61,29 +55,12 @@ export const TEMPLATE_IDS = { closed: 'w7-tmpl-c0', running: 'w7-tmpl-r0' };
 export const TEMPLATE_ATTRIBUTES = { CustomKeywordField: ['customer-0000'], CustomIntField: [0], Region: ['region-0'] };
 const INDEXED_VALUE_TYPE_KEYWORD = 2;
 const TEMPLATE_TIMEOUT_MS = 120_000;
-
-/** Bounds: seeding at 500 runs/s (about half the rate measured here) plus 10 minutes. */
-const seedTimeoutMs = (runs) => 10 * 60_000 + runs * 2;
 const QUERY_TIMEOUT_MS = 20 * 60_000;
 
 export function orchestrate({ sdk, params }) {
   return withProcessGroup(async (group) => {
     const server = await group.startServer();
-    const taskQueue = `bench-w7-${sdk}`;
-    const worker = await group.startWorker({ sdk, taskQueue, address: server.address });
-    const templateParams = JSON.stringify({ ...params, address: server.address });
-    const templateRun = group.startLoad('w7', { sdk, taskQueue, address: server.address, params: templateParams });
-    const template = await templateRun.waitForEvent('result', TEMPLATE_TIMEOUT_MS);
-    await templateRun.waitForEvent('exit', 60_000);
-    await worker.stop();
-    await server.stop();
-
-    const seedArgs = ['--db', server.dbFile, '--params', JSON.stringify(params), '--template', JSON.stringify(template)];
-    const seeder = group.spawn('seed', [join(benchDir, 'lib/w7-seed.mjs'), ...seedArgs]);
-    seeder.onMessage((m) => m.event === 'progress' && process.stderr.write(`  seeded ${m.runs} runs, ${m.runsPerSec} runs/s\n`));
-    const seeded = await seeder.waitForEvent('result', seedTimeoutMs(params.runs));
-    await seeder.waitForEvent('exit', 60_000);
-    const bytes = dbBytes(server.dbFile);
+    const { seeded, bytes } = await seedStore(group, server, { sdk, params });
     // BENCH_W7_KEEP_DB=FILE keeps a copy of the seeded store (to look at plans or sizes after).
     if (process.env.BENCH_W7_KEEP_DB) copyDb(server.dbFile, process.env.BENCH_W7_KEEP_DB);
 
@@ -109,13 +86,6 @@ export function orchestrate({ sdk, params }) {
       cpuSecondsTotal: { server: serverCpu, worker: null, load: null },
     };
   });
-}
-
-/** A SQLite file and its WAL (if any), copied while nothing writes to them. */
-function copyDb(from, to) {
-  rmSync(`${to}-wal`, { force: true }); // a stale WAL beside the copy would be replayed into it
-  copyFileSync(from, to);
-  if (existsSync(`${from}-wal`)) copyFileSync(`${from}-wal`, `${to}-wal`);
 }
 
 function pick(obj, names) {
