@@ -193,7 +193,8 @@ export class ServerProcess {
   async start() {
     const t0 = performance.now();
     const args = [join(repoRoot, 'packages/cli/bin/endure.js'), 'server', 'start-dev', '--port', String(this.port), '--db-filename', this.dbFile, '--log-level', 'warn'];
-    if (this.uiPort) args.push('--ui-port', String(this.uiPort));
+    // Only W8 needs the UI port; elsewhere it could collide with another free port's + 1000.
+    args.push(...(this.uiPort ? ['--ui-port', String(this.uiPort)] : ['--headless']));
     this.proc = this.group.spawn(`server#${++this.incarnation}`, args, { stdin: 'ignore' });
     await this.proc.waitFor('server address line', (m) => m.event === 'line' && m.line.startsWith('Endure server:'), SERVER_READY_TIMEOUT_MS);
     return performance.now() - t0;
