@@ -26,12 +26,13 @@ describe('the web UI shell', () => {
 
   it('keeps the dark theme across a reload', async () => {
     const page = await ui.newPage('/namespaces');
+    const theme = () => page.locator('html').getAttribute('data-theme');
     await page.getByRole('button', { name: 'Use dark theme' }).click();
-    expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
+    await expect.poll(theme).toBe('dark');
     await page.reload();
-    expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
+    await expect.poll(theme).toBe('dark');
     await page.getByRole('button', { name: 'Use light theme' }).click();
-    expect(await page.locator('html').getAttribute('data-theme')).toBe('light');
+    await expect.poll(theme).toBe('light');
     await page.context().close();
   });
 

@@ -73,7 +73,7 @@ describe('history tab', () => {
     // Workflow tasks that went well are left out of the compact view.
     expect(await groups.getByRole('button', { name: /^Workflow task/ }).count()).toBe(0);
     await activity.click();
-    expect(await activity.getAttribute('aria-expanded')).toBe('true');
+    await expect.poll(() => activity.getAttribute('aria-expanded')).toBe('true');
     for (const type of ['ActivityTaskScheduled', 'ActivityTaskStarted', 'ActivityTaskCompleted']) {
       await groups.getByRole('heading', { name: new RegExp(type) }).waitFor();
     }
@@ -102,13 +102,14 @@ describe('history tab', () => {
     // The same row closes with Enter once focused; k moves up to the row above.
     await closeEvent.focus();
     await page.keyboard.press('Enter');
-    expect(await closeEvent.getAttribute('aria-expanded')).toBe('false');
+    // Each key re-renders the list before focus and state settle: wait for them (bounded).
+    await expect.poll(() => closeEvent.getAttribute('aria-expanded')).toBe('false');
     await page.keyboard.press('k');
     const above = events.getByRole('button', { name: /WorkflowTaskCompleted/ }).last();
     // A string, evaluated in the page: the test's TypeScript has no DOM types.
-    expect(await page.evaluate('document.activeElement.textContent')).toMatch(/WorkflowTaskCompleted/);
+    await expect.poll(() => page.evaluate('document.activeElement.textContent')).toMatch(/WorkflowTaskCompleted/);
     await page.keyboard.press('Enter');
-    expect(await above.getAttribute('aria-expanded')).toBe('true');
+    await expect.poll(() => above.getAttribute('aria-expanded')).toBe('true');
     await ui.screenshot(page, 'workflow-history-full');
     await page.context().close();
   });

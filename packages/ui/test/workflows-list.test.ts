@@ -166,8 +166,9 @@ describe('the workflows list', () => {
     await page.keyboard.press('k');
     await page.keyboard.press('x');
     const rows = page.getByRole('table', { name: 'Workflows' }).locator('tbody tr');
-    expect(await rows.nth(0).getAttribute('class')).toContain('highlighted');
-    expect(await rows.nth(0).getByRole('checkbox').isChecked()).toBe(true);
+    // Keys re-render the table before the state shows: wait for it (bounded).
+    await expect.poll(() => rows.nth(0).getAttribute('class')).toContain('highlighted');
+    await expect.poll(() => rows.nth(0).getByRole('checkbox').isChecked()).toBe(true);
     const id = await rows.nth(0).locator('td:nth-child(3) a').textContent();
 
     // The list refreshes itself; the highlighted row and the selection survive it.
@@ -177,7 +178,7 @@ describe('the workflows list', () => {
     expect(await rows.nth(0).getByRole('checkbox').isChecked()).toBe(true);
 
     await page.keyboard.press('/');
-    expect(await page.locator(':focus').getAttribute('aria-label')).toBe('List query');
+    await expect.poll(() => page.locator(':focus').getAttribute('aria-label')).toBe('List query');
     await page.keyboard.press('Escape');
     await page.keyboard.press('Enter');
     await page.waitForURL(`**/workflows/${id}/**`);
