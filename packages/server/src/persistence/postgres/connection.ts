@@ -89,9 +89,14 @@ export interface ConnectRetry {
   retryMs: number;
   /** Told about every failed attempt that will be retried. */
   onRetry(message: string, waitMs: number): void;
-  /** For tests: waits `ms`. Default: a timer. */
-  sleep?: (ms: number) => Promise<void>;
+  /** For tests: the time and a wait on it. Default: the system clock and a timer. */
+  clock?: { nowMs(): number; sleep(ms: number): Promise<void> };
 }
+
+const realTime = {
+  nowMs: () => Date.now(),
+  sleep: (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+};
 
 /** Errors that mean "not up yet": worth waiting for. Others (bad password, no such database) are not. */
 function isTransient(err: unknown): boolean {
@@ -107,8 +112,8 @@ function isTransient(err: unknown): boolean {
  * backoff for at most `retry.retryMs`. The error names the address, and the cause.
  */
 export async function waitForDatabase(pool: pg.Pool, url: string, retry: ConnectRetry): Promise<void> {
-  const sleep = retry.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const startedMs = Date.now();
+  const clock = retry.clock ?? realTime;
+  const startedMs = clock.nowMs();
   let waitMs = CONNECT_BACKOFF_FIRST_MS;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -118,14 +123,15 @@ export async function waitForDatabase(pool: pg.Pool, url: string, retry: Connect
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       const message = `cannot connect to PostgreSQL at ${addressOf(url)} (${describeUrl(url)}): ${reason}`;
-      const leftMs = retry.retryMs - (Date.now() - startedMs);
+      const elapsedMs = clock.nowMs() - startedMs;
+      const leftMs = retry.retryMs - elapsedMs;
       if (!isTransient(err) || leftMs <= 0) {
-        const tried = attempt > 1 ? ` (gave up after ${attempt} attempts in ${Date.now() - startedMs} ms)` : '';
+        const tried = attempt > 1 ? ` (gave up after ${attempt} attempts in ${elapsedMs} ms)` : '';
         throw new Error(message + tried, { cause: err });
       }
       const delayMs = Math.min(waitMs, leftMs);
       retry.onRetry(`${message}; retrying in ${delayMs} ms (attempt ${attempt}, giving up ${Math.round(leftMs)} ms from now)`, delayMs);
-      await sleep(delayMs);
+      await clock.sleep(delayMs);
       waitMs = Math.min(waitMs * 2, CONNECT_BACKOFF_MAX_MS);
     }
   }

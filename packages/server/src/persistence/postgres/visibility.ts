@@ -94,8 +94,18 @@ export async function listVisibility(
     (where ? ` AND (${where})` : '') +
     (keyset ? ` AND (${keyset.sql})` : '') +
     ` ORDER BY ${orderBy} LIMIT $${limitParam}`;
-  const result = await db.query<Row>(sql, [namespaceId, ...params, ...(keyset?.params ?? []), limit]);
+  const values = [namespaceId, ...params, ...(keyset?.params ?? []), limit].map(exactParam);
+  const result = await db.query<Row>(sql, values);
   return result.rows.map(toVisibilityRecord);
+}
+
+/**
+ * A parameter as pg should send it. pg writes a number with String(), which rounds integers
+ * past 2^53: the NULL sort sentinel 2^62 in a page cursor would go out as
+ * 4611686018427388000, above the sentinel, and the next page would repeat the running runs.
+ */
+function exactParam(value: unknown): unknown {
+  return typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value) ? BigInt(value).toString() : value;
 }
 
 export async function countVisibility(db: pg.Pool, namespaceId: string, query: BoundQuery): Promise<VisibilityCount> {
@@ -105,14 +115,14 @@ export async function countVisibility(db: pg.Pool, namespaceId: string, query: B
   const filter = 'FROM executions_visibility WHERE namespace_id = $1' + (where ? ` AND (${where})` : '');
   const columns = query.groupBy.map((a) => a.column);
   if (columns.length === 0) {
-    const result = await db.query<{ n: number }>(`SELECT COUNT(*) AS n ${filter}`, [namespaceId, ...params]);
+    const result = await db.query<{ n: number }>(`SELECT COUNT(*) AS n ${filter}`, [namespaceId, ...params].map(exactParam));
     return { count: result.rows[0]?.n ?? 0, groups: [] };
   }
   const keys = columns.map((c, i) => `${c} AS g${i}`).join(', ');
   const sql =
     `SELECT ${keys}, COUNT(*) AS n ${filter} GROUP BY ${columns.join(', ')} ` +
     `ORDER BY n DESC, ${columns.map((_, i) => `g${i}`).join(', ')}`;
-  const result = await db.query<Row>(sql, [namespaceId, ...params]);
+  const result = await db.query<Row>(sql, [namespaceId, ...params].map(exactParam));
   const groups = result.rows.map((r) => ({
     values: columns.map((c, i) => fromColumn(c, r[`g${i}`])),
     count: r.n as number,
