@@ -195,6 +195,30 @@ export class PostgresStore implements Store {
   }
 }
 
+/**
+ * Creates or upgrades the Endure schema in the PostgreSQL database at `url` (which must
+ * exist), as a server does when it starts; for upgrading ahead of a start
+ * (`endure server migrate`). Fails at once when the database cannot be reached.
+ *
+ * @example
+ * const { from, to } = await migratePostgresSchema('postgres://endure@db:5432/endure');
+ * console.log(from === to ? `schema at version ${to}` : `schema upgraded from ${from} to ${to}`);
+ */
+export async function migratePostgresSchema(url: string): Promise<{ from: number; to: number }> {
+  const pool = createPool(url, () => undefined);
+  try {
+    await waitForDatabase(pool, url, { retryMs: 0, onRetry: () => undefined });
+    const client = await pool.connect();
+    try {
+      return await migrate(client);
+    } finally {
+      client.release();
+    }
+  } finally {
+    await pool.end();
+  }
+}
+
 /** One execution's writes (and its chained new run's) inside the caller's transaction. */
 async function commitOne(client: pg.ClientBase, c: ExecutionCommit): Promise<CommitResult> {
   await writeCurrentPointer(client, c);
