@@ -50,9 +50,9 @@ interface StartFlags extends ServeFlags {
 
 export function registerServerCommands(program: Command): void {
   const server = program.command('server').description('Run an Endure server');
-  const startDev = server
-    .command('start-dev')
-    .description('Start a development server with an embedded SQLite database')
+  const startDev = addListenOptions(
+    server.command('start-dev').description('Start a development server with an embedded SQLite database'),
+  )
     .addOption(
       new Option(
         '-f, --db-filename <path>',
@@ -62,9 +62,9 @@ export function registerServerCommands(program: Command): void {
     .addOption(new Option('--in-memory', 'keep everything in memory (lost on exit)').conflicts('dbFilename'));
   addServeOptions(startDev, 'pretty').action(runStartDev);
 
-  const start = server
-    .command('start')
-    .description('Start a server on a PostgreSQL database (creating or upgrading its schema)')
+  const start = addListenOptions(
+    server.command('start').description('Start a server on a PostgreSQL database (creating or upgrading its schema)'),
+  )
     .addOption(
       new Option('--db <url>', 'the PostgreSQL database, postgres://user:password@host:5432/database')
         .argParser(parsePostgresUrl)
@@ -88,10 +88,15 @@ export function registerServerCommands(program: Command): void {
     .action(runMigrate);
 }
 
-function addServeOptions(command: Command, defaultLogFormat: CliLogFormat): Command {
+function addListenOptions(command: Command): Command {
   return command
     .addOption(new Option('-p, --port <port>', 'port for the gRPC frontend').argParser(parsePort).default(7233))
-    .addOption(new Option('--ip <address>', 'address to bind').argParser(parseIp).default('127.0.0.1'))
+    .addOption(new Option('--ip <address>', 'address to bind').argParser(parseIp).default('127.0.0.1'));
+}
+
+/** The options after the database ones: namespaces, logs and the UI port. */
+function addServeOptions(command: Command, defaultLogFormat: CliLogFormat): Command {
+  return command
     .addOption(
       new Option('-n, --namespace <name>', 'create this namespace besides "default" (repeatable)').argParser(
         collectNamespace,
