@@ -3,9 +3,10 @@
  * own process (the official SDK's native runtime is per process), at most two at
  * a time to match a two-core CI machine; workflows are bundled once per run.
  *
- * Three projects: `official` runs everything with the official Temporal SDK as
+ * Four projects: `official` runs everything with the official Temporal SDK as
  * client and worker; `endure-sdk` runs the server scenario suite again, from the
- * same files, with Endure's own SDK (see test/helpers/env.ts); `packaging` packs
+ * same files, with Endure's own SDK (see test/helpers/env.ts); `postgres` runs it
+ * once more with the official SDK and the server on PostgreSQL; `packaging` packs
  * the packages and installs them in an empty project, as a user would.
  */
 import { defineConfig } from 'vitest/config';
@@ -53,6 +54,8 @@ export default defineConfig({
         },
       },
       { extends: true, test: { name: 'endure-sdk', include: scenarioFiles, provide: { sdk: 'endure' } } },
+      // The same scenarios with the server on PostgreSQL (a database per test file, dropped after).
+      { extends: true, test: { name: 'postgres', include: scenarioFiles, provide: { sdk: 'official', store: 'postgres' } } },
       // The packages as a user installs them (scripts/, README's "Use the SDK in your project").
       { extends: true, test: { name: 'packaging', include: ['test/**/*.test.mts'] } },
     ],

@@ -26,6 +26,21 @@ export function parseIp(value: string): string {
   return value;
 }
 
+/** A PostgreSQL URL naming a database: `postgres://user:password@host:5432/database`. */
+export function parsePostgresUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError('Expected a URL such as postgres://user:password@host:5432/database.');
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new InvalidArgumentError('Expected a postgres:// or postgresql:// URL.');
+  }
+  if (url.pathname.length <= 1) throw new InvalidArgumentError('Expected the URL to name a database (postgres://host:5432/database).');
+  return value;
+}
+
 /** Collects a repeatable `--namespace` flag into a list without duplicates. */
 export function collectNamespace(value: string, previous: string[] | undefined): string[] {
   if (value.trim().length === 0 || value.length > NAMESPACE_LENGTH_MAX) {

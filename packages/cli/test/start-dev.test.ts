@@ -1,6 +1,8 @@
 /**
  * `endure server start-dev` as a user runs it: the built CLI in a child process.
- * Checks the banner, graceful stop on a signal, and usage errors (exit code 2).
+ * Checks the banner, graceful stop on a signal, and usage errors (exit code 2). Also
+ * `endure server start --db postgres://…` and `endure server migrate`, the production pair,
+ * against a database of their own on the local PostgreSQL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -10,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
+import { createTestDatabase } from '../../server/src/persistence/postgres/test-database.test-support.js';
 
 const binPath = fileURLToPath(new URL('../bin/endure.js', import.meta.url));
 const distMainPath = fileURLToPath(new URL('../dist/main.js', import.meta.url));
@@ -247,5 +250,72 @@ describe('endure server start-dev', () => {
     } finally {
       await reconnected.close();
     }
+  });
+});
+
+describe('endure server start and migrate (PostgreSQL)', () => {
+  it('migrates an empty database, then starts on it, keeps workflows across a restart and hides the password', async () => {
+    const database = await createTestDatabase();
+    try {
+      const url = new URL(database.url);
+      url.password = 'not-needed';
+      const db = url.toString();
+      const shown = db.replace(':not-needed@', '@');
+      const migrated = runCli(['server', 'migrate', '--db', db]);
+      expect(await exitCodeOf(migrated.child)).toBe(0);
+      expect(migrated.stdout()).toBe(`${shown}: schema upgraded from version 0 to 1\n`);
+      const again = runCli(['server', 'migrate', '--db', db]);
+      expect(await exitCodeOf(again.child)).toBe(0);
+      expect(again.stdout()).toBe(`${shown}: schema already at version 1\n`);
+
+      const startArgs = ['server', 'start', '--db', db, '--port', '0', '--headless', '--log-level', 'warn'];
+      const first = runCli(startArgs);
+      const [, address] = await waitForOutput(first, /Endure server: (127\.0\.0\.1:\d+)\n/);
+      expect(first.stdout()).toContain(`Database:      ${shown}\n`);
+      const connection = await Connection.connect({ address: address! });
+      try {
+        await new Client({ connection }).workflow.start('keptWorkflow', { taskQueue: 'pg', workflowId: 'pg-1' });
+      } finally {
+        await connection.close();
+      }
+      first.child.kill('SIGKILL');
+      await exitCodeOf(first.child);
+
+      const second = runCli(startArgs);
+      const [, secondAddress] = await waitForOutput(second, /Endure server: (127\.0\.0\.1:\d+)\n/);
+      const reconnected = await Connection.connect({ address: secondAddress! });
+      try {
+        const description = await new Client({ connection: reconnected }).workflow.getHandle('pg-1').describe();
+        expect(description.status.name).toBe('RUNNING');
+      } finally {
+        await reconnected.close();
+      }
+      second.child.kill('SIGTERM');
+      expect(await exitCodeOf(second.child)).toBe(0);
+      expect(first.output() + second.output()).not.toContain('not-needed');
+    } finally {
+      await database.drop();
+    }
+  });
+
+  it('fails with the address when the database cannot be reached and retries are off', async () => {
+    const run = runCli(['server', 'start', '--db', 'postgres://127.0.0.1:1/endure', '--db-connect-retry', '0s', '--port', '0']);
+    expect(await exitCodeOf(run.child)).toBe(1);
+    expect(run.stderr()).toMatch(/^endure: could not start the server: cannot connect to PostgreSQL at 127\.0\.0\.1:1 /);
+    const migrate = runCli(['server', 'migrate', '--db', 'postgres://127.0.0.1:1/endure']);
+    expect(await exitCodeOf(migrate.child)).toBe(1);
+    expect(migrate.stderr()).toMatch(/^endure: could not migrate the database: cannot connect to PostgreSQL at 127\.0\.0\.1:1 /);
+  });
+
+  it.each([
+    [['server', 'start'], /required option '--db <url>' not specified/],
+    [['server', 'start', '--db', 'mysql://h/db'], /--db <url>' argument 'mysql:\/\/h\/db' is invalid. Expected a postgres:\/\/ or postgresql:\/\/ URL/],
+    [['server', 'start', '--db', 'postgres://h:5432'], /Expected the URL to name a database/],
+    [['server', 'start', '--db', 'postgres://h/db', '--db-connect-retry', '10'], /--db-connect-retry <duration>' argument '10' is invalid/],
+    [['server', 'migrate', '--db', 'h/db'], /Expected a URL such as postgres:\/\//],
+  ])('rejects %j with a clear message and exit code 2', async (args, message) => {
+    const run = runCli(args);
+    expect(await exitCodeOf(run.child)).toBe(2);
+    expect(run.output()).toMatch(message);
   });
 });

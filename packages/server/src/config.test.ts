@@ -9,8 +9,20 @@ describe('resolveConfig', () => {
   });
 
   it('names the store option when its value is unknown', () => {
-    expect(() => resolveConfig({ store: 'postgres' } as unknown as EndureServerOptions)).toThrow(
-      `store must be 'sqlite' or 'memory', not "postgres"`,
+    expect(() => resolveConfig({ store: 'mysql' } as unknown as EndureServerOptions)).toThrow(
+      `store must be 'sqlite', 'memory' or 'postgres', not "mysql"`,
     );
+  });
+
+  it('keeps state in PostgreSQL when given its URL, and says what is wrong with a bad one', () => {
+    const url = 'postgres://endure@db.internal:5432/endure';
+    expect(resolveConfig({ postgresUrl: url })).toMatchObject({ store: 'postgres', postgresUrl: url, postgresConnectRetryMs: 60_000 });
+    expect(resolveConfig({ store: 'postgres', postgresUrl: url, postgresConnectRetryMs: 0 }).postgresConnectRetryMs).toBe(0);
+    expect(() => resolveConfig({ store: 'postgres' })).toThrow(/store 'postgres' needs postgresUrl, e.g. postgres:\/\//);
+    expect(() => resolveConfig({ postgresUrl: 'db.internal:5432' })).toThrow(/postgresUrl must start with postgres:\/\/ or postgresql:\/\//);
+    expect(() => resolveConfig({ postgresUrl: 'not a url' })).toThrow(/postgresUrl is not a URL/);
+    expect(() => resolveConfig({ postgresUrl: 'postgres://db.internal:5432' })).toThrow(/postgresUrl must name a database/);
+    expect(() => resolveConfig({ store: 'sqlite', postgresUrl: url })).toThrow(/postgresUrl is set, but store is 'sqlite'/);
+    expect(() => resolveConfig({ postgresUrl: url, postgresConnectRetryMs: -1 })).toThrow(/postgresConnectRetryMs must be/);
   });
 });

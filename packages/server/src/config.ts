@@ -6,7 +6,7 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 /** `json`: one JSON object per line; `pretty`: one readable line per entry. */
 export type LogFormat = 'json' | 'pretty';
 
-export type StoreKind = 'sqlite' | 'memory';
+export type StoreKind = 'sqlite' | 'memory' | 'postgres';
 
 export interface EndureServerOptions {
   /** TCP port for the gRPC frontend; 0 picks a free port. Default 7233. */
@@ -26,6 +26,18 @@ export interface EndureServerOptions {
    * process, lost on exit, nothing native to install (what `@endure/testing` uses).
    */
   store?: StoreKind;
+  /**
+   * The PostgreSQL database of `store: 'postgres'` (the default store when this is set), as
+   * `postgres://user:password@host:port/database`. The database must exist; the server creates
+   * or upgrades its tables.
+   */
+  postgresUrl?: string;
+  /**
+   * How long a server keeps retrying a PostgreSQL that refuses connections at start (not up
+   * yet), with doubling waits from 250 ms to 5 s, logging each failure; 0 fails at once.
+   * Default 60 s.
+   */
+  postgresConnectRetryMs?: number;
   /** SQLite database file. Ignored when `inMemory` is true or `store` is `memory`. */
   dbFilename?: string;
   /** Keep the SQLite database in memory (lost on exit). */
@@ -84,6 +96,9 @@ export interface ResolvedConfig {
   /** Largest HTTP API request body accepted (Temporal's: 4 MiB). */
   httpBodySizeMaxBytes: number;
   store: StoreKind;
+  /** The PostgreSQL database when `store` is `postgres`, else null. */
+  postgresUrl: string | null;
+  postgresConnectRetryMs: number;
   /** The SQLite file; null: in memory. */
   dbFilename: string | null;
   namespaces: string[];
@@ -114,9 +129,16 @@ export interface ResolvedConfig {
   namespaceDeleteBatchSize: number;
 }
 
+const STORE_KINDS: readonly StoreKind[] = ['sqlite', 'memory', 'postgres'];
+
 export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
-  if (options.store !== undefined && options.store !== 'sqlite' && options.store !== 'memory') {
-    throw new TypeError(`store must be 'sqlite' or 'memory', not ${JSON.stringify(options.store)}`);
+  if (options.store !== undefined && !STORE_KINDS.includes(options.store)) {
+    throw new TypeError(`store must be 'sqlite', 'memory' or 'postgres', not ${JSON.stringify(options.store)}`);
+  }
+  const store = options.store ?? (options.postgresUrl !== undefined ? 'postgres' : 'sqlite');
+  const retryMs = options.postgresConnectRetryMs ?? 60_000;
+  if (!Number.isFinite(retryMs) || retryMs < 0) {
+    throw new TypeError(`postgresConnectRetryMs must be a number of milliseconds >= 0, not ${String(retryMs)}`);
   }
   return {
     port: options.port ?? 7233,
@@ -124,7 +146,9 @@ export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
     uiPort: options.uiPort ?? null,
     uiIp: options.uiIp ?? options.ip ?? '127.0.0.1',
     httpBodySizeMaxBytes: 4 * 1024 * 1024,
-    store: options.store ?? 'sqlite',
+    store,
+    postgresUrl: store === 'postgres' ? checkPostgresUrl(options.postgresUrl) : noPostgresUrl(store, options.postgresUrl),
+    postgresConnectRetryMs: retryMs,
     dbFilename: options.inMemory ? null : (options.dbFilename ?? null),
     namespaces: ['default', ...(options.namespaces ?? []).filter((n) => n !== 'default')],
     searchAttributes: { ...options.searchAttributes },
@@ -146,4 +170,26 @@ export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
     visibilityPageSizeMax: 1000,
     namespaceDeleteBatchSize: 100,
   };
+}
+
+/** The URL of `store: 'postgres'`, checked enough that a typo fails here and not as a connection error. */
+function checkPostgresUrl(url: string | undefined): string {
+  const example = 'postgres://user:password@host:5432/database';
+  if (url === undefined || url === '') throw new TypeError(`store 'postgres' needs postgresUrl, e.g. ${example}`);
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (err) {
+    throw new TypeError(`postgresUrl is not a URL (expected e.g. ${example})`, { cause: err });
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new TypeError(`postgresUrl must start with postgres:// or postgresql://, not ${parsed.protocol}//`);
+  }
+  if (parsed.pathname.length <= 1) throw new TypeError(`postgresUrl must name a database, e.g. ${example}`);
+  return url;
+}
+
+function noPostgresUrl(store: StoreKind, url: string | undefined): null {
+  if (url !== undefined) throw new TypeError(`postgresUrl is set, but store is '${store}': use store 'postgres' (or leave store out)`);
+  return null;
 }

@@ -2,7 +2,7 @@
  * @endure/server — public entry point.
  *
  * Starts a Temporal-compatible server (gRPC WorkflowService) backed by an
- * embedded SQLite file, or by memory (`store: 'memory'`). See docs/architecture.md for how the parts fit.
+ * embedded SQLite file, a PostgreSQL database (`store: 'postgres'`), or memory (`store: 'memory'`). See docs/architecture.md for how the parts fit.
  */
 export { EndureServer } from './server.js';
 export { DatabaseInUseError } from './persistence/sqlite/exclusive-lock.js';
@@ -10,3 +10,4 @@ export type { EndureServerOptions, LogFormat, LogLevel, StoreKind } from './conf
 export type { AdvanceableClock, Clock } from './common/clock.js';
 export { TimeSkippingClock } from './common/time-skipping-clock.js';
 export type { TimeSkipper } from './timers/time-skipper.js';
+export { migratePostgresSchema } from './persistence/postgres/postgres-store.js';

@@ -9,6 +9,8 @@ import type { Store, TaskQueueTask } from './persistence/store.js';
 import { NamespaceRegistry } from './namespaces/namespace-registry.js';
 import { SqliteStore } from './persistence/sqlite/sqlite-store.js';
 import { MemoryStore } from './persistence/memory/memory-store.js';
+import { PostgresStore } from './persistence/postgres/postgres-store.js';
+import { describeUrl } from './persistence/postgres/connection.js';
 import { MatchingEngine } from './matching/matching-engine.js';
 import { ExecutionStore } from './history/engine.js';
 import { RunWatchers } from './history/run-watchers.js';
@@ -53,7 +55,7 @@ export class EndureServer {
   static async start(options: EndureServerOptions = {}): Promise<EndureServer> {
     const config = resolveConfig(options);
     const log = createLogger(config.logLevel, config.logFormat, options.logOutput);
-    const store = config.store === 'memory' ? new MemoryStore() : new SqliteStore(config.dbFilename);
+    const store = await openStore(config, log);
     try {
       return await EndureServer.startOn(store, config, log);
     } catch (err) {
@@ -149,7 +151,7 @@ export class EndureServer {
     const address = hostPort(config.ip, port);
     const uiAddress = uiServer ? `http://${hostPort(config.uiIp, uiServer.port)}` : null;
     log.debug(
-      { address, uiAddress, db: config.store === 'memory' ? 'memory store' : (config.dbFilename ?? ':memory:') },
+      { address, uiAddress, db: describeStore(config) },
       'endure server listening',
     );
     return new EndureServer(config, address, port, uiAddress, transport, uiServer, store, matching, timers, skipper, deleter, log);
@@ -166,6 +168,27 @@ export class EndureServer {
     await this.store.close();
     this.log.info('endure server stopped');
   }
+}
+
+async function openStore(config: ResolvedConfig, log: Logger): Promise<Store> {
+  if (config.store === 'memory') return new MemoryStore();
+  if (config.store === 'sqlite') return new SqliteStore(config.dbFilename);
+  const url = config.postgresUrl;
+  if (url === null) throw new Error('store postgres without a postgresUrl (resolveConfig should have refused it)');
+  return PostgresStore.open({
+    url,
+    connectRetry: {
+      retryMs: config.postgresConnectRetryMs,
+      onRetry: (message) => log.warn(`${message} (postgresConnectRetryMs: ${config.postgresConnectRetryMs})`),
+    },
+    onConnectionError: (err) => log.warn({ err }, `PostgreSQL connection lost (${describeUrl(url)}); the pool reconnects`),
+  });
+}
+
+function describeStore(config: ResolvedConfig): string {
+  if (config.store === 'memory') return 'memory store';
+  if (config.store === 'postgres') return describeUrl(config.postgresUrl ?? '');
+  return config.dbFilename ?? ':memory:';
 }
 
 function hostPort(host: string, port: number): string {

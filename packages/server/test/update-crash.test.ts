@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowUpdateStage, type Connection } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
-import { loadSdk, uniqueTaskQueue, uniqueWorkflowId, workflowBundlePath } from './helpers/env.js';
+import { loadSdk, testStore, uniqueTaskQueue, uniqueWorkflowId, workflowBundlePath } from './helpers/env.js';
+import { createTestDatabase, type TestDatabase } from '../src/persistence/postgres/test-database.test-support.js';
 import { countEvents } from './helpers/history.js';
 import { cleanUpCrashTest, findFreePort, startServerProcess, type ServerProcess } from './helpers/processes.js';
 import { addItemUpdate, cartWorkflow, checkoutSignal, holdUpdate, itemsQuery, releaseSignal } from './workflows/updates.js';
@@ -19,19 +20,24 @@ let server: ServerProcess | undefined;
 let connection: Connection | undefined;
 let nativeConnection: NativeConnection | undefined;
 let worker: Worker | undefined;
+let postgres: TestDatabase | undefined;
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'endure-update-crash-'));
+  if (testStore() === 'postgres') postgres = await createTestDatabase();
 });
 
-afterAll(() => cleanUpCrashTest({ worker, nativeConnection, connection, server, dir }));
+afterAll(async () => {
+  await cleanUpCrashTest({ worker, nativeConnection, connection, server, dir });
+  await postgres?.drop();
+});
 
 describe('updates across a server crash', () => {
   it('an accepted update survives SIGKILL of the server and completes after the restart; its waiting caller gets the result', async () => {
     const port = await findFreePort();
     const address = `127.0.0.1:${port}`;
-    const dbFilename = join(dir, 'endure.db');
-    server = await startServerProcess(port, dbFilename);
+    const database = postgres?.url ?? join(dir, 'endure.db');
+    server = await startServerProcess(port, database);
     const sdk = await loadSdk();
     connection = await sdk.Connection.connect({ address });
     const client = new sdk.Client({ connection, namespace: 'default' });
@@ -58,7 +64,7 @@ describe('updates across a server crash', () => {
     result.catch(() => undefined);
 
     await server.kill();
-    server = await startServerProcess(port, dbFilename);
+    server = await startServerProcess(port, database);
 
     // The accepted update is known after the restart, and the workflow goes on.
     expect(await handle.query(itemsQuery)).toEqual(['apple']);

@@ -1,26 +1,34 @@
 /**
  * `endure server …`: run a server in this process. `start-dev` mirrors
  * `temporal server start-dev`, except that the default database is a file that survives
- * restarts (Temporal's dev server defaults to in-memory).
+ * restarts (Temporal's dev server defaults to in-memory). `start` runs a production server on
+ * PostgreSQL (`--db postgres://…`), and `migrate` creates or upgrades that database's schema.
  */
 import { mkdirSync } from 'node:fs';
 import { constants as osConstants, homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import type { EndureServer } from '@endure/server';
+import type { EndureServer, EndureServerOptions } from '@endure/server';
 import { ExitCode } from '../exit-codes.js';
-import { collectNamespace, collectSearchAttribute, parseIp, parsePort, type SearchAttributeTypeName } from '../parsers.js';
+import {
+  collectNamespace,
+  collectSearchAttribute,
+  parseDurationMs,
+  parseIp,
+  parsePort,
+  parsePostgresUrl,
+  type SearchAttributeTypeName,
+} from '../parsers.js';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 type CliLogLevel = (typeof LOG_LEVELS)[number];
 const LOG_FORMATS = ['pretty', 'json'] as const;
 type CliLogFormat = (typeof LOG_FORMATS)[number];
 
-interface StartDevFlags {
+/** The flags `start-dev` and `start` share. */
+interface ServeFlags {
   port: number;
   ip: string;
-  dbFilename?: string;
-  inMemory?: boolean;
   namespace?: string[];
   searchAttribute?: Record<string, SearchAttributeTypeName>;
   logLevel: CliLogLevel;
@@ -30,20 +38,65 @@ interface StartDevFlags {
   uiIp?: string;
 }
 
+interface StartDevFlags extends ServeFlags {
+  dbFilename?: string;
+  inMemory?: boolean;
+}
+
+interface StartFlags extends ServeFlags {
+  db: string;
+  dbConnectRetry: number;
+}
+
 export function registerServerCommands(program: Command): void {
   const server = program.command('server').description('Run an Endure server');
-  server
-    .command('start-dev')
-    .description('Start a development server with an embedded SQLite database')
-    .addOption(new Option('-p, --port <port>', 'port for the gRPC frontend').argParser(parsePort).default(7233))
-    .addOption(new Option('--ip <address>', 'address to bind').argParser(parseIp).default('127.0.0.1'))
+  const startDev = addListenOptions(
+    server.command('start-dev').description('Start a development server with an embedded SQLite database'),
+  )
     .addOption(
       new Option(
         '-f, --db-filename <path>',
         'SQLite database file, kept across restarts (default: $XDG_DATA_HOME/endure/dev.db, else ~/.local/share/endure/dev.db)',
       ),
     )
-    .addOption(new Option('--in-memory', 'keep everything in memory (lost on exit)').conflicts('dbFilename'))
+    .addOption(new Option('--in-memory', 'keep everything in memory (lost on exit)').conflicts('dbFilename'));
+  addServeOptions(startDev, 'pretty').action(runStartDev);
+
+  const start = addListenOptions(
+    server.command('start').description('Start a server on a PostgreSQL database (creating or upgrading its schema)'),
+  )
+    .addOption(
+      new Option('--db <url>', 'the PostgreSQL database, postgres://user:password@host:5432/database')
+        .argParser(parsePostgresUrl)
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--db-connect-retry <duration>', 'how long to keep retrying a database that refuses connections at start, e.g. 2m; 0s fails at once')
+        .argParser(parseDurationMs)
+        .default(60_000, '1m'),
+    );
+  addServeOptions(start, 'json').action(runStart);
+
+  server
+    .command('migrate')
+    .description("Create or upgrade the schema of a PostgreSQL database (a server's start does it too)")
+    .addOption(
+      new Option('--db <url>', 'the PostgreSQL database, postgres://user:password@host:5432/database')
+        .argParser(parsePostgresUrl)
+        .makeOptionMandatory(),
+    )
+    .action(runMigrate);
+}
+
+function addListenOptions(command: Command): Command {
+  return command
+    .addOption(new Option('-p, --port <port>', 'port for the gRPC frontend').argParser(parsePort).default(7233))
+    .addOption(new Option('--ip <address>', 'address to bind').argParser(parseIp).default('127.0.0.1'));
+}
+
+/** The options after the database ones: namespaces, logs and the UI port. */
+function addServeOptions(command: Command, defaultLogFormat: CliLogFormat): Command {
+  return command
     .addOption(
       new Option('-n, --namespace <name>', 'create this namespace besides "default" (repeatable)').argParser(
         collectNamespace,
@@ -66,7 +119,7 @@ export function registerServerCommands(program: Command): void {
     .addOption(
       new Option('--log-format <format>', 'log lines on standard error: pretty (readable) or json (one object per line)')
         .choices(LOG_FORMATS)
-        .default('pretty'),
+        .default(defaultLogFormat),
     )
     .addOption(new Option('--headless', 'do not serve the web UI and the HTTP API'))
     .addOption(
@@ -74,16 +127,47 @@ export function registerServerCommands(program: Command): void {
         parsePort,
       ),
     )
-    .addOption(new Option('--ui-ip <address>', 'address the web UI binds (default: --ip)').argParser(parseIp))
-    .action(startDev);
+    .addOption(new Option('--ui-ip <address>', 'address the web UI binds (default: --ip)').argParser(parseIp));
 }
 
-async function startDev(flags: StartDevFlags): Promise<void> {
-  const namespaces = ['default', ...(flags.namespace ?? []).filter((name) => name !== 'default')];
-  let dbFilename: string | null = null;
-  let server: EndureServer;
+async function runStartDev(flags: StartDevFlags): Promise<void> {
+  let dbFilename: string | null;
   try {
     dbFilename = flags.inMemory ? null : resolve(flags.dbFilename ?? defaultDbFilename());
+  } catch (err) {
+    process.stderr.write(`endure: could not start the server: ${errorMessage(err)}\n`);
+    process.exitCode = ExitCode.Failure;
+    return;
+  }
+  await serve(
+    flags,
+    dbFilename === null ? { inMemory: true } : { dbFilename },
+    { shown: dbFilename ?? 'in memory (lost on exit)', logged: dbFilename ?? ':memory:' },
+  );
+}
+
+async function runStart(flags: StartFlags): Promise<void> {
+  const shown = withoutPassword(flags.db);
+  await serve(flags, { store: 'postgres', postgresUrl: flags.db, postgresConnectRetryMs: flags.dbConnectRetry }, { shown, logged: shown });
+}
+
+async function runMigrate(flags: { db: string }): Promise<void> {
+  try {
+    const { migratePostgresSchema } = await import('@endure/server');
+    const { from, to } = await migratePostgresSchema(flags.db);
+    const where = withoutPassword(flags.db);
+    process.stdout.write(from === to ? `${where}: schema already at version ${to}\n` : `${where}: schema upgraded from version ${from} to ${to}\n`);
+  } catch (err) {
+    process.stderr.write(`endure: could not migrate the database: ${errorMessage(err)}\n`);
+    process.exitCode = ExitCode.Failure;
+  }
+}
+
+/** Starts a server with the shared flags and the store's options, prints the banner and stays up until a signal. */
+async function serve(flags: ServeFlags, storeOptions: EndureServerOptions, db: { shown: string; logged: string }): Promise<void> {
+  const namespaces = ['default', ...(flags.namespace ?? []).filter((name) => name !== 'default')];
+  let server: EndureServer;
+  try {
     const uiPort = flags.headless ? undefined : (flags.uiPort ?? defaultUiPort(flags.port));
     // Loaded lazily so that commands which never start a server don't pay for gRPC and SQLite.
     const { EndureServer } = await import('@endure/server');
@@ -92,7 +176,7 @@ async function startDev(flags: StartDevFlags): Promise<void> {
       ip: flags.ip,
       uiPort,
       uiIp: flags.uiIp ?? flags.ip,
-      ...(dbFilename === null ? { inMemory: true } : { dbFilename }),
+      ...storeOptions,
       namespaces,
       searchAttributes: flags.searchAttribute ?? {},
       logLevel: flags.logLevel,
@@ -111,12 +195,19 @@ async function startDev(flags: StartDevFlags): Promise<void> {
     [
       `Endure server: ${server.address}`,
       `Web UI:        ${server.uiAddress ?? 'off (--headless)'}`,
-      `Database:      ${dbFilename ?? 'in memory (lost on exit)'}`,
+      `Database:      ${db.shown}`,
       `Namespaces:    ${namespaces.join(', ')}`,
       '',
     ].join('\n'),
   );
-  server.log.info({ address: server.address, ui: server.uiAddress ?? undefined, db: dbFilename ?? ':memory:', namespaces }, 'endure server started');
+  server.log.info({ address: server.address, ui: server.uiAddress ?? undefined, db: db.logged, namespaces }, 'endure server started');
+}
+
+/** A database URL fit for a banner or a log: the password left out. */
+function withoutPassword(url: string): string {
+  const parsed = new URL(url);
+  parsed.password = '';
+  return parsed.toString();
 }
 
 /** Temporal's default: the gRPC port + 1000 (7233 → 8233); any free port when the gRPC port is. */

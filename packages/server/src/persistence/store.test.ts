@@ -2,22 +2,57 @@
  * The Store contract, run once against every implementation: what the history
  * engine, matching and the timer queue rely on from whichever store they get.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConditionFailedError, type ExecutionCommit, type NamespaceRecord, type Store } from './store.js';
 import { MemoryStore } from './memory/memory-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
+import { PostgresStore } from './postgres/postgres-store.js';
+import { createTestDatabase, emptyTestDatabase, type TestDatabase } from './postgres/test-database.test-support.js';
 import { makeResolver } from '../visibility/attributes.js';
 import { cursorOf } from '../visibility/memory-evaluator.js';
 import { bindQuery } from '../visibility/query-binder.js';
 import { parseQuery } from '../visibility/query-parser.js';
+import type { SearchAttributeType } from '../common/search-attribute-types.js';
 
 const RUNNING = 1;
 const COMPLETED = 2;
 const NS = 'ns-1';
 
-const stores: [string, () => Store][] = [
-  ['sqlite', () => new SqliteStore(null)],
-  ['memory', () => new MemoryStore()],
+/** How the suite gets a fresh, empty store of one kind before each test. */
+interface Backend {
+  /** Once before the suite (a database to work in). */
+  setUp?(): Promise<void>;
+  open(): Promise<Store>;
+  /** Once after the suite. */
+  tearDown?(): Promise<void>;
+}
+
+/** One database for the whole run, emptied before each test: creating one per test costs ~0.3 s. */
+function postgresBackend(): Backend {
+  let database: TestDatabase | undefined;
+  const url = () => {
+    if (!database) throw new Error('the PostgreSQL test database was not created');
+    return database.url;
+  };
+  return {
+    async setUp() {
+      database = await createTestDatabase();
+    },
+    async open() {
+      const store = await PostgresStore.open({ url: url(), connectRetry: { retryMs: 0, onRetry() {} }, onConnectionError() {} });
+      await emptyTestDatabase(url());
+      return store;
+    },
+    async tearDown() {
+      await database?.drop();
+    },
+  };
+}
+
+const stores: [string, Backend][] = [
+  ['sqlite', { open: () => Promise.resolve(new SqliteStore(null)) }],
+  ['memory', { open: () => Promise.resolve(new MemoryStore()) }],
+  ['postgres', postgresBackend()],
 ];
 
 /** A commit that creates run `runId` of workflow `workflowId` and makes it current. */
@@ -61,10 +96,16 @@ function timer(workflowId: string, runId: string, fireAtMs: number) {
   return { fireAtMs, namespaceId: NS, workflowId, runId, kind: 'user-timer', data: '{}' };
 }
 
-describe.each(stores)('%s store', (_name, open) => {
+describe.each(stores)('%s store', (_name, backend) => {
   let store: Store;
-  beforeEach(() => {
-    store = open();
+  beforeAll(async () => {
+    await backend.setUp?.();
+  });
+  afterAll(async () => {
+    await backend.tearDown?.();
+  });
+  beforeEach(async () => {
+    store = await backend.open();
   });
   afterEach(async () => {
     await store.close();
@@ -171,6 +212,94 @@ describe.each(stores)('%s store', (_name, open) => {
     expect(await found('again')).toEqual([]);
   });
 
+  it('lists a row\'s columns as they were written, memo and search attribute bytes included', async () => {
+    const columns = {
+      workflow_id: 'wf-c', workflow_type: 'wf', task_queue: 'tq', status: COMPLETED, start_time: 1000, execution_time: 1500,
+      close_time: 2000, execution_duration: 500_000_000, history_length: 9, history_size_bytes: 900, state_transition_count: 4,
+      parent_workflow_id: 'parent', parent_run_id: 'parent-run', root_workflow_id: 'root', root_run_id: 'root-run',
+    };
+    const commit = startCommit('wf-c', 'run-c');
+    commit.visibility = { namespaceId: NS, runId: 'run-c', columns, memo: Uint8Array.of(0, 255, 1), searchAttributes: Uint8Array.of(9) };
+    await store.commitExecution(commit);
+    const [row] = await store.listVisibility(NS, bind(new Map(), ''), null, 10);
+    expect(row).toBeDefined();
+    expect(Object.fromEntries(Object.entries(row!.columns).filter(([, value]) => value !== null))).toEqual(columns);
+    expect([...row!.memo!]).toEqual([0, 255, 1]);
+    expect([...row!.searchAttributes!]).toEqual([9]);
+  });
+
+  it('filters on keyword lists, booleans, numbers and prefixes as the query language means them', async () => {
+    const custom = new Map([
+      ['Tags', { type: 'KeywordList' as const, column: 'keyword_list01' }],
+      ['Flag', { type: 'Bool' as const, column: 'bool01' }],
+      ['Score', { type: 'Double' as const, column: 'double01' }],
+    ]);
+    const rows: [string, Record<string, string | number | null>][] = [
+      ['run-a', { keyword_list01: '["red","blue"]', bool01: 1, double01: 1.5 }],
+      ['run-b', { keyword_list01: '["green"]', bool01: 0, double01: 3 }],
+      ['run-c', { keyword_list01: null, bool01: null, double01: null }],
+    ];
+    for (const [runId, extra] of rows) {
+      const commit = startCommit(`wf-${runId}`, runId);
+      commit.visibility = { namespaceId: NS, runId, memo: null, searchAttributes: null, columns: {
+        workflow_id: `wf-${runId}`, workflow_type: 'wf', task_queue: 'tq', status: RUNNING, start_time: 1, execution_time: 1,
+        history_length: 1, history_size_bytes: 1, state_transition_count: 1, ...extra,
+      } };
+      await store.commitExecution(commit);
+    }
+    const found = async (text: string) =>
+      (await store.listVisibility(NS, bind(custom, text), null, 10)).map((r) => r.runId).sort();
+    expect(await found("Tags = 'blue'")).toEqual(['run-a']);
+    expect(await found("Tags IN ('green', 'red')")).toEqual(['run-a', 'run-b']);
+    expect(await found("Tags != 'red'")).toEqual(['run-b', 'run-c']);
+    expect(await found("Tags STARTS_WITH 'gr'")).toEqual(['run-b']);
+    expect(await found('Flag = true')).toEqual(['run-a']);
+    expect(await found('Flag = false')).toEqual(['run-b']);
+    expect(await found('Score > 2')).toEqual(['run-b']);
+    expect(await found("WorkflowId STARTS_WITH 'wf-run-'")).toEqual(['run-a', 'run-b', 'run-c']);
+    expect(await found("WorkflowId STARTS_WITH 'wf-run_'")).toEqual([]);
+    const byFlag = await store.listVisibility(NS, bind(custom, 'ORDER BY Flag DESC'), null, 10);
+    expect(byFlag.map((r) => [r.runId, r.columns.bool01])).toEqual([['run-c', null], ['run-a', 1], ['run-b', 0]]);
+  });
+
+  it('pages through the default order without repeating or skipping a row, even with rows added between pages', async () => {
+    const write = async (i: number, closeTime: number | null, startTime = 1000 + (i % 3)) => {
+      const runId = `run-p${String(i).padStart(2, '0')}`;
+      const commit = startCommit(`wf-p${i}`, runId);
+      commit.visibility = { namespaceId: NS, runId, memo: null, searchAttributes: null, columns: {
+        workflow_id: `wf-p${i}`, workflow_type: 'wf', task_queue: 'tq', status: closeTime === null ? RUNNING : COMPLETED,
+        // Ties on start time, so the run id decides the order among them.
+        start_time: startTime, execution_time: 1000, close_time: closeTime,
+        history_length: 1, history_size_bytes: 1, state_transition_count: 1,
+      } };
+      await store.commitExecution(commit);
+    };
+    for (let i = 0; i < 12; i++) await write(i, i % 4 === 0 ? 5000 + i : null);
+    const query = bind(new Map(), '');
+    const seen: string[] = [];
+    let after: unknown[] | null = null;
+    for (let page = 0; page < 10; page++) {
+      const rows = await store.listVisibility(NS, query, after, 5);
+      seen.push(...rows.map((r) => r.runId));
+      if (rows.length < 5) break;
+      const last = rows[rows.length - 1]!;
+      after = cursorOf(query.orderBy, { ...last.columns, run_id: last.runId });
+      // A run started later sorts before the cursor (running, newest first): later pages never show it.
+      if (page === 0) await write(99, null, 2000);
+    }
+    const all = await store.listVisibility(NS, query, null, 100);
+    expect(all.map((r) => r.runId)[0]).toBe('run-p99');
+    expect(seen).toEqual(all.map((r) => r.runId).filter((id) => id !== 'run-p99'));
+    expect(new Set(seen).size).toBe(12);
+  });
+
+  it('lists at most the given number of a namespace\'s runs', async () => {
+    for (let i = 0; i < 5; i++) await store.commitExecution(startCommit(`wf-n${i}`, `run-n${i}`));
+    expect(await store.listNamespaceRuns(NS, 3)).toHaveLength(3);
+    expect(await store.listNamespaceRuns(NS, 10)).toHaveLength(5);
+    expect(await store.listNamespaceRuns('other-ns', 10)).toEqual([]);
+  });
+
   it('starts a run: state at version 1, the current pointer and its first events', async () => {
     const result = await store.commitExecution(startCommit('wf-1', 'run-1'));
     expect(result.dbVersion).toBe(1);
@@ -211,7 +340,9 @@ describe.each(stores)('%s store', (_name, open) => {
 
   it('refuses to create a run that exists, even without a current pointer change', async () => {
     await store.commitExecution(startCommit('wf-1', 'run-1'));
-    await expect(store.commitExecution(startCommit('wf-1', 'run-1', { current: undefined }))).rejects.toThrow();
+    await expect(store.commitExecution(startCommit('wf-1', 'run-1', { current: undefined }))).rejects.toBeInstanceOf(
+      ConditionFailedError,
+    );
     expect(await store.getExecution(NS, 'wf-1', 'run-1')).toMatchObject({ dbVersion: 1 });
   });
 
@@ -261,6 +392,41 @@ describe.each(stores)('%s store', (_name, open) => {
     expect(await store.getExecution(NS, 'wf-2', 'run-2')).toMatchObject({ dbVersion: 1 });
   });
 
+  it('refuses a chained new run whose run id exists, and writes nothing of either run', async () => {
+    await store.commitExecution(startCommit('wf-1', 'run-1'));
+    await store.commitExecution(startCommit('wf-9', 'run-9'));
+    const chained = updateCommit('wf-1', 'run-1', 1, {
+      newEvents: [{ eventId: 2, data: Uint8Array.of(2) }],
+      currentStatus: COMPLETED,
+      newRun: startCommit('wf-9', 'run-9', { current: undefined }),
+    });
+    await expect(store.commitExecution(chained)).rejects.toBeInstanceOf(ConditionFailedError);
+    expect(await store.getExecution(NS, 'wf-1', 'run-1')).toMatchObject({ dbVersion: 1 });
+    expect((await store.getCurrentExecution(NS, 'wf-1'))?.status).toBe(RUNNING);
+    expect(await store.readHistory(NS, 'run-1', 2, 10)).toEqual([]);
+  });
+
+  it('refuses to move a pointer that does not exist', async () => {
+    const move = startCommit('wf-1', 'run-2', {
+      current: { record: { namespaceId: NS, workflowId: 'wf-1', runId: 'run-2', status: RUNNING, startRequestId: 'r' }, expectedRunId: 'run-1' },
+    });
+    await expect(store.commitExecution(move)).rejects.toBeInstanceOf(ConditionFailedError);
+    expect(await store.getExecution(NS, 'wf-1', 'run-2')).toBeNull();
+  });
+
+  it('lets exactly one of many writers at the same version win', async () => {
+    await store.commitExecution(startCommit('wf-1', 'run-1'));
+    const writers = Array.from({ length: 8 }, (_, i) =>
+      store.commitExecution(updateCommit('wf-1', 'run-1', 1, { state: `writer ${i}`, newEvents: [{ eventId: 2, data: Uint8Array.of(i) }] })),
+    );
+    const outcomes = await Promise.allSettled(writers);
+    const won = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []));
+    expect(won).toHaveLength(1);
+    for (const o of outcomes) if (o.status === 'rejected') expect(o.reason).toBeInstanceOf(ConditionFailedError);
+    expect(await store.getExecution(NS, 'wf-1', 'run-1')).toMatchObject({ dbVersion: 2, state: `writer ${won[0]}` });
+    expect((await store.readHistory(NS, 'run-1', 2, 10)).map((e) => [...e.data])).toEqual([[won[0]]]);
+  });
+
   it('a conflict fails only its own commit among commits made at once', async () => {
     await store.commitExecution(startCommit('wf-1', 'run-1'));
     const outcomes = await Promise.allSettled([
@@ -268,7 +434,12 @@ describe.each(stores)('%s store', (_name, open) => {
       store.commitExecution(updateCommit('wf-1', 'run-1', 1)),
       store.commitExecution(startCommit('wf-2', 'run-2')),
     ]);
-    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    // Which of the two racing writers wins is up to the store (on PostgreSQL, to whichever
+    // connection gets the row lock first); that exactly one does, and the third commit is
+    // untouched, is the contract.
+    const [first, second, third] = outcomes.map((o) => o.status);
+    expect([first, second].sort()).toEqual(['fulfilled', 'rejected']);
+    expect(third).toBe('fulfilled');
     expect(await store.getExecution(NS, 'wf-2', 'run-2')).not.toBeNull();
   });
 
@@ -352,6 +523,10 @@ describe.each(stores)('%s store', (_name, open) => {
     expect((await store.getCurrentExecution(NS, 'wf-1'))?.runId).toBe('run-2');
   });
 });
+
+function bind(custom: Map<string, { type: SearchAttributeType; column: string }>, text: string) {
+  return bindQuery(parseQuery(text), { resolve: makeResolver(custom), nowMs: 0, allowGroupBy: false });
+}
 
 function namespace(id: string, name: string, createdMs: number): NamespaceRecord {
   return {

@@ -1,13 +1,16 @@
 /**
  * The persistence seam. The history engine, matching and the timer queue talk
- * only to this interface; SQLite implements it today, PostgreSQL next.
+ * only to this interface; sqlite/, postgres/ and memory/ implement it, and
+ * store.test.ts holds all three to one contract.
  *
  * Invariants every implementation keeps:
  * - `commitExecution` is one transaction: new history events, the execution's
  *   mutable state, the current-execution pointer and the task rows it creates
  *   or completes are written together or not at all.
  * - A conditional update (`expectedDbVersion`) that finds another version
- *   throws `ConditionFailedError`, so two writers can never both win.
+ *   throws `ConditionFailedError`, so two writers can never both win. So does a
+ *   new run (`expectedDbVersion` null) whose run exists, and a current-run pointer
+ *   that is not at `expectedRunId`; the whole commit is then rolled back.
  */
 import type { BoundQuery } from '../visibility/query-binder.js';
 

@@ -13,6 +13,7 @@ import {
   type WorkerOptions,
 } from '@temporalio/worker';
 import { EndureServer, type EndureServerOptions } from '../../src/index.js';
+import { createTestDatabase } from '../../src/persistence/postgres/test-database.test-support.js';
 import { waitFor } from './wait-for.js';
 
 let runtimeInstalled = false;
@@ -30,6 +31,14 @@ export function installQuietRuntime(): void {
 /** Which SDK drives this test run: the official one, or Endure's own (same tests, same assertions). */
 export function testSdk(): 'official' | 'endure' {
   return inject('sdk') ?? 'official';
+}
+
+/**
+ * Which store the servers of this test run keep state in: SQLite in memory, or PostgreSQL
+ * (the `postgres` project), where each test env gets a database of its own, dropped by `close()`.
+ */
+export function testStore(): 'sqlite' | 'postgres' {
+  return inject('store') ?? 'sqlite';
 }
 
 export function workflowBundlePath(): string {
@@ -61,7 +70,11 @@ export interface TestEnv {
 
 export async function startTestEnv(options: EndureServerOptions = {}): Promise<TestEnv> {
   const sdk = await loadSdk();
-  const server = await EndureServer.start({ port: 0, inMemory: true, logLevel: 'error', ...options });
+  const database = testStore() === 'postgres' ? await createTestDatabase() : null;
+  const storeOptions: EndureServerOptions = database
+    ? { store: 'postgres', postgresUrl: database.url, postgresConnectRetryMs: 0 }
+    : { inMemory: true };
+  const server = await EndureServer.start({ port: 0, logLevel: 'error', ...storeOptions, ...options });
   const address = server.address;
   const connection = await sdk.Connection.connect({ address });
   const client = new sdk.Client({ connection, namespace: 'default' });
@@ -99,6 +112,7 @@ export async function startTestEnv(options: EndureServerOptions = {}): Promise<T
       await Promise.allSettled(nativeConnections.map((c) => c.close()));
       await connection.close();
       await server.stop();
+      await database?.drop();
     },
   };
 }

@@ -16,6 +16,8 @@ declare module 'vitest' {
     workflowBundlePath: string;
     endureWorkflowBundlePath: string;
     sdk: 'official' | 'endure';
+    /** The server's store in scenario tests: SQLite in memory (default) or a PostgreSQL database per test env. */
+    store: 'sqlite' | 'postgres';
   }
 }
 

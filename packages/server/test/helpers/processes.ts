@@ -77,14 +77,21 @@ export interface ServerProcess {
   kill(): Promise<void>;
 }
 
-/** Runs `endure server start-dev` from the built CLI and waits until its port accepts connections. */
-export async function startServerProcess(port: number, dbFilename: string): Promise<ServerProcess> {
+/**
+ * Runs the server from the built CLI and waits until its port accepts connections:
+ * `endure server start-dev` on an SQLite file, or `endure server start` when `database` is
+ * a postgres:// URL.
+ */
+export async function startServerProcess(port: number, database: string): Promise<ServerProcess> {
   if (!existsSync(cliMainPath)) {
     throw new Error(`${cliMainPath} is missing: run \`npm run build\` before this test`);
   }
+  const store = database.startsWith('postgres://')
+    ? ['start', '--db', database, '--headless', '--db-connect-retry', '0s']
+    : ['start-dev', '--db-filename', database];
   const child = spawn(
     process.execPath,
-    [cliMainPath, 'server', 'start-dev', '--port', String(port), '--db-filename', dbFilename, '--log-level', 'warn'],
+    [cliMainPath, 'server', ...store, '--port', String(port), '--log-level', 'warn'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const output: string[] = [];

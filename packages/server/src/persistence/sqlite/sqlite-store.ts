@@ -123,7 +123,7 @@ export class SqliteStore implements Store {
       execution: db.prepare('SELECT * FROM executions WHERE namespace_id = ? AND workflow_id = ? AND run_id = ?'),
       insertExecution: db.prepare(
         `INSERT INTO executions (namespace_id, workflow_id, run_id, workflow_type, task_queue, status, start_time_ms, close_time_ms, db_version, state)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?) ON CONFLICT DO NOTHING`,
       ),
       updateExecution: db.prepare(
         `UPDATE executions SET status = ?, close_time_ms = ?, db_version = db_version + 1, state = ?
@@ -282,10 +282,11 @@ export class SqliteStore implements Store {
     }
     let dbVersion: number;
     if (c.expectedDbVersion === null) {
-      s.insertExecution.run(
+      const res = s.insertExecution.run(
         ns, wf, run, c.summary.workflowType, c.summary.taskQueue, c.summary.status,
         c.summary.startTimeMs, c.summary.closeTimeMs, c.state,
       );
+      if (res.changes !== 1) throw new ConditionFailedError(`execution ${wf}/${run} already exists`);
       dbVersion = 1;
     } else {
       const res = s.updateExecution.run(
