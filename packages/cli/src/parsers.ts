@@ -41,6 +41,33 @@ export function parsePostgresUrl(value: string): string {
   return value;
 }
 
+/**
+ * `--node-id`: what `EndureServer.start` accepts as `nodeId` (checked here too so that a bad
+ * value is a usage error before anything starts).
+ */
+export function parseNodeId(value: string): string {
+  if (!/^[A-Za-z0-9._:@-]{1,255}$/.test(value)) {
+    throw new InvalidArgumentError('Expected 1 to 255 letters, digits and . _ - : @ (e.g. endure-1).');
+  }
+  return value;
+}
+
+/** `--advertise-address`: host:port with a DNS name, an IPv4 address or a bracketed IPv6 one, and a port from 1. */
+export function parseAdvertiseAddress(value: string): string {
+  const match = /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value);
+  const port = Number(match?.[3]);
+  const host = match?.[1] ?? match?.[2] ?? '';
+  const label = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+  const hostOk =
+    match?.[1] !== undefined
+      ? isIP(host) === 6
+      : isIP(host) === 4 || (host.length <= 253 && host.split('.').every((part) => label.test(part)));
+  if (!match || !hostOk || port < 1 || port > PORT_MAX) {
+    throw new InvalidArgumentError('Expected host:port that other nodes and clients can reach, e.g. endure-1.internal:7233 or [fd00::5]:7233.');
+  }
+  return value;
+}
+
 /** Collects a repeatable `--namespace` flag into a list without duplicates. */
 export function collectNamespace(value: string, previous: string[] | undefined): string[] {
   if (value.trim().length === 0 || value.length > NAMESPACE_LENGTH_MAX) {

@@ -1,4 +1,5 @@
 /** Server options: defaults, and a bad option named in the error. */
+import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { resolveConfig, type EndureServerOptions } from './config.js';
 
@@ -24,5 +25,21 @@ describe('resolveConfig', () => {
     expect(() => resolveConfig({ postgresUrl: 'postgres://db.internal:5432' })).toThrow(/postgresUrl must name a database/);
     expect(() => resolveConfig({ store: 'sqlite', postgresUrl: url })).toThrow(/postgresUrl is set, but store is 'sqlite'/);
     expect(() => resolveConfig({ postgresUrl: url, postgresConnectRetryMs: -1 })).toThrow(/postgresConnectRetryMs must be/);
+  });
+
+  it('names the node after the host and port unless told, and checks a given node id and advertise address', () => {
+    expect(resolveConfig({ port: 7233 })).toMatchObject({ nodeId: `${hostname()}:7233`, advertiseAddress: '127.0.0.1:7233' });
+    expect(resolveConfig({ port: 7233, ip: '0.0.0.0' }).advertiseAddress).toBe(`${hostname()}:7233`);
+    expect(resolveConfig({ port: 7233, ip: '::1' }).advertiseAddress).toBe('[::1]:7233');
+    expect(resolveConfig({ port: 0 })).toMatchObject({ nodeId: `${hostname()}:0-${process.pid}`, advertiseAddress: null });
+    expect(resolveConfig({ nodeId: 'endure-1', advertiseAddress: '[fd00::5]:7233' })).toMatchObject({
+      nodeId: 'endure-1',
+      advertiseAddress: '[fd00::5]:7233',
+    });
+    expect(() => resolveConfig({ nodeId: 'node 1' })).toThrow('nodeId must be 1 to 255 letters, digits and . _ - : @, not "node 1"');
+    expect(() => resolveConfig({ nodeId: '' })).toThrow(/nodeId must be/);
+    for (const bad of ['endure-1', 'endure-1:0', 'endure-1:70000', 'fd00::5:7233', 'bad_host:7233', ':7233']) {
+      expect(() => resolveConfig({ advertiseAddress: bad })).toThrow(`advertiseAddress must be host:port, e.g. `);
+    }
   });
 });

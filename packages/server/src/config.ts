@@ -1,4 +1,6 @@
 /** Server options and their defaults: the one place a limit or default lives. */
+import { isIP } from 'node:net';
+import { hostname } from 'node:os';
 import { systemClock, type Clock } from './common/clock.js';
 import type { SearchAttributeType } from './common/search-attribute-types.js';
 
@@ -20,6 +22,20 @@ export interface EndureServerOptions {
   uiPort?: number;
   /** Address the UI port binds. Default: `ip`. */
   uiIp?: string;
+  /**
+   * This node's name among the nodes sharing a database: 1 to 255 letters, digits and
+   * `.`, `_`, `-`, `:`, `@`. It must differ between nodes running at the same time and should
+   * stay the same across a node's restarts. Default `<hostname>:<port>` (with port 0, which
+   * has no stable port, `<hostname>:0-<process id>`).
+   */
+  nodeId?: string;
+  /**
+   * `host:port` at which other nodes and clients reach this node's gRPC port, when that is not
+   * the bound address (behind NAT, in a container, bound to 0.0.0.0). Default: `ip:port`, with
+   * the host's name instead of a wildcard `ip` (0.0.0.0, ::); none with port 0 (then the
+   * bound address, `EndureServer.address`, is the one).
+   */
+  advertiseAddress?: string;
   /**
    * Where state is kept. `sqlite` (default): an SQLite database through better-sqlite3, a
    * native module installed beside @endure/server. `memory`: plain JavaScript objects in this
@@ -93,6 +109,9 @@ export interface ResolvedConfig {
   /** null: no UI server. */
   uiPort: number | null;
   uiIp: string;
+  nodeId: string;
+  /** null only when `port` is 0 and no address was given: the bound address is the one. */
+  advertiseAddress: string | null;
   /** Largest HTTP API request body accepted (Temporal's: 4 MiB). */
   httpBodySizeMaxBytes: number;
   store: StoreKind;
@@ -140,11 +159,16 @@ export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
   if (!Number.isFinite(retryMs) || retryMs < 0) {
     throw new TypeError(`postgresConnectRetryMs must be a number of milliseconds >= 0, not ${String(retryMs)}`);
   }
+  const port = options.port ?? 7233;
+  const ip = options.ip ?? '127.0.0.1';
   return {
-    port: options.port ?? 7233,
-    ip: options.ip ?? '127.0.0.1',
+    port,
+    ip,
     uiPort: options.uiPort ?? null,
-    uiIp: options.uiIp ?? options.ip ?? '127.0.0.1',
+    uiIp: options.uiIp ?? ip,
+    nodeId: options.nodeId === undefined ? defaultNodeId(port) : checkNodeId(options.nodeId),
+    advertiseAddress:
+      options.advertiseAddress === undefined ? defaultAdvertiseAddress(ip, port) : checkAdvertiseAddress(options.advertiseAddress),
     httpBodySizeMaxBytes: 4 * 1024 * 1024,
     store,
     postgresUrl: store === 'postgres' ? checkPostgresUrl(options.postgresUrl) : noPostgresUrl(store, options.postgresUrl),
@@ -192,4 +216,53 @@ function checkPostgresUrl(url: string | undefined): string {
 function noPostgresUrl(store: StoreKind, url: string | undefined): null {
   if (url !== undefined) throw new TypeError(`postgresUrl is set, but store is '${store}': use store 'postgres' (or leave store out)`);
   return null;
+}
+
+/** Letters, digits and the separators of host names, addresses and ports: safe in logs, URLs and SQL text. */
+const NODE_ID_PATTERN = /^[A-Za-z0-9._:@-]{1,255}$/;
+
+/** `<hostname>:<port>`: unique on a host (two servers cannot bind one port) and the same after a restart. */
+function defaultNodeId(port: number): string {
+  return port === 0 ? `${hostname()}:0-${process.pid}` : `${hostname()}:${port}`;
+}
+
+function checkNodeId(nodeId: string): string {
+  if (typeof nodeId !== 'string' || !NODE_ID_PATTERN.test(nodeId)) {
+    throw new TypeError(
+      `nodeId must be 1 to 255 letters, digits and . _ - : @, not ${JSON.stringify(nodeId)}`,
+    );
+  }
+  return nodeId;
+}
+
+function defaultAdvertiseAddress(ip: string, port: number): string | null {
+  if (port === 0) return null;
+  const wildcard = ip === '0.0.0.0' || ip === '::';
+  return joinHostPort(wildcard ? hostname() : ip, port);
+}
+
+/**
+ * `host:port` with a DNS name, an IPv4 address or a bracketed IPv6 address, and a port from
+ * 1 to 65535 (0 cannot be reached).
+ */
+function checkAdvertiseAddress(address: string): string {
+  const example = 'e.g. endure-1.internal:7233, 10.0.0.5:7233 or [fd00::5]:7233';
+  const match = typeof address === 'string' ? /^(?:\[([^\]]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(address) : null;
+  const port = Number(match?.[3]);
+  const host = match?.[1] ?? match?.[2] ?? '';
+  const hostOk = match?.[1] !== undefined ? isIP(host) === 6 : isIP(host) === 4 || isDnsName(host);
+  if (!match || !hostOk || port < 1 || port > 65_535) {
+    throw new TypeError(`advertiseAddress must be host:port, ${example}, not ${JSON.stringify(address)}`);
+  }
+  return address;
+}
+
+/** RFC 1123 host names: labels of letters, digits and inner hyphens, 253 characters at most. */
+function isDnsName(host: string): boolean {
+  const label = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+  return host.length <= 253 && host.split('.').every((part) => label.test(part));
+}
+
+function joinHostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

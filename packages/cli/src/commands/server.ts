@@ -3,6 +3,8 @@
  * `temporal server start-dev`, except that the default database is a file that survives
  * restarts (Temporal's dev server defaults to in-memory). `start` runs a production server on
  * PostgreSQL (`--db postgres://…`), and `migrate` creates or upgrades that database's schema.
+ * Both also read `ENDURE_*` variables and a `--config` file (server-config.ts); `start-dev`
+ * reads its flags only.
  */
 import { mkdirSync } from 'node:fs';
 import { constants as osConstants, homedir } from 'node:os';
@@ -10,11 +12,14 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { EndureServer, EndureServerOptions } from '@endure/server';
 import { ExitCode } from '../exit-codes.js';
+import { applyConfigFile, configOption, withEnv, type ConfigFileSchema } from '../server-config.js';
 import {
   collectNamespace,
   collectSearchAttribute,
   parseDurationMs,
   parseIp,
+  parseAdvertiseAddress,
+  parseNodeId,
   parsePort,
   parsePostgresUrl,
   type SearchAttributeTypeName,
@@ -44,90 +49,138 @@ interface StartDevFlags extends ServeFlags {
 }
 
 interface StartFlags extends ServeFlags {
+  /** Always set by the time the action runs: `requireDb` checks it after the config file. */
   db: string;
   dbConnectRetry: number;
+  nodeId?: string;
+  advertiseAddress?: string;
+  config?: string;
 }
+
+/** Flags given several times: a list in the config file, and no environment variable. */
+const REPEATABLE = new Set(['namespace', 'search-attribute']);
+/**
+ * Flags without an `ENDURE_*` variable: the lists, and `--headless`, a switch, whose variable
+ * commander would read as on whatever it held (`ENDURE_HEADLESS=false` included).
+ */
+const WITHOUT_ENV = new Set([...REPEATABLE, 'headless']);
 
 export function registerServerCommands(program: Command): void {
   const server = program.command('server').description('Run an Endure server');
-  const startDev = addListenOptions(
+  const startDev = addOptions(
     server.command('start-dev').description('Start a development server with an embedded SQLite database'),
-  )
-    .addOption(
+    [
+      ...listenOptions(),
       new Option(
         '-f, --db-filename <path>',
         'SQLite database file, kept across restarts (default: $XDG_DATA_HOME/endure/dev.db, else ~/.local/share/endure/dev.db)',
       ),
-    )
-    .addOption(new Option('--in-memory', 'keep everything in memory (lost on exit)').conflicts('dbFilename'));
-  addServeOptions(startDev, 'pretty').action(runStartDev);
+      new Option('--in-memory', 'keep everything in memory (lost on exit)').conflicts('dbFilename'),
+      ...serveOptions('pretty'),
+    ],
+    { env: false },
+  );
+  startDev.action(runStartDev);
 
-  const start = addListenOptions(
+  // start and migrate read flags, then ENDURE_* variables, then the --config file.
+  const start = addOptions(
     server.command('start').description('Start a server on a PostgreSQL database (creating or upgrading its schema)'),
-  )
-    .addOption(
-      new Option('--db <url>', 'the PostgreSQL database, postgres://user:password@host:5432/database')
-        .argParser(parsePostgresUrl)
-        .makeOptionMandatory(),
-    )
-    .addOption(
-      new Option('--db-connect-retry <duration>', 'how long to keep retrying a database that refuses connections at start, e.g. 2m; 0s fails at once')
-        .argParser(parseDurationMs)
-        .default(60_000, '1m'),
-    );
-  addServeOptions(start, 'json').action(runStart);
+    [...listenOptions(), dbOption(), ...connectOptions(), ...nodeOptions(), ...serveOptions('json'), configOption()],
+    { env: true },
+  );
+  const fileSchema: ConfigFileSchema = {
+    options: start.options.filter((option) => option.long !== '--config'),
+    repeatable: REPEATABLE,
+  };
+  start
+    .hook('preAction', (command) => {
+      applyConfigFile(command, fileSchema);
+      requireDb(command);
+    })
+    .action(runStart);
 
-  server
-    .command('migrate')
-    .description("Create or upgrade the schema of a PostgreSQL database (a server's start does it too)")
-    .addOption(
-      new Option('--db <url>', 'the PostgreSQL database, postgres://user:password@host:5432/database')
-        .argParser(parsePostgresUrl)
-        .makeOptionMandatory(),
-    )
+  // A file written for start serves migrate too: its other keys are checked, and ignored.
+  addOptions(
+    server.command('migrate').description("Create or upgrade the schema of a PostgreSQL database (a server's start does it too)"),
+    [dbOption(), configOption()],
+    { env: true },
+  )
+    .hook('preAction', (command) => {
+      applyConfigFile(command, fileSchema);
+      requireDb(command);
+    })
     .action(runMigrate);
 }
 
-function addListenOptions(command: Command): Command {
-  return command
-    .addOption(new Option('-p, --port <port>', 'port for the gRPC frontend').argParser(parsePort).default(7233))
-    .addOption(new Option('--ip <address>', 'address to bind').argParser(parseIp).default('127.0.0.1'));
+function addOptions(command: Command, options: Option[], { env }: { env: boolean }): Command {
+  for (const option of options) {
+    const name = option.long?.slice(2) ?? '';
+    command.addOption(env && !WITHOUT_ENV.has(name) ? withEnv(option) : option);
+  }
+  return command;
+}
+
+function listenOptions(): Option[] {
+  return [
+    new Option('-p, --port <port>', 'port for the gRPC frontend').argParser(parsePort).default(7233),
+    new Option('--ip <address>', 'address to bind').argParser(parseIp).default('127.0.0.1'),
+  ];
+}
+
+function dbOption(): Option {
+  // Not makeOptionMandatory: commander checks that before the config file is read (requireDb does it after).
+  return new Option('--db <url>', 'the PostgreSQL database, postgres://user:password@host:5432/database (required)').argParser(
+    parsePostgresUrl,
+  );
+}
+
+function connectOptions(): Option[] {
+  return [
+    new Option('--db-connect-retry <duration>', 'how long to keep retrying a database that refuses connections at start, e.g. 2m; 0s fails at once')
+      .argParser(parseDurationMs)
+      .default(60_000, '1m'),
+  ];
+}
+
+function nodeOptions(): Option[] {
+  return [
+    new Option('--node-id <id>', "this node's name among the nodes on the database; keep it across restarts (default: <hostname>:<port>)").argParser(
+      parseNodeId,
+    ),
+    new Option(
+      '--advertise-address <host:port>',
+      'the gRPC address other nodes and clients reach this node at (default: --ip:--port, the host name if --ip is 0.0.0.0 or ::)',
+    ).argParser(parseAdvertiseAddress),
+  ];
 }
 
 /** The options after the database ones: namespaces, logs and the UI port. */
-function addServeOptions(command: Command, defaultLogFormat: CliLogFormat): Command {
-  return command
-    .addOption(
-      new Option('-n, --namespace <name>', 'create this namespace besides "default" (repeatable)').argParser(
-        collectNamespace,
-      ),
-    )
-    .addOption(
-      new Option(
-        '--search-attribute <name=type>',
-        'register a custom search attribute in every namespace above, e.g. CustomerId=Keyword (repeatable)',
-      ).argParser(collectSearchAttribute),
-    )
-    .addOption(
-      new Option(
-        '--log-level <level>',
-        'info: a line per workflow started, closed and per workflow task failure; debug: also every RPC',
-      )
-        .choices(LOG_LEVELS)
-        .default('info'),
-    )
-    .addOption(
-      new Option('--log-format <format>', 'log lines on standard error: pretty (readable) or json (one object per line)')
-        .choices(LOG_FORMATS)
-        .default(defaultLogFormat),
-    )
-    .addOption(new Option('--headless', 'do not serve the web UI and the HTTP API'))
-    .addOption(
-      new Option('--ui-port <port>', 'port for the web UI and the HTTP API (default: the gRPC port + 1000)').argParser(
-        parsePort,
-      ),
-    )
-    .addOption(new Option('--ui-ip <address>', 'address the web UI binds (default: --ip)').argParser(parseIp));
+function serveOptions(defaultLogFormat: CliLogFormat): Option[] {
+  return [
+    new Option('-n, --namespace <name>', 'create this namespace besides "default" (repeatable)').argParser(collectNamespace),
+    new Option(
+      '--search-attribute <name=type>',
+      'register a custom search attribute in every namespace above, e.g. CustomerId=Keyword (repeatable)',
+    ).argParser(collectSearchAttribute),
+    new Option('--log-level <level>', 'info: a line per workflow started, closed and per workflow task failure; debug: also every RPC')
+      .choices(LOG_LEVELS)
+      .default('info'),
+    new Option('--log-format <format>', 'log lines on standard error: pretty (readable) or json (one object per line)')
+      .choices(LOG_FORMATS)
+      .default(defaultLogFormat),
+    new Option('--headless', 'do not serve the web UI and the HTTP API'),
+    new Option('--ui-port <port>', 'port for the web UI and the HTTP API (default: the gRPC port + 1000)').argParser(parsePort),
+    new Option('--ui-ip <address>', 'address the web UI binds (default: --ip)').argParser(parseIp),
+  ];
+}
+
+function requireDb(command: Command): void {
+  if (command.getOptionValue('db') === undefined) {
+    command.error("error: required option '--db <url>' not specified (nor ENDURE_DB, nor db in a --config file)", {
+      exitCode: ExitCode.Usage,
+      code: 'commander.missingMandatoryOptionValue',
+    });
+  }
 }
 
 async function runStartDev(flags: StartDevFlags): Promise<void> {
@@ -143,12 +196,20 @@ async function runStartDev(flags: StartDevFlags): Promise<void> {
     flags,
     dbFilename === null ? { inMemory: true } : { dbFilename },
     { shown: dbFilename ?? 'in memory (lost on exit)', logged: dbFilename ?? ':memory:' },
+    { cluster: false },
   );
 }
 
 async function runStart(flags: StartFlags): Promise<void> {
   const shown = withoutPassword(flags.db);
-  await serve(flags, { store: 'postgres', postgresUrl: flags.db, postgresConnectRetryMs: flags.dbConnectRetry }, { shown, logged: shown });
+  const options: EndureServerOptions = {
+    store: 'postgres',
+    postgresUrl: flags.db,
+    postgresConnectRetryMs: flags.dbConnectRetry,
+    nodeId: flags.nodeId,
+    advertiseAddress: flags.advertiseAddress,
+  };
+  await serve(flags, options, { shown, logged: shown }, { cluster: true, configFile: flags.config });
 }
 
 async function runMigrate(flags: { db: string }): Promise<void> {
@@ -163,8 +224,20 @@ async function runMigrate(flags: { db: string }): Promise<void> {
   }
 }
 
+/** What the banner shows besides the addresses and the database. */
+interface BannerExtras {
+  /** Show the node id and the advertised address (`start`: a node that may share its database). */
+  cluster: boolean;
+  configFile?: string | undefined;
+}
+
 /** Starts a server with the shared flags and the store's options, prints the banner and stays up until a signal. */
-async function serve(flags: ServeFlags, storeOptions: EndureServerOptions, db: { shown: string; logged: string }): Promise<void> {
+async function serve(
+  flags: ServeFlags,
+  storeOptions: EndureServerOptions,
+  db: { shown: string; logged: string },
+  extras: BannerExtras,
+): Promise<void> {
   const namespaces = ['default', ...(flags.namespace ?? []).filter((name) => name !== 'default')];
   let server: EndureServer;
   try {
@@ -190,17 +263,25 @@ async function serve(flags: ServeFlags, storeOptions: EndureServerOptions, db: {
 
   // Handlers first: whoever reads the banner may signal at once.
   stopOnSignals(server);
+  const nodeId = server.config.nodeId;
+  const advertiseAddress = server.config.advertiseAddress ?? server.address;
+  const configFile = extras.configFile === undefined ? undefined : resolve(extras.configFile);
   // The banner goes out in one write before any log line (logs go to standard error).
   process.stdout.write(
     [
       `Endure server: ${server.address}`,
+      ...(extras.cluster ? [`Node ID:       ${nodeId}`, `Advertised as: ${advertiseAddress}`] : []),
       `Web UI:        ${server.uiAddress ?? 'off (--headless)'}`,
       `Database:      ${db.shown}`,
       `Namespaces:    ${namespaces.join(', ')}`,
+      ...(configFile === undefined ? [] : [`Config file:   ${configFile}`]),
       '',
     ].join('\n'),
   );
-  server.log.info({ address: server.address, ui: server.uiAddress ?? undefined, db: db.logged, namespaces }, 'endure server started');
+  server.log.info(
+    { address: server.address, nodeId, advertiseAddress, ui: server.uiAddress ?? undefined, db: db.logged, namespaces, config: configFile },
+    'endure server started',
+  );
 }
 
 /** A database URL fit for a banner or a log: the password left out. */
