@@ -47,8 +47,8 @@ const SEQUENCED_TABLES: readonly MigratedTable[] = ['task_queue_tasks', 'timer_t
 /** Most rows, and about the most bytes, sent in one INSERT. */
 const BATCH_ROWS_MAX = 1_000;
 const BATCH_BYTES_MAX = 8 * 1024 * 1024;
-/** A progress line every this many rows of one table. */
-const PROGRESS_ROWS_EVERY = 10_000;
+/** A progress line per tenth of a table, and at most one per this many rows. */
+const PROGRESS_ROWS_MIN = 10_000;
 
 export interface MigrateDataOptions {
   /** The dev server's SQLite database file. */
@@ -240,6 +240,7 @@ async function copyTable(
   const insert =
     `INSERT INTO ${table} (${names}) ` +
     `SELECT * FROM unnest(${columns.map((c, i) => `$${i + 1}::${c.pgType}[]`).join(', ')})`;
+  const progressEvery = Math.max(PROGRESS_ROWS_MIN, Math.ceil(total / 10));
   let copied = 0;
   let batch: unknown[][] = columns.map(() => []);
   let batchRows = 0;
@@ -248,7 +249,7 @@ async function copyTable(
     if (batchRows === 0) return;
     await client.query(insert, batch);
     copied += batchRows;
-    if (Math.floor(copied / PROGRESS_ROWS_EVERY) > Math.floor((copied - batchRows) / PROGRESS_ROWS_EVERY) && copied < total) {
+    if (Math.floor(copied / progressEvery) > Math.floor((copied - batchRows) / progressEvery) && copied < total) {
       progress(`${table}: ${copied} of ${total} rows`);
     }
     batch = columns.map(() => []);
@@ -266,7 +267,7 @@ async function copyTable(
     if (batchRows >= BATCH_ROWS_MAX || batchBytes >= BATCH_BYTES_MAX) await flush();
   }
   await flush();
-  progress(`${table}: ${copied} rows copied`);
+  progress(`${table}: ${copied} ${copied === 1 ? 'row' : 'rows'} copied`);
   return copied;
 }
 
