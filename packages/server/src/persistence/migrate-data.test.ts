@@ -1,13 +1,16 @@
 /**
  * migrate-data at the store level: what a SQLite store holds, a PostgreSQL store opened on the
  * copy answers the same (runs at their versions, pointers, events, task and timer rows with
- * their ids, visibility with every attribute type), new rows continue after the copied ids,
- * and every refusal (file missing, not SQLite, in use; target unreachable or not empty)
- * leaves the target untouched with a one-line reason.
+ * their ids, visibility with every attribute type), new rows continue after the copied ids;
+ * a file left by a killed server copies whole; a copy that fails midway keeps nothing; and
+ * every refusal (file missing, not SQLite, in use; target unreachable or not empty) leaves the
+ * target untouched with a one-line reason.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import type Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ExecutionCommit, NamespaceRecord, Store, VisibilityRecord } from './store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
@@ -203,6 +206,24 @@ describe('migrateData', () => {
     }
   });
 
+  it('copies a file left by a killed server, whose last commits are only in its write-ahead log', async () => {
+    const filename = newFilename();
+    const store = new SqliteStore(filename);
+    const crashed = newFilename();
+    try {
+      await store.createNamespace(namespace);
+      await store.commitExecution(startCommit('wf-a', 'run-a', visibilityRow('run-a', 'wf-a', RUNNING, {})));
+      // The files as a kill -9 leaves them: the server still had them open, nothing checkpointed.
+      copyFileSync(filename, crashed);
+      copyFileSync(`${filename}-wal`, `${crashed}-wal`);
+    } finally {
+      await store.close();
+    }
+    expect(statSync(`${crashed}-wal`).size).toBeGreaterThan(0);
+    const summary = await migrateData({ sqliteFilename: crashed, postgresUrl: database.url });
+    expect(summary.rows).toMatchObject({ namespaces: 1, executions: 1, history_events: 3, task_queue_tasks: 1, timer_tasks: 1 });
+  });
+
   it('refuses a target that already holds data, saying how to start over, and leaves it as it was', async () => {
     const filename = newFilename();
     await fillSqlite(filename);
@@ -215,6 +236,24 @@ describe('migrateData', () => {
     const postgres = await openPostgres(database.url);
     try {
       expect(await postgres.listTaskQueueTasks()).toHaveLength(1);
+    } finally {
+      await postgres.close();
+    }
+  });
+
+  it('keeps nothing of a copy that fails midway (a value PostgreSQL refuses in the last table)', async () => {
+    const filename = newFilename();
+    await fillSqlite(filename);
+    const db = new (createRequire(import.meta.url)('better-sqlite3') as typeof Database)(filename);
+    db.prepare(`UPDATE executions_visibility SET temporal_pause_info = 'not json' WHERE run_id = 'run-b'`).run();
+    db.close();
+    await expect(migrateData({ sqliteFilename: filename, postgresUrl: database.url })).rejects.toThrow(
+      /^the copy failed and was rolled back, the target is as it was: invalid input syntax for type json/,
+    );
+    const postgres = await openPostgres(database.url);
+    try {
+      expect(await postgres.listNamespaces()).toEqual([]);
+      expect(await postgres.listTaskQueueTasks()).toEqual([]);
     } finally {
       await postgres.close();
     }

@@ -146,7 +146,9 @@ function openSource(filename: string, progress: (line: string) => void): { db: D
         { cause: err },
       );
     }
-    if (sqliteCode(err) === 'SQLITE_NOTADB') throw new MigrateDataError(`${filename} is not an SQLite database`, { cause: err });
+    const code = sqliteCode(err);
+    if (code === 'SQLITE_NOTADB') throw new MigrateDataError(`${filename} is not an SQLite database`, { cause: err });
+    if (code?.startsWith('SQLITE_')) throw new MigrateDataError(`cannot open the SQLite file ${filename}: ${messageOf(err)}`, { cause: err });
     throw err;
   }
 }
@@ -156,7 +158,9 @@ async function connectTarget(pool: pg.Pool, url: string): Promise<pg.PoolClient>
     await waitForDatabase(pool, url, { retryMs: 0, onRetry: () => undefined });
     return await pool.connect();
   } catch (err) {
-    throw new MigrateDataError(err instanceof Error ? err.message : `cannot connect to PostgreSQL at ${addressOf(url)}`, { cause: err });
+    throw new MigrateDataError(err instanceof Error ? err.message : `cannot connect to PostgreSQL at ${addressOf(url)}`, {
+      cause: err,
+    });
   }
 }
 
@@ -182,7 +186,8 @@ async function copyAll(
     // The copy's error is the one to report; a rollback that fails means the connection (and
     // with it the transaction) is gone already.
     await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
+    if (err instanceof MigrateDataError) throw err;
+    throw new MigrateDataError(`the copy failed and was rolled back, the target is as it was: ${messageOf(err)}`, { cause: err });
   }
 }
 
@@ -312,7 +317,11 @@ async function verifyCounts(client: pg.ClientBase, rows: Record<MigratedTable, n
   if (counted !== rows.executions_visibility) {
     mismatches.push(`visibility status counters: ${counted}, for ${rows.executions_visibility} visibility rows`);
   }
-  if (mismatches.length > 0) throw new Error(`the copy does not match its source, nothing was kept: ${mismatches.join('; ')}`);
+  if (mismatches.length > 0) throw new Error(`row counts differ between the file and the copy: ${mismatches.join('; ')}`);
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function sqliteCode(err: unknown): string | undefined {
