@@ -171,17 +171,15 @@ async function copyAll(
   url: string,
   progress: (line: string) => void,
 ): Promise<Record<MigratedTable, number>> {
+  const rows = {} as Record<MigratedTable, number>;
   await client.query('BEGIN');
   try {
     // Readers may look; a server starting meanwhile waits for the commit to write its namespaces.
     await client.query(`LOCK TABLE ${MIGRATED_TABLES.join(', ')} IN EXCLUSIVE MODE`);
     await refuseUnlessEmpty(client, url);
-    const rows = {} as Record<MigratedTable, number>;
     for (const table of MIGRATED_TABLES) rows[table] = await copyTable(source, client, table, progress);
     for (const table of SEQUENCED_TABLES) await continueSequence(source, client, table);
     await verifyCounts(client, rows);
-    await client.query('COMMIT');
-    return rows;
   } catch (err) {
     // The copy's error is the one to report; a rollback that fails means the connection (and
     // with it the transaction) is gone already.
@@ -189,6 +187,17 @@ async function copyAll(
     if (err instanceof MigrateDataError) throw err;
     throw new MigrateDataError(`the copy failed and was rolled back, the target is as it was: ${messageOf(err)}`, { cause: err });
   }
+  try {
+    await client.query('COMMIT');
+  } catch (err) {
+    // A connection lost during COMMIT leaves the outcome unknown; running again finds out.
+    throw new MigrateDataError(
+      `the commit of the copy failed, so it may or may not have landed (${messageOf(err)}); run migrate-data again: ` +
+        'it copies if the target is still empty and refuses if it is not',
+      { cause: err },
+    );
+  }
+  return rows;
 }
 
 async function refuseUnlessEmpty(client: pg.ClientBase, url: string): Promise<void> {
