@@ -19,6 +19,7 @@ import {
   parsePostgresUrl,
   type SearchAttributeTypeName,
 } from '../parsers.js';
+import { registerMigrateDataCommand } from './server-migrate-data.js';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 type CliLogLevel = (typeof LOG_LEVELS)[number];
@@ -86,6 +87,7 @@ export function registerServerCommands(program: Command): void {
         .makeOptionMandatory(),
     )
     .action(runMigrate);
+  registerMigrateDataCommand(server);
 }
 
 function addListenOptions(command: Command): Command {
