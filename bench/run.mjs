@@ -15,7 +15,7 @@ import { resultsDir } from './lib/paths.mjs';
 import { buildResult, checkTargets, printResult, printSummary, printTargets, ratios } from './lib/report.mjs';
 
 const WORKLOADS = { w1: 'throughput', w2: 'step-latency', w3: 'timers', w4: 'recovery', w5: 'scale', w6: 'worker-start', w7: 'visibility', w8: 'ui' };
-const USAGE = `usage: npm run bench -- <${Object.keys(WORKLOADS).join('|')}|${Object.values(WORKLOADS).join('|')}|all> [--sdk endure|official|both] [--runs N] [--out FILE] [--n N (W5 open workflows, default 100000)] [--param key=number ...]`;
+const USAGE = `usage: npm run bench -- <${Object.keys(WORKLOADS).join('|')}|${Object.values(WORKLOADS).join('|')}|all> [--sdk endure|official|both] [--runs N] [--out FILE] [--n N (W5 open workflows, default 100000)] [--param key=number ...] [--store sqlite|postgres]`;
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
@@ -25,6 +25,7 @@ const { values: opts, positionals } = parseArgs({
     out: { type: 'string' },
     n: { type: 'string' },
     param: { type: 'string', multiple: true, default: [] },
+    store: { type: 'string', default: 'sqlite' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -33,6 +34,9 @@ const selected = selectWorkloads(positionals[0]);
 const runs = Number(opts.runs);
 if (!Number.isInteger(runs) || runs < 1 || runs > 100) exitUsage('--runs must be an integer in 1..100');
 if (opts.sdk && !['endure', 'official', 'both'].includes(opts.sdk)) exitUsage('--sdk must be endure, official or both');
+if (!['sqlite', 'postgres'].includes(opts.store)) exitUsage('--store must be sqlite or postgres');
+// Read by lib/processes.mjs (every server of the run) and lib/report.mjs (the result's `store`).
+process.env.ENDURE_BENCH_STORE = opts.store;
 if (opts.n !== undefined && !(Number.isInteger(Number(opts.n)) && Number(opts.n) >= 1000)) exitUsage('--n must be an integer ≥ 1000');
 
 // A signal ends the run; the 'exit' hook in lib/processes.mjs kills every child by PID.

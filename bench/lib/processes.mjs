@@ -12,6 +12,20 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { benchDir, repoRoot } from './paths.mjs';
 
+/** The PostgreSQL that `--store postgres` runs on (every machine of this project has it). */
+const POSTGRES_ADMIN_URL = process.env.ENDURE_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+async function adminQuery(sql) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
 export const MARK = '@@bench ';
 const CLOCK_TICKS_PER_SEC = 100; // USER_HZ: 100 on every Linux architecture Node supports.
 const STOP_GRACE_MS = 15_000;
@@ -178,10 +192,12 @@ export class ChildProc {
  * are served there (`uiUrl`); without, the server picks its default (the gRPC port + 1000).
  */
 export class ServerProcess {
-  constructor(group, { port, dbFile, uiPort }) {
+  constructor(group, { port, dbFile, dbUrl, uiPort }) {
     this.group = group;
     this.port = port;
     this.dbFile = dbFile;
+    /** A PostgreSQL database (`--store postgres`): `endure server start --db` instead of start-dev. */
+    this.dbUrl = dbUrl;
     this.address = `127.0.0.1:${port}`;
     this.uiPort = uiPort;
     this.uiUrl = uiPort ? `http://127.0.0.1:${uiPort}` : undefined;
@@ -192,7 +208,10 @@ export class ServerProcess {
   /** Starts the server; resolves when it prints its address. Returns ms from spawn to ready. */
   async start() {
     const t0 = performance.now();
-    const args = [join(repoRoot, 'packages/cli/bin/endure.js'), 'server', 'start-dev', '--port', String(this.port), '--db-filename', this.dbFile, '--log-level', 'warn'];
+    const cli = join(repoRoot, 'packages/cli/bin/endure.js');
+    const args = this.dbUrl
+      ? [cli, 'server', 'start', '--port', String(this.port), '--db', this.dbUrl, '--log-level', 'warn']
+      : [cli, 'server', 'start-dev', '--port', String(this.port), '--db-filename', this.dbFile, '--log-level', 'warn'];
     // Only W8 needs the UI port; elsewhere it could collide with another free port's + 1000.
     args.push(...(this.uiPort ? ['--ui-port', String(this.uiPort)] : ['--headless']));
     this.proc = this.group.spawn(`server#${++this.incarnation}`, args, { stdin: 'ignore' });
@@ -241,10 +260,14 @@ export class ProcessGroup {
     return child;
   }
 
-  /** `{ui: true}`: on a free UI port too (W8 drives the web UI). */
+  /**
+   * `{ui: true}`: on a free UI port too (W8 drives the web UI). With `--store postgres` the
+   * server runs on a database of its own, created here and dropped by `cleanup`.
+   */
   async startServer({ ui = false } = {}) {
     const uiPort = ui ? await freePort() : undefined;
-    const server = new ServerProcess(this, { port: await freePort(), dbFile: join(this.tmpDir, 'endure.db'), uiPort });
+    const dbUrl = process.env.ENDURE_BENCH_STORE === 'postgres' ? await this.createDatabase() : undefined;
+    const server = new ServerProcess(this, { port: await freePort(), dbFile: join(this.tmpDir, 'endure.db'), dbUrl, uiPort });
     server.readyMs = await server.start();
     return server;
   }
@@ -260,9 +283,19 @@ export class ProcessGroup {
     return this.spawn('load', [join(benchDir, 'load.mjs'), '--workload', workload, ...toArgs(options)]);
   }
 
-  /** Stops every child still running (SIGTERM, then SIGKILL after a grace period). */
+  /** Stops every child still running (SIGTERM, then SIGKILL after a grace period), then drops the run's database. */
   async cleanup() {
     await Promise.all(this.children.map((c) => c.stop(5_000)));
+    if (this.database) await adminQuery(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`);
+  }
+
+  /** A new PostgreSQL database for this run's server (the machine's server, trust auth). */
+  async createDatabase() {
+    if (!this.database) {
+      this.database = `endure_bench_${process.pid}_${Date.now()}`;
+      await adminQuery(`CREATE DATABASE ${this.database}`);
+    }
+    return `${POSTGRES_ADMIN_URL.replace(/\/[^/]*$/, '')}/${this.database}`;
   }
 }
 

@@ -6,6 +6,12 @@ import { repoRoot } from './paths.mjs';
 
 /** The server's documented default (packages/server/src/persistence/sqlite/sqlite-store.ts). */
 export const DURABILITY = 'fsync per commit (SQLite WAL, synchronous=FULL): the documented default of `endure server start-dev`';
+const POSTGRES_DURABILITY = "PostgreSQL's default synchronous_commit=on (WAL flushed before each commit is acknowledged), `endure server start --db`";
+
+/** The store the servers of this invocation run on (`--store`). */
+export function benchStore() {
+  return process.env.ENDURE_BENCH_STORE === 'postgres' ? 'postgres' : 'sqlite';
+}
 
 export function machineInfo() {
   const list = cpus();
@@ -37,7 +43,8 @@ export function buildResult({ workload, module, sdk, params, runs, startedAt }) 
     revision: gitRevision(),
     runs: runs.length,
     parameters: params,
-    durability: DURABILITY,
+    store: benchStore(),
+    durability: benchStore() === 'postgres' ? POSTGRES_DURABILITY : DURABILITY,
     machine: machineInfo(),
     ...Object.fromEntries(APPLICABLE.map((k) => [k, null])),
     ...medians,

@@ -11,3 +11,5 @@ export type { AdvanceableClock, Clock } from './common/clock.js';
 export { TimeSkippingClock } from './common/time-skipping-clock.js';
 export type { TimeSkipper } from './timers/time-skipper.js';
 export { migratePostgresSchema } from './persistence/postgres/postgres-store.js';
+export { MigrateDataError, migrateData } from './persistence/migrate-data.js';
+export type { MigrateDataOptions, MigrateDataSummary, MigratedTable } from './persistence/migrate-data.js';

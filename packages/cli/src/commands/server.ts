@@ -24,6 +24,7 @@ import {
   parsePostgresUrl,
   type SearchAttributeTypeName,
 } from '../parsers.js';
+import { registerMigrateDataCommand } from './server-migrate-data.js';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 type CliLogLevel = (typeof LOG_LEVELS)[number];
@@ -110,6 +111,7 @@ export function registerServerCommands(program: Command): void {
       requireDb(command);
     })
     .action(runMigrate);
+  registerMigrateDataCommand(server);
 }
 
 function addOptions(command: Command, options: Option[], { env }: { env: boolean }): Command {
