@@ -3,7 +3,8 @@
  * comes from the first of: its flag, its `ENDURE_*` environment variable, the YAML file of
  * `--config`, its default. Commander does the first two and keeps the source of every value
  * (`cli`, `env`, `default`); this module adds the file, as commander's `config` source, to
- * the options the command line and the environment left at their defaults.
+ * the options the command line and the environment left at their defaults, and reads the
+ * variables commander would misread: a switch's and a repeatable flag's (`applyOwnEnv`).
  *
  * The file's keys are the flags' long names (`ui-port: 8233` is `--ui-port 8233`) and each
  * value goes through the flag's own parser, so a value means the same and fails with the same
@@ -38,6 +39,52 @@ export interface ConfigFileSchema {
   options: readonly Option[];
   /** Long names (without `--`) of the flags that can be given several times: a list in the file. */
   repeatable: ReadonlySet<string>;
+}
+
+/**
+ * The `ENDURE_*` variables of the options that have none in commander (`Option.env`): a
+ * switch's, which commander would turn on whatever it held (`false` included), here `true`,
+ * `false`, `1` or `0`; and a repeatable flag's, which commander would take as one value, here
+ * comma-separated (namespace and search attribute names hold no commas). A flag still wins;
+ * run it before `applyConfigFile`, which a variable overrides.
+ */
+export function applyOwnEnv(command: Command, schema: ConfigFileSchema): void {
+  for (const option of command.options) {
+    const key = option.long?.slice(2);
+    if (key === undefined || option.envVar !== undefined) continue;
+    const list = schema.repeatable.has(key);
+    if (!list && !option.isBoolean()) continue;
+    const variable = envVarOf(key);
+    const text = process.env[variable];
+    const name = option.attributeName();
+    const source = command.getOptionValueSource(name);
+    if (text === undefined || (source !== undefined && source !== 'default')) continue;
+    const fail: (value: string, reason: string) => never = (value, reason) =>
+      command.error(`error: option '${option.flags}' value '${value}' from env '${variable}' is invalid. ${reason}`, {
+        exitCode: ExitCode.Usage,
+        code: 'commander.invalidArgument',
+      });
+    command.setOptionValueWithSource(name, list ? parseList(option, text, fail) : parseSwitch(text, fail), 'env');
+  }
+}
+
+function parseSwitch(text: string, fail: (value: string, reason: string) => never): boolean {
+  if (/^(true|1)$/i.test(text)) return true;
+  if (/^(false|0)$/i.test(text)) return false;
+  return fail(text, 'Expected true or false (or 1 or 0).');
+}
+
+function parseList(option: Option, text: string, fail: (value: string, reason: string) => never): unknown {
+  let value: unknown = [];
+  for (const item of text.split(',').map((part) => part.trim()).filter((part) => part !== '')) {
+    try {
+      value = option.parseArg ? option.parseArg(item, value) : [...(value as string[]), item];
+    } catch (err) {
+      if (!(err instanceof InvalidArgumentError)) throw err;
+      fail(item, err.message);
+    }
+  }
+  return value;
 }
 
 /**

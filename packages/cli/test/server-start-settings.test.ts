@@ -82,6 +82,9 @@ describe('a bad ENDURE_* variable or flag', () => {
     [{ ENDURE_LOG_LEVEL: 'loud' }, "error: option '--log-level <level>' value 'loud' from env 'ENDURE_LOG_LEVEL' is invalid. Allowed choices are debug, info, warn, error."],
     [{ ENDURE_NODE_ID: 'a/b' }, "error: option '--node-id <id>' value 'a/b' from env 'ENDURE_NODE_ID' is invalid. Expected 1 to 255 letters, digits and . _ - : @ (e.g. endure-1)."],
     [{ ENDURE_ADVERTISE_ADDRESS: 'endure-1:0' }, "error: option '--advertise-address <host:port>' value 'endure-1:0' from env 'ENDURE_ADVERTISE_ADDRESS' is invalid. Expected host:port that other nodes and clients can reach, e.g. endure-1.internal:7233 or [fd00::5]:7233."],
+    [{ ENDURE_HEADLESS: 'yes' }, "error: option '--headless' value 'yes' from env 'ENDURE_HEADLESS' is invalid. Expected true or false (or 1 or 0)."],
+    [{ ENDURE_NAMESPACE: 'orders, ' + 'x'.repeat(1001) }, `error: option '-n, --namespace <name>' value '${'x'.repeat(1001)}' from env 'ENDURE_NAMESPACE' is invalid. Expected a name of 1 to 1000 characters.`],
+    [{ ENDURE_SEARCH_ATTRIBUTE: 'CustomerId=Keyword,Score=Number' }, "error: option '--search-attribute <name=type>' value 'Score=Number' from env 'ENDURE_SEARCH_ATTRIBUTE' is invalid. Expected <name>=<type> with a type among Keyword, Text, Int, Double, Bool, Datetime, KeywordList."],
     [{ ENDURE_UI_IP: 'everywhere' }, "error: option '--ui-ip <address>' value 'everywhere' from env 'ENDURE_UI_IP' is invalid. Expected an IPv4 or IPv6 address, or localhost."],
   ])('%j is refused with the variable and the value', async (env, message) => {
     // The port comes from the variable under test when it is ENDURE_PORT, so no --port flag here.

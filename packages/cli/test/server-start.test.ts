@@ -89,6 +89,7 @@ describe('endure server start settings (PostgreSQL)', () => {
       ENDURE_NODE_ID: 'env-node',
       ENDURE_ADVERTISE_ADDRESS: 'env.internal:7233',
       ENDURE_LOG_FORMAT: 'pretty',
+      ENDURE_NAMESPACE: 'from-env, also-from-env',
     });
     const banner = await bannerOf(run);
     expect(banner).toEqual({
@@ -97,7 +98,7 @@ describe('endure server start settings (PostgreSQL)', () => {
       'Advertised as': 'env.internal:7233', // variable over file
       'Web UI': 'off (--headless)', // file over default
       Database: expect.stringContaining('/endure_test_') as string,
-      Namespaces: 'default, from-file, also-from-file', // file
+      Namespaces: 'default, from-env, also-from-env', // the variable's list over the file's
       'Config file': path,
     });
     // log-format: the variable's pretty lines, not the file's JSON.
@@ -168,12 +169,28 @@ describe('endure server start settings (PostgreSQL)', () => {
       ENDURE_UI_PORT: '0',
       ENDURE_NODE_ID: 'endure-env',
       ENDURE_ADVERTISE_ADDRESS: '10.0.0.5:7233',
+      ENDURE_HEADLESS: 'false',
       ENDURE_LOG_LEVEL: 'warn',
       ENDURE_DB_CONNECT_RETRY: '5s',
+      ENDURE_NAMESPACE: 'orders',
+      ENDURE_SEARCH_ATTRIBUTE: 'CustomerId=Keyword,Region=keyword',
     });
     const banner = await bannerOf(run);
-    expect(banner).toMatchObject({ 'Node ID': 'endure-env', 'Advertised as': '10.0.0.5:7233', Namespaces: 'default' });
-    expect(await runOrderWorkflow(banner['Endure server']!, 'default')).toBe('R-o-7-2|C-o-7-1250|S-R-o-7-2');
+    expect(banner).toMatchObject({
+      'Node ID': 'endure-env',
+      'Advertised as': '10.0.0.5:7233',
+      'Web UI': expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) as string,
+      Namespaces: 'default, orders',
+    });
+    const address = banner['Endure server']!;
+    expect(await runOrderWorkflow(address, 'orders')).toBe('R-o-7-2|C-o-7-1250|S-R-o-7-2');
+    const connection = await Connection.connect({ address });
+    try {
+      const listed = await connection.operatorService.listSearchAttributes({ namespace: 'orders' });
+      expect(listed.customAttributes).toMatchObject({ CustomerId: 2, Region: 2 });
+    } finally {
+      await connection.close();
+    }
     await stop(run);
   });
 });

@@ -12,7 +12,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import type { EndureServer, EndureServerOptions } from '@endure/server';
 import { ExitCode } from '../exit-codes.js';
-import { applyConfigFile, configOption, withEnv, type ConfigFileSchema } from '../server-config.js';
+import { applyConfigFile, applyOwnEnv, configOption, envVarOf, withEnv, type ConfigFileSchema } from '../server-config.js';
 import {
   collectNamespace,
   collectSearchAttribute,
@@ -58,13 +58,13 @@ interface StartFlags extends ServeFlags {
   config?: string;
 }
 
-/** Flags given several times: a list in the config file, and no environment variable. */
+/** Flags given several times: a list in the config file, comma-separated in their variable. */
 const REPEATABLE = new Set(['namespace', 'search-attribute']);
 /**
- * Flags without an `ENDURE_*` variable: the lists, and `--headless`, a switch, whose variable
- * commander would read as on whatever it held (`ENDURE_HEADLESS=false` included).
+ * Flags whose `ENDURE_*` variable `applyOwnEnv` reads rather than commander: the lists, and
+ * `--headless`, a switch, whose variable commander would read as on whatever it held.
  */
-const WITHOUT_ENV = new Set([...REPEATABLE, 'headless']);
+const OWN_ENV = new Set([...REPEATABLE, 'headless']);
 
 export function registerServerCommands(program: Command): void {
   const server = program.command('server').description('Run an Endure server');
@@ -83,7 +83,7 @@ export function registerServerCommands(program: Command): void {
   );
   startDev.action(runStartDev);
 
-  // start and migrate read flags, then ENDURE_* variables, then the --config file.
+  // start and migrate read flags, then ENDURE_* variables, then the --config file (server-config.ts).
   const start = addOptions(
     server.command('start').description('Start a server on a PostgreSQL database (creating or upgrading its schema)'),
     [...listenOptions(), dbOption(), ...connectOptions(), ...nodeOptions(), ...serveOptions('json'), configOption()],
@@ -95,6 +95,7 @@ export function registerServerCommands(program: Command): void {
   };
   start
     .hook('preAction', (command) => {
+      applyOwnEnv(command, fileSchema);
       applyConfigFile(command, fileSchema);
       requireDb(command);
     })
@@ -117,7 +118,13 @@ export function registerServerCommands(program: Command): void {
 function addOptions(command: Command, options: Option[], { env }: { env: boolean }): Command {
   for (const option of options) {
     const name = option.long?.slice(2) ?? '';
-    command.addOption(env && !WITHOUT_ENV.has(name) ? withEnv(option) : option);
+    if (!env) command.addOption(option);
+    else if (!OWN_ENV.has(name)) command.addOption(withEnv(option));
+    else {
+      const form = REPEATABLE.has(name) ? 'comma-separated' : 'true or false';
+      option.description += ` (env: ${envVarOf(name)}, ${form})`;
+      command.addOption(option);
+    }
   }
   return command;
 }
