@@ -1,11 +1,13 @@
 /**
  * How `endure server start` and `migrate` refuse bad settings, wherever they come from (a
  * flag, an `ENDURE_*` variable, the `--config` file): one line naming the flag, variable or
- * key and the value, and exit code 2, before anything connects to a database.
+ * key and the value, and exit code 2, before anything connects to a database. Also: the
+ * configuration examples of docs/operations.md and the README pass those checks.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { exitCodeOf, killServerProcesses, runServerCli } from './helpers/server-process.js';
 
@@ -102,5 +104,24 @@ describe('a bad ENDURE_* variable or flag', () => {
     const expected = "error: required option '--db <url>' not specified (nor ENDURE_DB, nor db in a --config file)";
     expect(await refusal(['server', 'start', '--port', '0'])).toBe(expected);
     expect(await refusal(['server', 'migrate'])).toBe(expected);
+  });
+});
+
+describe('the documented configuration files', () => {
+  it.each(['docs/operations.md', 'README.md'])('the YAML example of %s is accepted', async (document) => {
+    const text = readFileSync(fileURLToPath(new URL(`../../../${document}`, import.meta.url)), 'utf8');
+    const example = /```yaml\n([\s\S]*?)```/.exec(text)?.[1];
+    expect(example).toBeDefined();
+    const path = configFile(example!);
+    // The variables only keep the server off the example's addresses: every key of the file is still read and checked.
+    const run = runServerCli(['server', 'start', '--config', path], {
+      ENDURE_DB: 'postgres://127.0.0.1:1/endure',
+      ENDURE_DB_CONNECT_RETRY: '0s',
+      ENDURE_IP: '127.0.0.1',
+      ENDURE_PORT: '0',
+      ENDURE_HEADLESS: 'true',
+    });
+    expect(await exitCodeOf(run.child)).toBe(1);
+    expect(run.stderr()).toMatch(/^endure: could not start the server: cannot connect to PostgreSQL at 127\.0\.0\.1:1 /);
   });
 });
