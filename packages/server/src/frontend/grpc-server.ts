@@ -9,6 +9,7 @@ import { ServiceError } from '../common/errors.js';
 import { Status } from '../common/grpc-status.js';
 import { google, protoRoot } from '../common/proto.js';
 import { encodeHistoryField, rawHistoryOf } from '../common/raw-history.js';
+import { isStoreUnavailable } from '../persistence/store.js';
 import type { CallContext, GrpcError, UnaryMethod } from './grpc-transport.js';
 
 export type { CallContext } from './grpc-transport.js';
@@ -133,6 +134,11 @@ export function toGrpcError(err: unknown, path: string, log: Logger): GrpcError 
     return { code: err.code, message: err.message, statusDetails };
   }
   const method = path.slice(path.lastIndexOf('/') + 1);
+  if (isStoreUnavailable(err)) {
+    // The SDKs retry UNAVAILABLE on their own: a database restart or failover is waited out.
+    log.warn({ err, method }, 'database unavailable');
+    return { code: Status.UNAVAILABLE, message: `the database is unavailable (${method} can be retried)` };
+  }
   log.error({ err, method }, 'internal error');
   return { code: Status.INTERNAL, message: `internal error in ${method}` };
 }

@@ -157,6 +157,25 @@ export interface CommitResult {
   timerTasks: TimerTask[];
 }
 
+/** Node's socket errors that mean the database server cannot be reached right now. */
+const UNREACHABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/**
+ * Whether `err` says the database is unavailable for a while (restarting, failing over, the
+ * connection dropped) rather than that the request is wrong: the caller should retry. For
+ * PostgreSQL: SQLSTATE class 08 (connection exception) and 57P01–57P03 (shutting down,
+ * crashed, not accepting connections yet), and a connection the driver saw end.
+ */
+export function isStoreUnavailable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && (UNREACHABLE_SOCKET_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code))) {
+    return true;
+  }
+  const message = (err as { message?: unknown }).message;
+  return typeof message === 'string' && /^Connection terminated/.test(message);
+}
+
 export class ConditionFailedError extends Error {
   constructor(message: string) {
     super(message);
