@@ -4,8 +4,6 @@
  * `endure server start --db postgres://…` and `endure server migrate`, the production pair,
  * against a database of their own on the local PostgreSQL.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,73 +11,11 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { createTestDatabase } from '../../server/src/persistence/postgres/test-database.test-support.js';
+import { exitCodeOf, killServerProcesses, runServerCli as runCli, waitForOutput } from './helpers/server-process.js';
 
-const binPath = fileURLToPath(new URL('../bin/endure.js', import.meta.url));
 const distMainPath = fileURLToPath(new URL('../dist/main.js', import.meta.url));
-const bannerTimeoutMs = 20_000;
 
-const children: ChildProcess[] = [];
 const tempDirs: string[] = [];
-
-interface CliRun {
-  child: ChildProcess;
-  /** Standard output and error, interleaved as they arrived. */
-  output: () => string;
-  stdout: () => string;
-  stderr: () => string;
-}
-
-function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliRun {
-  const child = spawn(process.execPath, [binPath, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ...env },
-  });
-  children.push(child);
-  let output = '';
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    stdout += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk.toString();
-    stderr += chunk.toString();
-  });
-  return { child, output: () => output, stdout: () => stdout, stderr: () => stderr };
-}
-
-async function exitCodeOf(child: ChildProcess): Promise<number | null> {
-  if (child.exitCode !== null) return child.exitCode;
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return code;
-}
-
-/** Resolves when the output matches `pattern`; fails on exit or after the bound. */
-async function waitForOutput(run: CliRun, pattern: RegExp): Promise<RegExpMatchArray> {
-  const { child, output } = run;
-  return new Promise((resolve, reject) => {
-    const timeout = (): void => finish(new Error(`no ${String(pattern)} within ${bannerTimeoutMs} ms:\n${output()}`));
-    const timer = setTimeout(timeout, bannerTimeoutMs);
-    const check = (): void => {
-      const match = output().match(pattern);
-      if (match) finish(undefined, match);
-    };
-    const onExit = (): void => finish(new Error(`endure exited with ${String(child.exitCode)}:\n${output()}`));
-    function finish(err: Error | undefined, match?: RegExpMatchArray): void {
-      clearTimeout(timer);
-      child.stdout?.off('data', check);
-      child.stderr?.off('data', check);
-      child.off('exit', onExit);
-      if (match) resolve(match);
-      else reject(err ?? new Error('unreachable'));
-    }
-    child.stdout?.on('data', check);
-    child.stderr?.on('data', check);
-    child.once('exit', onExit);
-    check();
-  });
-}
 
 function tempDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'endure-cli-'));
@@ -92,9 +28,7 @@ beforeAll(() => {
 });
 
 afterEach(() => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  }
+  killServerProcesses();
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
