@@ -236,8 +236,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
       const token = decodeTaskToken(req.taskToken, 'q');
       namespace(req.namespace);
       checkPayloads(req.queryResult, 'query_result', payloadMax);
-      queries.answer(token.id, req);
-      return Promise.resolve({});
+      return queries.answer(token.id, req).then(() => ({}));
     },
 
     QueryWorkflow: (req: ws.IQueryWorkflowRequest, ctx) => {
@@ -378,10 +377,12 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
   async function recordStarted<T>(matched: Extract<MatchedTask, { type: 'task' }>, record: () => Promise<T | null>) {
     try {
       const started = await record();
+      matching.release(matched.task.id);
       if (started === null) await deps.store.deleteTaskQueueTasks([matched.task.id]);
       return started;
     } catch (err) {
       if (history.isStaleTaskError(err)) {
+        matching.release(matched.task.id);
         await deps.store.deleteTaskQueueTasks([matched.task.id]);
         return null;
       }
@@ -393,7 +394,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
 
   async function queryTaskResponse(matched: Extract<MatchedTask, { type: 'query' }>) {
     const q = matched.query;
-    const query = queries.take(q);
+    const query = await queries.take(q);
     if (!query) return null;
     const state = await es.read({ namespaceId: q.namespaceId, workflowId: q.workflowId, runId: q.runId });
     const events = await readHistoryEventBytes(deps.store, q.namespaceId, q.runId, 1, state.nextEventId - 1);

@@ -227,3 +227,38 @@ export interface Store {
   /** Fire time of the earliest pending timer, or null. */
   nextTimerFireMs(): Promise<number | null>;
 }
+
+/** A query waiting for a poller of another node (cluster/): its request, then the answer. */
+export interface QueryTaskRow {
+  id: string;
+  namespaceId: string;
+  taskQueue: string;
+  workflowId: string;
+  runId: string;
+  /** Encoded temporal.api.query.v1.WorkflowQuery (empty when listed). */
+  query: Uint8Array;
+  createdMs: number;
+}
+
+/** What several nodes on one database need beyond `Store`; PostgreSQL's store has it. */
+export interface ClusterStore {
+  /**
+   * Claim up to `limit` timers due by `untilMs` that no other node holds (a lease that has
+   * not ended by `nowMs`), holding them until `leaseUntilMs`; earliest first. A claimed
+   * timer's row is still deleted by the commit of its effect.
+   */
+  claimDueTimerTasks(untilMs: number, limit: number, leaseUntilMs: number, nowMs: number): Promise<TimerTask[]>;
+  /** When the earliest timer can be claimed (its fire time, or its lease's end), or null. */
+  nextTimerReadyMs(): Promise<number | null>;
+  insertQueryTask(query: QueryTaskRow): Promise<void>;
+  /** The query's request if no node claimed it yet (now this one has), else null. */
+  claimQueryTask(id: string): Promise<Uint8Array | null>;
+  /** Store the worker's answer (encoded RespondQueryTaskCompletedRequest); false if the row is gone. */
+  answerQueryTask(id: string, answer: Uint8Array): Promise<boolean>;
+  /** The answer, if there is one, and the row with it. */
+  takeQueryAnswer(id: string): Promise<Uint8Array | null>;
+  deleteQueryTask(id: string): Promise<void>;
+  /** Queries no node claimed, created before `createdBeforeMs` (a notification may have been lost). */
+  listUnclaimedQueryTasks(createdBeforeMs: number): Promise<QueryTaskRow[]>;
+  deleteQueryTasksCreatedBefore(createdBeforeMs: number): Promise<void>;
+}

@@ -1,0 +1,143 @@
+/**
+ * One node of a cluster: what it tells the others after its commits, what it does with what
+ * they tell it, and the sweeps that repair what a lost message would have told it. Every
+ * action here only refreshes memory (queues, cached runs, watchers, timers, namespaces) from
+ * the database, which stays the only truth (docs/architecture.md, "Several nodes on one
+ * PostgreSQL database").
+ */
+import type { Logger } from '../common/logger.js';
+import type { Store, TaskQueueTask, TimerTask } from '../persistence/store.js';
+import type { MatchingEngine } from '../matching/matching-engine.js';
+import type { ExecutionStore } from '../history/engine.js';
+import type { RunWatchers } from '../history/run-watchers.js';
+import type { QueryDispatcher } from '../history/queries.js';
+import type { TimerQueue } from '../timers/timer-queue.js';
+import type { NamespaceRegistry } from '../namespaces/namespace-registry.js';
+import type { ClusterBus, ClusterMessage } from './cluster-bus.js';
+
+/** How often a node looks in the database for tasks and queries it was not told about. */
+export const SWEEP_INTERVAL_MS = 1000;
+/** A task or query this old that a node does not hold was missed: the sweep takes it. */
+const SWEEP_MIN_AGE_MS = 1000;
+/** How often namespaces are read again even without a message (Temporal's cache refreshes on this order). */
+const NAMESPACE_RELOAD_MS = 10_000;
+
+export interface ClusterParts {
+  store: Store;
+  matching: MatchingEngine;
+  executions: ExecutionStore;
+  watchers: RunWatchers;
+  queries: QueryDispatcher;
+  timers: TimerQueue;
+  namespaces: NamespaceRegistry;
+  nowMs: () => number;
+  log: Logger;
+}
+
+export class ClusterNode {
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private sweeping = false;
+  private lastNamespaceReloadMs = 0;
+  private stopped = false;
+
+  constructor(
+    readonly bus: ClusterBus,
+    private readonly parts: ClusterParts,
+  ) {
+    bus.subscribe((message) => this.receive(message));
+    bus.onResync(() => {
+      parts.executions.evictAll();
+      this.lastNamespaceReloadMs = 0;
+      void this.sweep();
+    });
+    parts.namespaces.onChange = () => bus.publish({ t: 'namespaces' });
+  }
+
+  start(): void {
+    const tick = () => {
+      this.sweepTimer = setTimeout(() => {
+        void this.sweep().finally(() => {
+          if (!this.stopped) tick();
+        });
+      }, SWEEP_INTERVAL_MS);
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    await this.bus.close();
+  }
+
+  /** After a local commit created tasks and matching placed them: announce those no local poller took. */
+  tasksCommitted(tasks: TaskQueueTask[]): void {
+    const waiting = this.parts.matching.waitingOf(tasks);
+    if (waiting.length > 0) this.bus.publish({ t: 'tasks', tasks: waiting });
+  }
+
+  timersCommitted(timers: TimerTask[]): void {
+    this.bus.publish({ t: 'timer', at: Math.min(...timers.map((t) => t.fireAtMs)) });
+  }
+
+  runCommitted(ref: { namespaceId: string; workflowId: string; runId: string }, doneTaskIds: number[]): void {
+    this.bus.publish({ t: 'run', ns: ref.namespaceId, wf: ref.workflowId, run: ref.runId });
+    if (doneTaskIds.length > 0) this.bus.publish({ t: 'taken', ids: doneTaskIds });
+  }
+
+  private receive(message: ClusterMessage): void {
+    const { matching, executions, watchers, queries, timers, namespaces, log } = this.parts;
+    switch (message.t) {
+      case 'tasks':
+        matching.addTasks(message.tasks);
+        return;
+      case 'taken':
+        matching.forget(message.ids);
+        return;
+      case 'timer':
+        timers.notify([{ fireAtMs: message.at }]);
+        return;
+      case 'run': {
+        executions.evict(message.ns, message.wf, message.run);
+        if (!watchers.isWatched(message.ns, message.run)) return;
+        executions.read({ namespaceId: message.ns, workflowId: message.wf, runId: message.run }).then(
+          (state) => watchers.notify(message.ns, message.run, state),
+          (err: unknown) => log.debug({ err, runId: message.run }, 'cluster: could not re-read a run another node changed'),
+        );
+        return;
+      }
+      case 'namespaces':
+        namespaces.reload().catch((err: unknown) => log.warn({ err }, 'cluster: could not reload namespaces'));
+        return;
+      case 'query':
+        queries.offerRemote(message.id, message.ns, message.queue, message.wf, message.run);
+        return;
+      case 'query-answered':
+        queries.answeredRemotely(message.id).catch((err: unknown) => log.warn({ err }, 'cluster: could not read a query answer'));
+        return;
+    }
+  }
+
+  /** Take tasks and queries this node was not told about; reload namespaces now and then. */
+  private async sweep(): Promise<void> {
+    if (this.sweeping || this.stopped) return;
+    this.sweeping = true;
+    const { store, matching, queries, namespaces, nowMs, log } = this.parts;
+    try {
+      const now = nowMs();
+      const missed = (await store.listTaskQueueTasks()).filter(
+        (t) => t.createdMs < now - SWEEP_MIN_AGE_MS && !matching.holds(t.id),
+      );
+      if (missed.length > 0) matching.addTasks(missed);
+      await queries.sweep(now);
+      if (now - this.lastNamespaceReloadMs >= NAMESPACE_RELOAD_MS) {
+        this.lastNamespaceReloadMs = now;
+        await namespaces.reload();
+      }
+    } catch (err) {
+      log.warn({ err }, 'cluster sweep failed; trying again shortly');
+    } finally {
+      this.sweeping = false;
+    }
+  }
+}

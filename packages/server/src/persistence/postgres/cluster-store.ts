@@ -1,0 +1,99 @@
+/**
+ * What several nodes on one PostgreSQL database need beyond the Store: due timers claimed by
+ * one node at a time (a lease, so a node that dies holding some frees them), and the query
+ * rows through which a client on one node reaches a worker polling another.
+ */
+import type pg from 'pg';
+import type { ClusterStore, QueryTaskRow, TimerTask } from '../store.js';
+
+type Row = Record<string, unknown>;
+
+export class PostgresClusterStore implements ClusterStore {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async claimDueTimerTasks(untilMs: number, limit: number, leaseUntilMs: number, nowMs: number): Promise<TimerTask[]> {
+    const result = await this.pool.query<Row>(
+      `UPDATE timer_tasks SET lease_until_ms = $3
+       WHERE id IN (
+         SELECT id FROM timer_tasks WHERE fire_at_ms <= $1 AND lease_until_ms <= $4
+         ORDER BY fire_at_ms, id LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING id, fire_at_ms, namespace_id, workflow_id, run_id, kind, data`,
+      [untilMs, limit, leaseUntilMs, nowMs],
+    );
+    return result.rows
+      .map((r) => ({
+        id: r.id as number,
+        fireAtMs: r.fire_at_ms as number,
+        namespaceId: r.namespace_id as string,
+        workflowId: r.workflow_id as string,
+        runId: r.run_id as string,
+        kind: r.kind as string,
+        data: r.data as string,
+      }))
+      .sort((a, b) => a.fireAtMs - b.fireAtMs || a.id - b.id);
+  }
+
+  async nextTimerReadyMs(): Promise<number | null> {
+    // Earliest due time, or for a claimed row the end of its lease: the index on fire time
+    // finds the candidates, the lease only ever delays them.
+    const result = await this.pool.query<{ next: number | null }>(
+      `SELECT MIN(GREATEST(fire_at_ms, lease_until_ms)) AS next
+       FROM (SELECT fire_at_ms, lease_until_ms FROM timer_tasks ORDER BY fire_at_ms, id LIMIT 1000) AS earliest`,
+    );
+    return result.rows[0]?.next ?? null;
+  }
+
+  async insertQueryTask(q: QueryTaskRow): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO query_tasks (id, namespace_id, task_queue, workflow_id, run_id, query, created_ms)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [q.id, q.namespaceId, q.taskQueue, q.workflowId, q.runId, Buffer.from(q.query), q.createdMs],
+    );
+  }
+
+  async claimQueryTask(id: string): Promise<Uint8Array | null> {
+    const result = await this.pool.query<{ query: Buffer }>(
+      'UPDATE query_tasks SET claimed = true WHERE id = $1 AND NOT claimed RETURNING query',
+      [id],
+    );
+    return result.rows[0]?.query ?? null;
+  }
+
+  async answerQueryTask(id: string, answer: Uint8Array): Promise<boolean> {
+    const result = await this.pool.query('UPDATE query_tasks SET answer = $2 WHERE id = $1 AND answer IS NULL', [id, Buffer.from(answer)]);
+    return result.rowCount === 1;
+  }
+
+  async takeQueryAnswer(id: string): Promise<Uint8Array | null> {
+    const result = await this.pool.query<{ answer: Buffer }>(
+      'DELETE FROM query_tasks WHERE id = $1 AND answer IS NOT NULL RETURNING answer',
+      [id],
+    );
+    return result.rows[0]?.answer ?? null;
+  }
+
+  async deleteQueryTask(id: string): Promise<void> {
+    await this.pool.query('DELETE FROM query_tasks WHERE id = $1', [id]);
+  }
+
+  async listUnclaimedQueryTasks(createdBeforeMs: number): Promise<QueryTaskRow[]> {
+    const result = await this.pool.query<Row>(
+      `SELECT id, namespace_id, task_queue, workflow_id, run_id, created_ms FROM query_tasks
+       WHERE NOT claimed AND created_ms < $1 ORDER BY created_ms LIMIT 1000`,
+      [createdBeforeMs],
+    );
+    return result.rows.map((r) => ({
+      id: r.id as string,
+      namespaceId: r.namespace_id as string,
+      taskQueue: r.task_queue as string,
+      workflowId: r.workflow_id as string,
+      runId: r.run_id as string,
+      query: new Uint8Array(),
+      createdMs: r.created_ms as number,
+    }));
+  }
+
+  async deleteQueryTasksCreatedBefore(createdBeforeMs: number): Promise<void> {
+    await this.pool.query('DELETE FROM query_tasks WHERE created_ms < $1', [createdBeforeMs]);
+  }
+}
