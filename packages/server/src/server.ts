@@ -85,6 +85,7 @@ export class EndureServer {
     const bus = store instanceof PostgresStore && config.postgresUrl ? await PostgresBus.open(config.nodeId, config.postgresUrl, log) : null;
     const clusterStore = store instanceof PostgresStore ? store.clusterStore() : null;
     let cluster: ClusterNode | null = null;
+    let listening: string | null = null;
     const matching = new MatchingEngine(() => clock.nowMs(), config.pollerExpiryMs);
     const watchers = new RunWatchers();
     // The engine reports new tasks to matching and new timers to the timer
@@ -135,7 +136,12 @@ export class EndureServer {
     );
     if (bus) {
       cluster = new ClusterNode(bus, {
-        store, matching, executions, watchers, queries, timers, namespaces, nowMs: () => clock.nowMs(), log,
+        store, matching, executions, watchers, queries, timers, namespaces, clusterStore: clusterStore!,
+        address: () => config.advertiseAddress ?? listening ?? hostPort(config.ip, config.port), nowMs: () => clock.nowMs(), log,
+      });
+      await cluster.join().catch(async (err: unknown) => {
+        await bus.close();
+        throw err;
       });
     }
     const waitingTasks = await store.listTaskQueueTasks();
@@ -181,6 +187,7 @@ export class EndureServer {
     timers.start();
     cluster?.start();
     const address = hostPort(config.ip, port);
+    listening = address;
     const uiAddress = uiServer ? `http://${hostPort(config.uiIp, uiServer.port)}` : null;
     log.debug(
       { address, uiAddress, db: describeStore(config) },

@@ -6,7 +6,7 @@
  * PostgreSQL database").
  */
 import type { Logger } from '../common/logger.js';
-import type { Store, TaskQueueTask, TimerTask } from '../persistence/store.js';
+import type { ClusterStore, Store, TaskQueueTask, TimerTask } from '../persistence/store.js';
 import type { MatchingEngine } from '../matching/matching-engine.js';
 import type { ExecutionStore } from '../history/engine.js';
 import type { RunWatchers } from '../history/run-watchers.js';
@@ -21,6 +21,8 @@ export const SWEEP_INTERVAL_MS = 1000;
 const SWEEP_MIN_AGE_MS = 1000;
 /** How often namespaces are read again even without a message (Temporal's cache refreshes on this order). */
 const NAMESPACE_RELOAD_MS = 10_000;
+/** A node whose heartbeat (one per sweep) is this old is dead: the others take over its work. */
+export const NODE_DEAD_AFTER_MS = 3000;
 
 export interface ClusterParts {
   store: Store;
@@ -30,6 +32,9 @@ export interface ClusterParts {
   queries: QueryDispatcher;
   timers: TimerQueue;
   namespaces: NamespaceRegistry;
+  clusterStore: ClusterStore;
+  /** Where clients reach this node (known once it listens). */
+  address: () => string;
   nowMs: () => number;
   log: Logger;
 }
@@ -39,6 +44,7 @@ export class ClusterNode {
   private sweeping = false;
   private lastNamespaceReloadMs = 0;
   private stopped = false;
+  private readonly startedMs = Date.now();
 
   constructor(
     readonly bus: ClusterBus,
@@ -51,6 +57,28 @@ export class ClusterNode {
       void this.sweep();
     });
     parts.namespaces.onChange = () => bus.publish({ t: 'namespaces' });
+  }
+
+  /**
+   * Joins the cluster: refuses a node id that a live node uses (two nodes with one id would
+   * ignore each other's messages), waiting a little first for a node that was just killed
+   * and is started again to be seen as gone.
+   */
+  async join(): Promise<void> {
+    const { clusterStore } = this.parts;
+    const address = this.parts.address();
+    const deadline = Date.now() + NODE_DEAD_AFTER_MS + SWEEP_INTERVAL_MS;
+    for (;;) {
+      const twin = (await clusterStore.liveNodes(NODE_DEAD_AFTER_MS)).find((n) => n.nodeId === this.bus.nodeId);
+      if (!twin) break;
+      if (Date.now() > deadline) {
+        throw new Error(
+          `node id ${this.bus.nodeId} is in use by a live node (${twin.address}, started ${new Date(twin.startedMs).toISOString()}): give each node its own nodeId (--node-id)`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    await clusterStore.heartbeat({ nodeId: this.bus.nodeId, address, startedMs: this.startedMs });
   }
 
   start(): void {
@@ -67,6 +95,7 @@ export class ClusterNode {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    await this.parts.clusterStore.removeNode(this.bus.nodeId).catch(() => undefined);
     await this.bus.close();
   }
 
@@ -118,12 +147,33 @@ export class ClusterNode {
     }
   }
 
+  /**
+   * Say this node lives; take over from nodes that stopped saying so. A dead node's tasks
+   * and claimed timers come back by themselves (the sweep below, leases); what it handed to
+   * workers may never have reached them, so its workflow tasks time out now rather than
+   * after their start-to-close timeout.
+   */
+  private async beat(): Promise<void> {
+    const { clusterStore, timers, nowMs, log } = this.parts;
+    await clusterStore.heartbeat({ nodeId: this.bus.nodeId, address: this.parts.address(), startedMs: this.startedMs });
+    for (const dead of await clusterStore.claimDeadNodes(NODE_DEAD_AFTER_MS)) {
+      const now = nowMs();
+      const expired = await clusterStore.expireWorkflowTasksHandedOutBy(dead, now);
+      log.warn({ deadNode: dead, workflowTasksTimedOut: expired }, 'cluster: a node stopped beating; its work goes on here');
+      if (expired > 0) {
+        timers.notify([{ fireAtMs: now }]);
+        this.bus.publish({ t: 'timer', at: now });
+      }
+    }
+  }
+
   /** Take tasks and queries this node was not told about; reload namespaces now and then. */
   private async sweep(): Promise<void> {
     if (this.sweeping || this.stopped) return;
     this.sweeping = true;
     const { store, matching, queries, namespaces, nowMs, log } = this.parts;
     try {
+      await this.beat();
       const now = nowMs();
       const missed = (await store.listTaskQueueTasks()).filter(
         (t) => t.createdMs < now - SWEEP_MIN_AGE_MS && !matching.holds(t.id),

@@ -110,6 +110,7 @@ export class ExecutionStore {
       const key = cacheKey(ref.namespaceId, ref.workflowId, runId);
       const loaded = await this.load(ref.namespaceId, ref.workflowId, runId);
       const tx = new ExecutionTx(loaded.state, this.clock.nowMs());
+      tx.nodeId = this.config.nodeId;
       const statusBefore = loaded.state.status;
       let result: T;
       try {
@@ -147,6 +148,7 @@ export class ExecutionStore {
   /** Create a new run (the caller holds the workflow lock and sets `tx.current`). */
   async create(state: ExecutionState, fn: (tx: ExecutionTx) => void): Promise<void> {
     const tx = new ExecutionTx(state, this.clock.nowMs());
+    tx.nodeId = this.config.nodeId;
     fn(tx);
     await this.commit(tx, null, state.status);
   }

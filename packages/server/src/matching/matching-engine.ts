@@ -99,6 +99,8 @@ class TaskQueue {
 }
 
 const RECENT_POLLERS_MAX = 100;
+/** How many tasks started elsewhere may wait in the queues before they are swept out. */
+const GONE_COMPACT_AT = 1000;
 /** Temporal's window: a sticky queue not polled for this long has lost its worker. */
 export const STICKY_POLLER_WINDOW_MS = 10_000;
 
@@ -144,13 +146,34 @@ export class MatchingEngine {
     this.gone.delete(taskId);
   }
 
-  /** Another node started these tasks: drop them from the queues here. */
+  /**
+   * Another node started these tasks: drop them from the queues here. They are skipped when
+   * their turn comes, and swept out of the queues once many have gathered (a queue no poller
+   * of this node reads would otherwise keep them).
+   */
   forget(taskIds: number[]): void {
     for (const id of taskIds) {
       const where = this.held.get(id);
       if (where === 'handed') continue;
       if (where !== undefined) this.gone.add(id);
     }
+    if (this.gone.size >= GONE_COMPACT_AT) this.dropGone();
+  }
+
+  private dropGone(): void {
+    const isGone = (m: MatchedTask) => m.type === 'task' && this.gone.has(m.task.id);
+    for (const queue of this.queues.values()) {
+      if (queue.sticky) {
+        for (const matched of [...queue.stickyTimers.keys()]) if (isGone(matched)) queue.removeSticky(matched);
+        continue;
+      }
+      const kept = queue.backlog.slice(queue.backlogHead).filter((m) => !isGone(m));
+      queue.backlog.length = 0;
+      for (const m of kept) queue.backlog.push(m);
+      queue.backlogHead = 0;
+    }
+    for (const id of this.gone) this.held.delete(id);
+    this.gone.clear();
   }
 
   addQuery(taskQueue: string, query: QueryDispatch): void {

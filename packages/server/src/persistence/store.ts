@@ -261,4 +261,28 @@ export interface ClusterStore {
   /** Queries no node claimed, created before `createdBeforeMs` (a notification may have been lost). */
   listUnclaimedQueryTasks(createdBeforeMs: number): Promise<QueryTaskRow[]>;
   deleteQueryTasksCreatedBefore(createdBeforeMs: number): Promise<void>;
+
+  /** The nodes whose heartbeat is recent (within `liveMs`, by the database's clock). */
+  liveNodes(liveMs: number): Promise<ClusterNodeRow[]>;
+  /** Write this node's heartbeat (the row is created when missing). */
+  heartbeat(node: Omit<ClusterNodeRow, 'heartbeatMs'>): Promise<void>;
+  /**
+   * Take the rows of nodes silent for `deadMs`; each is returned to one caller only, which
+   * then hands the dead node's work to the living.
+   */
+  claimDeadNodes(deadMs: number): Promise<string[]>;
+  /** A node leaves (it stopped): its row goes. */
+  removeNode(nodeId: string): Promise<void>;
+  /**
+   * Make the workflow-task timeouts of tasks `nodeId` handed out due at `nowMs` (its workers
+   * may never have got them). Returns how many.
+   */
+  expireWorkflowTasksHandedOutBy(nodeId: string, nowMs: number): Promise<number>;
+}
+
+export interface ClusterNodeRow {
+  nodeId: string;
+  address: string;
+  startedMs: number;
+  heartbeatMs: number;
 }

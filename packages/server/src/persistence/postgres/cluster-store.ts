@@ -4,9 +4,12 @@
  * rows through which a client on one node reaches a worker polling another.
  */
 import type pg from 'pg';
-import type { ClusterStore, QueryTaskRow, TimerTask } from '../store.js';
+import type { ClusterNodeRow, ClusterStore, QueryTaskRow, TimerTask } from '../store.js';
 
 type Row = Record<string, unknown>;
+
+/** Now in ms by the database's clock: heartbeats compare times of one clock, whatever the nodes' say. */
+const DB_NOW_MS = '(extract(epoch from clock_timestamp()) * 1000)::bigint';
 
 export class PostgresClusterStore implements ClusterStore {
   constructor(private readonly pool: pg.Pool) {}
@@ -95,5 +98,49 @@ export class PostgresClusterStore implements ClusterStore {
 
   async deleteQueryTasksCreatedBefore(createdBeforeMs: number): Promise<void> {
     await this.pool.query('DELETE FROM query_tasks WHERE created_ms < $1', [createdBeforeMs]);
+  }
+
+  async liveNodes(liveMs: number): Promise<ClusterNodeRow[]> {
+    const result = await this.pool.query<Row>(
+      `SELECT node_id, address, started_ms, heartbeat_ms FROM cluster_nodes
+       WHERE heartbeat_ms >= ${DB_NOW_MS} - $1 ORDER BY node_id`,
+      [liveMs],
+    );
+    return result.rows.map((r) => ({
+      nodeId: r.node_id as string,
+      address: r.address as string,
+      startedMs: r.started_ms as number,
+      heartbeatMs: r.heartbeat_ms as number,
+    }));
+  }
+
+  async heartbeat(node: Omit<ClusterNodeRow, 'heartbeatMs'>): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO cluster_nodes (node_id, address, started_ms, heartbeat_ms) VALUES ($1, $2, $3, ${DB_NOW_MS})
+       ON CONFLICT (node_id) DO UPDATE SET address = $2, started_ms = $3, heartbeat_ms = ${DB_NOW_MS}`,
+      [node.nodeId, node.address, node.startedMs],
+    );
+  }
+
+  async claimDeadNodes(deadMs: number): Promise<string[]> {
+    const result = await this.pool.query<{ node_id: string }>(
+      `DELETE FROM cluster_nodes WHERE heartbeat_ms < ${DB_NOW_MS} - $1 RETURNING node_id`,
+      [deadMs],
+    );
+    return result.rows.map((r) => r.node_id);
+  }
+
+  async removeNode(nodeId: string): Promise<void> {
+    await this.pool.query('DELETE FROM cluster_nodes WHERE node_id = $1', [nodeId]);
+  }
+
+  async expireWorkflowTasksHandedOutBy(nodeId: string, nowMs: number): Promise<number> {
+    // A scan of the timer rows, once per lost node: rare enough not to need an index.
+    const result = await this.pool.query(
+      `UPDATE timer_tasks SET fire_at_ms = $2
+       WHERE kind = 'workflow_task_timeout' AND fire_at_ms > $2 AND (data::jsonb)->>'node' = $1`,
+      [nodeId, nowMs],
+    );
+    return result.rowCount ?? 0;
   }
 }

@@ -194,7 +194,8 @@ export const postgresMigrations: readonly string[] = [
     FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION visibility_count_trigger();
   `,
   // 2: several nodes (cluster/). A due timer is claimed by one node for a while (its lease)
-  // before it fires; the queries a node's client waits for, for a worker polling another node.
+  // before it fires; the queries a node's client waits for, for a worker polling another node;
+  // the nodes alive, each beating in its row (the database's clock, not the nodes').
   `
   ALTER TABLE timer_tasks ADD COLUMN lease_until_ms bigint NOT NULL DEFAULT 0;
   CREATE TABLE query_tasks (
@@ -207,6 +208,12 @@ export const postgresMigrations: readonly string[] = [
     claimed boolean NOT NULL DEFAULT false,
     answer bytea,
     created_ms bigint NOT NULL
+  );
+  CREATE TABLE cluster_nodes (
+    node_id text PRIMARY KEY,
+    address text NOT NULL,
+    started_ms bigint NOT NULL,
+    heartbeat_ms bigint NOT NULL
   );
   `,
 ];
