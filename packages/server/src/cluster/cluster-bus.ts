@@ -16,6 +16,8 @@ export type ClusterMessage =
   | { t: 'timer'; at: number }
   /** A run's state changed: cached copies are stale, its watchers look again. */
   | { t: 'run'; ns: string; wf: string; run: string }
+  /** A node joined: the others announce their changes again if they had stopped (alone). */
+  | { t: 'hello' }
   /** A namespace was created, changed or deleted. */
   | { t: 'namespaces' }
   /** A query row waits in `query_tasks` for a poller of `queue`. */

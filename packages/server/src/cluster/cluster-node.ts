@@ -45,6 +45,13 @@ export class ClusterNode {
   private lastNamespaceReloadMs = 0;
   private stopped = false;
   private readonly startedMs = Date.now();
+  /**
+   * No other node beats: announcements would reach no one, so they are not sent (a node
+   * that joins says hello first, which ends this at once).
+   */
+  private alone = false;
+  /** A dead node's rows may wait: sweep tasks even when alone. */
+  private sweepTasks = true;
 
   constructor(
     readonly bus: ClusterBus,
@@ -56,7 +63,7 @@ export class ClusterNode {
       this.lastNamespaceReloadMs = 0;
       void this.sweep();
     });
-    parts.namespaces.onChange = () => bus.publish({ t: 'namespaces' });
+    parts.namespaces.onChange = () => this.publish({ t: 'namespaces' });
   }
 
   /**
@@ -79,6 +86,7 @@ export class ClusterNode {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     await clusterStore.heartbeat({ nodeId: this.bus.nodeId, address, startedMs: this.startedMs });
+    this.bus.publish({ t: 'hello' });
   }
 
   start(): void {
@@ -102,21 +110,28 @@ export class ClusterNode {
   /** After a local commit created tasks and matching placed them: announce those no local poller took. */
   tasksCommitted(tasks: TaskQueueTask[]): void {
     const waiting = this.parts.matching.waitingOf(tasks);
-    if (waiting.length > 0) this.bus.publish({ t: 'tasks', tasks: waiting });
+    if (waiting.length > 0) this.publish({ t: 'tasks', tasks: waiting });
   }
 
   timersCommitted(timers: TimerTask[]): void {
-    this.bus.publish({ t: 'timer', at: Math.min(...timers.map((t) => t.fireAtMs)) });
+    this.publish({ t: 'timer', at: Math.min(...timers.map((t) => t.fireAtMs)) });
   }
 
   runCommitted(ref: { namespaceId: string; workflowId: string; runId: string }, doneTaskIds: number[]): void {
-    this.bus.publish({ t: 'run', ns: ref.namespaceId, wf: ref.workflowId, run: ref.runId });
-    if (doneTaskIds.length > 0) this.bus.publish({ t: 'taken', ids: doneTaskIds });
+    this.publish({ t: 'run', ns: ref.namespaceId, wf: ref.workflowId, run: ref.runId });
+    if (doneTaskIds.length > 0) this.publish({ t: 'taken', ids: doneTaskIds });
+  }
+
+  private publish(message: ClusterMessage): void {
+    if (!this.alone) this.bus.publish(message);
   }
 
   private receive(message: ClusterMessage): void {
     const { matching, executions, watchers, queries, timers, namespaces, log } = this.parts;
     switch (message.t) {
+      case 'hello':
+        this.alone = false;
+        return;
       case 'tasks':
         matching.addTasks(message.tasks);
         return;
@@ -157,14 +172,17 @@ export class ClusterNode {
     const { clusterStore, timers, nowMs, log } = this.parts;
     await clusterStore.heartbeat({ nodeId: this.bus.nodeId, address: this.parts.address(), startedMs: this.startedMs });
     for (const dead of await clusterStore.claimDeadNodes(NODE_DEAD_AFTER_MS)) {
+      this.sweepTasks = true;
       const now = nowMs();
       const expired = await clusterStore.expireWorkflowTasksHandedOutBy(dead, now);
       log.warn({ deadNode: dead, workflowTasksTimedOut: expired }, 'cluster: a node stopped beating; its work goes on here');
       if (expired > 0) {
         timers.notify([{ fireAtMs: now }]);
-        this.bus.publish({ t: 'timer', at: now });
+        this.publish({ t: 'timer', at: now });
       }
     }
+    const live = await clusterStore.liveNodes(NODE_DEAD_AFTER_MS);
+    this.alone = live.every((n) => n.nodeId === this.bus.nodeId);
   }
 
   /** Take tasks and queries this node was not told about; reload namespaces now and then. */
@@ -175,10 +193,13 @@ export class ClusterNode {
     try {
       await this.beat();
       const now = nowMs();
-      const missed = (await store.listTaskQueueTasks()).filter(
-        (t) => t.createdMs < now - SWEEP_MIN_AGE_MS && !matching.holds(t.id),
-      );
-      if (missed.length > 0) matching.addTasks(missed);
+      if (this.sweepTasks || !this.alone) {
+        this.sweepTasks = false;
+        const missed = (await store.listTaskQueueTasks()).filter(
+          (t) => t.createdMs < now - SWEEP_MIN_AGE_MS && !matching.holds(t.id),
+        );
+        if (missed.length > 0) matching.addTasks(missed);
+      }
       await queries.sweep(now);
       if (now - this.lastNamespaceReloadMs >= NAMESPACE_RELOAD_MS) {
         this.lastNamespaceReloadMs = now;
