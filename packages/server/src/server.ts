@@ -152,7 +152,7 @@ export class EndureServer {
     deleter.resume();
     const namespaceRpcs = namespaceHandlers({ config, namespaces, deleter, nowMs: () => clock.nowMs() });
     const handlers = {
-      ...workflowServiceHandlers({ config, store, executions, matching, watchers, queries, namespaces }),
+      ...workflowServiceHandlers({ config, store, executions, matching, watchers, queries, namespaces, cluster }),
       ...namespaceRpcs,
       ...clusterHandlers(config),
     };

@@ -130,6 +130,24 @@ describe('two nodes on one database', () => {
     expect(result).toBeGreaterThanOrEqual(10);
   });
 
+  it('lists, through one node, the pollers of a worker polling the other', async () => {
+    const taskQueue = uniqueTaskQueue('cluster-pollers');
+    await withWorkerOn(nodeB, taskQueue, async () => {
+      const pollers = await waitFor(
+        async () => {
+          const [wf, act] = await Promise.all(
+            [1, 2].map((taskQueueType) =>
+              clientA.connection.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType }),
+            ),
+          );
+          return (wf?.pollers?.length ?? 0) > 0 && (act?.pollers?.length ?? 0) > 0 && [wf, act];
+        },
+        { description: 'node A to list the workflow and activity pollers of a worker on node B' },
+      );
+      expect(pollers.map((p) => p?.pollers?.[0]?.identity)).toEqual([expect.stringContaining('@'), expect.stringContaining('@')]);
+    });
+  });
+
   it('refuses to start a node whose id a live node uses, naming the id', async () => {
     await expect(startNode('node-a')).rejects.toThrow(/node id node-a is in use by a live node .*--node-id/);
   });

@@ -6,8 +6,8 @@
  * PostgreSQL database").
  */
 import type { Logger } from '../common/logger.js';
-import type { ClusterStore, Store, TaskQueueTask, TimerTask } from '../persistence/store.js';
-import type { MatchingEngine } from '../matching/matching-engine.js';
+import type { ClusterStore, Store, TaskKind, TaskQueuePollerRow, TaskQueueTask, TimerTask } from '../persistence/store.js';
+import type { MatchingEngine, PollerInfo } from '../matching/matching-engine.js';
 import type { ExecutionStore } from '../history/engine.js';
 import type { RunWatchers } from '../history/run-watchers.js';
 import type { QueryDispatcher } from '../history/queries.js';
@@ -21,6 +21,9 @@ export const SWEEP_INTERVAL_MS = 1000;
 const SWEEP_MIN_AGE_MS = 1000;
 /** How often namespaces are read again even without a message (Temporal's cache refreshes on this order). */
 const NAMESPACE_RELOAD_MS = 10_000;
+/** Pollers not seen for this long leave the table (DescribeTaskQueue lists five minutes at most). */
+const POLLER_KEEP_MS = 10 * 60_000;
+const POLLER_CLEANUP_MS = 60_000;
 /** A node whose heartbeat (one per sweep) is this old is dead: the others take over its work. */
 export const NODE_DEAD_AFTER_MS = 3000;
 
@@ -52,6 +55,9 @@ export class ClusterNode {
   private alone = false;
   /** A dead node's rows may wait: sweep tasks even when alone. */
   private sweepTasks = true;
+  /** Polls seen here since the last sweep, by queue and identity: written to the database then. */
+  private polls = new Map<string, TaskQueuePollerRow>();
+  private lastPollerCleanupMs = 0;
 
   constructor(
     readonly bus: ClusterBus,
@@ -64,6 +70,10 @@ export class ClusterNode {
       void this.sweep();
     });
     parts.namespaces.onChange = () => this.publish({ t: 'namespaces' });
+    parts.matching.onPoll = (namespaceId, taskQueue, kind, identity) => {
+      const key = `${namespaceId}\u0000${kind}\u0000${taskQueue}\u0000${identity}`;
+      this.polls.set(key, { namespaceId, taskQueue, kind, identity, nodeId: bus.nodeId, lastAccessMs: parts.nowMs() });
+    };
   }
 
   /**
@@ -105,6 +115,30 @@ export class ClusterNode {
     if (this.sweepTimer) clearTimeout(this.sweepTimer);
     await this.parts.clusterStore.removeNode(this.bus.nodeId).catch(() => undefined);
     await this.bus.close();
+  }
+
+  /**
+   * DescribeTaskQueue across the cluster: pollers of every node (this node's from memory,
+   * the others' as they last wrote them, at most a second old) and the backlog in the database.
+   */
+  async describeTaskQueue(
+    namespaceId: string,
+    taskQueue: string,
+    kind: TaskKind,
+    local: { pollers: PollerInfo[] },
+    pollerExpiryMs: number,
+  ): Promise<{ pollers: PollerInfo[]; backlog: number; oldestTaskCreatedMs?: number }> {
+    const { clusterStore, nowMs } = this.parts;
+    const [others, backlog] = await Promise.all([
+      clusterStore.listPollers(namespaceId, taskQueue, kind, nowMs() - pollerExpiryMs),
+      clusterStore.taskQueueBacklog(namespaceId, taskQueue, kind),
+    ]);
+    const byIdentity = new Map(local.pollers.map((p) => [p.identity, p]));
+    for (const p of others) {
+      const known = byIdentity.get(p.identity);
+      if (!known || known.lastAccessTimeMs < p.lastAccessMs) byIdentity.set(p.identity, { identity: p.identity, lastAccessTimeMs: p.lastAccessMs });
+    }
+    return { pollers: [...byIdentity.values()], backlog: backlog.count, oldestTaskCreatedMs: backlog.oldestCreatedMs ?? undefined };
   }
 
   /** After a local commit created tasks and matching placed them: announce those no local poller took. */
@@ -185,6 +219,17 @@ export class ClusterNode {
     this.alone = live.every((n) => n.nodeId === this.bus.nodeId);
   }
 
+  private async writePollers(now: number): Promise<void> {
+    const { clusterStore } = this.parts;
+    const polls = [...this.polls.values()];
+    this.polls = new Map();
+    await clusterStore.recordPollers(polls);
+    if (now - this.lastPollerCleanupMs >= POLLER_CLEANUP_MS) {
+      this.lastPollerCleanupMs = now;
+      await clusterStore.deletePollersBefore(now - POLLER_KEEP_MS);
+    }
+  }
+
   /** Take tasks and queries this node was not told about; reload namespaces now and then. */
   private async sweep(): Promise<void> {
     if (this.sweeping || this.stopped) return;
@@ -193,6 +238,7 @@ export class ClusterNode {
     try {
       await this.beat();
       const now = nowMs();
+      await this.writePollers(now);
       if (this.sweepTasks || !this.alone) {
         this.sweepTasks = false;
         const missed = (await store.listTaskQueueTasks()).filter(

@@ -114,6 +114,8 @@ export class MatchingEngine {
   /** Held tasks another node has started: skipped when their turn comes. */
   private readonly gone = new Set<number>();
   private closed = false;
+  /** Told of every poll (the cluster records pollers for DescribeTaskQueue on any node). */
+  onPoll: ((namespaceId: string, taskQueue: string, kind: TaskKind, identity: string) => void) | null = null;
 
   constructor(
     private readonly nowMs: () => number,
@@ -192,6 +194,7 @@ export class MatchingEngine {
   ): Promise<MatchedTask | null> {
     const queue = this.queue(namespaceId, taskQueue, kind, sticky);
     this.notePoller(queue, identity);
+    this.onPoll?.(namespaceId, taskQueue, kind, identity);
     queue.lastPollMs = this.nowMs();
     const ready = this.takeFrom(queue);
     if (ready) return Promise.resolve(ready);

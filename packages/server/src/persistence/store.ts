@@ -262,6 +262,14 @@ export interface ClusterStore {
   listUnclaimedQueryTasks(createdBeforeMs: number): Promise<QueryTaskRow[]>;
   deleteQueryTasksCreatedBefore(createdBeforeMs: number): Promise<void>;
 
+  /** Who polled which queue lately, as seen by one node: written (upserted) in one statement. */
+  recordPollers(pollers: TaskQueuePollerRow[]): Promise<void>;
+  /** Pollers of a queue on any node whose last poll began at or after `sinceMs`. */
+  listPollers(namespaceId: string, taskQueue: string, kind: TaskKind, sinceMs: number): Promise<TaskQueuePollerRow[]>;
+  deletePollersBefore(beforeMs: number): Promise<void>;
+  /** The tasks waiting in a queue, whichever node holds them: how many, and the oldest's creation time. */
+  taskQueueBacklog(namespaceId: string, taskQueue: string, kind: TaskKind): Promise<{ count: number; oldestCreatedMs: number | null }>;
+
   /** The nodes whose heartbeat is recent (within `liveMs`, by the database's clock). */
   liveNodes(liveMs: number): Promise<ClusterNodeRow[]>;
   /** Write this node's heartbeat (the row is created when missing). */
@@ -278,6 +286,15 @@ export interface ClusterStore {
    * may never have got them). Returns how many.
    */
   expireWorkflowTasksHandedOutBy(nodeId: string, nowMs: number): Promise<number>;
+}
+
+export interface TaskQueuePollerRow {
+  namespaceId: string;
+  taskQueue: string;
+  kind: TaskKind;
+  identity: string;
+  nodeId: string;
+  lastAccessMs: number;
 }
 
 export interface ClusterNodeRow {

@@ -4,7 +4,7 @@
  * rows through which a client on one node reaches a worker polling another.
  */
 import type pg from 'pg';
-import type { ClusterNodeRow, ClusterStore, QueryTaskRow, TimerTask } from '../store.js';
+import type { ClusterNodeRow, ClusterStore, QueryTaskRow, TaskKind, TaskQueuePollerRow, TimerTask } from '../store.js';
 
 type Row = Record<string, unknown>;
 
@@ -98,6 +98,54 @@ export class PostgresClusterStore implements ClusterStore {
 
   async deleteQueryTasksCreatedBefore(createdBeforeMs: number): Promise<void> {
     await this.pool.query('DELETE FROM query_tasks WHERE created_ms < $1', [createdBeforeMs]);
+  }
+
+  async recordPollers(pollers: TaskQueuePollerRow[]): Promise<void> {
+    if (pollers.length === 0) return;
+    await this.pool.query(
+      `INSERT INTO task_queue_pollers (namespace_id, task_queue, kind, identity, node_id, last_access_ms)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+       ON CONFLICT (namespace_id, task_queue, kind, identity) DO UPDATE
+       SET node_id = excluded.node_id, last_access_ms = GREATEST(task_queue_pollers.last_access_ms, excluded.last_access_ms)`,
+      [
+        pollers.map((p) => p.namespaceId),
+        pollers.map((p) => p.taskQueue),
+        pollers.map((p) => p.kind),
+        pollers.map((p) => p.identity),
+        pollers.map((p) => p.nodeId),
+        pollers.map((p) => p.lastAccessMs),
+      ],
+    );
+  }
+
+  async listPollers(namespaceId: string, taskQueue: string, kind: TaskKind, sinceMs: number): Promise<TaskQueuePollerRow[]> {
+    const result = await this.pool.query<Row>(
+      `SELECT identity, node_id, last_access_ms FROM task_queue_pollers
+       WHERE namespace_id = $1 AND task_queue = $2 AND kind = $3 AND last_access_ms >= $4`,
+      [namespaceId, taskQueue, kind, sinceMs],
+    );
+    return result.rows.map((r) => ({
+      namespaceId,
+      taskQueue,
+      kind,
+      identity: r.identity as string,
+      nodeId: r.node_id as string,
+      lastAccessMs: r.last_access_ms as number,
+    }));
+  }
+
+  async deletePollersBefore(beforeMs: number): Promise<void> {
+    await this.pool.query('DELETE FROM task_queue_pollers WHERE last_access_ms < $1', [beforeMs]);
+  }
+
+  async taskQueueBacklog(namespaceId: string, taskQueue: string, kind: TaskKind): Promise<{ count: number; oldestCreatedMs: number | null }> {
+    const result = await this.pool.query<{ count: number; oldest: number | null }>(
+      `SELECT count(*)::bigint AS count, min(created_ms) AS oldest FROM task_queue_tasks
+       WHERE namespace_id = $1 AND task_queue = $2 AND kind = $3`,
+      [namespaceId, taskQueue, kind],
+    );
+    const row = result.rows[0];
+    return { count: row?.count ?? 0, oldestCreatedMs: row?.oldest ?? null };
   }
 
   async liveNodes(liveMs: number): Promise<ClusterNodeRow[]> {

@@ -195,7 +195,8 @@ export const postgresMigrations: readonly string[] = [
   `,
   // 2: several nodes (cluster/). A due timer is claimed by one node for a while (its lease)
   // before it fires; the queries a node's client waits for, for a worker polling another node;
-  // the nodes alive, each beating in its row (the database's clock, not the nodes').
+  // the nodes alive, each beating in its row (the database's clock, not the nodes'); who polled
+  // which task queue lately, on any node (DescribeTaskQueue).
   `
   ALTER TABLE timer_tasks ADD COLUMN lease_until_ms bigint NOT NULL DEFAULT 0;
   CREATE TABLE query_tasks (
@@ -208,6 +209,15 @@ export const postgresMigrations: readonly string[] = [
     claimed boolean NOT NULL DEFAULT false,
     answer bytea,
     created_ms bigint NOT NULL
+  );
+  CREATE TABLE task_queue_pollers (
+    namespace_id text NOT NULL,
+    task_queue text NOT NULL,
+    kind text NOT NULL,
+    identity text NOT NULL,
+    node_id text NOT NULL,
+    last_access_ms bigint NOT NULL,
+    PRIMARY KEY (namespace_id, task_queue, kind, identity)
   );
   CREATE TABLE cluster_nodes (
     node_id text PRIMARY KEY,
