@@ -66,6 +66,11 @@ const CONDITION_FAILED_BACKOFF_MAX_MS = 20;
 
 export class ExecutionStore {
   private readonly cache = new Map<string, CachedExecution>();
+  /**
+   * Runs being read from the store right now, and whether another node changed them meanwhile
+   * (`evict` during the read): such a read may be older than the change, so it is read again.
+   */
+  private readonly loading = new Map<string, { evicted: boolean }>();
   private readonly locks = new KeyedMutex();
 
   constructor(
@@ -130,12 +135,16 @@ export class ExecutionStore {
 
   /** Another node changed this run: the cached copy is stale. */
   evict(namespaceId: string, workflowId: string, runId: string): void {
-    this.cache.delete(cacheKey(namespaceId, workflowId, runId));
+    const key = cacheKey(namespaceId, workflowId, runId);
+    this.cache.delete(key);
+    const read = this.loading.get(key);
+    if (read) read.evicted = true;
   }
 
   /** Changes from other nodes may have been missed: forget every cached run. */
   evictAll(): void {
     this.cache.clear();
+    for (const read of this.loading.values()) read.evicted = true;
   }
 
   /** Remove a run from the store and the cache (the caller holds the workflow lock). */
@@ -206,12 +215,30 @@ export class ExecutionStore {
       this.cache.set(key, cached);
       return cached;
     }
-    const record = await this.store.getExecution(namespaceId, workflowId, runId);
-    if (!record) throw notFound(`workflow execution not found: workflow_id ${workflowId}, run_id ${runId}`);
-    const entry = { state: parseState(record.state), dbVersion: record.dbVersion };
-    this.cache.set(key, entry);
-    this.trimCache();
-    return entry;
+    if (this.loading.has(key)) {
+      // Another read of this run is under way: read on its own, uncached.
+      const record = await this.store.getExecution(namespaceId, workflowId, runId);
+      if (!record) throw notFound(`workflow execution not found: workflow_id ${workflowId}, run_id ${runId}`);
+      return { state: parseState(record.state), dbVersion: record.dbVersion };
+    }
+    const read = { evicted: false };
+    this.loading.set(key, read);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        read.evicted = false;
+        const record = await this.store.getExecution(namespaceId, workflowId, runId);
+        if (!record) throw notFound(`workflow execution not found: workflow_id ${workflowId}, run_id ${runId}`);
+        const entry = { state: parseState(record.state), dbVersion: record.dbVersion };
+        if (read.evicted && attempt < 3) continue;
+        if (!read.evicted) {
+          this.cache.set(key, entry);
+          this.trimCache();
+        }
+        return entry;
+      }
+    } finally {
+      this.loading.delete(key);
+    }
   }
 
   private remember(state: ExecutionState, dbVersion: number): void {
