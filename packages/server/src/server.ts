@@ -29,6 +29,11 @@ import { workflowServiceHandlers } from './frontend/workflow-service.js';
 import { HttpApi } from './http/http-api.js';
 import { StaticUi, builtUiDirectory } from './http/static-ui.js';
 import { UiServer } from './http/ui-server.js';
+import { ClusterNode } from './cluster/cluster-node.js';
+import { PostgresBus } from './cluster/postgres-bus.js';
+
+/** How long a node holds a due timer it claimed before another node may fire it. */
+const TIMER_LEASE_MS = 3000;
 
 export class EndureServer {
   private constructor(
@@ -50,11 +55,15 @@ export class EndureServer {
     readonly timeSkipper: TimeSkipper | null,
     private readonly deleter: NamespaceDeleter,
     readonly log: Logger,
+    /** Present on PostgreSQL, where other nodes may share the database. */
+    private readonly cluster: ClusterNode | null,
   ) {}
 
   static async start(options: EndureServerOptions = {}): Promise<EndureServer> {
     const config = resolveConfig(options);
-    const log = createLogger(config.logLevel, config.logFormat, options.logOutput);
+    const rootLog = createLogger(config.logLevel, config.logFormat, options.logOutput);
+    // Nodes of a cluster log which node said it.
+    const log = config.store === 'postgres' ? rootLog.child({ node: config.nodeId }) : rootLog;
     const store = await openStore(config, log);
     try {
       return await EndureServer.startOn(store, config, log);
@@ -73,6 +82,10 @@ export class EndureServer {
       config.namespaceRetentionDefaultMs,
       clock.nowMs(),
     );
+    const bus = store instanceof PostgresStore && config.postgresUrl ? await PostgresBus.open(config.nodeId, config.postgresUrl, log) : null;
+    const clusterStore = store instanceof PostgresStore ? store.clusterStore() : null;
+    let cluster: ClusterNode | null = null;
+    let listening: string | null = null;
     const matching = new MatchingEngine(() => clock.nowMs(), config.pollerExpiryMs);
     const watchers = new RunWatchers();
     // The engine reports new tasks to matching and new timers to the timer
@@ -82,15 +95,18 @@ export class EndureServer {
       onTaskQueueTasks: (tasks, sticky) => {
         work?.noteTasks(tasks);
         dispatchTasks(matching, tasks, sticky, onStickyExpired);
+        cluster?.tasksCommitted(tasks);
       },
       onTimerTasks: (tasks) => {
         timers.notify(tasks);
         skipper?.poke();
+        cluster?.timersCommitted(tasks);
       },
       onExecutionChanged: (namespaceId, runId, state) => {
         watchers.notify(namespaceId, runId, state);
         skipper?.poke();
       },
+      onCommitted: (ref, doneTaskIds) => cluster?.runCommitted(ref, doneTaskIds),
     });
     const onStickyExpired = (task: TaskQueueTask) => {
       onStickyTaskExpired(executions, task).catch((err: unknown) => log.error({ err }, 'sticky workflow task timeout failed'));
@@ -109,8 +125,25 @@ export class EndureServer {
           }
         : (timer) => fireTimer(executions, timer, namespaceByName),
       log,
+      clusterStore ? { store: clusterStore, leaseMs: TIMER_LEASE_MS, recheckMs: 2000 } : null,
     );
-    const queries = new QueryDispatcher(executions, matching, watchers, config.queryTimeoutMs);
+    const queries = new QueryDispatcher(
+      executions,
+      matching,
+      watchers,
+      config.queryTimeoutMs,
+      bus && clusterStore ? { store: clusterStore, bus } : null,
+    );
+    if (bus) {
+      cluster = new ClusterNode(bus, {
+        store, matching, executions, watchers, queries, timers, namespaces, clusterStore: clusterStore!,
+        address: () => config.advertiseAddress ?? listening ?? hostPort(config.ip, config.port), nowMs: () => clock.nowMs(), log,
+      });
+      await cluster.join().catch(async (err: unknown) => {
+        await bus.close();
+        throw err;
+      });
+    }
     const waitingTasks = await store.listTaskQueueTasks();
     work?.noteTasks(waitingTasks);
     matching.addTasks(waitingTasks);
@@ -119,7 +152,7 @@ export class EndureServer {
     deleter.resume();
     const namespaceRpcs = namespaceHandlers({ config, namespaces, deleter, nowMs: () => clock.nowMs() });
     const handlers = {
-      ...workflowServiceHandlers({ config, store, executions, matching, watchers, queries, namespaces }),
+      ...workflowServiceHandlers({ config, store, executions, matching, watchers, queries, namespaces, cluster }),
       ...namespaceRpcs,
       ...clusterHandlers(config),
     };
@@ -131,7 +164,10 @@ export class EndureServer {
       maxMessageBytes: config.grpcMessageSizeMaxBytes,
       toError: (err, path) => toGrpcError(err, path, log),
     });
-    const port = await transport.listen(config.ip, config.port);
+    const port = await transport.listen(config.ip, config.port).catch(async (err: unknown) => {
+      await bus?.close();
+      throw err;
+    });
     let uiServer: UiServer | null = null;
     if (config.uiPort !== null) {
       const api = new HttpApi({
@@ -144,17 +180,20 @@ export class EndureServer {
         uiServer = await UiServer.listen(config.uiIp, config.uiPort, api, new StaticUi(builtUiDirectory()), log);
       } catch (err) {
         await transport.close(0);
+        await bus?.close();
         throw err;
       }
     }
     timers.start();
+    cluster?.start();
     const address = hostPort(config.ip, port);
+    listening = address;
     const uiAddress = uiServer ? `http://${hostPort(config.uiIp, uiServer.port)}` : null;
     log.debug(
       { address, uiAddress, db: describeStore(config) },
       'endure server listening',
     );
-    return new EndureServer(config, address, port, uiAddress, transport, uiServer, store, matching, timers, skipper, deleter, log);
+    return new EndureServer(config, address, port, uiAddress, transport, uiServer, store, matching, timers, skipper, deleter, log, cluster);
   }
 
   /** Stop serving, answer waiting polls, and close the database. */
@@ -165,6 +204,7 @@ export class EndureServer {
     await this.deleter.stop();
     await this.uiServer?.close();
     await this.transport.close(1000);
+    await this.cluster?.stop();
     await this.store.close();
     this.log.info('endure server stopped');
   }

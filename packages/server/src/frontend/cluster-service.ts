@@ -1,7 +1,7 @@
 /**
  * WorkflowService's GetClusterInfo: what `temporal operator cluster describe` shows. Endure
- * is one process, so it answers as a single cluster named `active` (the name namespaces
- * already report as their active cluster) with one history shard.
+ * answers as a single cluster named `active` (the name namespaces already report as their
+ * active cluster) with one history shard, whether one node or several serve it.
  */
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
@@ -32,8 +32,8 @@ export function clusterHandlers(config: ResolvedConfig): Record<string, UnaryHan
         clusterId,
         clusterName: 'active',
         historyShardCount: 1,
-        persistenceStore: config.store === 'memory' ? 'memory' : 'sqlite',
-        visibilityStore: config.store === 'memory' ? 'memory' : 'sqlite',
+        persistenceStore: config.store,
+        visibilityStore: config.store,
         initialFailoverVersion: 1,
         failoverVersionIncrement: 10,
       }),

@@ -9,7 +9,7 @@ import { ServiceError } from '../common/errors.js';
 import { Status } from '../common/grpc-status.js';
 import { google, protoRoot } from '../common/proto.js';
 import { encodeHistoryField, rawHistoryOf } from '../common/raw-history.js';
-import { isStoreUnavailable } from '../persistence/store.js';
+import { ConditionFailedError, isStoreUnavailable } from '../persistence/store.js';
 import type { CallContext, GrpcError, UnaryMethod } from './grpc-transport.js';
 
 export type { CallContext } from './grpc-transport.js';
@@ -138,6 +138,11 @@ export function toGrpcError(err: unknown, path: string, log: Logger): GrpcError 
     // The SDKs retry UNAVAILABLE on their own: a database restart or failover is waited out.
     log.warn({ err, method }, 'database unavailable');
     return { code: Status.UNAVAILABLE, message: `the database is unavailable (${method} can be retried)` };
+  }
+  if (err instanceof ConditionFailedError) {
+    // Writers on several nodes kept changing the run under this one: retrying succeeds.
+    log.warn({ err, method }, 'run changed concurrently too often');
+    return { code: Status.UNAVAILABLE, message: `the workflow execution kept changing concurrently (${method} can be retried)` };
   }
   log.error({ err, method }, 'internal error');
   return { code: Status.INTERNAL, message: `internal error in ${method}` };

@@ -14,6 +14,7 @@ import type { MatchingEngine, MatchedTask } from '../matching/matching-engine.js
 import type { ExecutionStore, ExecutionRef } from '../history/engine.js';
 import type { RunWatchers } from '../history/run-watchers.js';
 import type { QueryDispatcher } from '../history/queries.js';
+import type { ClusterNode } from '../cluster/cluster-node.js';
 import * as history from '../history/history-service.js';
 import * as activity from '../history/activity.js';
 import { readHistoryEventBytes } from '../history/history-reader.js';
@@ -40,6 +41,8 @@ export interface FrontendDeps {
   watchers: RunWatchers;
   queries: QueryDispatcher;
   namespaces: NamespaceRegistry;
+  /** Present when other nodes may share the database. */
+  cluster: ClusterNode | null;
 }
 
 export function workflowServiceHandlers(deps: FrontendDeps): Record<string, UnaryHandler> {
@@ -236,8 +239,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
       const token = decodeTaskToken(req.taskToken, 'q');
       namespace(req.namespace);
       checkPayloads(req.queryResult, 'query_result', payloadMax);
-      queries.answer(token.id, req);
-      return Promise.resolve({});
+      return queries.answer(token.id, req).then(() => ({}));
     },
 
     QueryWorkflow: (req: ws.IQueryWorkflowRequest, ctx) => {
@@ -334,18 +336,21 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     ...visibilityHandlers({ config, store: deps.store, namespace, nowMs: () => es.clock.nowMs() }),
     ...updateHandlers({ config, executions: es, watchers, namespace, executionRef, checkStart }),
 
-    DescribeTaskQueue: (req: ws.IDescribeTaskQueueRequest) => {
+    DescribeTaskQueue: async (req: ws.IDescribeTaskQueueRequest) => {
       const ns = namespace(req.namespace);
       const taskQueue = requireId(req.taskQueue?.name, 'task_queue.name', idMax);
       const kind = req.taskQueueType === enums.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY ? 'activity' : 'workflow';
-      const { pollers, backlog, oldestTaskCreatedMs } = matching.describe(ns.id, taskQueue, kind);
+      const local = matching.describe(ns.id, taskQueue, kind);
+      const { pollers, backlog, oldestTaskCreatedMs } = deps.cluster
+        ? await deps.cluster.describeTaskQueue(ns.id, taskQueue, kind, local, config.pollerExpiryMs)
+        : local;
       // Rates are not tracked: stats carry the backlog only (count and age).
       const backlogAgeMs = oldestTaskCreatedMs === undefined ? 0 : Math.max(0, es.clock.nowMs() - oldestTaskCreatedMs);
-      return Promise.resolve({
+      return {
         pollers: pollers.map((p) => ({ identity: p.identity, lastAccessTime: msToTimestamp(p.lastAccessTimeMs), ratePerSecond: 0 })),
         taskQueueStatus: req.includeTaskQueueStatus ? { backlogCountHint: backlog } : null,
         stats: req.reportStats ? { approximateBacklogCount: backlog, approximateBacklogAge: msToDuration(backlogAgeMs) } : null,
-      });
+      };
     },
 
     ResetStickyTaskQueue: async (req: ws.IResetStickyTaskQueueRequest) => {
@@ -378,10 +383,12 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
   async function recordStarted<T>(matched: Extract<MatchedTask, { type: 'task' }>, record: () => Promise<T | null>) {
     try {
       const started = await record();
+      matching.release(matched.task.id);
       if (started === null) await deps.store.deleteTaskQueueTasks([matched.task.id]);
       return started;
     } catch (err) {
       if (history.isStaleTaskError(err)) {
+        matching.release(matched.task.id);
         await deps.store.deleteTaskQueueTasks([matched.task.id]);
         return null;
       }
@@ -393,7 +400,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
 
   async function queryTaskResponse(matched: Extract<MatchedTask, { type: 'query' }>) {
     const q = matched.query;
-    const query = queries.take(q);
+    const query = await queries.take(q);
     if (!query) return null;
     const state = await es.read({ namespaceId: q.namespaceId, workflowId: q.workflowId, runId: q.runId });
     const events = await readHistoryEventBytes(deps.store, q.namespaceId, q.runId, 1, state.nextEventId - 1);

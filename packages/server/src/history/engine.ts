@@ -30,6 +30,11 @@ export interface EngineListeners {
   onTaskQueueTasks(tasks: TaskQueueTask[], sticky: StickyDispatch | null): void;
   onTimerTasks(tasks: TimerTask[]): void;
   onExecutionChanged(namespaceId: string, runId: string, state: ExecutionState): void;
+  /**
+   * After every commit of a run (and of the new run it chained): other nodes' copies of it
+   * are stale now, and the task rows it completed are gone.
+   */
+  onCommitted?(ref: { namespaceId: string; workflowId: string; runId: string }, doneTaskQueueTaskIds: number[]): void;
 }
 
 /** How the engine finds a run's namespace (retention, search attribute columns). */
@@ -50,7 +55,14 @@ interface CachedExecution {
 }
 
 const EXECUTION_CACHE_MAX = 10_000;
-const CONDITION_FAILED_RETRIES_MAX = 3;
+/**
+ * Attempts of a change that keeps finding a newer version in the database. One node alone
+ * only meets this after a race inside itself; nodes of a cluster writing one run at once do
+ * more often, so after the second attempt each waits a little, at random, to let the other
+ * through.
+ */
+const CONDITION_FAILED_RETRIES_MAX = 8;
+const CONDITION_FAILED_BACKOFF_MAX_MS = 20;
 
 export class ExecutionStore {
   private readonly cache = new Map<string, CachedExecution>();
@@ -98,6 +110,7 @@ export class ExecutionStore {
       const key = cacheKey(ref.namespaceId, ref.workflowId, runId);
       const loaded = await this.load(ref.namespaceId, ref.workflowId, runId);
       const tx = new ExecutionTx(loaded.state, this.clock.nowMs());
+      tx.nodeId = this.config.nodeId;
       const statusBefore = loaded.state.status;
       let result: T;
       try {
@@ -105,22 +118,37 @@ export class ExecutionStore {
         if (tx.dirty) await this.commit(tx, loaded.dbVersion, statusBefore);
       } catch (err) {
         this.cache.delete(key);
-        if (err instanceof ConditionFailedError && attempt < CONDITION_FAILED_RETRIES_MAX) continue;
+        if (err instanceof ConditionFailedError && attempt < CONDITION_FAILED_RETRIES_MAX) {
+          if (attempt >= 2) await sleep(Math.random() * CONDITION_FAILED_BACKOFF_MAX_MS * attempt);
+          continue;
+        }
         throw err;
       }
       return result;
     }
   }
 
+  /** Another node changed this run: the cached copy is stale. */
+  evict(namespaceId: string, workflowId: string, runId: string): void {
+    this.cache.delete(cacheKey(namespaceId, workflowId, runId));
+  }
+
+  /** Changes from other nodes may have been missed: forget every cached run. */
+  evictAll(): void {
+    this.cache.clear();
+  }
+
   /** Remove a run from the store and the cache (the caller holds the workflow lock). */
   async deleteLocked(namespaceId: string, workflowId: string, runId: string): Promise<void> {
     await this.store.deleteExecution(namespaceId, workflowId, runId);
     this.cache.delete(cacheKey(namespaceId, workflowId, runId));
+    this.listeners.onCommitted?.({ namespaceId, workflowId, runId }, []);
   }
 
   /** Create a new run (the caller holds the workflow lock and sets `tx.current`). */
   async create(state: ExecutionState, fn: (tx: ExecutionTx) => void): Promise<void> {
     const tx = new ExecutionTx(state, this.clock.nowMs());
+    tx.nodeId = this.config.nodeId;
     fn(tx);
     await this.commit(tx, null, state.status);
   }
@@ -140,6 +168,8 @@ export class ExecutionStore {
       this.listeners.onExecutionChanged(s.namespaceId, s.runId, s);
     }
     if (next) this.listeners.onExecutionChanged(next.state.namespaceId, next.state.runId, next.state);
+    this.listeners.onCommitted?.(s, commit.doneTaskQueueTaskIds);
+    if (next) this.listeners.onCommitted?.(next.state, []);
     this.logCommitted(tx, expectedDbVersion === null, statusBefore);
     if (next) this.logCommitted(next, true, next.state.status);
   }
@@ -231,6 +261,10 @@ function toCommit(
     newTimerTasks: tx.newTimerTasks,
     doneTimerTaskIds: tx.doneTimerTaskIds,
   };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function cacheKey(namespaceId: string, workflowId: string, runId: string): string {

@@ -50,6 +50,8 @@ export class ExecutionTx {
   visibilityChanged = false;
   readonly logNotes: LogNote[] = [];
   stickyDispatch: StickyDispatch | null = null;
+  /** The node making the change (a task started here is answered by this node). */
+  nodeId = '';
 
   constructor(
     readonly state: ExecutionState,

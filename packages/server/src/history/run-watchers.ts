@@ -9,6 +9,11 @@ type Watcher = (state: ExecutionState) => void;
 export class RunWatchers {
   private readonly watchers = new Map<string, Set<Watcher>>();
 
+  /** Whether anyone waits on this run (another node changed it: worth reading it again). */
+  isWatched(namespaceId: string, runId: string): boolean {
+    return this.watchers.has(key(namespaceId, runId));
+  }
+
   notify(namespaceId: string, runId: string, state: ExecutionState): void {
     const set = this.watchers.get(key(namespaceId, runId));
     if (!set) return;

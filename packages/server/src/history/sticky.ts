@@ -73,7 +73,10 @@ export function dispatchTasks(
   sticky: StickyDispatch | null,
   onExpired: (task: TaskQueueTask) => void,
 ): void {
-  if (!sticky) return matching.addTasks(tasks);
+  if (!sticky) {
+    matching.addTasks(tasks);
+    return;
+  }
   for (const task of tasks) {
     const isSticky =
       task.kind === 'workflow' &&

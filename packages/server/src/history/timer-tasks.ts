@@ -45,6 +45,11 @@ export interface ActivityRetryData {
 export interface WorkflowTaskTimeoutData {
   scheduledEventId: number;
   attempt: number;
+  /**
+   * The node that handed the task to its worker. If that node dies, the worker may never
+   * have received it: a live node then fires this timeout at once (cluster/).
+   */
+  node?: string;
 }
 
 export interface WorkflowTimeoutData {

@@ -110,6 +110,7 @@ export function markWorkflowTaskStarted(
   tx.addTimer('workflow_task_timeout', tx.nowMs + s.workflowTaskTimeoutMs, {
     scheduledEventId: wt.scheduledEventId,
     attempt: wt.attempt,
+    ...(tx.nodeId ? { node: tx.nodeId } : {}),
   } satisfies WorkflowTaskTimeoutData);
   return {
     token: encodeTaskToken({ k: 'wt', ns: s.namespaceId, wf: s.workflowId, run: s.runId, s: wt.scheduledEventId, a: wt.attempt }),

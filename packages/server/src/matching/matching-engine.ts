@@ -16,6 +16,11 @@
  * history (`onExpired`); and a worker shutting down releases its queue, moving what waits
  * there to the normal queues. Nothing here is durable: the task rows name the normal queue,
  * so after a restart every task is loaded there.
+ *
+ * On several nodes (cluster/) every node may hold the same task: the one that created it,
+ * and those it told because it had no poller waiting. Matching remembers which task ids it
+ * holds, so a task is not queued twice on one node, and drops those another node started;
+ * the history engine's version check makes sure only one start is recorded.
  */
 import type { TaskKind, TaskQueueTask } from '../persistence/store.js';
 
@@ -94,20 +99,83 @@ class TaskQueue {
 }
 
 const RECENT_POLLERS_MAX = 100;
+/** How many tasks started elsewhere may wait in the queues before they are swept out. */
+const GONE_COMPACT_AT = 1000;
 /** Temporal's window: a sticky queue not polled for this long has lost its worker. */
 export const STICKY_POLLER_WINDOW_MS = 10_000;
 
+/** Where a task this node holds is: waiting in a normal or sticky queue, or with a poller of this node. */
+type Held = 'waiting' | 'sticky' | 'handed';
+
 export class MatchingEngine {
   private readonly queues = new Map<string, TaskQueue>();
+  /** Tasks of this node's queues and pollers, by id, until released. */
+  private readonly held = new Map<number, Held>();
+  /** Held tasks another node has started: skipped when their turn comes. */
+  private readonly gone = new Set<number>();
   private closed = false;
+  /** Told of every poll (the cluster records pollers for DescribeTaskQueue on any node). */
+  onPoll: ((namespaceId: string, taskQueue: string, kind: TaskKind, identity: string) => void) | null = null;
 
   constructor(
     private readonly nowMs: () => number,
     private readonly pollerExpiryMs: number,
   ) {}
 
-  addTasks(tasks: TaskQueueTask[]): void {
-    for (const task of tasks) this.offer(task.namespaceId, task.taskQueue, task.kind, { type: 'task', task });
+  /** Queue tasks (those already held here are skipped). Returns those no poller took at once. */
+  addTasks(tasks: TaskQueueTask[]): TaskQueueTask[] {
+    const waiting: TaskQueueTask[] = [];
+    for (const task of tasks) {
+      if (this.held.has(task.id)) continue;
+      if (!this.offer(task.namespaceId, task.taskQueue, task.kind, { type: 'task', task })) waiting.push(task);
+    }
+    return waiting;
+  }
+
+  /** Whether this node has the task in a queue or with a poller. */
+  holds(taskId: number): boolean {
+    return this.held.has(taskId);
+  }
+
+  /** Of `tasks`, those waiting in a normal queue here (not sticky, not handed to a poller). */
+  waitingOf(tasks: TaskQueueTask[]): TaskQueueTask[] {
+    return tasks.filter((t) => this.held.get(t.id) === 'waiting');
+  }
+
+  /** A handed-out task was recorded as started, or found stale: forget it. */
+  release(taskId: number): void {
+    this.held.delete(taskId);
+    this.gone.delete(taskId);
+  }
+
+  /**
+   * Another node started these tasks: drop them from the queues here. They are skipped when
+   * their turn comes, and swept out of the queues once many have gathered (a queue no poller
+   * of this node reads would otherwise keep them).
+   */
+  forget(taskIds: number[]): void {
+    for (const id of taskIds) {
+      const where = this.held.get(id);
+      if (where === 'handed') continue;
+      if (where !== undefined) this.gone.add(id);
+    }
+    if (this.gone.size >= GONE_COMPACT_AT) this.dropGone();
+  }
+
+  private dropGone(): void {
+    const isGone = (m: MatchedTask) => m.type === 'task' && this.gone.has(m.task.id);
+    for (const queue of this.queues.values()) {
+      if (queue.sticky) {
+        for (const matched of [...queue.stickyTimers.keys()]) if (isGone(matched)) queue.removeSticky(matched);
+        continue;
+      }
+      const kept = queue.backlog.slice(queue.backlogHead).filter((m) => !isGone(m));
+      queue.backlog.length = 0;
+      for (const m of kept) queue.backlog.push(m);
+      queue.backlogHead = 0;
+    }
+    for (const id of this.gone) this.held.delete(id);
+    this.gone.clear();
   }
 
   addQuery(taskQueue: string, query: QueryDispatch): void {
@@ -126,8 +194,9 @@ export class MatchingEngine {
   ): Promise<MatchedTask | null> {
     const queue = this.queue(namespaceId, taskQueue, kind, sticky);
     this.notePoller(queue, identity);
+    this.onPoll?.(namespaceId, taskQueue, kind, identity);
     queue.lastPollMs = this.nowMs();
-    const ready = queue.take();
+    const ready = this.takeFrom(queue);
     if (ready) return Promise.resolve(ready);
     if (this.closed || signal.aborted) return Promise.resolve(null);
     return new Promise((resolve) => {
@@ -180,11 +249,14 @@ export class MatchingEngine {
     const matched: MatchedTask = { type: 'task', task };
     const poller = queue.pollers.shift();
     if (poller) {
+      this.held.set(task.id, 'handed');
       poller.deliver(matched);
       return true;
     }
+    this.held.set(task.id, 'sticky');
     const timer = setTimeout(() => {
       queue.removeSticky(matched);
+      this.release(task.id);
       onExpired(task);
     }, scheduleToStartMs);
     queue.stickyTimers.set(matched, timer);
@@ -213,7 +285,7 @@ export class MatchingEngine {
     if (!queue?.sticky) return;
     this.queues.delete(k);
     for (const poller of queue.pollers.splice(0)) poller.deliver(null);
-    for (let matched = queue.take(); matched; matched = queue.take()) {
+    for (let matched = this.takeFrom(queue); matched; matched = this.takeFrom(queue)) {
       if (matched.type === 'task') this.offer(namespaceId, matched.task.taskQueue, 'workflow', matched);
     }
   }
@@ -238,11 +310,29 @@ export class MatchingEngine {
     }
   }
 
-  private offer(namespaceId: string, taskQueue: string, kind: TaskKind, task: MatchedTask): void {
+  /** True when a waiting poller took it at once. */
+  private offer(namespaceId: string, taskQueue: string, kind: TaskKind, task: MatchedTask): boolean {
     const queue = this.queue(namespaceId, taskQueue, kind);
     const poller = queue.pollers.shift();
+    if (task.type === 'task') this.held.set(task.task.id, poller ? 'handed' : 'waiting');
     if (poller) poller.deliver(task);
     else queue.backlog.push(task);
+    return !!poller;
+  }
+
+  /** The next task of `queue` that no other node has started, now handed out. */
+  private takeFrom(queue: TaskQueue): MatchedTask | undefined {
+    for (;;) {
+      const matched = queue.take();
+      if (!matched || matched.type !== 'task') return matched;
+      const id = matched.task.id;
+      if (this.gone.delete(id)) {
+        this.held.delete(id);
+        continue;
+      }
+      this.held.set(id, 'handed');
+      return matched;
+    }
   }
 
   private queue(namespaceId: string, taskQueue: string, kind: TaskKind, sticky = false): TaskQueue {

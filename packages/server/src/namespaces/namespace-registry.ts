@@ -40,7 +40,7 @@ export class NamespaceRegistry {
     for (const ns of await store.listNamespaces()) registry.remember(ns);
     const wanted = new Map(Object.entries(searchAttributes));
     for (const name of names) {
-      const ns = registry.byName(name) ?? (await registry.register({ name, retentionMs }, nowMs));
+      const ns = registry.byName(name) ?? (await registry.registerUnlessRaced({ name, retentionMs }, nowMs));
       if (wanted.size === 0) continue;
       const custom = withCustomAttributes(ns, wanted);
       if (Object.keys(custom).length !== Object.keys(ns.customSearchAttributes).length) {
@@ -48,6 +48,29 @@ export class NamespaceRegistry {
       }
     }
     return registry;
+  }
+
+  /** Told after every change this node makes (the other nodes of a cluster reload). */
+  onChange: () => void = () => undefined;
+
+  /** Read every namespace again: another node changed one. */
+  async reload(): Promise<void> {
+    const records = await this.store.listNamespaces();
+    const ids = new Set(records.map((ns) => ns.id));
+    for (const id of [...this.byIdMap.keys()]) if (!ids.has(id)) this.forget(id);
+    for (const ns of records) this.remember(ns);
+  }
+
+  /** `register`, except that a node starting beside another may find it registered the name first. */
+  private async registerUnlessRaced(spec: NewNamespace, nowMs: number): Promise<NamespaceRecord> {
+    try {
+      return await this.register(spec, nowMs);
+    } catch (err) {
+      await this.reload();
+      const raced = this.byName(spec.name);
+      if (raced) return raced;
+      throw err;
+    }
   }
 
   /** A namespace that is not deleted, by name. */
@@ -82,6 +105,7 @@ export class NamespaceRegistry {
     };
     await this.store.createNamespace(ns);
     this.remember(ns);
+    this.onChange();
     return ns;
   }
 
@@ -89,6 +113,7 @@ export class NamespaceRegistry {
   async update(changed: NamespaceRecord): Promise<NamespaceRecord> {
     await this.store.updateNamespace(changed);
     this.remember(changed);
+    this.onChange();
     return changed;
   }
 
@@ -96,6 +121,7 @@ export class NamespaceRegistry {
   async remove(id: string): Promise<void> {
     await this.store.deleteNamespace(id);
     this.forget(id);
+    this.onChange();
   }
 
   private remember(ns: NamespaceRecord): void {

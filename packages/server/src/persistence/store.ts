@@ -227,3 +227,79 @@ export interface Store {
   /** Fire time of the earliest pending timer, or null. */
   nextTimerFireMs(): Promise<number | null>;
 }
+
+/** A query waiting for a poller of another node (cluster/): its request, then the answer. */
+export interface QueryTaskRow {
+  id: string;
+  namespaceId: string;
+  taskQueue: string;
+  workflowId: string;
+  runId: string;
+  /** Encoded temporal.api.query.v1.WorkflowQuery (empty when listed). */
+  query: Uint8Array;
+  createdMs: number;
+}
+
+/** What several nodes on one database need beyond `Store`; PostgreSQL's store has it. */
+export interface ClusterStore {
+  /**
+   * Claim up to `limit` timers due by `untilMs` that no other node holds (a lease that has
+   * not ended by `nowMs`), holding them until `leaseUntilMs`; earliest first. A claimed
+   * timer's row is still deleted by the commit of its effect.
+   */
+  claimDueTimerTasks(untilMs: number, limit: number, leaseUntilMs: number, nowMs: number): Promise<TimerTask[]>;
+  /** When the earliest timer can be claimed (its fire time, or its lease's end), or null. */
+  nextTimerReadyMs(): Promise<number | null>;
+  insertQueryTask(query: QueryTaskRow): Promise<void>;
+  /** The query's request if no node claimed it yet (now this one has), else null. */
+  claimQueryTask(id: string): Promise<Uint8Array | null>;
+  /** Store the worker's answer (encoded RespondQueryTaskCompletedRequest); false if the row is gone. */
+  answerQueryTask(id: string, answer: Uint8Array): Promise<boolean>;
+  /** The answer, if there is one, and the row with it. */
+  takeQueryAnswer(id: string): Promise<Uint8Array | null>;
+  deleteQueryTask(id: string): Promise<void>;
+  /** Queries no node claimed, created before `createdBeforeMs` (a notification may have been lost). */
+  listUnclaimedQueryTasks(createdBeforeMs: number): Promise<QueryTaskRow[]>;
+  deleteQueryTasksCreatedBefore(createdBeforeMs: number): Promise<void>;
+
+  /** Who polled which queue lately, as seen by one node: written (upserted) in one statement. */
+  recordPollers(pollers: TaskQueuePollerRow[]): Promise<void>;
+  /** Pollers of a queue on any node whose last poll began at or after `sinceMs`. */
+  listPollers(namespaceId: string, taskQueue: string, kind: TaskKind, sinceMs: number): Promise<TaskQueuePollerRow[]>;
+  deletePollersBefore(beforeMs: number): Promise<void>;
+  /** The tasks waiting in a queue, whichever node holds them: how many, and the oldest's creation time. */
+  taskQueueBacklog(namespaceId: string, taskQueue: string, kind: TaskKind): Promise<{ count: number; oldestCreatedMs: number | null }>;
+
+  /** The nodes whose heartbeat is recent (within `liveMs`, by the database's clock). */
+  liveNodes(liveMs: number): Promise<ClusterNodeRow[]>;
+  /** Write this node's heartbeat (the row is created when missing). */
+  heartbeat(node: Omit<ClusterNodeRow, 'heartbeatMs'>): Promise<void>;
+  /**
+   * Take the rows of nodes silent for `deadMs`; each is returned to one caller only, which
+   * then hands the dead node's work to the living.
+   */
+  claimDeadNodes(deadMs: number): Promise<string[]>;
+  /** A node leaves (it stopped): its row goes. */
+  removeNode(nodeId: string): Promise<void>;
+  /**
+   * Make the workflow-task timeouts of tasks `nodeId` handed out due at `nowMs` (its workers
+   * may never have got them). Returns how many.
+   */
+  expireWorkflowTasksHandedOutBy(nodeId: string, nowMs: number): Promise<number>;
+}
+
+export interface TaskQueuePollerRow {
+  namespaceId: string;
+  taskQueue: string;
+  kind: TaskKind;
+  identity: string;
+  nodeId: string;
+  lastAccessMs: number;
+}
+
+export interface ClusterNodeRow {
+  nodeId: string;
+  address: string;
+  startedMs: number;
+  heartbeatMs: number;
+}

@@ -4,12 +4,26 @@
  * touch the database. A row is deleted in the same transaction as its effect,
  * so across a crash a timer fires exactly once (late, never lost). When the
  * clock can jump (time-skipping tests) a jump re-arms at once.
+ *
+ * On several nodes (`cluster`), every node runs this queue over the same rows: a due row is
+ * claimed for a few seconds before it fires, so one node fires it; a node that dies holding
+ * some leaves them to the others when the lease ends. Timers other nodes commit are
+ * announced on the cluster bus (`notify`), and the queue also looks every `recheckMs` in
+ * case an announcement was lost.
  */
 import type { Logger } from '../common/logger.js';
 import { isAdvanceable, type Clock } from '../common/clock.js';
-import type { Store, TimerTask } from '../persistence/store.js';
+import type { ClusterStore, Store, TimerTask } from '../persistence/store.js';
 
 export type TimerHandler = (timer: TimerTask) => Promise<void>;
+
+export interface TimerClusterOptions {
+  store: ClusterStore;
+  /** How long a claimed timer is this node's to fire. */
+  leaseMs: number;
+  /** The longest the queue goes without looking at the database. */
+  recheckMs: number;
+}
 
 const BATCH_MAX = 200;
 const RETRY_AFTER_ERROR_MS = 1000;
@@ -30,6 +44,7 @@ export class TimerQueue {
     private readonly clock: Clock,
     private readonly handle: TimerHandler,
     private readonly log: Logger,
+    private readonly cluster: TimerClusterOptions | null = null,
   ) {}
 
   start(): void {
@@ -45,7 +60,7 @@ export class TimerQueue {
   }
 
   /** New timers were committed: re-arm if one is earlier than the armed time. */
-  notify(timers: TimerTask[]): void {
+  notify(timers: Pick<TimerTask, 'fireAtMs'>[]): void {
     const earliest = Math.min(...timers.map((t) => t.fireAtMs));
     if (this.armedAtMs === null || earliest < this.armedAtMs) this.arm(earliest);
   }
@@ -88,14 +103,19 @@ export class TimerQueue {
   private async drain(): Promise<void> {
     for (;;) {
       if (this.stopped) return;
-      const due = (await this.store.listDueTimerTasks(this.clock.nowMs(), BATCH_MAX)).filter(
-        (t) => !this.inFlight.has(t.id),
-      );
+      const due = (await this.dueTimers()).filter((t) => !this.inFlight.has(t.id));
       if (due.length === 0) break;
       await Promise.all(due.map((t) => this.fire(t)));
     }
-    const next = await this.store.nextTimerFireMs();
+    let next = this.cluster ? await this.cluster.store.nextTimerReadyMs() : await this.store.nextTimerFireMs();
+    if (this.cluster) next = Math.min(next ?? Infinity, this.clock.nowMs() + this.cluster.recheckMs);
     if (next !== null && (this.armedAtMs === null || next < this.armedAtMs)) this.arm(next);
+  }
+
+  private dueTimers(): Promise<TimerTask[]> {
+    const nowMs = this.clock.nowMs();
+    if (!this.cluster) return this.store.listDueTimerTasks(nowMs, BATCH_MAX);
+    return this.cluster.store.claimDueTimerTasks(nowMs, BATCH_MAX, nowMs + this.cluster.leaseMs, nowMs);
   }
 
   private async fire(timer: TimerTask): Promise<void> {

@@ -193,6 +193,39 @@ export const postgresMigrations: readonly string[] = [
   CREATE TRIGGER ev_count_update AFTER UPDATE OF status ON executions_visibility
     FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION visibility_count_trigger();
   `,
+  // 2: several nodes (cluster/). A due timer is claimed by one node for a while (its lease)
+  // before it fires; the queries a node's client waits for, for a worker polling another node;
+  // the nodes alive, each beating in its row (the database's clock, not the nodes'); who polled
+  // which task queue lately, on any node (DescribeTaskQueue).
+  `
+  ALTER TABLE timer_tasks ADD COLUMN lease_until_ms bigint NOT NULL DEFAULT 0;
+  CREATE TABLE query_tasks (
+    id text PRIMARY KEY,
+    namespace_id text NOT NULL,
+    task_queue text NOT NULL,
+    workflow_id text NOT NULL,
+    run_id text NOT NULL,
+    query bytea NOT NULL,
+    claimed boolean NOT NULL DEFAULT false,
+    answer bytea,
+    created_ms bigint NOT NULL
+  );
+  CREATE TABLE task_queue_pollers (
+    namespace_id text NOT NULL,
+    task_queue text NOT NULL,
+    kind text NOT NULL,
+    identity text NOT NULL,
+    node_id text NOT NULL,
+    last_access_ms bigint NOT NULL,
+    PRIMARY KEY (namespace_id, task_queue, kind, identity)
+  );
+  CREATE TABLE cluster_nodes (
+    node_id text PRIMARY KEY,
+    address text NOT NULL,
+    started_ms bigint NOT NULL,
+    heartbeat_ms bigint NOT NULL
+  );
+  `,
 ];
 
 /** Key of the advisory lock that makes migrations of one database take turns. */

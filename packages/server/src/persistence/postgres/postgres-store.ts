@@ -11,6 +11,7 @@
 import type pg from 'pg';
 import {
   ConditionFailedError,
+  type ClusterStore,
   type CommitResult,
   type CurrentExecutionRecord,
   type ExecutionCommit,
@@ -28,6 +29,7 @@ import {
 import type { BoundQuery } from '../../visibility/query-binder.js';
 import { createPool, inTransaction, waitForDatabase, type ConnectRetry } from './connection.js';
 import { migrate } from './migrations.js';
+import { PostgresClusterStore } from './cluster-store.js';
 import { countVisibility, listVisibility, toBuffer, upsertVisibility } from './visibility.js';
 
 type Row = Record<string, unknown>;
@@ -67,6 +69,11 @@ export class PostgresStore implements Store {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+
+  /** The queries several nodes need (cluster/), on this store's pool. */
+  clusterStore(): ClusterStore {
+    return new PostgresClusterStore(this.pool);
   }
 
   async createNamespace(ns: NamespaceRecord): Promise<void> {
