@@ -11,9 +11,12 @@
  * figures (see bench/README.md, "PostgreSQL restart").
  *
  * CAREFUL: the restart hits every process on this machine that uses PostgreSQL. `--no-restart`
- * runs the same load without it (a dry run of the script).
+ * runs the same load without it (a dry run of the script); `--terminate-backends` instead
+ * ends every connection to this run's database for a second (`pg_terminate_backend`, the
+ * error a restart gives, 57P01), which touches nothing else on the machine.
  *
- *   node bench/pg-restart.mjs [--workflows 300] [--steps 5] [--step-ms 20] [--restart-after 100] [--no-restart]
+ *   node bench/pg-restart.mjs [--workflows 300] [--steps 5] [--step-ms 20] [--restart-after 100]
+ *                             [--no-restart | --terminate-backends]
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,6 +36,7 @@ const { values: opts } = parseArgs({
     'step-ms': { type: 'string', default: '20' },
     'restart-after': { type: 'string', default: '100' },
     'no-restart': { type: 'boolean', default: false },
+    'terminate-backends': { type: 'boolean', default: false },
   },
 });
 const WORKFLOWS = Number(opts.workflows);
@@ -49,6 +53,7 @@ const DRAIN_BOUND_MS = 180_000;
 const RESTART_BOUND_MS = 60_000;
 const DROP_BOUND_MS = 30_000;
 const STOP_GRACE_MS = 10_000;
+const TERMINATE_MS = 1_000;
 
 /** Every child alive, SIGKILLed by PID if this script exits any other way. */
 const children = new Set();
@@ -123,6 +128,45 @@ async function restartPostgres() {
   const started = Date.now();
   await promisify(execFile)('pg_ctlcluster', ['--skip-systemctl-redirect', versions[0], 'main', 'restart'], { timeout: RESTART_BOUND_MS });
   return { version: versions[0], ms: Date.now() - started };
+}
+
+/** Ends every connection to database `name` again and again for `ms` (a restart seen from one database). */
+async function terminateBackends(name, ms) {
+  const started = Date.now();
+  let terminated = 0;
+  while (Date.now() - started < ms) {
+    const client = new pg.Client({ connectionString: ADMIN_URL });
+    await client.connect();
+    try {
+      const { rows } = await client.query(
+        'SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+        [name],
+      );
+      terminated += Number(rows[0].n);
+    } finally {
+      await client.end();
+    }
+    await sleep(100);
+  }
+  return { terminatedConnections: terminated, ms: Date.now() - started };
+}
+
+/** Distinct "internal error" log lines of the nodes (RPCs answered INTERNAL): method, error and count. */
+function internalErrors(nodesToRead) {
+  const counts = new Map();
+  for (const node of nodesToRead) {
+    for (const line of node.output.join('').split('\n')) {
+      if (!line.includes('"msg":"internal error"')) continue;
+      try {
+        const { method, err } = JSON.parse(line);
+        const key = `${node.nodeId} ${method}: ${err?.type} ${err?.code ?? ''} ${err?.message}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      } catch {
+        // A line cut by the buffer: not counted.
+      }
+    }
+  }
+  return [...counts].map(([key, n]) => `${key} (x${n})`);
 }
 
 /** The result of `handle`, asking again (bounded) when the call itself fails on the way. */
@@ -206,7 +250,7 @@ try {
       }
       if (!opts['no-restart'] && restarting === undefined && acknowledged.length >= RESTART_AFTER) {
         restartAtMs = Date.now();
-        restarting = restartPostgres().then((r) => (restart = r));
+        restarting = (opts['terminate-backends'] ? terminateBackends(dbName, TERMINATE_MS) : restartPostgres()).then((r) => (restart = r));
       }
     },
     STARTS_BOUND_MS,
@@ -234,9 +278,10 @@ try {
   const figures = {
     workflows: WORKFLOWS,
     steps: STEPS,
-    restart: opts['no-restart'] ? 'none (--no-restart)' : { ...restart, afterAcknowledgedStarts: RESTART_AFTER, atMsIntoRun: restartAtMs - runStart },
+    restart: opts['no-restart'] ? 'none (--no-restart)' : { kind: opts['terminate-backends'] ? 'pg_terminate_backend' : 'pg_ctlcluster restart', ...restart, afterAcknowledgedStarts: RESTART_AFTER, atMsIntoRun: restartAtMs - runStart },
     acknowledgedStarts: acknowledged.length,
     startErrors: startErrors.length,
+    internalErrorKinds: internalErrors(nodes).length,
     completedRight: outcomes.length - wrong.length - unfinished.length,
     wrongResults: wrong.length,
     notCompleted: unfinished.length,
@@ -251,6 +296,7 @@ try {
   };
   console.log(`[pg-restart] ${JSON.stringify(figures, null, 2)}`);
   for (const e of startErrors.slice(0, 5)) console.log(`[pg-restart] start error: ${e.workflowId}: ${e.error}`);
+  for (const line of internalErrors(nodes).slice(0, 10)) console.log(`[pg-restart] a node answered INTERNAL: ${line}`);
   for (const o of unfinished.slice(0, 5)) console.log(`[pg-restart] not completed: ${o.workflowId}: ${o.error}`);
   for (const o of wrong.slice(0, 5)) console.log(`[pg-restart] wrong result: ${o.workflowId}: ${o.value} (expected ${expected(o.i)})`);
   failed = wrong.length > 0 || unfinished.length > 0 || malformed > 0 || acknowledged.length === 0;
@@ -262,7 +308,8 @@ try {
   for (const { worker } of workers) if (worker.getState() === 'RUNNING') worker.shutdown();
   await Promise.allSettled(workers.map((w) => w.running));
   await Promise.allSettled(nativeConnections.map((c) => c.close()));
-  await connection?.close().catch(() => undefined);
+  // After a failure, calls may still be retrying on it; closing would make their retries throw.
+  if (!failed) await connection?.close().catch(() => undefined);
   await balancer?.close();
   if (failed) for (const n of nodes) console.error(`--- ${n.nodeId} (last output) ---\n${n.tail()}`);
   await Promise.all(nodes.map((n) => stopChild(n.child)));
