@@ -20,7 +20,8 @@ describe('a handler error as the client sees it', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
     const dropped = new Error('Connection terminated unexpectedly');
     const connectionException = Object.assign(new Error('connection failure'), { code: '08006' });
-    for (const err of [shutdown, refused, dropped, connectionException]) {
+    const deadClient = new Error('Client has encountered a connection error and is not queryable');
+    for (const err of [shutdown, refused, dropped, connectionException, deadClient]) {
       expect(toGrpcError(err, path, log)).toEqual({
         code: Status.UNAVAILABLE,
         message: 'the database is unavailable (SignalWorkflowExecution can be retried)',

@@ -164,7 +164,8 @@ const UNREACHABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE',
  * Whether `err` says the database is unavailable for a while (restarting, failing over, the
  * connection dropped) rather than that the request is wrong: the caller should retry. For
  * PostgreSQL: SQLSTATE class 08 (connection exception) and 57P01–57P03 (shutting down,
- * crashed, not accepting connections yet), and a connection the driver saw end.
+ * crashed, not accepting connections yet), and a connection the driver saw end (node-postgres
+ * says so only in its messages).
  */
 export function isStoreUnavailable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
@@ -173,7 +174,8 @@ export function isStoreUnavailable(err: unknown): boolean {
     return true;
   }
   const message = (err as { message?: unknown }).message;
-  return typeof message === 'string' && /^Connection terminated/.test(message);
+  // The second: a query on a pooled client whose connection died while it was checked out.
+  return typeof message === 'string' && /^(Connection terminated|Client has encountered a connection error and is not queryable)/.test(message);
 }
 
 export class ConditionFailedError extends Error {

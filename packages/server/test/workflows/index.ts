@@ -50,3 +50,4 @@ export {
   uiParent,
   uiPendingFailingActivity,
 } from './ui.js';
+export { chainedSteps, parallelParked, signalCollector } from './cluster.js';

@@ -56,6 +56,11 @@ export function createPool(url: string, onIdleError: (err: Error) => void): pg.P
   // An idle client whose connection dies (a database restart) emits this; without a listener
   // the process would crash. The pool drops the client and opens a new one on demand.
   pool.on('error', onIdleError);
+  // A client checked out of the pool (inside a transaction) has no listener of the pool's: its
+  // connection dying between two queries (a restart, pg_terminate_backend) would emit 'error'
+  // unheard and crash the process. Heard here, the error surfaces instead as the failure of the
+  // client's next query, and inTransaction discards the client.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
