@@ -16,6 +16,7 @@
  * index range and skips rows another node holds.
  */
 import type pg from 'pg';
+import { COMMIT_FUNCTIONS_MIGRATION } from './commit-functions.js';
 
 /** One text slot column of visibility and its full-text index (the dialect's `simple` configuration). */
 function textSearchIndex(column: string): string {
@@ -193,6 +194,8 @@ export const postgresMigrations: readonly string[] = [
   CREATE TRIGGER ev_count_update AFTER UPDATE OF status ON executions_visibility
     FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status) EXECUTE FUNCTION visibility_count_trigger();
   `,
+  // 2: execution commits in one statement per batch (group commit).
+  COMMIT_FUNCTIONS_MIGRATION,
 ];
 
 /** Key of the advisory lock that makes migrations of one database take turns. */
