@@ -87,7 +87,11 @@ export class CommitBatcher {
     let answers: BatchAnswer[];
     try {
       const json = JSON.stringify(batch.map((p) => encodeCommit(p.commit)));
-      const result = await this.pool.query<{ answers: BatchAnswer[] }>('SELECT endure_commit($1::jsonb) AS answers', [json]);
+      const result = await this.pool.query<{ answers: BatchAnswer[] }>({
+        name: 'endure_commit',
+        text: 'SELECT endure_commit($1::jsonb) AS answers',
+        values: [json],
+      });
       answers = result.rows[0]?.answers ?? [];
       if (answers.length !== batch.length) {
         throw new Error(`endure_commit answered ${answers.length} results for ${batch.length} commits`);

@@ -50,6 +50,10 @@ const COMMIT_BATCHES_IN_FLIGHT_MAX = 2;
 const TASK_COLUMNS = 'id, namespace_id, task_queue, kind, workflow_id, run_id, scheduled_event_id, attempt, created_ms';
 const TIMER_COLUMNS = 'id, fire_at_ms, namespace_id, workflow_id, run_id, kind, data';
 
+/*
+ * The queries of the hot path (a workflow task reads history; timers are polled) are named:
+ * pg prepares a named query once per connection, so PostgreSQL parses and plans it once.
+ */
 export class PostgresStore implements Store {
   private readonly commits: CommitBatcher;
 
@@ -112,10 +116,11 @@ export class PostgresStore implements Store {
   }
 
   async getCurrentExecution(namespaceId: string, workflowId: string): Promise<CurrentExecutionRecord | null> {
-    const result = await this.pool.query<Row>(
-      'SELECT run_id, status, start_request_id FROM current_executions WHERE namespace_id = $1 AND workflow_id = $2',
-      [namespaceId, workflowId],
-    );
+    const result = await this.pool.query<Row>({
+      name: 'endure_current_execution',
+      text: 'SELECT run_id, status, start_request_id FROM current_executions WHERE namespace_id = $1 AND workflow_id = $2',
+      values: [namespaceId, workflowId],
+    });
     const row = result.rows[0];
     if (!row) return null;
     return {
@@ -128,10 +133,11 @@ export class PostgresStore implements Store {
   }
 
   async getExecution(namespaceId: string, workflowId: string, runId: string): Promise<ExecutionRecord | null> {
-    const result = await this.pool.query<Row>(
-      'SELECT state, db_version FROM executions WHERE namespace_id = $1 AND workflow_id = $2 AND run_id = $3',
-      [namespaceId, workflowId, runId],
-    );
+    const result = await this.pool.query<Row>({
+      name: 'endure_execution',
+      text: 'SELECT state, db_version FROM executions WHERE namespace_id = $1 AND workflow_id = $2 AND run_id = $3',
+      values: [namespaceId, workflowId, runId],
+    });
     const row = result.rows[0];
     if (!row) return null;
     return { namespaceId, workflowId, runId, state: row.state as string, dbVersion: row.db_version as number };
@@ -170,11 +176,12 @@ export class PostgresStore implements Store {
   }
 
   async readHistory(namespaceId: string, runId: string, fromEventId: number, limit: number): Promise<HistoryEventRow[]> {
-    const result = await this.pool.query<Row>(
-      `SELECT event_id, data FROM history_events WHERE namespace_id = $1 AND run_id = $2 AND event_id >= $3
+    const result = await this.pool.query<Row>({
+      name: 'endure_read_history',
+      text: `SELECT event_id, data FROM history_events WHERE namespace_id = $1 AND run_id = $2 AND event_id >= $3
        ORDER BY event_id LIMIT $4`,
-      [namespaceId, runId, fromEventId, limit],
-    );
+      values: [namespaceId, runId, fromEventId, limit],
+    });
     return result.rows.map((r) => ({ eventId: r.event_id as number, data: r.data as Buffer }));
   }
 
@@ -192,10 +199,11 @@ export class PostgresStore implements Store {
   }
 
   async listDueTimerTasks(untilMs: number, limit: number): Promise<TimerTask[]> {
-    const result = await this.pool.query<Row>(
-      `SELECT ${TIMER_COLUMNS} FROM timer_tasks WHERE fire_at_ms <= $1 ORDER BY fire_at_ms, id LIMIT $2`,
-      [untilMs, limit],
-    );
+    const result = await this.pool.query<Row>({
+      name: 'endure_due_timers',
+      text: `SELECT ${TIMER_COLUMNS} FROM timer_tasks WHERE fire_at_ms <= $1 ORDER BY fire_at_ms, id LIMIT $2`,
+      values: [untilMs, limit],
+    });
     return result.rows.map(toTimer);
   }
 
