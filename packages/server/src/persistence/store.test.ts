@@ -443,6 +443,46 @@ describe.each(stores)('%s store', (_name, backend) => {
     expect(await store.getExecution(NS, 'wf-2', 'run-2')).not.toBeNull();
   });
 
+  it('writes hundreds of commits made at once, each with its own task and timer ids in the order given', async () => {
+    const runs = Array.from({ length: 300 }, (_, i) => `run-${i}`);
+    const results = await Promise.all(
+      runs.map((run, i) =>
+        store.commitExecution(
+          startCommit(`wf-${i}`, run, {
+            newTaskQueueTasks: [task(`wf-${i}`, run, 1), task(`wf-${i}`, run, 2)],
+            newTimerTasks: [timer(`wf-${i}`, run, 2000 + i), timer(`wf-${i}`, run, 1000 + i)],
+          }),
+        ),
+      ),
+    );
+    results.forEach((result, i) => {
+      expect(result.dbVersion).toBe(1);
+      expect(result.taskQueueTasks.map((t) => t.scheduledEventId)).toEqual([1, 2]);
+      expect(result.timerTasks.map((t) => t.fireAtMs)).toEqual([2000 + i, 1000 + i]);
+    });
+    const taskIds = results.flatMap((r) => r.taskQueueTasks.map((t) => t.id));
+    expect(new Set(taskIds).size).toBe(600);
+    // Within one commit, ids grow in the order the rows were given (claims take the oldest first).
+    for (const r of results) expect(r.taskQueueTasks[0]!.id).toBeLessThan(r.taskQueueTasks[1]!.id);
+    const stored = await store.listTaskQueueTasks();
+    expect(stored.map((t) => t.id).sort((a, b) => a - b)).toEqual([...taskIds].sort((a, b) => a - b));
+    expect(await store.getExecution(NS, 'wf-299', 'run-299')).toMatchObject({ dbVersion: 1, state: 'state of run-299' });
+  });
+
+  it('a commit that fails for another reason than a guard fails alone among commits made at once', async () => {
+    await store.commitExecution(startCommit('wf-1', 'run-1'));
+    const outcomes = await Promise.allSettled([
+      store.commitExecution(startCommit('wf-2', 'run-2')),
+      store.commitExecution(updateCommit('wf-1', 'run-1', 1, { newEvents: [{ eventId: 1, data: Uint8Array.of(9) }] })),
+      store.commitExecution(startCommit('wf-3', 'run-3')),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const failed = outcomes[1] as PromiseRejectedResult;
+    expect(failed.reason).not.toBeInstanceOf(ConditionFailedError);
+    expect(await store.getExecution(NS, 'wf-1', 'run-1')).toMatchObject({ dbVersion: 1 });
+    expect(await store.getExecution(NS, 'wf-3', 'run-3')).not.toBeNull();
+  });
+
   it('reads history in pages from an event id, in order', async () => {
     const events = [5, 3, 1, 2, 4].map((eventId) => ({ eventId, data: Uint8Array.of(eventId) }));
     await store.commitExecution(startCommit('wf-1', 'run-1', { newEvents: events }));

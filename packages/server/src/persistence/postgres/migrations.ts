@@ -16,6 +16,7 @@
  * index range and skips rows another node holds.
  */
 import type pg from 'pg';
+import { COMMIT_FUNCTIONS_MIGRATION } from './commit-functions.js';
 
 /** One text slot column of visibility and its full-text index (the dialect's `simple` configuration). */
 function textSearchIndex(column: string): string {
@@ -226,6 +227,8 @@ export const postgresMigrations: readonly string[] = [
     heartbeat_ms bigint NOT NULL
   );
   `,
+  // 3: execution commits in one statement per batch (group commit).
+  COMMIT_FUNCTIONS_MIGRATION,
 ];
 
 /** Key of the advisory lock that makes migrations of one database take turns. */

@@ -1,16 +1,16 @@
 /**
- * Store on PostgreSQL through a pool of `pg` connections. Each execution commit is one
- * transaction on one pooled connection (READ COMMITTED): the writes that guard it are
- * conditional — the current-run pointer `UPDATE … WHERE run_id = expected`, the run
+ * Store on PostgreSQL through a pool of `pg` connections. Execution commits are group
+ * committed (commit-batcher.ts): a batch is one statement, `endure_commit`, in which each
+ * commit is a subtransaction (READ COMMITTED) whose writes that guard it are conditional —
+ * the current-run pointer `UPDATE … WHERE run_id = expected`, the run
  * `UPDATE … WHERE db_version = expected`, new rows `INSERT … ON CONFLICT DO NOTHING` — and a
- * guard that matches no row rolls the whole commit back with ConditionFailedError. Under READ
+ * guard that matches no row rolls that commit back alone with ConditionFailedError. Under READ
  * COMMITTED a guarded UPDATE that waited for a concurrent writer re-reads the row it waited
  * for, so of two writers at one version exactly one wins, whichever node they run on.
  * Commits are durable when acknowledged (PostgreSQL's `synchronous_commit`, on by default).
  */
 import type pg from 'pg';
 import {
-  ConditionFailedError,
   type ClusterStore,
   type CommitResult,
   type CurrentExecutionRecord,
@@ -18,8 +18,6 @@ import {
   type ExecutionRecord,
   type HistoryEventRow,
   type NamespaceRecord,
-  type NewTaskQueueTask,
-  type NewTimerTask,
   type Store,
   type TaskQueueTask,
   type TimerTask,
@@ -30,7 +28,8 @@ import type { BoundQuery } from '../../visibility/query-binder.js';
 import { createPool, inTransaction, waitForDatabase, type ConnectRetry } from './connection.js';
 import { migrate } from './migrations.js';
 import { PostgresClusterStore } from './cluster-store.js';
-import { countVisibility, listVisibility, toBuffer, upsertVisibility } from './visibility.js';
+import { countVisibility, listVisibility } from './visibility.js';
+import { CommitBatcher } from './commit-batcher.js';
 
 type Row = Record<string, unknown>;
 
@@ -43,11 +42,26 @@ export interface PostgresStoreOptions {
   onConnectionError: (err: Error) => void;
 }
 
+/**
+ * Commit batches running at once. Two keep commits flowing while one batch waits on a row
+ * another node holds; more split the load into smaller batches that wait on each other's
+ * visibility counters (W1 was slower with 4 than with 1 or 2, see bench/README.md).
+ */
+const COMMIT_BATCHES_IN_FLIGHT_MAX = 2;
+
 const TASK_COLUMNS = 'id, namespace_id, task_queue, kind, workflow_id, run_id, scheduled_event_id, attempt, created_ms';
 const TIMER_COLUMNS = 'id, fire_at_ms, namespace_id, workflow_id, run_id, kind, data';
 
+/*
+ * The queries of the hot path (a workflow task reads history; timers are polled) are named:
+ * pg prepares a named query once per connection, so PostgreSQL parses and plans it once.
+ */
 export class PostgresStore implements Store {
-  private constructor(private readonly pool: pg.Pool) {}
+  private readonly commits: CommitBatcher;
+
+  private constructor(private readonly pool: pg.Pool) {
+    this.commits = new CommitBatcher(pool, COMMIT_BATCHES_IN_FLIGHT_MAX);
+  }
 
   /** Connects (waiting for the database as `connectRetry` allows) and brings the schema up to date. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
@@ -109,10 +123,11 @@ export class PostgresStore implements Store {
   }
 
   async getCurrentExecution(namespaceId: string, workflowId: string): Promise<CurrentExecutionRecord | null> {
-    const result = await this.pool.query<Row>(
-      'SELECT run_id, status, start_request_id FROM current_executions WHERE namespace_id = $1 AND workflow_id = $2',
-      [namespaceId, workflowId],
-    );
+    const result = await this.pool.query<Row>({
+      name: 'endure_current_execution',
+      text: 'SELECT run_id, status, start_request_id FROM current_executions WHERE namespace_id = $1 AND workflow_id = $2',
+      values: [namespaceId, workflowId],
+    });
     const row = result.rows[0];
     if (!row) return null;
     return {
@@ -125,17 +140,18 @@ export class PostgresStore implements Store {
   }
 
   async getExecution(namespaceId: string, workflowId: string, runId: string): Promise<ExecutionRecord | null> {
-    const result = await this.pool.query<Row>(
-      'SELECT state, db_version FROM executions WHERE namespace_id = $1 AND workflow_id = $2 AND run_id = $3',
-      [namespaceId, workflowId, runId],
-    );
+    const result = await this.pool.query<Row>({
+      name: 'endure_execution',
+      text: 'SELECT state, db_version FROM executions WHERE namespace_id = $1 AND workflow_id = $2 AND run_id = $3',
+      values: [namespaceId, workflowId, runId],
+    });
     const row = result.rows[0];
     if (!row) return null;
     return { namespaceId, workflowId, runId, state: row.state as string, dbVersion: row.db_version as number };
   }
 
   commitExecution(commit: ExecutionCommit): Promise<CommitResult> {
-    return inTransaction(this.pool, (client) => commitOne(client, commit));
+    return this.commits.commit(commit);
   }
 
   async deleteExecution(namespaceId: string, workflowId: string, runId: string): Promise<void> {
@@ -167,11 +183,12 @@ export class PostgresStore implements Store {
   }
 
   async readHistory(namespaceId: string, runId: string, fromEventId: number, limit: number): Promise<HistoryEventRow[]> {
-    const result = await this.pool.query<Row>(
-      `SELECT event_id, data FROM history_events WHERE namespace_id = $1 AND run_id = $2 AND event_id >= $3
+    const result = await this.pool.query<Row>({
+      name: 'endure_read_history',
+      text: `SELECT event_id, data FROM history_events WHERE namespace_id = $1 AND run_id = $2 AND event_id >= $3
        ORDER BY event_id LIMIT $4`,
-      [namespaceId, runId, fromEventId, limit],
-    );
+      values: [namespaceId, runId, fromEventId, limit],
+    });
     return result.rows.map((r) => ({ eventId: r.event_id as number, data: r.data as Buffer }));
   }
 
@@ -189,10 +206,11 @@ export class PostgresStore implements Store {
   }
 
   async listDueTimerTasks(untilMs: number, limit: number): Promise<TimerTask[]> {
-    const result = await this.pool.query<Row>(
-      `SELECT ${TIMER_COLUMNS} FROM timer_tasks WHERE fire_at_ms <= $1 ORDER BY fire_at_ms, id LIMIT $2`,
-      [untilMs, limit],
-    );
+    const result = await this.pool.query<Row>({
+      name: 'endure_due_timers',
+      text: `SELECT ${TIMER_COLUMNS} FROM timer_tasks WHERE fire_at_ms <= $1 ORDER BY fire_at_ms, id LIMIT $2`,
+      values: [untilMs, limit],
+    });
     return result.rows.map(toTimer);
   }
 
@@ -224,127 +242,6 @@ export async function migratePostgresSchema(url: string): Promise<{ from: number
   } finally {
     await pool.end();
   }
-}
-
-/** One execution's writes (and its chained new run's) inside the caller's transaction. */
-async function commitOne(client: pg.ClientBase, c: ExecutionCommit): Promise<CommitResult> {
-  await writeCurrentPointer(client, c);
-  const dbVersion = await writeExecution(client, c);
-  if (c.newEvents.length > 0) {
-    await client.query(
-      `INSERT INTO history_events (namespace_id, run_id, event_id, data)
-       SELECT $1, $2, event_id, data FROM unnest($3::bigint[], $4::bytea[]) AS e(event_id, data)`,
-      [c.namespaceId, c.runId, c.newEvents.map((e) => e.eventId), c.newEvents.map((e) => toBuffer(e.data))],
-    );
-  }
-  if (c.visibility) await upsertVisibility(client, c.visibility);
-  if (c.doneTaskQueueTaskIds.length > 0) {
-    await client.query('DELETE FROM task_queue_tasks WHERE id = ANY($1::bigint[])', [c.doneTaskQueueTaskIds]);
-  }
-  if (c.doneTimerTaskIds.length > 0) {
-    await client.query('DELETE FROM timer_tasks WHERE id = ANY($1::bigint[])', [c.doneTimerTaskIds]);
-  }
-  const taskQueueTasks = await insertTasks(client, c.newTaskQueueTasks);
-  const timerTasks = await insertTimers(client, c.newTimerTasks);
-  if (!c.newRun) return { dbVersion, taskQueueTasks, timerTasks };
-  const next = await commitOne(client, c.newRun);
-  return {
-    dbVersion,
-    newRunDbVersion: next.dbVersion,
-    taskQueueTasks: [...taskQueueTasks, ...next.taskQueueTasks],
-    timerTasks: [...timerTasks, ...next.timerTasks],
-  };
-}
-
-async function writeCurrentPointer(client: pg.ClientBase, c: ExecutionCommit): Promise<void> {
-  const { namespaceId: ns, workflowId: wf } = c;
-  if (c.current) {
-    const r = c.current.record;
-    if (c.current.expectedRunId === null) {
-      const result = await client.query(
-        `INSERT INTO current_executions (namespace_id, workflow_id, run_id, status, start_request_id) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT DO NOTHING`,
-        [ns, wf, r.runId, r.status, r.startRequestId],
-      );
-      if (result.rowCount !== 1) throw new ConditionFailedError(`workflow ${wf} already has a current run`);
-    } else {
-      const result = await client.query(
-        `UPDATE current_executions SET run_id = $1, status = $2, start_request_id = $3
-         WHERE namespace_id = $4 AND workflow_id = $5 AND run_id = $6`,
-        [r.runId, r.status, r.startRequestId, ns, wf, c.current.expectedRunId],
-      );
-      if (result.rowCount !== 1) throw new ConditionFailedError(`current run of ${wf} moved`);
-    }
-  } else if (c.currentStatus !== undefined) {
-    await client.query('UPDATE current_executions SET status = $1 WHERE namespace_id = $2 AND workflow_id = $3 AND run_id = $4', [
-      c.currentStatus,
-      ns,
-      wf,
-      c.runId,
-    ]);
-  }
-}
-
-/** Writes the run's state and summary; returns its new version. */
-async function writeExecution(client: pg.ClientBase, c: ExecutionCommit): Promise<number> {
-  const { namespaceId: ns, workflowId: wf, runId: run, summary: s } = c;
-  if (c.expectedDbVersion === null) {
-    const result = await client.query(
-      `INSERT INTO executions (namespace_id, workflow_id, run_id, workflow_type, task_queue, status, start_time_ms, close_time_ms, db_version, state)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 1, $9) ON CONFLICT DO NOTHING`,
-      [ns, wf, run, s.workflowType, s.taskQueue, s.status, s.startTimeMs, s.closeTimeMs, c.state],
-    );
-    if (result.rowCount !== 1) throw new ConditionFailedError(`execution ${wf}/${run} already exists`);
-    return 1;
-  }
-  const result = await client.query(
-    `UPDATE executions SET status = $1, close_time_ms = $2, db_version = db_version + 1, state = $3
-     WHERE namespace_id = $4 AND workflow_id = $5 AND run_id = $6 AND db_version = $7`,
-    [s.status, s.closeTimeMs, c.state, ns, wf, run, c.expectedDbVersion],
-  );
-  if (result.rowCount !== 1) throw new ConditionFailedError(`execution ${wf}/${run} changed concurrently`);
-  return c.expectedDbVersion + 1;
-}
-
-/**
- * Rows of `tasks` inserted in order, with the ids their `BIGSERIAL` gave them. A multi-row
- * VALUES list is inserted (and numbered) in its written order, and RETURNING follows it.
- */
-async function insertTasks(client: pg.ClientBase, tasks: readonly NewTaskQueueTask[]): Promise<TaskQueueTask[]> {
-  if (tasks.length === 0) return [];
-  const values = tasks.flatMap((t) => [
-    t.namespaceId, t.taskQueue, t.kind, t.workflowId, t.runId, t.scheduledEventId, t.attempt, t.createdMs,
-  ]);
-  const result = await client.query<{ id: number }>(
-    `INSERT INTO task_queue_tasks (namespace_id, task_queue, kind, workflow_id, run_id, scheduled_event_id, attempt, created_ms)
-     VALUES ${placeholders(tasks.length, 8)} RETURNING id`,
-    values,
-  );
-  return tasks.map((t, i) => ({ ...t, id: idAt(result.rows, i) }));
-}
-
-async function insertTimers(client: pg.ClientBase, timers: readonly NewTimerTask[]): Promise<TimerTask[]> {
-  if (timers.length === 0) return [];
-  const values = timers.flatMap((t) => [t.fireAtMs, t.namespaceId, t.workflowId, t.runId, t.kind, t.data]);
-  const result = await client.query<{ id: number }>(
-    `INSERT INTO timer_tasks (fire_at_ms, namespace_id, workflow_id, run_id, kind, data)
-     VALUES ${placeholders(timers.length, 6)} RETURNING id`,
-    values,
-  );
-  return timers.map((t, i) => ({ ...t, id: idAt(result.rows, i) }));
-}
-
-function idAt(rows: readonly { id: number }[], index: number): number {
-  const row = rows[index];
-  if (row === undefined) throw new Error(`INSERT … RETURNING gave ${rows.length} ids, fewer than its rows`);
-  return row.id;
-}
-
-/** `($1, $2), ($3, $4)` for 2 rows of 2 columns. */
-function placeholders(rows: number, columns: number): string {
-  return Array.from({ length: rows }, (_, r) =>
-    `(${Array.from({ length: columns }, (_, c) => `$${r * columns + c + 1}`).join(', ')})`,
-  ).join(', ');
 }
 
 function toTask(r: Row): TaskQueueTask {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from './test-database.test-support.js';
 import { PostgresStore } from './postgres-store.js';
-import { upsertVisibility } from './visibility.js';
+import { visibilityJson } from './visibility.js';
 import { compareRows, cursorOf, matches } from '../../visibility/memory-evaluator.js';
 import { bindQuery, type BoundQuery } from '../../visibility/query-binder.js';
 import { parseQuery } from '../../visibility/query-parser.js';
@@ -36,13 +36,11 @@ beforeAll(async () => {
   try {
     for (const row of rows) {
       const { namespace_id: namespaceId, run_id: runId, ...columns } = row;
-      await upsertVisibility(client, {
-        namespaceId: String(namespaceId),
-        runId: String(runId),
-        columns,
-        memo: null,
-        searchAttributes: null,
-      });
+      // The row as a commit writes it (commit-functions.ts), without the run it belongs to.
+      const json = visibilityJson({ namespaceId: String(namespaceId), runId: String(runId), columns, memo: null, searchAttributes: null });
+      await client.query('INSERT INTO executions_visibility SELECT * FROM jsonb_populate_record(NULL::executions_visibility, $1)', [
+        JSON.stringify(json),
+      ]);
     }
   } finally {
     await client.end();

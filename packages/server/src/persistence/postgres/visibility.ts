@@ -35,23 +35,29 @@ const LISTED_COLUMNS = [
   'parent_workflow_id', 'parent_run_id', 'root_workflow_id', 'root_run_id', 'memo', 'search_attributes',
 ];
 
-const ALL_COLUMNS = ['namespace_id', 'run_id', ...VISIBILITY_COLUMNS, 'memo', 'search_attributes'];
-
-const UPSERT_SQL =
-  `INSERT INTO executions_visibility (${ALL_COLUMNS.join(', ')}) VALUES (${ALL_COLUMNS.map((_, i) => `$${i + 1}`).join(', ')}) ` +
-  `ON CONFLICT (namespace_id, run_id) DO UPDATE SET ` +
-  ALL_COLUMNS.slice(2).map((c) => `${c} = excluded.${c}`).join(', ');
-
-export async function upsertVisibility(client: pg.ClientBase, v: VisibilityRecord): Promise<void> {
-  const values = VISIBILITY_COLUMNS.map((column) => toColumn(column, v.columns[column] ?? null));
-  await client.query(UPSERT_SQL, [v.namespaceId, v.runId, ...values, toBuffer(v.memo), toBuffer(v.searchAttributes)]);
+/**
+ * A run's row as `endure_commit` takes it (commit-functions.ts reads it with
+ * `jsonb_populate_record`, which converts each JSON value to its column's type): booleans and
+ * keyword lists as JSON values, bytes as bytea hex text.
+ */
+export function visibilityJson(v: VisibilityRecord): Record<string, unknown> {
+  const row: Record<string, unknown> = { namespace_id: v.namespaceId, run_id: v.runId };
+  for (const column of VISIBILITY_COLUMNS) row[column] = toColumn(column, v.columns[column] ?? null);
+  row.memo = toByteaText(v.memo);
+  row.search_attributes = toByteaText(v.searchAttributes);
+  return row;
 }
 
 function toColumn(column: string, value: Value): unknown {
   if (value === null) return null;
   if (BOOL_COLUMNS.has(column)) return value === 1 || value === '1';
-  // KeywordList values arrive as JSON array text, which a jsonb parameter takes as it is.
+  // KeywordList values arrive as JSON array text.
+  if (JSONB_COLUMNS.has(column)) return JSON.parse(String(value)) as unknown;
   return value;
+}
+
+function toByteaText(bytes: Uint8Array | null): string | null {
+  return bytes === null ? null : `\\x${toBuffer(bytes).toString('hex')}`;
 }
 
 function fromColumn(column: string, value: unknown): Value {
@@ -61,6 +67,8 @@ function fromColumn(column: string, value: unknown): Value {
   return value as Value;
 }
 
+export function toBuffer(bytes: Uint8Array): Buffer;
+export function toBuffer(bytes: Uint8Array | null): Buffer | null;
 export function toBuffer(bytes: Uint8Array | null): Buffer | null {
   if (bytes === null) return null;
   return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
