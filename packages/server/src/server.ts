@@ -15,6 +15,7 @@ import { MatchingEngine } from './matching/matching-engine.js';
 import { ExecutionStore } from './history/engine.js';
 import { RunWatchers } from './history/run-watchers.js';
 import { QueryDispatcher } from './history/queries.js';
+import { keepUpdatesInRunState } from './history/update-registry.js';
 import { fireTimer } from './history/history-service.js';
 import { TimerQueue } from './timers/timer-queue.js';
 import { TimeSkipper } from './timers/time-skipper.js';
@@ -108,6 +109,8 @@ export class EndureServer {
       },
       onCommitted: (ref, doneTaskIds) => cluster?.runCommitted(ref, doneTaskIds),
     });
+    // Other nodes must see admitted updates: they go into the run's state (history/update-registry.ts).
+    if (bus) keepUpdatesInRunState(executions);
     const onStickyExpired = (task: TaskQueueTask) => {
       onStickyTaskExpired(executions, task).catch((err: unknown) => log.error({ err }, 'sticky workflow task timeout failed'));
     };

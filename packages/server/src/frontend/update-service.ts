@@ -115,7 +115,7 @@ export function updateHandlers(deps: UpdateServiceDeps) {
       const admission = admitUpdateBeforeStart(es, ns.id, start.workflowId!, update.request!);
       let started: { runId: string; started: boolean };
       try {
-        started = await startWorkflow(es, ns, start);
+        started = await startWorkflow(es, ns, start, undefined, (tx) => admission.onCreated(tx));
       } catch (err) {
         admission.cancel();
         throw multiOperationError(0, err);

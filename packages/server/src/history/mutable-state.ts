@@ -143,6 +143,21 @@ export interface UpdateRecord {
   completedEventId: number;
 }
 
+/**
+ * An update admitted and not yet accepted, kept in the run's state on several nodes
+ * (history/update-registry.ts): whichever node starts the run's next workflow task delivers it.
+ */
+export interface AdmittedUpdateRecord {
+  /** base64 temporal.api.update.v1.Request; '' once rejected. */
+  request: string;
+  /** The workflow task that carried it last. */
+  sentIn: { scheduledEventId: number; attempt: number } | null;
+  /** base64 temporal.api.failure.v1.Failure once the worker rejected it (kept a while for its caller). */
+  rejection: string | null;
+  /** When it was rejected (ms), 0 before. */
+  rejectedMs: number;
+}
+
 export interface ExecutionState {
   namespaceId: string;
   namespace: string;
@@ -210,6 +225,8 @@ export interface ExecutionState {
   startDelayEndedBy: 'signal' | 'signal_with_start' | null;
   /** Accepted updates by update id, kept for the life of the run (answers repeats of an id). */
   updates?: Record<string, UpdateRecord>;
+  /** Updates admitted and not yet accepted, by update id: on several nodes only (one process keeps them in memory). */
+  admittedUpdates?: Record<string, AdmittedUpdateRecord>;
   /** Speculative workflow tasks made so far: each gets its own identity (see updates.ts). */
   speculativeTaskCount?: number;
   /** The worker queue this run's workflow tasks go to (history/sticky.ts). In memory only: never serialized. */

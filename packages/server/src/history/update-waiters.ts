@@ -2,7 +2,9 @@
  * Callers waiting on an update (UpdateWorkflowExecution, PollWorkflowExecutionUpdate):
  * where an update stands, from the run's state (accepted, completed), the
  * registry (admitted, rejected) and history (the outcome), and a bounded wait
- * for the stage asked for.
+ * for the stage asked for. On several nodes the worker may answer through another
+ * node: its commit's change message wakes the run's watchers here, and the state
+ * read again holds the acceptance, or the rejection (update-registry.ts).
  */
 import { enums, temporal, type IFailure, type proto } from '../common/proto.js';
 import { notFound } from '../common/errors.js';
@@ -10,7 +12,7 @@ import { isRunning, type ExecutionState } from './mutable-state.js';
 import type { ExecutionRef, ExecutionStore } from './engine.js';
 import type { RunWatchers } from './run-watchers.js';
 import { readHistoryEventBytes } from './history-reader.js';
-import { updateRegistry, type AdmittedUpdate } from './updates.js';
+import { MemoryUpdateRegistry, updateRegistry, type AdmittedUpdate } from './update-registry.js';
 
 type IOutcome = proto.temporal.api.update.v1.IOutcome;
 const Stage = enums.UpdateWorkflowExecutionLifecycleStage;
@@ -35,11 +37,15 @@ async function updateStatus(es: ExecutionStore, ref: ExecutionRef, updateId: str
     if (!isRunning(s)) return { stage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED, outcome: { failure: closedBeforeCompletion() } };
     return { stage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ACCEPTED, outcome: null };
   }
-  const admitted = updateRegistry(es).get(s.namespaceId, s.workflowId, updateId);
+  const registry = updateRegistry(es);
+  const admitted = registry.get(s, updateId);
   if (!admitted || (admitted.runId !== s.runId && admitted.runId !== '')) return null;
+  if (admitted.rejection) {
+    return { stage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_COMPLETED, outcome: { failure: admitted.rejection } };
+  }
   if (!isRunning(s)) {
     // The run closed before the update reached it: nothing will ever take it.
-    updateRegistry(es).remove(s.namespaceId, s.workflowId, updateId);
+    registry.discard(s, updateId);
     throw notFound('workflow update was aborted by closing workflow');
   }
   return { stage: Stage.UPDATE_WORKFLOW_EXECUTION_LIFECYCLE_STAGE_ADMITTED, outcome: null };
@@ -75,7 +81,8 @@ export async function waitForUpdate(
 ): Promise<UpdateStatus> {
   const { updateId, stage } = wait;
   const registry = updateRegistry(es);
-  const admitted = wait.admitted ?? registry.get(ref.namespaceId, ref.workflowId, updateId);
+  // In memory a rejected update leaves the registry: hold its entry to read the rejection.
+  const admitted = wait.admitted ?? (registry instanceof MemoryUpdateRegistry ? registry.get(ref, updateId) : undefined);
   const deadline = Date.now() + wait.timeoutMs;
   for (;;) {
     const stop = new AbortController();

@@ -1,16 +1,19 @@
 /**
- * Workflow updates, Temporal's update protocol. An update is admitted in memory
- * (the registry below) and goes to the worker as a protocol message on a
- * workflow task; it becomes durable only when the worker accepts it: the
+ * Workflow updates, Temporal's update protocol. An update is admitted to the
+ * registry (update-registry.ts: this process's memory, or the run's state when
+ * several nodes share the database) and goes to the worker as a protocol message
+ * on a workflow task; it enters history only when the worker accepts it: the
  * WorkflowExecutionUpdateAccepted and …Completed events, and the run's
  * `updates` entry, which answers every repeat of the same update id for as long
- * as the run exists. A rejection is never written.
+ * as the run exists. A rejection is never written to history.
  *
  * When no workflow task is pending, an update gets a speculative one: kept out
  * of history like a transient attempt, and dropped at completion when the
  * worker only rejected (no commands, no events it had not seen), so a rejected
- * update leaves history as it was. Admitted updates are lost with the process,
- * as in Temporal: the client repeats its request until the update is accepted.
+ * update leaves history as it was. The speculative task is in the run's state and
+ * has a task row like any other, so on several nodes any node can start and
+ * complete it. Admitted updates kept in memory are lost with the process, as in
+ * Temporal: the client repeats its request until the update is accepted.
  */
 import Long from 'long';
 import { EventType, enums, temporal, type IFailure, type proto } from '../common/proto.js';
@@ -20,6 +23,9 @@ import type { ExecutionState, WorkflowTaskState } from './mutable-state.js';
 import type { ExecutionRef, ExecutionStore } from './engine.js';
 import type { ExecutionTx } from './execution-tx.js';
 import type { CommandError } from './commands.js';
+import { MemoryUpdateRegistry, updateRegistry, type AdmittedUpdate, type UpdateRegistry } from './update-registry.js';
+
+export { updateRegistry, type AdmittedUpdate, type UpdateRegistry } from './update-registry.js';
 
 type IRequest = proto.temporal.api.update.v1.IRequest;
 type IMessage = proto.temporal.api.protocol.v1.IMessage;
@@ -31,87 +37,6 @@ const U = temporal.api.update.v1;
 export const UPDATES_IN_FLIGHT_MAX = 10;
 
 const TYPE_URL_PREFIX = 'type.googleapis.com/';
-
-/** An update admitted and not yet accepted: known to this process only. */
-export interface AdmittedUpdate {
-  updateId: string;
-  /** '' while an update-with-start waits for its run: it goes with that run's first task. */
-  runId: string;
-  request: IRequest;
-  /** The workflow task that carried it last. */
-  sentIn: { scheduledEventId: number; attempt: number } | null;
-  /** Set when it was rejected: the caller's outcome. */
-  rejection: IFailure | null;
-}
-
-/** Admitted updates per workflow id, and who waits on a change to them. */
-export class UpdateRegistry {
-  private readonly byWorkflow = new Map<string, Map<string, AdmittedUpdate>>();
-  private readonly listeners = new Map<string, Set<() => void>>();
-
-  get(namespaceId: string, workflowId: string, updateId: string): AdmittedUpdate | undefined {
-    return this.byWorkflow.get(key(namespaceId, workflowId))?.get(updateId);
-  }
-
-  add(namespaceId: string, workflowId: string, update: AdmittedUpdate): void {
-    const k = key(namespaceId, workflowId);
-    let updates = this.byWorkflow.get(k);
-    if (!updates) this.byWorkflow.set(k, (updates = new Map<string, AdmittedUpdate>()));
-    updates.set(update.updateId, update);
-  }
-
-  remove(namespaceId: string, workflowId: string, updateId: string): void {
-    const k = key(namespaceId, workflowId);
-    const updates = this.byWorkflow.get(k);
-    updates?.delete(updateId);
-    if (updates?.size === 0) this.byWorkflow.delete(k);
-  }
-
-  /** Updates waiting for `runId`'s worker (an unbound update-with-start goes with a run's first task). */
-  pendingFor(state: ExecutionState): AdmittedUpdate[] {
-    const updates = this.byWorkflow.get(key(state.namespaceId, state.workflowId));
-    if (!updates) return [];
-    const firstTask = state.lastCompletedWorkflowTaskStartedEventId === 0;
-    return [...updates.values()].filter(
-      (u) => !u.rejection && (u.runId === state.runId || (u.runId === '' && firstTask)),
-    );
-  }
-
-  notify(namespaceId: string, workflowId: string): void {
-    for (const listener of [...(this.listeners.get(key(namespaceId, workflowId)) ?? [])]) listener();
-  }
-
-  /** Resolves at the next `notify` for this workflow id, or when `signal` aborts. */
-  nextChange(namespaceId: string, workflowId: string, signal: AbortSignal): Promise<void> {
-    const k = key(namespaceId, workflowId);
-    return new Promise((resolve) => {
-      let set = this.listeners.get(k);
-      if (!set) this.listeners.set(k, (set = new Set()));
-      const done = () => {
-        set.delete(done);
-        if (set.size === 0) this.listeners.delete(k);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      if (signal.aborted) return done();
-      set.add(done);
-      signal.addEventListener('abort', done, { once: true });
-    });
-  }
-}
-
-const registries = new WeakMap<ExecutionStore, UpdateRegistry>();
-
-/** The registry of one engine (one per server). */
-export function updateRegistry(es: ExecutionStore): UpdateRegistry {
-  let registry = registries.get(es);
-  if (!registry) registries.set(es, (registry = new UpdateRegistry()));
-  return registry;
-}
-
-function key(namespaceId: string, workflowId: string): string {
-  return `${namespaceId}\u0000${workflowId}`;
-}
 
 // ---------------------------------------------------------------- admission
 
@@ -127,7 +52,7 @@ export async function admitUpdate(
 ): Promise<{ runId: string; admitted: AdmittedUpdate | undefined }> {
   const registry = updateRegistry(es);
   const updateId = request.meta!.updateId!;
-  let added: { namespaceId: string; workflowId: string } | null = null;
+  let added: ExecutionState | null = null;
   try {
     return await es.update(ref, (tx) => {
       const s = tx.state;
@@ -135,44 +60,72 @@ export async function admitUpdate(
         throw notFound(`workflow execution not found: first_execution_run_id ${firstExecutionRunId} is not the chain of the current run`);
       }
       if (s.updates?.[updateId]) return { runId: s.runId, admitted: undefined };
-      const known = registry.get(s.namespaceId, s.workflowId, updateId);
-      if (known && known.runId === s.runId) return { runId: s.runId, admitted: known };
+      // A rejected id starts over.
+      const known = registry.get(s, updateId);
+      if (known && known.runId === s.runId && !known.rejection) return { runId: s.runId, admitted: known };
       if (!tx.isRunning) throw workflowCompleted();
       checkInFlightLimit(s, registry);
       const admitted: AdmittedUpdate = { updateId, runId: s.runId, request, sentIn: null, rejection: null };
-      registry.add(s.namespaceId, s.workflowId, admitted);
-      added = { namespaceId: s.namespaceId, workflowId: s.workflowId };
+      registry.add(tx, admitted);
+      added = s;
       deliverUpdates(tx, registry);
       return { runId: s.runId, admitted };
     });
   } catch (err) {
-    const a = added as { namespaceId: string; workflowId: string } | null;
-    if (a) registry.remove(a.namespaceId, a.workflowId, updateId);
+    const s = added as ExecutionState | null;
+    if (s) registry.discard(s, updateId);
     throw err;
   }
 }
 
+/** An update-with-start's admission, around the start of its workflow. */
+export interface StartAdmission {
+  /** Runs in the commit that creates the run (startWorkflow's `onCreated`). */
+  onCreated(tx: ExecutionTx): void;
+  /** The start failed: take the admission back. */
+  cancel(): void;
+  /** The start answered with `runId` (a new run, or one that was running already): the update goes to it. */
+  bind(runId: string): Promise<void>;
+}
+
 /**
- * Update-with-start: the update is admitted before its run exists, so that the
- * run's first workflow task carries it. `bind` names the run once the start
- * answered; `cancel` takes it back when the start failed.
+ * Update-with-start: the update is admitted so that a new run's first workflow
+ * task carries it. In memory it waits for the run under its workflow id; in the
+ * run's state it is written by the commit that creates the run, so no node can
+ * start the first task without it.
  */
-export function admitUpdateBeforeStart(es: ExecutionStore, namespaceId: string, workflowId: string, request: IRequest) {
+export function admitUpdateBeforeStart(es: ExecutionStore, namespaceId: string, workflowId: string, request: IRequest): StartAdmission {
   const registry = updateRegistry(es);
   const updateId = request.meta!.updateId!;
-  const existing = registry.get(namespaceId, workflowId, updateId);
-  if (!existing) registry.add(namespaceId, workflowId, { updateId, runId: '', request, sentIn: null, rejection: null });
+  if (!(registry instanceof MemoryUpdateRegistry)) {
+    let created = false;
+    return {
+      onCreated: (tx) => {
+        registry.add(tx, { updateId, runId: tx.state.runId, request, sentIn: null, rejection: null });
+        created = true;
+      },
+      cancel: () => undefined,
+      // A run that was there already (USE_EXISTING, a repeated request id) gets it as any update.
+      bind: async (runId) => {
+        if (!created) await admitUpdate(es, { namespaceId, workflowId, runId }, request);
+      },
+    };
+  }
+  const workflow = { namespaceId, workflowId };
+  const existing = registry.get(workflow, updateId);
+  if (!existing) registry.addTo(workflow, { updateId, runId: '', request, sentIn: null, rejection: null });
   return {
+    onCreated: () => undefined,
     cancel: () => {
-      if (!existing) registry.remove(namespaceId, workflowId, updateId);
+      if (!existing) registry.discard(workflow, updateId);
     },
-    /** The start answered with `runId`: bind the update to it (or, for a run that already held the id, drop it). */
+    /** Bind the update to the run (or, for a run that already held the id, drop it). */
     bind: async (runId: string) => {
-      const update = registry.get(namespaceId, workflowId, updateId);
+      const update = registry.get(workflow, updateId);
       if (!update || update.runId !== '') return;
       const state = await es.read({ namespaceId, workflowId, runId });
       if (state.updates?.[updateId]) {
-        registry.remove(namespaceId, workflowId, updateId);
+        registry.discard(workflow, updateId);
         return;
       }
       update.runId = runId;
@@ -234,11 +187,11 @@ export function deliverUpdates(tx: ExecutionTx, registry: UpdateRegistry, answer
 /** The update requests a starting workflow task carries, as Temporal sends them. */
 export function requestMessages(es: ExecutionStore, tx: ExecutionTx, wt: WorkflowTaskState): IMessage[] {
   const s = tx.state;
-  return updateRegistry(es)
+  const registry = updateRegistry(es);
+  return registry
     .pendingFor(s)
     .map((u) => {
-      u.runId = s.runId;
-      u.sentIn = { scheduledEventId: wt.scheduledEventId, attempt: wt.attempt };
+      registry.markSent(tx, u, wt);
       return {
         id: `${u.updateId}/request`,
         protocolInstanceId: u.updateId,
@@ -272,8 +225,8 @@ export class UpdateMessages {
   get answeredIds(): ReadonlySet<string> {
     return this.answered;
   }
-  /** Registry changes, made once the completion is committed. */
-  private readonly afterCommit: Array<(registry: UpdateRegistry) => void> = [];
+  /** Registry changes, made once the completion is committed (memory). */
+  private readonly afterCommit: Array<() => void> = [];
 
   private constructor(
     private readonly es: ExecutionStore,
@@ -319,7 +272,7 @@ export class UpdateMessages {
         if (!running.delete(m.updateId)) return `update ${m.updateId} has a response but is not accepted and running`;
         continue;
       }
-      const admitted = registry.get(s.namespaceId, s.workflowId, m.updateId);
+      const admitted = registry.get(s, m.updateId);
       if (!admitted || admitted.runId !== s.runId || admitted.rejection || decided.has(m.updateId) || s.updates?.[m.updateId]) {
         return `update ${m.updateId} is not waiting to be accepted or rejected`;
       }
@@ -349,16 +302,16 @@ export class UpdateMessages {
 
   /** Registry changes of the committed completion; wakes the callers. */
   committed(ref: { namespaceId: string; workflowId: string }): void {
-    const registry = updateRegistry(this.es);
-    for (const change of this.afterCommit) change(registry);
-    registry.notify(ref.namespaceId, ref.workflowId);
+    for (const change of this.afterCommit) change();
+    updateRegistry(this.es).notify(ref.namespaceId, ref.workflowId);
   }
 
   private apply(tx: ExecutionTx, m: WorkerMessage): void {
     this.applied.add(m.messageId);
     const s = tx.state;
     if (m.acceptance) {
-      const admitted = updateRegistry(this.es).get(s.namespaceId, s.workflowId, m.updateId)!;
+      const registry = updateRegistry(this.es);
+      const admitted = registry.get(s, m.updateId)!;
       const acceptedEventId = tx.appendEvent({
         eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
         workflowExecutionUpdateAcceptedEventAttributes: {
@@ -370,7 +323,7 @@ export class UpdateMessages {
       });
       (s.updates ??= {})[m.updateId] = { acceptedEventId, completedEventId: 0 };
       this.answered.add(m.updateId);
-      this.afterCommit.push((r) => r.remove(s.namespaceId, s.workflowId, m.updateId));
+      this.settle(registry.settle(tx, m.updateId, null));
     } else if (m.response) {
       const record = s.updates![m.updateId]!;
       record.completedEventId = tx.appendEvent({
@@ -387,15 +340,12 @@ export class UpdateMessages {
   }
 
   private reject(tx: ExecutionTx, updateId: string, failure: IFailure): void {
-    const { namespaceId, workflowId } = tx.state;
     this.answered.add(updateId);
-    this.afterCommit.push((r) => {
-      const admitted = r.get(namespaceId, workflowId, updateId);
-      if (!admitted) return;
-      // Waiting callers hold the entry and read the rejection; a later request with this id starts over.
-      admitted.rejection = failure;
-      r.remove(namespaceId, workflowId, updateId);
-    });
+    this.settle(updateRegistry(this.es).settle(tx, updateId, failure));
+  }
+
+  private settle(afterCommit: (() => void) | null): void {
+    if (afterCommit) this.afterCommit.push(afterCommit);
   }
 }
 
