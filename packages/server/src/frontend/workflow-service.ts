@@ -379,22 +379,31 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     return activity.activityTokenById(es, ref, activityId);
   }
 
-  /** Record a matched task as started; a stale one (its execution moved on or is gone) is dropped so polling goes on. */
+  /**
+   * Record a matched task as started; a stale one (its execution moved on or is gone) is dropped so polling goes on.
+   * On several nodes this node's copy of the run may be older than the task: a task found stale is checked
+   * again on the run read afresh before its row is deleted.
+   */
   async function recordStarted<T>(matched: Extract<MatchedTask, { type: 'task' }>, record: () => Promise<T | null>) {
-    try {
-      const started = await record();
-      matching.release(matched.task.id);
-      if (started === null) await deps.store.deleteTaskQueueTasks([matched.task.id]);
-      return started;
-    } catch (err) {
-      if (history.isStaleTaskError(err)) {
-        matching.release(matched.task.id);
-        await deps.store.deleteTaskQueueTasks([matched.task.id]);
-        return null;
+    const t = matched.task;
+    for (let attempt = 1; ; attempt++) {
+      let started: T | null;
+      try {
+        started = await record();
+      } catch (err) {
+        if (!history.isStaleTaskError(err)) {
+          matching.requeue(t.namespaceId, t.taskQueue, t.kind, matched);
+          throw err;
+        }
+        started = null;
       }
-      const t = matched.task;
-      matching.requeue(t.namespaceId, t.taskQueue, t.kind, matched);
-      throw err;
+      if (started === null && deps.cluster && attempt === 1) {
+        es.evict(t.namespaceId, t.workflowId, t.runId);
+        continue;
+      }
+      matching.release(t.id);
+      if (started === null) await deps.store.deleteTaskQueueTasks([t.id]);
+      return started;
     }
   }
 

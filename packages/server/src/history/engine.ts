@@ -171,14 +171,15 @@ export class ExecutionStore {
     const result = await this.store.commitExecution(commit);
     this.remember(s, result.dbVersion);
     if (next) this.remember(next.state, result.newRunDbVersion!);
+    // Other nodes hear that the run changed before they hear of its new tasks.
+    this.listeners.onCommitted?.(s, commit.doneTaskQueueTaskIds);
+    if (next) this.listeners.onCommitted?.(next.state, []);
     if (result.taskQueueTasks.length > 0) this.listeners.onTaskQueueTasks(result.taskQueueTasks, tx.stickyDispatch);
     if (result.timerTasks.length > 0) this.listeners.onTimerTasks(result.timerTasks);
     if (tx.newEvents.length > 0 || s.status !== statusBefore) {
       this.listeners.onExecutionChanged(s.namespaceId, s.runId, s);
     }
     if (next) this.listeners.onExecutionChanged(next.state.namespaceId, next.state.runId, next.state);
-    this.listeners.onCommitted?.(s, commit.doneTaskQueueTaskIds);
-    if (next) this.listeners.onCommitted?.(next.state, []);
     this.logCommitted(tx, expectedDbVersion === null, statusBefore);
     if (next) this.logCommitted(next, true, next.state.status);
   }
