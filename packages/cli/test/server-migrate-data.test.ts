@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { EndureServer } from '../../server/src/index.js';
+import { postgresMigrations } from '../../server/src/persistence/postgres/migrations.js';
 import { createTestDatabase, type TestDatabase } from '../../server/src/persistence/postgres/test-database.test-support.js';
 import { runEndure } from './helpers/cli.js';
 
@@ -69,7 +70,7 @@ describe('endure server migrate-data', () => {
           `Start a server on it: endure server start --db ${shown}\\n$`,
       ),
     );
-    expect(copied.stderr).toContain(`${shown}: schema at version 1\n`);
+    expect(copied.stderr).toContain(`${shown}: schema at version ${postgresMigrations.length}\n`);
     expect(copied.stderr).toContain('history_events: 2 rows copied\n');
 
     const again = await runEndure(['server', 'migrate-data', '--from', dbFilename, '--to', database.url]);

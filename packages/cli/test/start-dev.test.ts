@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
+import { postgresMigrations } from '../../server/src/persistence/postgres/migrations.js';
 import { createTestDatabase } from '../../server/src/persistence/postgres/test-database.test-support.js';
 import { exitCodeOf, killServerProcesses, runServerCli as runCli, waitForOutput } from './helpers/server-process.js';
 
@@ -197,10 +198,10 @@ describe('endure server start and migrate (PostgreSQL)', () => {
       const shown = db.replace(':not-needed@', '@');
       const migrated = runCli(['server', 'migrate', '--db', db]);
       expect(await exitCodeOf(migrated.child)).toBe(0);
-      expect(migrated.stdout()).toBe(`${shown}: schema upgraded from version 0 to 1\n`);
+      expect(migrated.stdout()).toBe(`${shown}: schema upgraded from version 0 to ${postgresMigrations.length}\n`);
       const again = runCli(['server', 'migrate', '--db', db]);
       expect(await exitCodeOf(again.child)).toBe(0);
-      expect(again.stdout()).toBe(`${shown}: schema already at version 1\n`);
+      expect(again.stdout()).toBe(`${shown}: schema already at version ${postgresMigrations.length}\n`);
 
       const startArgs = ['server', 'start', '--db', db, '--port', '0', '--headless', '--log-level', 'warn'];
       const first = runCli(startArgs);
