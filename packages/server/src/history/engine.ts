@@ -22,6 +22,8 @@ import type { ResolvedConfig } from '../config.js';
 import type { NamespaceRecord } from '../persistence/store.js';
 import { visibilityRecordOf } from '../visibility/visibility-record.js';
 import { ExecutionTx, type StickyDispatch } from './execution-tx.js';
+import { HistoryTails } from './history-tail.js';
+import { readHistoryEventBytes } from './history-reader.js';
 import { isRunning, parseState, serializeState, type ExecutionState } from './mutable-state.js';
 import { enumValueName, enums } from '../common/proto.js';
 
@@ -72,6 +74,8 @@ export class ExecutionStore {
    */
   private readonly loading = new Map<string, { evicted: boolean }>();
   private readonly locks = new KeyedMutex();
+  /** The events this process committed last to recent runs (history-tail.ts). */
+  private readonly tails = new HistoryTails();
 
   constructor(
     readonly store: Store,
@@ -133,6 +137,14 @@ export class ExecutionStore {
     }
   }
 
+  /**
+   * Events `fromEventId..toEventId` (inclusive) of a run, as stored: from the events this
+   * process committed last when they cover the range, else from the store.
+   */
+  async readEvents(namespaceId: string, runId: string, fromEventId: number, toEventId: number): Promise<Uint8Array[]> {
+    return this.tails.read(namespaceId, runId, fromEventId, toEventId) ?? readHistoryEventBytes(this.store, namespaceId, runId, fromEventId, toEventId);
+  }
+
   /** Another node changed this run: the cached copy is stale. */
   evict(namespaceId: string, workflowId: string, runId: string): void {
     const key = cacheKey(namespaceId, workflowId, runId);
@@ -151,6 +163,7 @@ export class ExecutionStore {
   async deleteLocked(namespaceId: string, workflowId: string, runId: string): Promise<void> {
     await this.store.deleteExecution(namespaceId, workflowId, runId);
     this.cache.delete(cacheKey(namespaceId, workflowId, runId));
+    this.tails.drop(namespaceId, runId);
     this.listeners.onCommitted?.({ namespaceId, workflowId, runId }, []);
   }
 
@@ -169,6 +182,8 @@ export class ExecutionStore {
     const next = tx.newRun;
     if (next) commit.newRun = toCommit(next, null, next.state.status, this.namespaces);
     const result = await this.store.commitExecution(commit);
+    this.tails.appended(s.namespaceId, s.runId, commit.newEvents);
+    if (next) this.tails.appended(next.state.namespaceId, next.state.runId, commit.newRun!.newEvents);
     this.remember(s, result.dbVersion);
     if (next) this.remember(next.state, result.newRunDbVersion!);
     // Other nodes hear that the run changed before they hear of its new tasks.

@@ -210,7 +210,7 @@ export async function getHistory(
     state = await es.read({ ...ref, runId });
   }
   const last = Math.min(state.nextEventId - 1, opts.fromEventId + opts.pageSize - 1);
-  const events = await readHistoryEventBytes(es.store, namespaceId, runId, opts.fromEventId, last);
+  const events = await es.readEvents(namespaceId, runId, opts.fromEventId, last);
   const more = last < state.nextEventId - 1 || (opts.waitNewEvent && !closed(state));
   return { events, nextPageToken: more ? encodePageToken(runId, last + 1) : new Uint8Array() };
 }

@@ -12,7 +12,6 @@ import type { TaskQueueTask } from '../persistence/store.js';
 import type { ExecutionStore } from './engine.js';
 import type { ExecutionTx } from './execution-tx.js';
 import { applyCommands, closesWorkflow, validateCommands, type CommandError } from './commands.js';
-import { readHistoryEventBytes } from './history-reader.js';
 import { withRawHistory } from '../common/raw-history.js';
 import { encodeTaskToken, type WorkflowTaskToken } from './task-token.js';
 import type { WorkflowTaskTimeoutData } from './timer-tasks.js';
@@ -133,7 +132,7 @@ export function markWorkflowTaskStarted(
 
 /** The poll response of a started task, with its history read from the store. */
 export async function workflowTaskResponse(es: ExecutionStore, started: StartedWorkflowTask): Promise<PollResponse> {
-  const stored = await readHistoryEventBytes(es.store, started.namespaceId, started.runId, started.firstEventId, started.storedEventIdMax);
+  const stored = await es.readEvents(started.namespaceId, started.runId, started.firstEventId, started.storedEventIdMax);
   return withRawHistory<PollResponse>({
     taskToken: started.token,
     workflowExecution: { workflowId: started.workflowId, runId: started.runId },
