@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The benchmark suite: `npm run bench -- <w1..w6|name|all> [--sdk endure|official|both]
- * [--runs N] [--out FILE] [--n N] [--param key=number]` (w7: visibility, w8: web UI). Run after `npm run build`. See bench/README.md.
+ * [--runs N] [--out FILE] [--n N] [--param key=number] [--store sqlite|postgres] [--nodes N]
+ * [--workers N]` (w7: visibility, w8: web UI). Run after `npm run build`. See bench/README.md.
  *
  * For each workload and SDK it does N runs (each a fresh server, database, worker and load
  * generator process), prints median [min–max] of the key figures, writes one JSON object to
@@ -15,7 +16,9 @@ import { resultsDir } from './lib/paths.mjs';
 import { buildResult, checkTargets, printResult, printSummary, printTargets, ratios } from './lib/report.mjs';
 
 const WORKLOADS = { w1: 'throughput', w2: 'step-latency', w3: 'timers', w4: 'recovery', w5: 'scale', w6: 'worker-start', w7: 'visibility', w8: 'ui' };
-const USAGE = `usage: npm run bench -- <${Object.keys(WORKLOADS).join('|')}|${Object.values(WORKLOADS).join('|')}|all> [--sdk endure|official|both] [--runs N] [--out FILE] [--n N (W5 open workflows, default 100000)] [--param key=number ...] [--store sqlite|postgres]`;
+const USAGE = `usage: npm run bench -- <${Object.keys(WORKLOADS).join('|')}|${Object.values(WORKLOADS).join('|')}|all> [--sdk endure|official|both] [--runs N] [--out FILE] [--n N (W5 open workflows, default 100000)] [--param key=number ...] [--store sqlite|postgres] [--nodes N (postgres; w1, w2, w4)] [--workers N (default: one per node)]`;
+/** The workloads built on lib/run-once.mjs's standardRun, which knows several nodes and workers. */
+const MULTI_NODE = ['w1', 'w2', 'w4'];
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,
@@ -26,6 +29,8 @@ const { values: opts, positionals } = parseArgs({
     n: { type: 'string' },
     param: { type: 'string', multiple: true, default: [] },
     store: { type: 'string', default: 'sqlite' },
+    nodes: { type: 'string', default: '1' },
+    workers: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -35,8 +40,17 @@ const runs = Number(opts.runs);
 if (!Number.isInteger(runs) || runs < 1 || runs > 100) exitUsage('--runs must be an integer in 1..100');
 if (opts.sdk && !['endure', 'official', 'both'].includes(opts.sdk)) exitUsage('--sdk must be endure, official or both');
 if (!['sqlite', 'postgres'].includes(opts.store)) exitUsage('--store must be sqlite or postgres');
-// Read by lib/processes.mjs (every server of the run) and lib/report.mjs (the result's `store`).
+const nodes = Number(opts.nodes);
+if (!Number.isInteger(nodes) || nodes < 1 || nodes > 8) exitUsage('--nodes must be an integer in 1..8');
+if (nodes > 1 && opts.store !== 'postgres') exitUsage('--nodes N > 1 needs --store postgres (the nodes share one database)');
+if (opts.workers !== undefined && !(Number.isInteger(Number(opts.workers)) && Number(opts.workers) >= 1 && Number(opts.workers) <= 8)) {
+  exitUsage('--workers must be an integer in 1..8');
+}
+if ((nodes > 1 || opts.workers !== undefined) && !selected.every((w) => MULTI_NODE.includes(w))) exitUsage(`--nodes and --workers apply to ${MULTI_NODE.join(', ')}`);
+// Read by lib/processes.mjs (every server of the run), lib/run-once.mjs (nodes, workers) and lib/report.mjs (recorded in the result).
 process.env.ENDURE_BENCH_STORE = opts.store;
+process.env.ENDURE_BENCH_NODES = String(nodes);
+if (opts.workers !== undefined) process.env.ENDURE_BENCH_WORKERS = opts.workers;
 if (opts.n !== undefined && !(Number.isInteger(Number(opts.n)) && Number(opts.n) >= 1000)) exitUsage('--n must be an integer ≥ 1000');
 
 // A signal ends the run; the 'exit' hook in lib/processes.mjs kills every child by PID.

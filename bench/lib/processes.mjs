@@ -6,7 +6,7 @@
  * {@link ProcessGroup.cleanup}, and by a synchronous SIGKILL when the orchestrator exits.
  */
 import { spawn } from 'node:child_process';
-import { closeSync, openSync, readFileSync, existsSync, statSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -192,9 +192,11 @@ export class ChildProc {
  * are served there (`uiUrl`); without, the server picks its default (the gRPC port + 1000).
  */
 export class ServerProcess {
-  constructor(group, { port, dbFile, dbUrl, uiPort }) {
+  constructor(group, { port, dbFile, dbUrl, uiPort, nodeId }) {
     this.group = group;
     this.port = port;
+    /** One node of several on one PostgreSQL database (`--node-id`); also names its log. */
+    this.nodeId = nodeId;
     this.dbFile = dbFile;
     /** A PostgreSQL database (`--store postgres`): `endure server start --db` instead of start-dev. */
     this.dbUrl = dbUrl;
@@ -214,7 +216,8 @@ export class ServerProcess {
       : [cli, 'server', 'start-dev', '--port', String(this.port), '--db-filename', this.dbFile, '--log-level', 'warn'];
     // Only W8 needs the UI port; elsewhere it could collide with another free port's + 1000.
     args.push(...(this.uiPort ? ['--ui-port', String(this.uiPort)] : ['--headless']));
-    this.proc = this.group.spawn(`server#${++this.incarnation}`, args, { stdin: 'ignore' });
+    if (this.nodeId) args.push('--node-id', this.nodeId);
+    this.proc = this.group.spawn(`${this.nodeId ?? 'server'}#${++this.incarnation}`, args, { stdin: 'ignore' });
     await this.proc.waitFor('server address line', (m) => m.event === 'line' && m.line.startsWith('Endure server:'), SERVER_READY_TIMEOUT_MS);
     return performance.now() - t0;
   }
@@ -272,9 +275,29 @@ export class ProcessGroup {
     return server;
   }
 
+  /**
+   * `nodes` servers on one new PostgreSQL database (its schema migrated once first, as an
+   * operator would), and a TCP balancer process in front of them (see lib/cluster.mjs).
+   */
+  async startCluster(nodes) {
+    const dbUrl = await this.createDatabase();
+    const migrate = this.spawn('migrate', [join(repoRoot, 'packages/cli/bin/endure.js'), 'server', 'migrate', '--db', dbUrl], { stdin: 'ignore' });
+    const { code } = await withTimeout(migrate.exited, SERVER_READY_TIMEOUT_MS, 'server migrate');
+    if (code !== 0) throw migrate.failure(`exited with code ${code}`);
+    const servers = [];
+    for (let i = 1; i <= nodes; i++) {
+      servers.push(new ServerProcess(this, { port: await freePort(), dbUrl, nodeId: `node-${i}` }));
+    }
+    const readyMs = await Promise.all(servers.map((s) => s.start()));
+    servers.forEach((s, i) => (s.readyMs = readyMs[i]));
+    const balancer = this.spawn('balancer', [join(benchDir, 'balancer.mjs'), '--backends', servers.map((s) => s.address).join(',')]);
+    const { address } = await balancer.waitForEvent('ready', SERVER_READY_TIMEOUT_MS);
+    return new ServerCluster(servers, balancer, address);
+  }
+
   /** bench/worker.mjs; resolves once the worker has been created and is running. */
-  async startWorker(options) {
-    const worker = this.spawn(`worker-${options.sdk}`, [join(benchDir, 'worker.mjs'), ...toArgs(options)]);
+  async startWorker(options, name = `worker-${options.sdk}`) {
+    const worker = this.spawn(name, [join(benchDir, 'worker.mjs'), ...toArgs(options)]);
     await worker.waitForEvent('ready', 120_000);
     return worker;
   }
@@ -297,6 +320,68 @@ export class ProcessGroup {
     }
     return `${POSTGRES_ADMIN_URL.replace(/\/[^/]*$/, '')}/${this.database}`;
   }
+}
+
+/**
+ * Several server nodes behind one balancer, with the interface of one {@link ServerProcess}
+ * where the workloads need it: `address` (the balancer's), `cpuSeconds()` (all nodes'
+ * lineages summed) and `stop()`. The balancer's CPU is kept apart (`balancerCpuSeconds`).
+ */
+export class ServerCluster {
+  constructor(nodes, balancer, address) {
+    this.nodes = nodes;
+    this.balancer = balancer;
+    this.address = address;
+    /** Each node's own address: the workers' pollers are listed only by the node they poll. */
+    this.nodeAddresses = nodes.map((n) => n.address);
+  }
+
+  cpuSeconds() {
+    return this.nodes.reduce((sum, n) => sum + n.cpuSeconds(), 0);
+  }
+
+  /** `{ 'node-1': s, … }` */
+  cpuSecondsByNode() {
+    return Object.fromEntries(this.nodes.map((n) => [n.nodeId, n.cpuSeconds()]));
+  }
+
+  balancerCpuSeconds() {
+    return procCpuSeconds(this.balancer.pid) ?? this.balancerLastCpuSeconds ?? 0;
+  }
+
+  /** Stops every node (a killed one is already gone) and the balancer; returns the nodes' CPU seconds, summed and by node. */
+  async stop() {
+    this.balancerLastCpuSeconds = procCpuSeconds(this.balancer.pid) ?? 0;
+    const perNode = await Promise.all(this.nodes.map((n) => n.stop()));
+    await this.balancer.stop();
+    this.lastByNode = Object.fromEntries(this.nodes.map((n, i) => [n.nodeId, perNode[i]]));
+    return perNode.reduce((a, b) => a + b, 0);
+  }
+}
+
+/**
+ * User + system CPU seconds of every process named `postgres` on this machine (the postmaster,
+ * its backends, its background processes), including what exited backends used: the postmaster
+ * reaps them, so their CPU moves into its cutime/cstime. A difference of two readings is what
+ * PostgreSQL spent in between — on behalf of anyone: other users of the machine's PostgreSQL
+ * are counted too.
+ */
+export function postgresCpuSeconds() {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const open = stat.indexOf('(');
+      const close = stat.lastIndexOf(')');
+      if (stat.slice(open + 1, close) !== 'postgres') continue;
+      const f = stat.slice(close + 2).split(' ');
+      ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]); // utime, stime, cutime, cstime
+    } catch {
+      // Exited between readdir and read.
+    }
+  }
+  return ticks / CLOCK_TICKS_PER_SEC;
 }
 
 /** `{taskQueue: 'q', activityMs: 5}` → `['--task-queue', 'q', '--activity-ms', '5']`. */

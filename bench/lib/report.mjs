@@ -13,6 +13,15 @@ export function benchStore() {
   return process.env.ENDURE_BENCH_STORE === 'postgres' ? 'postgres' : 'sqlite';
 }
 
+/**
+ * Server nodes (`--nodes`) and worker processes (`--workers`, default one per node) of this
+ * invocation; one node is one server on its own, without a balancer.
+ */
+export function benchTopology() {
+  const nodes = Number(process.env.ENDURE_BENCH_NODES ?? 1);
+  return { nodes, workers: Number(process.env.ENDURE_BENCH_WORKERS ?? nodes) };
+}
+
 export function machineInfo() {
   const list = cpus();
   return { cpuModel: list[0]?.model ?? 'unknown', cores: list.length, memoryBytes: totalmem(), os: `${process.platform} ${release()}`, node: process.version };
@@ -44,6 +53,7 @@ export function buildResult({ workload, module, sdk, params, runs, startedAt }) 
     runs: runs.length,
     parameters: params,
     store: benchStore(),
+    ...benchTopology(),
     durability: benchStore() === 'postgres' ? POSTGRES_DURABILITY : DURABILITY,
     machine: machineInfo(),
     ...Object.fromEntries(APPLICABLE.map((k) => [k, null])),
@@ -67,9 +77,11 @@ export function figure(result, name) {
 }
 
 export function printResult(result, keyMetrics) {
-  const names = [...keyMetrics, 'cpuSeconds.server', 'cpuSeconds.worker', 'cpuSeconds.load'];
+  const cpu = Object.keys(result.summary).filter((n) => n.startsWith('cpuSeconds.'));
+  const names = [...keyMetrics, ...cpu];
   const width = Math.max(...names.map((n) => n.length));
-  console.log(`\n${result.title} — sdk ${result.sdk}, ${result.runs} run(s)${result.runs > 1 ? ', median [min–max]' : ''}`);
+  const where = result.store === 'postgres' ? `, postgres, ${result.nodes} node(s), ${result.workers} worker(s)` : '';
+  console.log(`\n${result.title} — sdk ${result.sdk}${where}, ${result.runs} run(s)${result.runs > 1 ? ', median [min–max]' : ''}`);
   for (const name of names) console.log(`  ${name.padEnd(width)}  ${figure(result, name)}`);
 }
 

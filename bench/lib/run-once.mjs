@@ -7,7 +7,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProcessGroup, procCpuSeconds } from './processes.mjs';
+import { ProcessGroup, postgresCpuSeconds, procCpuSeconds } from './processes.mjs';
+import { benchStore, benchTopology } from './report.mjs';
 
 /** Folders of runs in progress, removed on exit too (after lib/processes.mjs kills the children). */
 const tmpDirs = new Set();
@@ -24,7 +25,9 @@ export async function withProcessGroup(fn) {
     return await fn(group);
   } finally {
     await group.cleanup();
-    rmSync(tmpDir, { recursive: true, force: true });
+    // BENCH_KEEP_LOGS=1 keeps the folder (every process's log) for a look after the run.
+    if (process.env.BENCH_KEEP_LOGS === '1') process.stderr.write(`logs kept in ${tmpDir}\n`);
+    else rmSync(tmpDir, { recursive: true, force: true });
     tmpDirs.delete(tmpDir);
   }
 }
@@ -33,16 +36,36 @@ export async function withProcessGroup(fn) {
  * The usual shape: server + worker + load generator. `during(ctx)` runs alongside the load
  * (W4 kills and restarts the server, W5 samples memory); its result is merged into the
  * metrics, as is `analyse(result, ctx)` run after the processes have reported.
+ *
+ * With `--nodes N` (N > 1, PostgreSQL) the server is N nodes behind a balancer
+ * ({@link ProcessGroup.startCluster}); `--workers` worker processes (default N) and the load
+ * generator's N connections go through the balancer, which spreads them over the nodes.
+ * With `--store postgres`, PostgreSQL's CPU is measured over the same window.
  */
 export function standardRun({ workload, sdk, params, worker = {}, timeoutMs, during, analyse }) {
   return withProcessGroup(async (group) => {
-    const server = await group.startServer();
+    const { nodes, workers: workerCount } = benchTopology();
+    const cluster = nodes > 1 ? await group.startCluster(nodes) : undefined;
+    const server = cluster ?? (await group.startServer());
     const taskQueue = `bench-${workload}-${sdk}`;
     const recordFile = worker.record ? join(group.tmpDir, 'activity-records.jsonl') : undefined;
-    const workerProc = await group.startWorker({ sdk, taskQueue, address: server.address, activityMs: worker.activityMs, recordFile });
-    const load = group.startLoad(workload, { sdk, taskQueue, address: server.address, params: JSON.stringify(params) });
-    const ctx = { group, server, worker: workerProc, load, taskQueue, recordFile, params };
-    const sample = () => ({ server: server.cpuSeconds(), worker: procCpuSeconds(workerProc.pid), load: procCpuSeconds(load.pid) });
+    const workerProcs = [];
+    for (let i = 1; i <= workerCount; i++) {
+      const options = { sdk, taskQueue, address: server.address, activityMs: worker.activityMs, recordFile };
+      workerProcs.push(await group.startWorker(options, workerCount > 1 ? `worker-${sdk}-${i}` : undefined));
+    }
+    const spread = cluster ? { connections: nodes, pollAddresses: cluster.nodeAddresses.join(','), workers: workerCount } : {};
+    const load = group.startLoad(workload, { sdk, taskQueue, address: server.address, params: JSON.stringify(params), ...spread });
+    const ctx = { group, server, cluster, worker: workerProcs[0], workers: workerProcs, load, taskQueue, recordFile, params };
+    const onPostgres = benchStore() === 'postgres';
+    const sample = () => ({
+      server: server.cpuSeconds(),
+      byNode: cluster?.cpuSecondsByNode(),
+      balancer: cluster?.balancerCpuSeconds(),
+      worker: sum(workerProcs.map((w) => procCpuSeconds(w.pid))),
+      load: procCpuSeconds(load.pid),
+      postgres: onPostgres ? postgresCpuSeconds() : undefined,
+    });
     const cpuBegin = load.waitForEvent('begin', 120_000).then(sample);
     const cpuEnd = load.waitForEvent('end', timeoutMs).then(sample);
     // If the run fails these may never settle well; the failure is reported through the result wait.
@@ -51,8 +74,8 @@ export function standardRun({ workload, sdk, params, worker = {}, timeoutMs, dur
     const [duringResult, resultMessage] = await Promise.all([during?.(ctx), load.waitForEvent('result', timeoutMs)]);
     const [b, e] = await Promise.all([cpuBegin, cpuEnd]);
     const loadExit = await load.waitForEvent('exit', 60_000);
-    workerProc.signal('SIGTERM');
-    const workerExit = await workerProc.waitForEvent('exit', 30_000);
+    for (const w of workerProcs) w.signal('SIGTERM');
+    const workerExits = await Promise.all(workerProcs.map((w) => w.waitForEvent('exit', 30_000)));
     const serverCpu = await server.stop();
     const result = { ...resultMessage };
     delete result.event;
@@ -62,10 +85,26 @@ export function standardRun({ workload, sdk, params, worker = {}, timeoutMs, dur
       ...result,
       ...duringResult,
       ...extra,
-      cpuSeconds: { server: sub(e.server, b.server), worker: sub(e.worker, b.worker), load: sub(e.load, b.load) },
-      cpuSecondsTotal: { server: serverCpu, worker: workerExit.cpuSeconds.total, load: loadExit.cpuSeconds.total },
+      cpuSeconds: cpuWindow(b, e),
+      cpuSecondsTotal: {
+        server: serverCpu,
+        ...(cluster ? { serverByNode: cluster.lastByNode, balancer: cluster.balancerLastCpuSeconds } : {}),
+        worker: sum(workerExits.map((x) => x.cpuSeconds.total)),
+        load: loadExit.cpuSeconds.total,
+      },
     };
   });
 }
 
+/** CPU seconds of each process (and PostgreSQL's) between two samples. */
+function cpuWindow(b, e) {
+  const window = { server: sub(e.server, b.server) };
+  if (e.byNode) window.serverByNode = Object.fromEntries(Object.keys(e.byNode).map((id) => [id, sub(e.byNode[id], b.byNode[id])]));
+  if (e.balancer !== undefined) window.balancer = sub(e.balancer, b.balancer);
+  Object.assign(window, { worker: sub(e.worker, b.worker), load: sub(e.load, b.load) });
+  if (e.postgres !== undefined) window.postgres = sub(e.postgres, b.postgres);
+  return window;
+}
+
 const sub = (a, b) => Math.round((a - b) * 100) / 100;
+const sum = (values) => values.reduce((a, v) => a + (v ?? 0), 0);

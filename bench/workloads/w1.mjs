@@ -17,7 +17,7 @@ export function orchestrate({ sdk, params }) {
   return standardRun({ workload: 'w1', sdk, params, timeoutMs: 15 * 60_000 });
 }
 
-export async function load({ client, taskQueue, params, emit }) {
+export async function load({ clients, taskQueue, params, emit }) {
   const latencies = [];
   emit({ event: 'begin' });
   const t0 = performance.now();
@@ -25,6 +25,8 @@ export async function load({ client, taskQueue, params, emit }) {
     params.workflows,
     params.concurrency,
     async (i) => {
+      // Several connections (several nodes, `--nodes`): workflow i on connection i mod n.
+      const client = clients[i % clients.length];
       const start = performance.now();
       const handle = await client.workflow.start('sequentialNoops', { taskQueue, workflowId: `w1-${i}`, args: [params.activities] });
       await handle.result();

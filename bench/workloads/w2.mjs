@@ -25,12 +25,14 @@ export function orchestrate({ sdk, params }) {
   return standardRun({ workload: 'w2', sdk, params, timeoutMs: 15 * 60_000 });
 }
 
-export async function load({ client, taskQueue, params, emit }) {
+export async function load({ clients, taskQueue, params, emit }) {
   const latencies = [];
   const handles = [];
   emit({ event: 'begin' });
   const t0 = performance.now();
   for (let i = 0; i < params.repetitions; i++) {
+    // Several connections (several nodes, `--nodes`): workflow i on connection i mod n.
+    const client = clients[i % clients.length];
     const start = performance.now();
     const handle = await client.workflow.start('sequentialNoops', { taskQueue, workflowId: `w2-${i}`, args: [params.activities] });
     await handle.result();

@@ -16,26 +16,32 @@
  *   `ackWindowMs` before the kill (its completion had time to reach the server and be
  *   acknowledged; losing it would be a durability bug), otherwise as "interrupted and
  *   re-run" (in flight at the kill, or completed while the server was down).
+ *
+ * With several nodes (`--nodes N`, PostgreSQL) only node-1 is killed and nothing is
+ * restarted: the other nodes carry on, and clients and workers whose connection went through
+ * node-1 reconnect through the balancer. The figures are the same with "restart" replaced by
+ * "kill" (`killToFirstResumedStepMs`, `killToLastCompletionMs`, `stepsCompletedBeforeKill`);
+ * since the other nodes keep recording steps, the first step after the kill says little, so
+ * `killToFirstRetryMs` / `killToLastRetryMs` add when the worker started the first and last
+ * later attempt (attempt > 1) of a step after the kill: the work the dead node held, resumed.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { EventType, timedEvents } from '../lib/history.mjs';
 import { closedLoop, sleep, waitUntil } from '../lib/loop.mjs';
 import { round } from '../lib/stats.mjs';
 import { standardRun } from '../lib/run-once.mjs';
+import { benchTopology } from '../lib/report.mjs';
+
+/** Several nodes: one is killed and not restarted (read when run.mjs imports this, after parsing --nodes). */
+const oneNodeOfMany = benchTopology().nodes > 1;
 
 export const title = 'W4 recovery';
 export const defaultSdks = ['endure', 'official'];
 export const defaultParams = { workflows: 200, activities: 5, activityMs: 200, killAfterMs: 1000, ackWindowMs: 100 };
-export const keyMetrics = [
-  'completed',
-  'restartToFirstResumedStepMs',
-  'restartToLastCompletionMs',
-  'rerunAfterCompleted',
-  'interruptedAndRerun',
-  'attemptsInFlightAtKill',
-  'serverRestartReadyMs',
-];
-export const ratioMetrics = ['restartToFirstResumedStepMs', 'restartToLastCompletionMs'];
+export const keyMetrics = oneNodeOfMany
+  ? ['completed', 'killToFirstResumedStepMs', 'killToFirstRetryMs', 'killToLastRetryMs', 'killToLastCompletionMs', 'rerunAfterCompleted', 'interruptedAndRerun', 'attemptsInFlightAtKill']
+  : ['completed', 'restartToFirstResumedStepMs', 'restartToLastCompletionMs', 'rerunAfterCompleted', 'interruptedAndRerun', 'attemptsInFlightAtKill', 'serverRestartReadyMs'];
+export const ratioMetrics = oneNodeOfMany ? ['killToFirstResumedStepMs', 'killToLastCompletionMs'] : ['restartToFirstResumedStepMs', 'restartToLastCompletionMs'];
 const RESULT_DEADLINE_MS = 3 * 60_000;
 
 export function orchestrate({ sdk, params }) {
@@ -45,12 +51,30 @@ export function orchestrate({ sdk, params }) {
     params,
     worker: { activityMs: params.activityMs, record: true },
     timeoutMs: RESULT_DEADLINE_MS + 60_000,
-    during: (ctx) => killAndRestart(ctx),
+    during: (ctx) => (ctx.cluster ? killOneNode(ctx) : killAndRestart(ctx)),
     analyse: (result, ctx) => analyse(result, ctx),
   });
 }
 
 async function killAndRestart({ server, load, params, recordFile }) {
+  const begin = await waitForKillTime({ load, params, recordFile });
+  const killAt = Date.now();
+  await server.kill9();
+  const restartAt = Date.now();
+  const serverRestartReadyMs = await server.start();
+  return { killAfterMs: killAt - begin.t, serverRestartReadyMs: round(serverRestartReadyMs), killAt, restartAt };
+}
+
+async function killOneNode({ cluster, load, params, recordFile }) {
+  const begin = await waitForKillTime({ load, params, recordFile });
+  const [victim] = cluster.nodes;
+  const killAt = Date.now();
+  await victim.kill9();
+  return { killAfterMs: killAt - begin.t, killedNode: victim.nodeId, killAt, restartAt: undefined };
+}
+
+/** `killAfterMs` after the load's begin, and not before the first activity attempt has started. */
+async function waitForKillTime({ load, params, recordFile }) {
   const begin = await load.waitForEvent('begin', 120_000);
   await sleep(Math.max(0, begin.t + params.killAfterMs - Date.now()));
   // A kill before any activity runs would test nothing: on a slow server, wait for the
@@ -59,21 +83,25 @@ async function killAndRestart({ server, load, params, recordFile }) {
     await waitUntil('the first activity attempt', () => hasRecords(recordFile), 120_000, 5);
     await sleep(params.activityMs / 2);
   }
-  const killAt = Date.now();
-  await server.kill9();
-  const restartAt = Date.now();
-  const serverRestartReadyMs = await server.start();
-  return { killAfterMs: killAt - begin.t, serverRestartReadyMs: round(serverRestartReadyMs), killAt, restartAt };
+  return begin;
 }
 
 function analyse(result, { recordFile, params, during }) {
   const { killAt, restartAt } = during;
-  const resumed = result.activityCompletedTimes.filter((t) => t >= restartAt);
-  const counts = countReruns(readRecords(recordFile), killAt, params.ackWindowMs);
+  const records = readRecords(recordFile);
+  const counts = countReruns(records, killAt, params.ackWindowMs);
+  // One server: measured from its restart. One node of several: from the kill (nothing restarts).
+  const from = restartAt ?? killAt;
+  const name = restartAt === undefined ? 'kill' : 'restart';
+  const resumed = result.activityCompletedTimes.filter((t) => t >= from);
+  const retries = restartAt === undefined ? records.filter((r) => r.kind === 'start' && r.attempt > 1 && r.t >= killAt).map((r) => r.t) : [];
   return {
-    restartToFirstResumedStepMs: resumed.length ? round(Math.min(...resumed) - restartAt) : null,
-    restartToLastCompletionMs: round(Math.max(...result.workflowCompletedTimes) - restartAt),
-    stepsCompletedBeforeRestart: result.activityCompletedTimes.length - resumed.length,
+    [`${name}ToFirstResumedStepMs`]: resumed.length ? round(Math.min(...resumed) - from) : null,
+    ...(restartAt === undefined
+      ? { killToFirstRetryMs: retries.length ? Math.min(...retries) - killAt : null, killToLastRetryMs: retries.length ? Math.max(...retries) - killAt : null }
+      : {}),
+    [`${name}ToLastCompletionMs`]: round(Math.max(...result.workflowCompletedTimes) - from),
+    [restartAt === undefined ? 'stepsCompletedBeforeKill' : 'stepsCompletedBeforeRestart']: result.activityCompletedTimes.length - resumed.length,
     ...counts,
     // Raw event times and epoch instants are inputs, not figures to aggregate over runs.
     activityCompletedTimes: undefined,
@@ -117,11 +145,13 @@ function countReruns(records, killAt, ackWindowMs) {
   return { stepsRun: bySteps.size, attempts, attemptsInFlightAtKill, rerunAfterCompleted, interruptedAndRerun };
 }
 
-export async function load({ client, taskQueue, params, emit }) {
+export async function load({ clients, taskQueue, params, emit }) {
   emit({ event: 'begin' });
   const t0 = performance.now();
   const handles = [];
-  await closedLoop(params.workflows, params.workflows, async (i) => handles.push(await startOnce(client, taskQueue, `w4-${i}`, params)), 60_000);
+  // Several connections (several nodes): workflow i on connection i mod n, results awaited on the same.
+  const start = async (i) => handles.push(await startOnce(clients[i % clients.length], taskQueue, `w4-${i}`, params));
+  await closedLoop(params.workflows, params.workflows, start, 60_000);
   let completed = 0;
   await closedLoop(handles.length, handles.length, async (i) => {
     await resultDespiteOutage(handles[i]);
