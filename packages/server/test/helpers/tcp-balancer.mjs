@@ -17,7 +17,8 @@ export async function startTcpBalancer(backends) {
   });
   const sockets = new Set();
   let next = 0;
-  const server = createServer((client) => {
+  // No Nagle on either leg: gRPC's small frames would otherwise wait for delayed ACKs (~40 ms).
+  const server = createServer({ noDelay: true }, (client) => {
     sockets.add(client);
     client.on('close', () => sockets.delete(client));
     client.pause();
@@ -29,7 +30,7 @@ export async function startTcpBalancer(backends) {
       return;
     }
     const target = targets[next++ % targets.length];
-    const upstream = createConnection(target);
+    const upstream = createConnection({ ...target, noDelay: true });
     sockets.add(upstream);
     upstream.on('close', () => sockets.delete(upstream));
     upstream.once('connect', () => {
