@@ -54,6 +54,8 @@ export interface EndureServerOptions {
    * Default 60 s.
    */
   postgresConnectRetryMs?: number;
+  /** Connections to PostgreSQL one server keeps open at most. Default 10. */
+  postgresPoolSize?: number;
   /** SQLite database file. Ignored when `inMemory` is true or `store` is `memory`. */
   dbFilename?: string;
   /** Keep the SQLite database in memory (lost on exit). */
@@ -118,6 +120,7 @@ export interface ResolvedConfig {
   /** The PostgreSQL database when `store` is `postgres`, else null. */
   postgresUrl: string | null;
   postgresConnectRetryMs: number;
+  postgresPoolSize: number;
   /** The SQLite file; null: in memory. */
   dbFilename: string | null;
   namespaces: string[];
@@ -173,6 +176,7 @@ export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
     store,
     postgresUrl: store === 'postgres' ? checkPostgresUrl(options.postgresUrl) : noPostgresUrl(store, options.postgresUrl),
     postgresConnectRetryMs: retryMs,
+    postgresPoolSize: checkPoolSize(options.postgresPoolSize ?? 10),
     dbFilename: options.inMemory ? null : (options.dbFilename ?? null),
     namespaces: ['default', ...(options.namespaces ?? []).filter((n) => n !== 'default')],
     searchAttributes: { ...options.searchAttributes },
@@ -265,4 +269,11 @@ function isDnsName(host: string): boolean {
 
 function joinHostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+function checkPoolSize(size: number): number {
+  if (!Number.isInteger(size) || size < 2 || size > 1000) {
+    throw new TypeError(`postgresPoolSize must be a whole number of connections from 2 to 1000, not ${String(size)}`);
+  }
+  return size;
 }

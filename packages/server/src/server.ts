@@ -220,6 +220,7 @@ async function openStore(config: ResolvedConfig, log: Logger): Promise<Store> {
   if (url === null) throw new Error('store postgres without a postgresUrl (resolveConfig should have refused it)');
   return PostgresStore.open({
     url,
+    poolSize: config.postgresPoolSize,
     connectRetry: {
       retryMs: config.postgresConnectRetryMs,
       onRetry: (message) => log.warn(`${message} (postgresConnectRetryMs: ${config.postgresConnectRetryMs})`),

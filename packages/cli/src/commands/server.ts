@@ -21,6 +21,7 @@ import {
   parseAdvertiseAddress,
   parseNodeId,
   parsePort,
+  parsePositiveInt,
   parsePostgresUrl,
   type SearchAttributeTypeName,
 } from '../parsers.js';
@@ -53,6 +54,7 @@ interface StartFlags extends ServeFlags {
   /** Always set by the time the action runs: `requireDb` checks it after the config file. */
   db: string;
   dbConnectRetry: number;
+  dbPoolSize: number;
   nodeId?: string;
   advertiseAddress?: string;
   config?: string;
@@ -148,6 +150,9 @@ function connectOptions(): Option[] {
     new Option('--db-connect-retry <duration>', 'how long to keep retrying a database that refuses connections at start, e.g. 2m; 0s fails at once')
       .argParser(parseDurationMs)
       .default(60_000, '1m'),
+    new Option('--db-pool-size <connections>', 'connections to PostgreSQL this node keeps open at most (2 to 1000)')
+      .argParser(parsePositiveInt)
+      .default(10),
   ];
 }
 
@@ -215,6 +220,7 @@ async function runStart(flags: StartFlags): Promise<void> {
     store: 'postgres',
     postgresUrl: flags.db,
     postgresConnectRetryMs: flags.dbConnectRetry,
+    postgresPoolSize: flags.dbPoolSize,
     nodeId: flags.nodeId,
     advertiseAddress: flags.advertiseAddress,
   };

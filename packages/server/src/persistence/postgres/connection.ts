@@ -5,8 +5,8 @@
  */
 import pg from 'pg';
 
-/** Connections one server keeps open at most. */
-export const POOL_SIZE_MAX = 10;
+/** Connections one server keeps open at most, unless configured (`postgresPoolSize`). */
+export const POOL_SIZE_DEFAULT = 10;
 
 /** The first wait after a failed connection, doubled after each failure up to the cap. */
 const CONNECT_BACKOFF_FIRST_MS = 250;
@@ -51,8 +51,8 @@ export function addressOf(url: string): string {
   }
 }
 
-export function createPool(url: string, onIdleError: (err: Error) => void): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE_MAX, types: typeParsers });
+export function createPool(url: string, onIdleError: (err: Error) => void, size = POOL_SIZE_DEFAULT): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: size, types: typeParsers });
   // An idle client whose connection dies (a database restart) emits this; without a listener
   // the process would crash. The pool drops the client and opens a new one on demand.
   pool.on('error', onIdleError);

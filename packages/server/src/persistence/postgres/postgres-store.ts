@@ -38,6 +38,8 @@ export interface PostgresStoreOptions {
   url: string;
   /** How long to wait for a database that is not up yet, and where to say so. */
   connectRetry: ConnectRetry;
+  /** Connections kept open at most (default 10). */
+  poolSize?: number;
   /** Told when an idle pooled connection fails (the pool replaces it). */
   onConnectionError: (err: Error) => void;
 }
@@ -65,7 +67,7 @@ export class PostgresStore implements Store {
 
   /** Connects (waiting for the database as `connectRetry` allows) and brings the schema up to date. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
-    const pool = createPool(options.url, options.onConnectionError);
+    const pool = createPool(options.url, options.onConnectionError, options.poolSize);
     try {
       await waitForDatabase(pool, options.url, options.connectRetry);
       const client = await pool.connect();
