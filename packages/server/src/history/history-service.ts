@@ -181,6 +181,9 @@ export interface HistoryPage {
   nextPageToken: Uint8Array;
 }
 
+/** How long a history page waits for a change it saw in memory to reach the store. */
+const PENDING_COMMIT_WAIT_MS = 1000;
+
 /**
  * GetWorkflowExecutionHistory: pages of events, or only the close event; with
  * `waitNewEvent` it long-polls until there is something new (bounded).
@@ -209,9 +212,17 @@ export async function getHistory(
     await watchers.waitFor(namespaceId, runId, (s) => s.nextEventId - 1 >= from || closed(s), opts.waitMs, opts.signal);
     state = await es.read({ ...ref, runId });
   }
-  const last = Math.min(state.nextEventId - 1, opts.fromEventId + opts.pageSize - 1);
-  const events = await es.readEvents(namespaceId, runId, opts.fromEventId, last);
-  const more = last < state.nextEventId - 1 || (opts.waitNewEvent && !closed(state));
+  let last = Math.min(state.nextEventId - 1, opts.fromEventId + opts.pageSize - 1);
+  let events = await es.readEvents(namespaceId, runId, opts.fromEventId, last);
+  if (events.length < last - opts.fromEventId + 1) {
+    // The state read counts events of a change still being committed: wait for its commit
+    // (bounded), then read again; a page never claims events it does not carry.
+    await watchers.waitFor(namespaceId, runId, () => true, PENDING_COMMIT_WAIT_MS, opts.signal);
+    events = await es.readEvents(namespaceId, runId, opts.fromEventId, last);
+    last = opts.fromEventId + events.length - 1;
+  }
+  const complete = last >= state.nextEventId - 1;
+  const more = !complete || (opts.waitNewEvent && !closed(state));
   return { events, nextPageToken: more ? encodePageToken(runId, last + 1) : new Uint8Array() };
 }
 
