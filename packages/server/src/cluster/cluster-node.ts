@@ -24,6 +24,8 @@ const NAMESPACE_RELOAD_MS = 10_000;
 /** Pollers not seen for this long leave the table (DescribeTaskQueue lists five minutes at most). */
 const POLLER_KEEP_MS = 10 * 60_000;
 const POLLER_CLEANUP_MS = 60_000;
+/** Tasks per `tasks` message: a task is ~300 bytes of JSON with long ids, a notification at most ~7000. */
+const TASKS_PER_MESSAGE = 16;
 /** A node whose heartbeat (one per sweep) is this old is dead: the others take over its work. */
 export const NODE_DEAD_AFTER_MS = 3000;
 
@@ -144,7 +146,10 @@ export class ClusterNode {
   /** After a local commit created tasks and matching placed them: announce those no local poller took. */
   tasksCommitted(tasks: TaskQueueTask[]): void {
     const waiting = this.parts.matching.waitingOf(tasks);
-    if (waiting.length > 0) this.publish({ t: 'tasks', tasks: waiting });
+    // A few tasks per message keeps each well under the notification size limit.
+    for (let i = 0; i < waiting.length; i += TASKS_PER_MESSAGE) {
+      this.publish({ t: 'tasks', tasks: waiting.slice(i, i + TASKS_PER_MESSAGE) });
+    }
   }
 
   timersCommitted(timers: TimerTask[]): void {

@@ -6,6 +6,8 @@
 import type pg from 'pg';
 import type { ClusterNodeRow, ClusterStore, QueryTaskRow, TaskKind, TaskQueuePollerRow, TimerTask } from '../store.js';
 
+import { toTimer } from './rows.js';
+
 type Row = Record<string, unknown>;
 
 /** Now in ms by the database's clock: heartbeats compare times of one clock, whatever the nodes' say. */
@@ -24,15 +26,7 @@ export class PostgresClusterStore implements ClusterStore {
       [untilMs, limit, leaseUntilMs, nowMs],
     );
     return result.rows
-      .map((r) => ({
-        id: r.id as number,
-        fireAtMs: r.fire_at_ms as number,
-        namespaceId: r.namespace_id as string,
-        workflowId: r.workflow_id as string,
-        runId: r.run_id as string,
-        kind: r.kind as string,
-        data: r.data as string,
-      }))
+      .map(toTimer)
       .sort((a, b) => a.fireAtMs - b.fireAtMs || a.id - b.id);
   }
 

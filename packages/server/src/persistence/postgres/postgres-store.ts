@@ -28,6 +28,7 @@ import type { BoundQuery } from '../../visibility/query-binder.js';
 import { createPool, inTransaction, waitForDatabase, type ConnectRetry } from './connection.js';
 import { migrate } from './migrations.js';
 import { PostgresClusterStore } from './cluster-store.js';
+import { toTask, toTimer } from './rows.js';
 import { countVisibility, listVisibility } from './visibility.js';
 import { CommitBatcher } from './commit-batcher.js';
 
@@ -244,32 +245,6 @@ export async function migratePostgresSchema(url: string): Promise<{ from: number
   } finally {
     await pool.end();
   }
-}
-
-function toTask(r: Row): TaskQueueTask {
-  return {
-    id: r.id as number,
-    namespaceId: r.namespace_id as string,
-    taskQueue: r.task_queue as string,
-    kind: r.kind as TaskQueueTask['kind'],
-    workflowId: r.workflow_id as string,
-    runId: r.run_id as string,
-    scheduledEventId: r.scheduled_event_id as number,
-    attempt: r.attempt as number,
-    createdMs: r.created_ms as number,
-  };
-}
-
-function toTimer(r: Row): TimerTask {
-  return {
-    id: r.id as number,
-    fireAtMs: r.fire_at_ms as number,
-    namespaceId: r.namespace_id as string,
-    workflowId: r.workflow_id as string,
-    runId: r.run_id as string,
-    kind: r.kind as string,
-    data: r.data as string,
-  };
 }
 
 function toNamespace(row: Row): NamespaceRecord {
