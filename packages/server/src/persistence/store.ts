@@ -157,6 +157,44 @@ export interface CommitResult {
   timerTasks: TimerTask[];
 }
 
+/**
+ * A schedule (schedules/): its id and its whole state, serialized (opaque to the store),
+ * with the version that fences every write, as an execution's. The version is also the
+ * conflict token UpdateSchedule checks.
+ */
+export interface ScheduleRecord {
+  namespaceId: string;
+  scheduleId: string;
+  state: string;
+  dbVersion: number;
+}
+
+/**
+ * The timer rows of a schedule (its next action time, `schedule_tick`) carry the schedule id
+ * as `workflowId` and this run id, so no run's rows are ever mistaken for them.
+ */
+export const SCHEDULE_TIMER_RUN_ID = '';
+
+export interface ScheduleCommit {
+  namespaceId: string;
+  scheduleId: string;
+  /** null: the schedule is new, and a schedule with this id must not exist (ConditionFailedError). */
+  expectedDbVersion: number | null;
+  /**
+   * The new state. null deletes the schedule, and with it every timer row it owns
+   * (`workflowId` = schedule id, `runId` = SCHEDULE_TIMER_RUN_ID).
+   */
+  state: string | null;
+  newTimerTasks: NewTimerTask[];
+  doneTimerTaskIds: number[];
+}
+
+export interface ScheduleCommitResult {
+  /** The schedule's new version (0 after a delete). */
+  dbVersion: number;
+  timerTasks: TimerTask[];
+}
+
 /** Node's socket errors that mean the database server cannot be reached right now. */
 const UNREACHABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -191,7 +229,7 @@ export interface Store {
   createNamespace(ns: NamespaceRecord): Promise<void>;
   /** Replace the namespace with this id (its name may change: a deleted namespace is renamed). */
   updateNamespace(ns: NamespaceRecord): Promise<void>;
-  /** Remove the namespace row for good (its runs are deleted first). */
+  /** Remove the namespace row for good, with its schedules and their timer rows (its runs are deleted first). */
   deleteNamespace(id: string): Promise<void>;
   getNamespaceByName(name: string): Promise<NamespaceRecord | null>;
   listNamespaces(): Promise<NamespaceRecord[]>;
@@ -217,6 +255,16 @@ export interface Store {
 
   /** Events with `eventId >= fromEventId`, in order, at most `limit`. */
   readHistory(namespaceId: string, runId: string, fromEventId: number, limit: number): Promise<HistoryEventRow[]>;
+
+  /**
+   * Create, change or delete a schedule in one transaction with its timer rows. A version
+   * other than `expectedDbVersion` (or an existing schedule when it is null, or a missing
+   * one when it is not) throws ConditionFailedError and writes nothing.
+   */
+  commitSchedule(commit: ScheduleCommit): Promise<ScheduleCommitResult>;
+  getSchedule(namespaceId: string, scheduleId: string): Promise<ScheduleRecord | null>;
+  /** A namespace's schedules in schedule id order, strictly after `afterScheduleId`, at most `limit`. */
+  listSchedules(namespaceId: string, afterScheduleId: string | null, limit: number): Promise<ScheduleRecord[]>;
 
   /** Drop tasks whose execution no longer needs them (stale after a restart or a race). */
   deleteTaskQueueTasks(ids: number[]): Promise<void>;

@@ -11,6 +11,7 @@
  */
 import {
   ConditionFailedError,
+  SCHEDULE_TIMER_RUN_ID,
   type CommitResult,
   type CurrentExecutionRecord,
   type ExecutionCommit,
@@ -18,6 +19,9 @@ import {
   type ExecutionSummary,
   type HistoryEventRow,
   type NamespaceRecord,
+  type ScheduleCommit,
+  type ScheduleCommitResult,
+  type ScheduleRecord,
   type Store,
   type TaskQueueTask,
   type TimerTask,
@@ -47,6 +51,8 @@ export class MemoryStore implements Store {
   private readonly timerTasks = new Map<number, TimerTask>();
   /** Keyed by `runKey(namespaceId, runId)`. */
   private readonly visibility = new Map<string, VisibilityRecord>();
+  /** Keyed by `runKey(namespaceId, scheduleId)`. */
+  private readonly schedules = new Map<string, ScheduleRecord>();
   private lastTaskQueueTaskId = 0;
   private lastTimerTaskId = 0;
   private closed = false;
@@ -75,6 +81,10 @@ export class MemoryStore implements Store {
 
   deleteNamespace(id: string): Promise<void> {
     return this.run(() => {
+      for (const [key, schedule] of this.schedules) if (schedule.namespaceId === id) this.schedules.delete(key);
+      for (const [timerId, t] of this.timerTasks) {
+        if (t.namespaceId === id && t.runId === SCHEDULE_TIMER_RUN_ID) this.timerTasks.delete(timerId);
+      }
       this.namespaces.delete(id);
     });
   }
@@ -266,6 +276,52 @@ export class MemoryStore implements Store {
 
   deleteTaskQueueTasks(ids: number[]): Promise<void> {
     return this.run(() => ids.forEach((id) => this.taskQueueTasks.delete(id)));
+  }
+
+  commitSchedule(c: ScheduleCommit): Promise<ScheduleCommitResult> {
+    return this.run(() => {
+      const key = runKey(c.namespaceId, c.scheduleId);
+      const existing = this.schedules.get(key);
+      if (c.expectedDbVersion === null) {
+        if (existing) throw new ConditionFailedError(`schedule ${c.scheduleId} already exists`);
+      } else if (existing?.dbVersion !== c.expectedDbVersion) {
+        throw new ConditionFailedError(`schedule ${c.scheduleId} changed concurrently`);
+      }
+      for (const id of c.doneTimerTaskIds) this.timerTasks.delete(id);
+      if (c.state === null) {
+        this.schedules.delete(key);
+        for (const [id, t] of this.timerTasks) {
+          const owned = t.namespaceId === c.namespaceId && t.workflowId === c.scheduleId && t.runId === SCHEDULE_TIMER_RUN_ID;
+          if (owned) this.timerTasks.delete(id);
+        }
+      } else {
+        const dbVersion = (c.expectedDbVersion ?? 0) + 1;
+        this.schedules.set(key, { namespaceId: c.namespaceId, scheduleId: c.scheduleId, state: c.state, dbVersion });
+      }
+      const timerTasks = c.newTimerTasks.map((t) => {
+        const timer = { ...t, id: ++this.lastTimerTaskId };
+        this.timerTasks.set(timer.id, timer);
+        return { ...timer };
+      });
+      return { dbVersion: c.state === null ? 0 : (c.expectedDbVersion ?? 0) + 1, timerTasks };
+    });
+  }
+
+  getSchedule(namespaceId: string, scheduleId: string): Promise<ScheduleRecord | null> {
+    return this.run(() => {
+      const record = this.schedules.get(runKey(namespaceId, scheduleId));
+      return record ? { ...record } : null;
+    });
+  }
+
+  listSchedules(namespaceId: string, afterScheduleId: string | null, limit: number): Promise<ScheduleRecord[]> {
+    return this.run(() =>
+      [...this.schedules.values()]
+        .filter((s) => s.namespaceId === namespaceId && (afterScheduleId === null || compareStrings(s.scheduleId, afterScheduleId) > 0))
+        .sort((a, b) => compareStrings(a.scheduleId, b.scheduleId))
+        .slice(0, Math.max(limit, 0))
+        .map((s) => ({ ...s })),
+    );
   }
 
   deleteTimerTasks(ids: number[]): Promise<void> {

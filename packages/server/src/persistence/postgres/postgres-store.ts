@@ -23,6 +23,8 @@ import {
   type TimerTask,
   type VisibilityCount,
   type VisibilityRecord,
+  type ScheduleCommitResult,
+  type ScheduleRecord,
 } from '../store.js';
 import type { BoundQuery } from '../../visibility/query-binder.js';
 import { createPool, inTransaction, waitForDatabase, type ConnectRetry } from './connection.js';
@@ -197,6 +199,19 @@ export class PostgresStore implements Store {
 
   async deleteTaskQueueTasks(ids: number[]): Promise<void> {
     if (ids.length > 0) await this.pool.query('DELETE FROM task_queue_tasks WHERE id = ANY($1::bigint[])', [ids]);
+  }
+
+  // Schedules: being built (issue 14).
+  commitSchedule(): Promise<ScheduleCommitResult> {
+    return Promise.reject(new Error('schedules are not stored here yet'));
+  }
+
+  getSchedule(): Promise<ScheduleRecord | null> {
+    return Promise.reject(new Error('schedules are not stored here yet'));
+  }
+
+  listSchedules(): Promise<ScheduleRecord[]> {
+    return Promise.reject(new Error('schedules are not stored here yet'));
   }
 
   async deleteTimerTasks(ids: number[]): Promise<void> {

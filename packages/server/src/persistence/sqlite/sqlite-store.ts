@@ -19,6 +19,8 @@ import {
   type TimerTask,
   type VisibilityCount,
   type VisibilityRecord,
+  type ScheduleCommitResult,
+  type ScheduleRecord,
 } from '../store.js';
 import type { BoundQuery } from '../../visibility/query-binder.js';
 import { keysetCondition, toSql } from '../../visibility/sql-translator.js';
@@ -392,6 +394,19 @@ export class SqliteStore implements Store {
   deleteTaskQueueTasks(ids: number[]): Promise<void> {
     this.db.transaction(() => ids.forEach((id) => this.stmts.deleteTask.run(id)))();
     return Promise.resolve();
+  }
+
+  // Schedules: being built (issue 14).
+  commitSchedule(): Promise<ScheduleCommitResult> {
+    return Promise.reject(new Error('schedules are not stored here yet'));
+  }
+
+  getSchedule(): Promise<ScheduleRecord | null> {
+    return Promise.reject(new Error('schedules are not stored here yet'));
+  }
+
+  listSchedules(): Promise<ScheduleRecord[]> {
+    return Promise.reject(new Error('schedules are not stored here yet'));
   }
 
   deleteTimerTasks(ids: number[]): Promise<void> {
