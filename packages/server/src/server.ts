@@ -5,7 +5,7 @@
 import { resolveConfig, type EndureServerOptions, type ResolvedConfig } from './config.js';
 import { createLogger, type Logger } from './common/logger.js';
 import { isAdvanceable } from './common/clock.js';
-import type { Store, TaskQueueTask } from './persistence/store.js';
+import type { Store, TaskQueueTask, TimerTask } from './persistence/store.js';
 import { NamespaceRegistry } from './namespaces/namespace-registry.js';
 import { SqliteStore } from './persistence/sqlite/sqlite-store.js';
 import { MemoryStore } from './persistence/memory/memory-store.js';
@@ -32,6 +32,10 @@ import { StaticUi, builtUiDirectory } from './http/static-ui.js';
 import { UiServer } from './http/ui-server.js';
 import { ClusterNode } from './cluster/cluster-node.js';
 import { PostgresBus } from './cluster/postgres-bus.js';
+import { Scheduler } from './schedules/scheduler.js';
+import { scheduleHandlers } from './frontend/schedule-service.js';
+import { namespaceNotFound } from './common/errors.js';
+import { requireId } from './frontend/validation.js';
 
 /** How long a node holds a due timer it claimed before another node may fire it. */
 const TIMER_LEASE_MS = 3000;
@@ -117,16 +121,32 @@ export class EndureServer {
     const work = isAdvanceable(clock) ? new RunnableWork(executions) : null;
     const skipper = work && isAdvanceable(clock) ? new TimeSkipper(clock, work, log) : null;
     const namespaceByName = (name: string) => namespaces.byName(name);
+    const scheduler = new Scheduler({
+      store,
+      executions,
+      clock,
+      log,
+      namespaceById: (id) => namespaces.byId(id),
+      onTimerTasks: (tasks) => {
+        timers.notify(tasks);
+        skipper?.poke();
+        cluster?.timersCommitted(tasks);
+      },
+    });
+    const fire = (timer: TimerTask) =>
+      timer.kind === 'schedule_tick' || timer.kind === 'schedule_action_closed'
+        ? scheduler.fire(timer)
+        : fireTimer(executions, timer, namespaceByName);
     const timers = new TimerQueue(
       store,
       clock,
       skipper
         ? async (timer) => {
             // A stale timer is dropped without an event: nothing else would look again.
-            await fireTimer(executions, timer, namespaceByName);
+            await fire(timer);
             skipper.poke();
           }
-        : (timer) => fireTimer(executions, timer, namespaceByName),
+        : fire,
       log,
       clusterStore ? { store: clusterStore, leaseMs: TIMER_LEASE_MS, recheckMs: 2000 } : null,
     );
@@ -157,6 +177,18 @@ export class EndureServer {
     const handlers = {
       ...workflowServiceHandlers({ config, store, executions, matching, watchers, queries, namespaces, cluster }),
       ...namespaceRpcs,
+      ...scheduleHandlers({
+        config,
+        store,
+        scheduler,
+        nowMs: () => clock.nowMs(),
+        namespace: (name) => {
+          const n = requireId(name, 'namespace', config.idLengthMax);
+          const ns = namespaces.byName(n);
+          if (!ns) throw namespaceNotFound(n);
+          return ns;
+        },
+      }),
       ...clusterHandlers(config),
     };
     const methods = new Map([

@@ -206,6 +206,8 @@ export interface ExecutionState {
   /** Set while the first workflow task waits out a backoff (cron, retry, start delay). */
   firstTaskBackoffUntilMs: number;
   parent: ParentInfo | null;
+  /** The schedule that started this chain of runs; told when the chain ends (schedules/). */
+  scheduledBy?: string;
   root: { workflowId: string; runId: string } | null;
   children: Record<string, ChildState>;
   externalRequests: Record<string, ExternalRequestState>;

@@ -57,6 +57,7 @@ export interface RunSpec {
   /** The backoff is a start delay, ended early by this kind of request. */
   startDelayEndedBy?: ExecutionState['startDelayEndedBy'];
   parent?: ParentInfo | null;
+  scheduledBy?: string;
   root?: { workflowId: string; runId: string } | null;
 }
 
@@ -109,6 +110,7 @@ export function newExecutionState(ns: Pick<NamespaceRecord, 'id' | 'name'>, spec
     executionExpirationMs: expiration,
     firstTaskBackoffUntilMs: 0,
     parent: spec.parent ?? null,
+    ...(spec.scheduledBy ? { scheduledBy: spec.scheduledBy } : {}),
     root: spec.root ?? null,
     children: {},
     externalRequests: {},

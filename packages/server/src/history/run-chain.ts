@@ -170,6 +170,7 @@ function chainSpec(s: ExecutionState): Omit<RunSpec, 'retry' | 'executionTimeout
     continuedExecutionRunId: s.runId,
     executionExpirationMs: s.executionExpirationMs,
     parent: s.parent,
+    scheduledBy: s.scheduledBy,
     root: s.root,
   };
 }

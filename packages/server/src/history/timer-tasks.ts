@@ -23,7 +23,11 @@ export type TimerTaskKind =
   /** Deliver a signal or cancel request to another workflow (runs against the sender). */
   | 'external_request'
   /** Delete a closed run once its namespace's retention has passed. */
-  | 'retention';
+  | 'retention'
+  /** A schedule's next pass (schedules/; the row's workflow id is the schedule id). */
+  | 'schedule_tick'
+  /** A run a schedule started has closed (runs against the schedule). */
+  | 'schedule_action_closed';
 
 export interface UserTimerData {
   timerId: string;

@@ -15,6 +15,7 @@ import { normalizeRetryPolicy } from './retry.js';
 import { cronBackoffMs, parseCronSchedule } from './cron.js';
 import { timeOutRun } from './run-chain.js';
 import { applyParentClosePolicy, notifyParent } from './child-workflows.js';
+import { notifySchedule } from './schedule-notify.js';
 
 type StartRequest = proto.temporal.api.workflowservice.v1.IStartWorkflowExecutionRequest;
 type IPayloads = proto.temporal.api.common.v1.IPayloads;
@@ -156,6 +157,8 @@ export function specFromStartRequest(req: StartRequest, nowMs: number): RunSpec 
     retryPolicy: req.retryPolicy,
     retry,
     cronSchedule: req.cronSchedule,
+    lastCompletionResult: req.lastCompletionResult,
+    continuedFailure: req.continuedFailure,
     ...timeouts,
     firstTaskBackoffMs: req.cronSchedule ? firstCronBackoffMs(req.cronSchedule, nowMs) : startDelayMs,
     startDelayEndedBy: startDelayMs > 0 ? 'signal' : null,
@@ -300,7 +303,10 @@ export function closeExecution(
   s.bufferedEvents = [];
   s.externalRequests = {};
   s.firstTaskBackoffUntilMs = 0;
-  if (!continued) notifyParent(tx, event);
+  if (!continued) {
+    notifyParent(tx, event);
+    notifySchedule(tx, status, event);
+  }
   if (status !== Status.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW) applyParentClosePolicy(tx);
   s.children = {};
 }

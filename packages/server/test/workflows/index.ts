@@ -51,3 +51,4 @@ export {
   uiPendingFailingActivity,
 } from './ui.js';
 export { chainedSteps, parallelParked, signalCollector } from './cluster.js';
+export { scheduledJob } from './schedules.js';

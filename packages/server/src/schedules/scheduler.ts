@@ -1,0 +1,728 @@
+/**
+ * The schedules engine: keeps each schedule's row, turns its spec into actions, and starts
+ * their workflows exactly once.
+ *
+ * Every change to a schedule is a *pass* over it, one at a time per schedule in this process
+ * (a mutex) and fenced by the row's version across processes:
+ * 1. read the row, apply the change (an update, a patch, a run that closed, a tick);
+ * 2. turn the times between the last processed time and now into starts (the catch-up
+ *    window drops the old ones), and decide the buffered starts by the overlap policy;
+ * 3. commit the new state with the starts decided, each with its workflow id and request id
+ *    fixed, and the tick for the next action time (a retry tick while starts are pending);
+ * 4. start those workflows through the ordinary start path; a start whose request id already
+ *    started a run is answered with that run, so a pass repeated after a crash between 3 and 5
+ *    starts nothing twice;
+ * 5. commit the results (recent and running actions, counters).
+ * Runs a schedule started carry its id; when one closes, its close commit writes a
+ * `schedule_action_closed` row that runs a pass (the overlap slot frees, the result is kept).
+ */
+import { randomUUID } from 'node:crypto';
+import Long from 'long';
+import { enums, proto } from '../common/proto.js';
+import { KeyedMutex } from '../common/keyed-mutex.js';
+import type { Clock } from '../common/clock.js';
+import type { Logger } from '../common/logger.js';
+import { ServiceError, alreadyExists, failedPrecondition, notFound } from '../common/errors.js';
+import { Status as GrpcStatus } from '../common/grpc-status.js';
+import { durationMs, msToDuration, msToTimestamp, timestampMs } from '../common/time.js';
+import {
+  ConditionFailedError,
+  SCHEDULE_TIMER_RUN_ID,
+  isStoreUnavailable,
+  type NamespaceRecord,
+  type NewTimerTask,
+  type ScheduleRecord,
+  type Store,
+  type TimerTask,
+} from '../persistence/store.js';
+import type { ExecutionStore } from '../history/engine.js';
+import { requestCancelWorkflow, startWorkflow, terminateWorkflow } from '../history/workflow-lifecycle.js';
+import { CompiledSpec } from './spec/index.js';
+import { decideOverlap, resolveOverlapPolicy } from './overlap.js';
+import {
+  decodeFailure,
+  decodeMemo,
+  decodePayloads,
+  decodeSchedule,
+  decodeSearchAttributes,
+  encodeSchedule,
+  parseState,
+  serializeState,
+  type ActionRecord,
+  type BufferedStart,
+  type PendingStart,
+  type ScheduleState,
+} from './schedule-state.js';
+import { scheduledSearchAttributes } from './search-attributes.js';
+
+import ws = proto.temporal.api.workflowservice.v1;
+type ISchedule = proto.temporal.api.schedule.v1.ISchedule;
+type ISchedulePatch = proto.temporal.api.schedule.v1.ISchedulePatch;
+
+const ExecutionStatus = enums.WorkflowExecutionStatus;
+const ReusePolicy = enums.WorkflowIdReusePolicy;
+
+/** Temporal's defaults and limits for schedules. */
+export const SCHEDULE_LIMITS = {
+  catchupWindowDefaultMs: 365 * 24 * 3600_000,
+  catchupWindowMinMs: 10_000,
+  recentActions: 10,
+  futureActionTimes: 10,
+  recentActionsInList: 5,
+  futureActionTimesInList: 5,
+  bufferMax: 1000,
+  /** Backfilled starts decided per pass (a long backfill continues on the next pass, at once). */
+  backfillPerPass: 100,
+  /** How many spec times a pass looks at before it jumps (a schedule down for years). */
+  timesPerPassMax: 100_000,
+  matchingTimesMax: 1000,
+} as const;
+
+/** How soon a pass that left starts pending (a crash, an unavailable store) is retried. */
+const PENDING_RETRY_MS = 5000;
+const COMMIT_ATTEMPTS = 8;
+
+export type ScheduleTimerKind = 'schedule_tick' | 'schedule_action_closed';
+
+/** A run a schedule started has closed (written by the run's close commit, see notifySchedule). */
+export interface ScheduleActionClosedData {
+  workflowId: string;
+  status: number;
+  closeTimeMs: number;
+  /** base64 Payloads of a completed run. */
+  result: string | null;
+  /** base64 Failure of a failed run. */
+  failure: string | null;
+}
+
+export interface SchedulerDeps {
+  store: Store;
+  executions: ExecutionStore;
+  clock: Clock;
+  log: Logger;
+  namespaceById(id: string): NamespaceRecord | undefined;
+  /** New timer rows were committed (arm the queue, tell the other nodes). */
+  onTimerTasks(timers: TimerTask[]): void;
+}
+
+/** One schedule being changed by a pass. */
+interface Working {
+  ns: NamespaceRecord;
+  scheduleId: string;
+  st: ScheduleState;
+  schedule: proto.temporal.api.schedule.v1.Schedule;
+  spec: CompiledSpec | null;
+  nowMs: number;
+  stop: 'cancel' | 'terminate' | null;
+}
+
+type Change = (w: Working) => void;
+
+export class Scheduler {
+  private readonly locks = new KeyedMutex();
+
+  constructor(private readonly deps: SchedulerDeps) {}
+
+  /** Create a schedule. The spec is already checked (`compileSpec`); returns the conflict token. */
+  async create(ns: NamespaceRecord, req: ws.ICreateScheduleRequest, schedule: ISchedule, requestId: string): Promise<Uint8Array> {
+    const nowMs = this.deps.clock.nowMs();
+    const st: ScheduleState = {
+      schedule: encodeSchedule(schedule),
+      memo: encodeMemoOrNull(req.memo),
+      searchAttributes: encodeSearchOrNull(req.searchAttributes),
+      createRequestId: requestId,
+      createTimeMs: nowMs,
+      updateTimeMs: null,
+      conflictToken: 1,
+      lastProcessedMs: nowMs,
+      buffered: [],
+      pending: [],
+      backfills: [],
+      running: [],
+      recent: [],
+      actionCount: 0,
+      missedCatchupWindow: 0,
+      overlapSkipped: 0,
+      bufferDropped: 0,
+      lastCompletionResult: null,
+      continuedFailure: null,
+      tickAtMs: nowMs,
+    };
+    if (req.initialPatch) applyPatch(st, decodeSchedule(st.schedule), req.initialPatch, nowMs);
+    const scheduleId = req.scheduleId!;
+    try {
+      const result = await this.deps.store.commitSchedule({
+        namespaceId: ns.id,
+        scheduleId,
+        expectedDbVersion: null,
+        state: serializeState(st),
+        // The first pass at once: it arms the tick for the first action time.
+        newTimerTasks: [tickRow(ns.id, scheduleId, nowMs)],
+        doneTimerTaskIds: [],
+      });
+      this.deps.onTimerTasks(result.timerTasks);
+      return conflictTokenBytes(st.conflictToken);
+    } catch (err) {
+      if (!(err instanceof ConditionFailedError)) throw err;
+      const existing = await this.deps.store.getSchedule(ns.id, scheduleId);
+      // The same request again (a client retry): it succeeded the first time.
+      if (existing && parseState(existing.state).createRequestId === requestId) {
+        return conflictTokenBytes(parseState(existing.state).conflictToken);
+      }
+      throw alreadyExists(`Schedule with this ID is already registered: ${scheduleId}`);
+    }
+  }
+
+  async describe(ns: NamespaceRecord, scheduleId: string): Promise<ws.IDescribeScheduleResponse> {
+    const { st, schedule } = await this.read(ns, scheduleId);
+    const spec = this.compileStored(ns, scheduleId, schedule);
+    return {
+      schedule,
+      info: {
+        actionCount: Long.fromNumber(st.actionCount),
+        missedCatchupWindow: Long.fromNumber(st.missedCatchupWindow),
+        overlapSkipped: Long.fromNumber(st.overlapSkipped),
+        bufferDropped: Long.fromNumber(st.bufferDropped),
+        bufferSize: Long.fromNumber(st.buffered.length),
+        runningWorkflows: st.running.map((r) => ({ workflowId: r.workflowId, runId: r.runId })),
+        recentActions: st.recent.map(actionResult),
+        futureActionTimes: futureActionTimes(st, schedule, spec, SCHEDULE_LIMITS.futureActionTimes).map(msToTimestamp),
+        createTime: msToTimestamp(st.createTimeMs),
+        updateTime: st.updateTimeMs === null ? null : msToTimestamp(st.updateTimeMs),
+      },
+      memo: decodeMemo(st.memo),
+      searchAttributes: decodeSearchAttributes(st.searchAttributes),
+      conflictToken: conflictTokenBytes(st.conflictToken),
+    };
+  }
+
+  /** Replace spec, action, policies and state; a token other than the current one fails. */
+  async update(ns: NamespaceRecord, scheduleId: string, schedule: ISchedule, req: ws.IUpdateScheduleRequest): Promise<void> {
+    const token = req.conflictToken && req.conflictToken.length > 0 ? conflictTokenNumber(req.conflictToken) : null;
+    await this.pass(ns, scheduleId, null, (w) => {
+      if (token !== null && token !== w.st.conflictToken) {
+        throw failedPrecondition(`schedule ${scheduleId} was changed since it was read (conflict token ${token}, now ${w.st.conflictToken}): read it again and retry`);
+      }
+      w.schedule = proto.temporal.api.schedule.v1.Schedule.create(schedule);
+      w.st.schedule = encodeSchedule(w.schedule);
+      if (req.searchAttributes) w.st.searchAttributes = encodeSearchOrNull(req.searchAttributes);
+      w.st.updateTimeMs = w.nowMs;
+      w.st.conflictToken++;
+      w.spec = this.compileStored(ns, scheduleId, w.schedule);
+    });
+  }
+
+  async patch(ns: NamespaceRecord, scheduleId: string, patch: ISchedulePatch): Promise<void> {
+    await this.pass(ns, scheduleId, null, (w) => applyPatch(w.st, w.schedule, patch, w.nowMs));
+  }
+
+  async delete(ns: NamespaceRecord, scheduleId: string): Promise<void> {
+    await this.locks.run(lockKey(ns.id, scheduleId), async () => {
+      for (let attempt = 1; ; attempt++) {
+        const record = await this.deps.store.getSchedule(ns.id, scheduleId);
+        if (!record) throw scheduleNotFound(scheduleId);
+        try {
+          await this.deps.store.commitSchedule({
+            namespaceId: ns.id,
+            scheduleId,
+            expectedDbVersion: record.dbVersion,
+            state: null,
+            newTimerTasks: [],
+            doneTimerTaskIds: [],
+          });
+          return;
+        } catch (err) {
+          if (!(err instanceof ConditionFailedError) || attempt >= COMMIT_ATTEMPTS) throw conflictOrError(err);
+        }
+      }
+    });
+  }
+
+  async matchingTimes(ns: NamespaceRecord, scheduleId: string, startMs: number, endMs: number): Promise<number[]> {
+    const { schedule } = await this.read(ns, scheduleId);
+    const spec = this.compileStored(ns, scheduleId, schedule);
+    return spec ? spec.matchingTimes(startMs, endMs, SCHEDULE_LIMITS.matchingTimesMax) : [];
+  }
+
+  /** The list view of one schedule (ListSchedules). */
+  listEntry(ns: NamespaceRecord, record: ScheduleRecord): proto.temporal.api.schedule.v1.IScheduleListEntry {
+    const st = parseState(record.state);
+    const schedule = decodeSchedule(st.schedule);
+    const spec = this.compileStored(ns, record.scheduleId, schedule);
+    return {
+      scheduleId: record.scheduleId,
+      memo: decodeMemo(st.memo),
+      searchAttributes: decodeSearchAttributes(st.searchAttributes),
+      info: {
+        spec: schedule.spec,
+        workflowType: schedule.action?.startWorkflow?.workflowType ?? null,
+        notes: schedule.state?.notes ?? '',
+        paused: schedule.state?.paused ?? false,
+        recentActions: st.recent.slice(-SCHEDULE_LIMITS.recentActionsInList).map(actionResult),
+        futureActionTimes: futureActionTimes(st, schedule, spec, SCHEDULE_LIMITS.futureActionTimesInList).map(msToTimestamp),
+      },
+    };
+  }
+
+  /** A due `schedule_tick` or `schedule_action_closed` row. */
+  async fire(timer: TimerTask): Promise<void> {
+    const ns = this.deps.namespaceById(timer.namespaceId);
+    if (!ns) {
+      await this.deps.store.deleteTimerTasks([timer.id]);
+      return;
+    }
+    const scheduleId = timer.workflowId;
+    if (timer.kind === 'schedule_action_closed') {
+      const data = JSON.parse(timer.data) as ScheduleActionClosedData;
+      await this.pass(ns, scheduleId, timer, (w) => onActionClosed(w, data));
+    } else {
+      await this.pass(ns, scheduleId, timer, null);
+    }
+  }
+
+  private async read(ns: NamespaceRecord, scheduleId: string): Promise<{ st: ScheduleState; schedule: proto.temporal.api.schedule.v1.Schedule }> {
+    const record = await this.deps.store.getSchedule(ns.id, scheduleId);
+    if (!record) throw scheduleNotFound(scheduleId);
+    const st = parseState(record.state);
+    return { st, schedule: decodeSchedule(st.schedule) };
+  }
+
+  /** A stored spec was valid when it was written; one that no longer compiles takes no actions. */
+  private compileStored(ns: NamespaceRecord, scheduleId: string, schedule: ISchedule): CompiledSpec | null {
+    try {
+      return CompiledSpec.compile(schedule.spec ?? {}, jitterSeed(ns, scheduleId));
+    } catch (err) {
+      this.deps.log.warn({ err, scheduleId }, 'schedule spec does not compile; the schedule takes no actions');
+      return null;
+    }
+  }
+
+  /**
+   * One pass (see the file comment). `timer`: the row that caused it, deleted with the first
+   * commit. `change`: applied to the state read; it may throw to refuse the request.
+   */
+  private async pass(ns: NamespaceRecord, scheduleId: string, timer: TimerTask | null, change: Change | null): Promise<void> {
+    await this.locks.run(lockKey(ns.id, scheduleId), async () => {
+      const decided = await this.decide(ns, scheduleId, timer, change);
+      if (!decided) return;
+      const results = await this.startPending(decided);
+      if (decided.stop) await this.stopRunning(decided);
+      if (results.length > 0) await this.recordStarts(ns, scheduleId, results);
+    });
+  }
+
+  /** Steps 1–3: returns the committed state, or null when the schedule is gone. */
+  private async decide(ns: NamespaceRecord, scheduleId: string, timer: TimerTask | null, change: Change | null): Promise<Working | null> {
+    for (let attempt = 1; ; attempt++) {
+      const record = await this.deps.store.getSchedule(ns.id, scheduleId);
+      if (!record) {
+        if (timer) await this.deps.store.deleteTimerTasks([timer.id]);
+        if (change && !timer) throw scheduleNotFound(scheduleId);
+        return null;
+      }
+      const st = parseState(record.state);
+      const schedule = decodeSchedule(st.schedule);
+      const w: Working = { ns, scheduleId, st, schedule, spec: null, nowMs: this.deps.clock.nowMs(), stop: null };
+      w.spec = this.compileStored(ns, scheduleId, schedule);
+      change?.(w);
+      if (timer?.kind === 'schedule_tick' && timer.fireAtMs === st.tickAtMs) st.tickAtMs = null;
+      advance(w);
+      const newTimers = this.armTick(w, st.pending.length > 0 ? w.nowMs + PENDING_RETRY_MS : wakeup(w));
+      try {
+        const result = await this.deps.store.commitSchedule({
+          namespaceId: ns.id,
+          scheduleId,
+          expectedDbVersion: record.dbVersion,
+          state: serializeState(st),
+          newTimerTasks: newTimers,
+          doneTimerTaskIds: timer ? [timer.id] : [],
+        });
+        if (result.timerTasks.length > 0) this.deps.onTimerTasks(result.timerTasks);
+        return w;
+      } catch (err) {
+        if (!(err instanceof ConditionFailedError) || attempt >= COMMIT_ATTEMPTS) throw conflictOrError(err);
+      }
+    }
+  }
+
+  /** The tick row to write so one is armed at `atMs` (none when an earlier one is armed already). */
+  private armTick(w: Working, atMs: number | null): NewTimerTask[] {
+    if (atMs === null) return [];
+    if (w.st.tickAtMs !== null && w.st.tickAtMs <= atMs) return [];
+    w.st.tickAtMs = atMs;
+    return [tickRow(w.ns.id, w.scheduleId, atMs)];
+  }
+
+  /** Step 4: start every pending action; what did not start for good stays pending. */
+  private async startPending(w: Working): Promise<StartResult[]> {
+    const results: StartResult[] = [];
+    const action = w.schedule.action?.startWorkflow;
+    for (const p of w.st.pending) {
+      if (!action) {
+        results.push({ requestId: p.requestId, runId: null, startMs: 0 });
+        continue;
+      }
+      try {
+        const req = this.startRequest(w, p, action);
+        const started = await startWorkflow(this.deps.executions, w.ns, req, undefined, (tx) => {
+          tx.state.scheduledBy = w.scheduleId;
+        });
+        results.push({ requestId: p.requestId, runId: started.runId, startMs: this.deps.clock.nowMs() });
+      } catch (err) {
+        if (err instanceof ServiceError && err.code === GrpcStatus.ALREADY_EXISTS) {
+          // A workflow with this id exists and was not started by this request: the action
+          // is not taken (as in Temporal). Logged, since the user's id choice caused it.
+          this.deps.log.warn({ scheduleId: w.scheduleId, workflowId: p.workflowId }, 'schedule action not taken: the workflow id is in use');
+          results.push({ requestId: p.requestId, runId: null, startMs: 0 });
+        } else if (err instanceof ServiceError && !isStoreUnavailable(err)) {
+          this.deps.log.warn({ err, scheduleId: w.scheduleId, workflowId: p.workflowId }, 'schedule action not taken: the start was refused');
+          results.push({ requestId: p.requestId, runId: null, startMs: 0 });
+        } else {
+          // Left pending: the retry tick tries again with the same request id.
+          this.deps.log.warn({ err, scheduleId: w.scheduleId, workflowId: p.workflowId }, 'schedule action start failed; retrying');
+        }
+      }
+    }
+    return results;
+  }
+
+  private startRequest(w: Working, p: PendingStart, action: proto.temporal.api.workflow.v1.INewWorkflowExecutionInfo): ws.IStartWorkflowExecutionRequest {
+    const carryResults = !p.overlapping;
+    return {
+      namespace: w.ns.name,
+      workflowId: p.workflowId,
+      workflowType: action.workflowType,
+      taskQueue: action.taskQueue,
+      input: action.input,
+      workflowExecutionTimeout: action.workflowExecutionTimeout,
+      workflowRunTimeout: action.workflowRunTimeout,
+      workflowTaskTimeout: action.workflowTaskTimeout,
+      identity: `temporal-scheduler-${w.ns.name}-${w.scheduleId}`,
+      requestId: p.requestId,
+      workflowIdReusePolicy: p.manual
+        ? ReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE
+        : ReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+      retryPolicy: action.retryPolicy,
+      memo: action.memo,
+      searchAttributes: scheduledSearchAttributes(action.searchAttributes, w.scheduleId, p.nominalMs),
+      header: action.header,
+      userMetadata: action.userMetadata,
+      lastCompletionResult: carryResults ? decodePayloads(w.st.lastCompletionResult) : null,
+      continuedFailure: carryResults ? decodeFailure(w.st.continuedFailure) : null,
+    };
+  }
+
+  /** CANCEL_OTHER / TERMINATE_OTHER: stop what runs; the buffered start goes when it has closed. */
+  private async stopRunning(w: Working): Promise<void> {
+    const identity = `temporal-scheduler-${w.ns.name}-${w.scheduleId}`;
+    for (const run of w.st.running) {
+      const ref = { namespaceId: w.ns.id, workflowId: run.workflowId, runId: '' };
+      try {
+        if (w.stop === 'terminate') await terminateWorkflow(this.deps.executions, ref, 'terminated by schedule overlap policy', null, identity);
+        else await requestCancelWorkflow(this.deps.executions, ref, 'cancelled by schedule overlap policy', identity);
+      } catch (err) {
+        // Already closed, most likely: its close notification frees the slot.
+        this.deps.log.debug({ err, scheduleId: w.scheduleId, workflowId: run.workflowId }, 'schedule could not stop a running action');
+      }
+    }
+  }
+
+  /** Step 5: the started runs become actions (a pass that finds one recorded already skips it). */
+  private async recordStarts(ns: NamespaceRecord, scheduleId: string, results: StartResult[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const record = await this.deps.store.getSchedule(ns.id, scheduleId);
+      if (!record) return;
+      const st = parseState(record.state);
+      const schedule = decodeSchedule(st.schedule);
+      const w: Working = { ns, scheduleId, st, schedule, spec: null, nowMs: this.deps.clock.nowMs(), stop: null };
+      w.spec = this.compileStored(ns, scheduleId, schedule);
+      for (const result of results) {
+        const index = st.pending.findIndex((p) => p.requestId === result.requestId);
+        if (index < 0) continue;
+        const [p] = st.pending.splice(index, 1);
+        if (result.runId !== null) recordAction(st, p!, result.runId, result.startMs);
+      }
+      const atMs = st.pending.length > 0 ? w.nowMs + PENDING_RETRY_MS : wakeup(w);
+      const newTimers = this.armTick(w, atMs);
+      try {
+        const committed = await this.deps.store.commitSchedule({
+          namespaceId: ns.id,
+          scheduleId,
+          expectedDbVersion: record.dbVersion,
+          state: serializeState(st),
+          newTimerTasks: newTimers,
+          doneTimerTaskIds: [],
+        });
+        if (committed.timerTasks.length > 0) this.deps.onTimerTasks(committed.timerTasks);
+        return;
+      } catch (err) {
+        if (!(err instanceof ConditionFailedError) || attempt >= COMMIT_ATTEMPTS) throw conflictOrError(err);
+      }
+    }
+  }
+}
+
+interface StartResult {
+  requestId: string;
+  /** null: not taken (refused for good). */
+  runId: string | null;
+  startMs: number;
+}
+
+function lockKey(namespaceId: string, scheduleId: string): string {
+  return `${namespaceId}\u0000${scheduleId}`;
+}
+
+function jitterSeed(ns: NamespaceRecord, scheduleId: string): string {
+  return `${ns.id}-${scheduleId}`;
+}
+
+function tickRow(namespaceId: string, scheduleId: string, fireAtMs: number): NewTimerTask {
+  return { fireAtMs, namespaceId, workflowId: scheduleId, runId: SCHEDULE_TIMER_RUN_ID, kind: 'schedule_tick', data: '{}' };
+}
+
+export function scheduleNotFound(scheduleId: string): ServiceError {
+  return notFound(`schedule not found: ${scheduleId}`);
+}
+
+function conflictOrError(err: unknown): unknown {
+  if (err instanceof ConditionFailedError) {
+    return new ServiceError(GrpcStatus.UNAVAILABLE, 'the schedule kept changing concurrently; retry');
+  }
+  return err;
+}
+
+/** Temporal's conflict token: an int64, little-endian. */
+function conflictTokenBytes(token: number): Uint8Array {
+  const bytes = Buffer.alloc(8);
+  bytes.writeBigInt64LE(BigInt(token));
+  return bytes;
+}
+
+function conflictTokenNumber(bytes: Uint8Array): number {
+  if (bytes.length !== 8) return -1;
+  return Number(Buffer.from(bytes).readBigInt64LE());
+}
+
+function encodeMemoOrNull(memo: proto.temporal.api.common.v1.IMemo | null | undefined): string | null {
+  return memo?.fields && Object.keys(memo.fields).length > 0
+    ? Buffer.from(proto.temporal.api.common.v1.Memo.encode(memo).finish()).toString('base64')
+    : null;
+}
+
+function encodeSearchOrNull(attributes: proto.temporal.api.common.v1.ISearchAttributes | null | undefined): string | null {
+  return attributes?.indexedFields && Object.keys(attributes.indexedFields).length > 0
+    ? Buffer.from(proto.temporal.api.common.v1.SearchAttributes.encode(attributes).finish()).toString('base64')
+    : null;
+}
+
+function catchupWindowMs(schedule: ISchedule): number {
+  const window = schedule.policies?.catchupWindow;
+  if (!window) return SCHEDULE_LIMITS.catchupWindowDefaultMs;
+  return Math.max(durationMs(window), SCHEDULE_LIMITS.catchupWindowMinMs);
+}
+
+/** Whether a scheduled (not manual) action may be taken: not paused, actions left. */
+function canTakeScheduled(schedule: ISchedule): boolean {
+  const state = schedule.state;
+  if (state?.paused) return false;
+  return !state?.limitedActions || Number(state.remainingActions ?? 0) > 0;
+}
+
+/** Take one of the remaining actions (manual starts do not count). */
+function takeAction(w: Working, start: BufferedStart): boolean {
+  if (start.manual) return true;
+  if (!canTakeScheduled(w.schedule)) return false;
+  const state = w.schedule.state!;
+  if (state.limitedActions) {
+    state.remainingActions = Long.fromNumber(Number(state.remainingActions ?? 0) - 1);
+    w.st.schedule = encodeSchedule(w.schedule);
+    w.st.conflictToken++;
+  }
+  return true;
+}
+
+/** A trigger, backfills, pause or unpause. */
+function applyPatch(st: ScheduleState, schedule: proto.temporal.api.schedule.v1.Schedule, patch: ISchedulePatch, nowMs: number): void {
+  const trigger = patch.triggerImmediately;
+  if (trigger) {
+    const atMs = trigger.scheduledTime ? timestampMs(trigger.scheduledTime) : nowMs;
+    addStart(st, { nominalMs: atMs, actualMs: atMs, overlap: trigger.overlapPolicy ?? 0, manual: true });
+  }
+  for (const backfill of patch.backfillRequest ?? []) {
+    if (st.backfills.length >= SCHEDULE_LIMITS.bufferMax) {
+      st.bufferDropped++;
+      continue;
+    }
+    // The start is inclusive: times from start_time on.
+    st.backfills.push({ startMs: timestampMs(backfill.startTime) - 1, endMs: timestampMs(backfill.endTime), overlap: backfill.overlapPolicy ?? 0 });
+  }
+  schedule.state ??= {};
+  if (patch.pause) {
+    schedule.state.paused = true;
+    schedule.state.notes = patch.pause;
+    st.conflictToken++;
+  }
+  if (patch.unpause) {
+    schedule.state.paused = false;
+    schedule.state.notes = patch.unpause;
+    st.conflictToken++;
+  }
+  st.schedule = encodeSchedule(schedule);
+}
+
+function addStart(st: ScheduleState, start: BufferedStart): void {
+  if (st.buffered.length >= SCHEDULE_LIMITS.bufferMax) {
+    st.bufferDropped++;
+    return;
+  }
+  st.buffered.push(start);
+}
+
+/** Step 2: the elapsed spec times and the backfills become starts; the buffer is decided. */
+function advance(w: Working): void {
+  const { st, schedule, spec } = w;
+  const fromMs = st.lastProcessedMs;
+  const toMs = Math.max(w.nowMs, fromMs);
+  if (spec && canTakeScheduled(schedule)) {
+    const windowMs = catchupWindowMs(schedule);
+    let seen = 0;
+    for (let t = spec.next(fromMs); t !== null && t.actualMs <= toMs; t = spec.next(t.actualMs)) {
+      if (++seen > SCHEDULE_LIMITS.timesPerPassMax) {
+        // Down for ages: everything older than the window is missed; count from there on.
+        st.missedCatchupWindow++;
+        const resume = spec.next(Math.max(t.actualMs, toMs - windowMs - 1));
+        if (resume === null || resume.actualMs > toMs) break;
+        t = resume;
+        seen = 0;
+      }
+      // An update discards the times before it (they were the old spec's).
+      if (st.updateTimeMs !== null && t.actualMs < st.updateTimeMs) continue;
+      if (toMs - t.actualMs > windowMs) {
+        st.missedCatchupWindow++;
+        continue;
+      }
+      addStart(st, { nominalMs: t.nominalMs, actualMs: t.actualMs, overlap: 0, manual: false });
+    }
+  }
+  // Paused time is skipped, not caught up later.
+  st.lastProcessedMs = toMs;
+  if (spec) advanceBackfills(w, spec);
+  decideBuffer(w);
+}
+
+function advanceBackfills(w: Working, spec: CompiledSpec): void {
+  const { st } = w;
+  let budget: number = SCHEDULE_LIMITS.backfillPerPass;
+  while (st.backfills.length > 0 && budget > 0 && st.buffered.length < SCHEDULE_LIMITS.bufferMax / 2) {
+    const backfill = st.backfills[0]!;
+    let t = spec.next(backfill.startMs);
+    for (; t !== null && t.actualMs <= backfill.endMs && budget > 0; t = spec.next(t.actualMs)) {
+      addStart(st, { nominalMs: t.nominalMs, actualMs: t.actualMs, overlap: backfill.overlap, manual: true });
+      backfill.startMs = t.actualMs;
+      budget--;
+    }
+    if (t === null || t.actualMs > backfill.endMs) st.backfills.shift();
+  }
+}
+
+/** The overlap policy over the buffer: what starts now becomes pending, with its ids. */
+function decideBuffer(w: Working): void {
+  const { st, schedule } = w;
+  const action = schedule.action?.startWorkflow;
+  if (!action) {
+    st.buffered = [];
+    return;
+  }
+  // A start recorded but not confirmed yet runs, as far as overlap is concerned.
+  const running = st.running.length > 0 || st.pending.some((p) => !p.overlapping);
+  const decision = decideOverlap(st.buffered, running, schedule.policies?.overlapPolicy ?? 0);
+  st.buffered = decision.buffer;
+  st.overlapSkipped += decision.skipped;
+  const starts = [...decision.overlapping.map((s) => ({ s, overlapping: true })), ...(decision.next ? [{ s: decision.next, overlapping: false }] : [])];
+  for (const { s, overlapping } of starts) {
+    if (!takeAction(w, s)) continue;
+    st.pending.push({ ...s, overlapping, workflowId: scheduledWorkflowId(action.workflowId ?? '', s.nominalMs), requestId: randomUUID() });
+  }
+  if (decision.terminateRunning) w.stop = 'terminate';
+  else if (decision.cancelRunning) w.stop = 'cancel';
+}
+
+/** `<workflow id>-<nominal time, RFC 3339 in UTC to the second>`, as Temporal names them. */
+export function scheduledWorkflowId(base: string, nominalMs: number): string {
+  return `${base}-${new Date(Math.floor(nominalMs / 1000) * 1000).toISOString().replace('.000Z', 'Z')}`;
+}
+
+/** When the next pass must run, or null when only a request or a closing run can change anything. */
+function wakeup(w: Working): number | null {
+  const { st, schedule, spec } = w;
+  if (st.backfills.length > 0) return w.nowMs;
+  if (st.buffered.length > 0 && st.running.length === 0) return w.nowMs;
+  if (!spec || !canTakeScheduled(schedule)) return null;
+  return spec.next(st.lastProcessedMs)?.actualMs ?? null;
+}
+
+function recordAction(st: ScheduleState, p: PendingStart, runId: string, startMs: number): void {
+  st.actionCount++;
+  const action: ActionRecord = { scheduleMs: p.actualMs, actualMs: startMs, workflowId: p.workflowId, runId, status: ExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING };
+  st.recent = [...st.recent, action].slice(-SCHEDULE_LIMITS.recentActions);
+  if (!p.overlapping) st.running.push({ workflowId: p.workflowId, runId });
+}
+
+/** A run this schedule started closed: free its slot, keep its result, pause on failure if asked. */
+function onActionClosed(w: Working, data: ScheduleActionClosedData): void {
+  const { st, schedule } = w;
+  st.running = st.running.filter((r) => r.workflowId !== data.workflowId);
+  for (const action of st.recent) if (action.workflowId === data.workflowId) action.status = data.status;
+  const failed = data.status === ExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED || data.status === ExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT;
+  if (failed && schedule.policies?.pauseOnFailure && !schedule.state?.paused) {
+    schedule.state ??= {};
+    schedule.state.paused = true;
+    schedule.state.notes =
+      data.status === ExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED
+        ? `paused due to workflow failure: ${data.workflowId}: ${decodeFailure(data.failure)?.message ?? ''}`
+        : `paused due to workflow timeout: ${data.workflowId}`;
+    st.schedule = encodeSchedule(schedule);
+    st.conflictToken++;
+  }
+  if (data.result !== null) {
+    st.lastCompletionResult = data.result;
+    st.continuedFailure = null;
+  } else if (data.failure !== null) {
+    st.continuedFailure = data.failure;
+  }
+}
+
+function actionResult(a: ActionRecord): proto.temporal.api.schedule.v1.IScheduleActionResult {
+  return {
+    scheduleTime: msToTimestamp(a.scheduleMs),
+    actualTime: msToTimestamp(a.actualMs),
+    startWorkflowResult: { workflowId: a.workflowId, runId: a.runId },
+    startWorkflowStatus: a.status,
+  };
+}
+
+/** The next `count` action times from the last processed time (no more than the actions left). */
+function futureActionTimes(st: ScheduleState, schedule: ISchedule, spec: CompiledSpec | null, count: number): number[] {
+  if (!spec) return [];
+  const limit = schedule.state?.limitedActions ? Math.min(count, Math.max(0, Number(schedule.state.remainingActions ?? 0))) : count;
+  const out: number[] = [];
+  for (let t = spec.next(st.lastProcessedMs); t !== null && out.length < limit; t = spec.next(t.actualMs)) {
+    if (st.updateTimeMs !== null && t.actualMs < st.updateTimeMs) continue;
+    out.push(t.actualMs);
+  }
+  return out;
+}
+
+/** The defaults Temporal fills in so describe shows them: overlap policy and catch-up window. */
+export function withPolicyDefaults(schedule: ISchedule): ISchedule {
+  return {
+    ...schedule,
+    policies: {
+      ...schedule.policies,
+      overlapPolicy: resolveOverlapPolicy(schedule.policies?.overlapPolicy ?? 0, 0),
+      catchupWindow: msToDuration(catchupWindowMs(schedule)),
+    },
+    state: schedule.state ?? {},
+  };
+}
