@@ -67,6 +67,7 @@ describe('endure server migrate-data', () => {
           '  task_queue_tasks       1\\n' +
           '  timer_tasks            \\d+\\n' +
           '  executions_visibility  1\\n' +
+          '  schedules              0\\n' +
           `Start a server on it: endure server start --db ${shown}\\n$`,
       ),
     );

@@ -1,7 +1,8 @@
 /**
  * migrate-data at the store level: what a SQLite store holds, a PostgreSQL store opened on the
  * copy answers the same (runs at their versions, pointers, events, task and timer rows with
- * their ids, visibility with every attribute type), new rows continue after the copied ids;
+ * their ids, visibility with every attribute type, schedules at their versions with their timer
+ * rows), new rows continue after the copied ids;
  * a file left by a killed server copies whole; a copy that fails midway keeps nothing; and
  * every refusal (file missing, not SQLite, in use; target unreachable or not empty) leaves the
  * target untouched with a one-line reason.
@@ -12,7 +13,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { ExecutionCommit, NamespaceRecord, Store, VisibilityRecord } from './store.js';
+import { SCHEDULE_TIMER_RUN_ID, type ExecutionCommit, type NamespaceRecord, type Store, type VisibilityRecord } from './store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import { PostgresStore } from './postgres/postgres-store.js';
 import { createTestDatabase, type TestDatabase } from './postgres/test-database.test-support.js';
@@ -103,7 +104,10 @@ function startCommit(workflowId: string, runId: string, visibility: VisibilityRe
   };
 }
 
-/** A dev database: one namespace, a running run with a task and a timer, a completed one, a run moved on a few versions. */
+/**
+ * A dev database: one namespace, a running run with a task and a timer, a completed one, a run
+ * moved on a few versions, a schedule moved on once with its next timer.
+ */
 async function fillSqlite(filename: string): Promise<void> {
   const store = new SqliteStore(filename);
   try {
@@ -130,6 +134,15 @@ async function fillSqlite(filename: string): Promise<void> {
       doneTimerTaskIds: b.timerTasks.map((t) => t.id),
     };
     await store.commitExecution(done);
+    const tick = { namespaceId: NS, workflowId: 'nightly', runId: SCHEDULE_TIMER_RUN_ID, kind: 'schedule_tick', data: '{}' };
+    const created = await store.commitSchedule({
+      namespaceId: NS, scheduleId: 'nightly', expectedDbVersion: null, state: JSON.stringify({ actions: 0 }),
+      newTimerTasks: [{ ...tick, fireAtMs: 60_000 }], doneTimerTaskIds: [],
+    });
+    await store.commitSchedule({
+      namespaceId: NS, scheduleId: 'nightly', expectedDbVersion: created.dbVersion, state: JSON.stringify({ actions: 1 }),
+      newTimerTasks: [{ ...tick, fireAtMs: 120_000 }], doneTimerTaskIds: created.timerTasks.map((t) => t.id),
+    });
   } finally {
     await store.close();
   }
@@ -168,6 +181,7 @@ async function snapshot(store: Store) {
       closed: await list("ExecutionStatus = 'Completed'"),
     },
     counts: await store.countVisibility(NS, query('GROUP BY ExecutionStatus', true)),
+    schedules: await store.listSchedules(NS, null, 10),
   };
 }
 
@@ -178,7 +192,8 @@ describe('migrateData', () => {
     const lines: string[] = [];
     const summary = await migrateData({ sqliteFilename: filename, postgresUrl: database.url, onProgress: (l) => lines.push(l) });
     expect(summary.rows).toEqual({
-      namespaces: 1, executions: 2, current_executions: 2, history_events: 7, task_queue_tasks: 1, timer_tasks: 1, executions_visibility: 2,
+      namespaces: 1, executions: 2, current_executions: 2, history_events: 7, task_queue_tasks: 1, timer_tasks: 2, executions_visibility: 2,
+      schedules: 1,
     });
     expect(lines).toContain('executions: 2 rows copied');
 
@@ -191,16 +206,25 @@ describe('migrateData', () => {
       expect(after).toEqual(before);
       // The snapshot is not vacuous: the values it compares are there.
       expect(before.runs.map((r) => r?.dbVersion)).toEqual([1, 2]);
+      expect(before.schedules).toEqual([{ namespaceId: NS, scheduleId: 'nightly', state: '{"actions":1}', dbVersion: 2 }]);
+      expect(before.timers.map((t) => t.workflowId)).toEqual(['wf-a', 'nightly']);
       expect(before.lists).toEqual({
         rush: ['run-a'], notRush: ['run-b'], tags: ['run-a'], notes: ['run-a'], customer: ['run-b'], amount: ['run-a'],
         due: ['run-a'], closed: ['run-b'],
       });
       expect(after.counts).toEqual({ count: 2, groups: [{ values: [RUNNING], count: 1 }, { values: [COMPLETED], count: 1 }] });
 
-      // A new run's task and timer take ids after every id the file handed out (run-b's were deleted).
+      // A new run's task and timer take ids after every id the file handed out (run-b's and the
+      // schedule's first timer were deleted).
       const next = await postgres.commitExecution(startCommit('wf-c', 'run-c', visibilityRow('run-c', 'wf-c', RUNNING, {})));
       expect(next.taskQueueTasks[0]!.id).toBeGreaterThan(2);
-      expect(next.timerTasks[0]!.id).toBeGreaterThan(2);
+      expect(next.timerTasks[0]!.id).toBeGreaterThan(4);
+      // The schedule goes on from its copied version.
+      const moved = await postgres.commitSchedule({
+        namespaceId: NS, scheduleId: 'nightly', expectedDbVersion: 2, state: '{"actions":2}', newTimerTasks: [],
+        doneTimerTaskIds: before.timers.filter((t) => t.workflowId === 'nightly').map((t) => t.id),
+      });
+      expect(moved.dbVersion).toBe(3);
     } finally {
       await postgres.close();
     }

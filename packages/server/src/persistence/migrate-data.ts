@@ -3,12 +3,13 @@
  * PostgreSQL database, so that its workflows go on running on a server started there
  * (`endure server migrate-data`).
  *
- * It copies rows, not records through the Store interface: a run's mutable state, its
- * `db_version`, the ids of its task and timer rows (which the state names) and its visibility
- * row must arrive exactly as they were, and the interface has no way to write a run at a
- * given version or a task with a given id. The two schemas are the same table for table
- * (postgres/migrations.ts); each value is converted by the type of its target column, read
- * from PostgreSQL's catalog, and a source column the target lacks fails the copy loudly.
+ * It copies rows, not records through the Store interface: a run's or a schedule's mutable
+ * state, its `db_version`, the ids of its task and timer rows (which the state names) and a
+ * run's visibility row must arrive exactly as they were, and the interface has no way to write
+ * a run or a schedule at a given version or a task with a given id. The two schemas are the
+ * same table for table (postgres/migrations.ts); each value is converted by the type of its
+ * target column, read from PostgreSQL's catalog, and a source column the target lacks fails
+ * the copy loudly.
  *
  * Safety: the file's lock (sqlite/exclusive-lock.ts) is held for the whole copy, so a running
  * server makes it refuse and no server can start on the file meanwhile; the target must be
@@ -33,6 +34,7 @@ export const MIGRATED_TABLES = [
   'task_queue_tasks',
   'timer_tasks',
   'executions_visibility',
+  'schedules',
 ] as const;
 export type MigratedTable = (typeof MIGRATED_TABLES)[number];
 
@@ -79,8 +81,8 @@ export class MigrateDataError extends Error {
 }
 
 /**
- * Copies every namespace, run, current-run pointer, history event, task, timer and visibility
- * row of the SQLite file into the (empty) PostgreSQL database, creating its schema first.
+ * Copies every namespace, run, current-run pointer, history event, task, timer, visibility row
+ * and schedule of the SQLite file into the (empty) PostgreSQL database, creating its schema first.
  *
  * @example
  * const summary = await migrateData({

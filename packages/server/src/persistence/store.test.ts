@@ -1,13 +1,11 @@
 /**
  * The Store contract, run once against every implementation: what the history
  * engine, matching and the timer queue rely on from whichever store they get.
+ * Schedules have their part in store-schedules.test.ts.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConditionFailedError, type ExecutionCommit, type NamespaceRecord, type Store } from './store.js';
-import { MemoryStore } from './memory/memory-store.js';
-import { SqliteStore } from './sqlite/sqlite-store.js';
-import { PostgresStore } from './postgres/postgres-store.js';
-import { createTestDatabase, emptyTestDatabase, type TestDatabase } from './postgres/test-database.test-support.js';
+import { stores } from './store-backends.test-support.js';
 import { makeResolver } from '../visibility/attributes.js';
 import { cursorOf } from '../visibility/memory-evaluator.js';
 import { bindQuery } from '../visibility/query-binder.js';
@@ -17,43 +15,6 @@ import type { SearchAttributeType } from '../common/search-attribute-types.js';
 const RUNNING = 1;
 const COMPLETED = 2;
 const NS = 'ns-1';
-
-/** How the suite gets a fresh, empty store of one kind before each test. */
-interface Backend {
-  /** Once before the suite (a database to work in). */
-  setUp?(): Promise<void>;
-  open(): Promise<Store>;
-  /** Once after the suite. */
-  tearDown?(): Promise<void>;
-}
-
-/** One database for the whole run, emptied before each test: creating one per test costs ~0.3 s. */
-function postgresBackend(): Backend {
-  let database: TestDatabase | undefined;
-  const url = () => {
-    if (!database) throw new Error('the PostgreSQL test database was not created');
-    return database.url;
-  };
-  return {
-    async setUp() {
-      database = await createTestDatabase();
-    },
-    async open() {
-      const store = await PostgresStore.open({ url: url(), connectRetry: { retryMs: 0, onRetry() {} }, onConnectionError() {} });
-      await emptyTestDatabase(url());
-      return store;
-    },
-    async tearDown() {
-      await database?.drop();
-    },
-  };
-}
-
-const stores: [string, Backend][] = [
-  ['sqlite', { open: () => Promise.resolve(new SqliteStore(null)) }],
-  ['memory', { open: () => Promise.resolve(new MemoryStore()) }],
-  ['postgres', postgresBackend()],
-];
 
 /** A commit that creates run `runId` of workflow `workflowId` and makes it current. */
 function startCommit(workflowId: string, runId: string, overrides: Partial<ExecutionCommit> = {}): ExecutionCommit {

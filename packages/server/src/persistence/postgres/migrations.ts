@@ -229,6 +229,20 @@ export const postgresMigrations: readonly string[] = [
   `,
   // 3: execution commits in one statement per batch (group commit).
   COMMIT_FUNCTIONS_MIGRATION,
+  // 4: schedules (issue 14), as SQLite's migration 3: one row per schedule fenced by its
+  // version; ids in C collation so a list pages in the order of the other stores (code points,
+  // not the database's locale). A schedule's timer rows have run id '' (SCHEDULE_TIMER_RUN_ID);
+  // the partial index finds them when it or its namespace is deleted, and costs runs' timers nothing.
+  `
+  CREATE TABLE schedules (
+    namespace_id text NOT NULL,
+    schedule_id text COLLATE "C" NOT NULL,
+    state text NOT NULL,
+    db_version bigint NOT NULL,
+    PRIMARY KEY (namespace_id, schedule_id)
+  );
+  CREATE INDEX timer_tasks_of_schedules ON timer_tasks (namespace_id, workflow_id) WHERE run_id = '';
+  `,
 ];
 
 /** Key of the advisory lock that makes migrations of one database take turns. */

@@ -23,6 +23,7 @@ import {
   type TimerTask,
   type VisibilityCount,
   type VisibilityRecord,
+  type ScheduleCommit,
   type ScheduleCommitResult,
   type ScheduleRecord,
 } from '../store.js';
@@ -33,6 +34,7 @@ import { PostgresClusterStore } from './cluster-store.js';
 import { toTask, toTimer } from './rows.js';
 import { countVisibility, listVisibility } from './visibility.js';
 import { CommitBatcher } from './commit-batcher.js';
+import { commitSchedule, deleteNamespaceSchedules, getSchedule, listSchedules } from './schedules.js';
 
 type Row = Record<string, unknown>;
 
@@ -113,7 +115,10 @@ export class PostgresStore implements Store {
   }
 
   async deleteNamespace(id: string): Promise<void> {
-    await this.pool.query('DELETE FROM namespaces WHERE id = $1', [id]);
+    await inTransaction(this.pool, async (client) => {
+      await deleteNamespaceSchedules(client, id);
+      await client.query('DELETE FROM namespaces WHERE id = $1', [id]);
+    });
   }
 
   async getNamespaceByName(name: string): Promise<NamespaceRecord | null> {
@@ -201,17 +206,16 @@ export class PostgresStore implements Store {
     if (ids.length > 0) await this.pool.query('DELETE FROM task_queue_tasks WHERE id = ANY($1::bigint[])', [ids]);
   }
 
-  // Schedules: being built (issue 14).
-  commitSchedule(): Promise<ScheduleCommitResult> {
-    return Promise.reject(new Error('schedules are not stored here yet'));
+  commitSchedule(commit: ScheduleCommit): Promise<ScheduleCommitResult> {
+    return commitSchedule(this.pool, commit);
   }
 
-  getSchedule(): Promise<ScheduleRecord | null> {
-    return Promise.reject(new Error('schedules are not stored here yet'));
+  getSchedule(namespaceId: string, scheduleId: string): Promise<ScheduleRecord | null> {
+    return getSchedule(this.pool, namespaceId, scheduleId);
   }
 
-  listSchedules(): Promise<ScheduleRecord[]> {
-    return Promise.reject(new Error('schedules are not stored here yet'));
+  listSchedules(namespaceId: string, afterScheduleId: string | null, limit: number): Promise<ScheduleRecord[]> {
+    return listSchedules(this.pool, namespaceId, afterScheduleId, limit);
   }
 
   async deleteTimerTasks(ids: number[]): Promise<void> {

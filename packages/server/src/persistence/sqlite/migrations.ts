@@ -216,4 +216,19 @@ export const sqliteMigrations: readonly string[] = [
   INSERT INTO executions_visibility (namespace_id, run_id, workflow_id, workflow_type, task_queue, status, start_time, execution_time, close_time)
     SELECT namespace_id, run_id, workflow_id, workflow_type, task_queue, status, start_time_ms, start_time_ms, close_time_ms FROM executions;
   `,
+  // 3: schedules (issue 14). A schedule's state is one opaque row fenced by its version, as a
+  // run's is; a rowid table, not WITHOUT ROWID, because the state grows with its recent actions.
+  // Its timer rows are ordinary timer rows whose run id is '' (SCHEDULE_TIMER_RUN_ID): the
+  // partial index finds them when the schedule or its namespace is deleted, and costs the
+  // timers of runs nothing.
+  `
+  CREATE TABLE schedules (
+    namespace_id TEXT NOT NULL,
+    schedule_id TEXT NOT NULL,
+    state TEXT NOT NULL,
+    db_version INTEGER NOT NULL,
+    PRIMARY KEY (namespace_id, schedule_id)
+  );
+  CREATE INDEX timer_tasks_of_schedules ON timer_tasks (namespace_id, workflow_id) WHERE run_id = '';
+  `,
 ];

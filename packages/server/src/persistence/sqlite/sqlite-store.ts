@@ -19,6 +19,7 @@ import {
   type TimerTask,
   type VisibilityCount,
   type VisibilityRecord,
+  type ScheduleCommit,
   type ScheduleCommitResult,
   type ScheduleRecord,
 } from '../store.js';
@@ -28,6 +29,7 @@ import { sqliteDialect } from '../../visibility/sqlite-dialect.js';
 import { CUSTOM_SLOTS, systemAttributeColumns } from '../../visibility/attributes.js';
 import { sqliteMigrations } from './migrations.js';
 import { takeExclusiveLock } from './exclusive-lock.js';
+import { SqliteSchedules } from './schedules.js';
 
 type Row = Record<string, unknown>;
 
@@ -64,6 +66,7 @@ const GROUP_COMMIT_BATCH_MAX = 256;
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmts;
+  private readonly schedules: SqliteSchedules;
   private readonly commitTx: (commit: ExecutionCommit) => CommitResult;
   private pending: PendingCommit[] = [];
   private flushScheduled = false;
@@ -79,6 +82,7 @@ export class SqliteStore implements Store {
     this.db.pragma('foreign_keys = ON');
     this.migrate();
     this.stmts = this.prepare();
+    this.schedules = new SqliteSchedules(this.db);
     // Built once: better-sqlite3 makes a new wrapper (and its variants) per transaction() call.
     this.commitTx = this.db.transaction((c: ExecutionCommit) => this.commitOne(c));
   }
@@ -183,7 +187,10 @@ export class SqliteStore implements Store {
   }
 
   deleteNamespace(id: string): Promise<void> {
-    this.stmts.deleteNamespace.run(id);
+    this.db.transaction(() => {
+      this.schedules.deleteNamespace(id);
+      this.stmts.deleteNamespace.run(id);
+    })();
     return Promise.resolve();
   }
 
@@ -396,17 +403,21 @@ export class SqliteStore implements Store {
     return Promise.resolve();
   }
 
-  // Schedules: being built (issue 14).
-  commitSchedule(): Promise<ScheduleCommitResult> {
-    return Promise.reject(new Error('schedules are not stored here yet'));
+  /** Its own transaction, outside the group commit: a schedule commits about once per action, far less often than runs. */
+  commitSchedule(commit: ScheduleCommit): Promise<ScheduleCommitResult> {
+    try {
+      return Promise.resolve(this.schedules.commit(commit));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
   }
 
-  getSchedule(): Promise<ScheduleRecord | null> {
-    return Promise.reject(new Error('schedules are not stored here yet'));
+  getSchedule(namespaceId: string, scheduleId: string): Promise<ScheduleRecord | null> {
+    return Promise.resolve(this.schedules.get(namespaceId, scheduleId));
   }
 
-  listSchedules(): Promise<ScheduleRecord[]> {
-    return Promise.reject(new Error('schedules are not stored here yet'));
+  listSchedules(namespaceId: string, afterScheduleId: string | null, limit: number): Promise<ScheduleRecord[]> {
+    return Promise.resolve(this.schedules.list(namespaceId, afterScheduleId, limit));
   }
 
   deleteTimerTasks(ids: number[]): Promise<void> {
