@@ -101,13 +101,14 @@ function perAction(result, { during }) {
 }
 
 export async function load({ client, taskQueue, params, emit }) {
-  requireScheduleClient(client);
+  checkInputs(client, params);
   emit({ event: 'begin' });
   const window = firingWindow(params);
   const created = await createSchedules(client, taskQueue, params, window);
   emit({ event: 'checkpoint', label: 'created' });
 
-  // Idle until just before the first boundary: the firing window's CPU is the scheduler's.
+  // Idle until just before the first boundary: the firing window's CPU is the firing and the
+  // runs it starts, not the creating.
   await sleep(window.firstMs - 1000 - Date.now());
   emit({ event: 'checkpoint', label: 'firing' });
   await sleep(window.lastMs - Date.now());
@@ -136,7 +137,11 @@ function firingWindow(params) {
   return { firstMs, lastMs: boundaries.at(-1), boundaries };
 }
 
-function requireScheduleClient(client) {
+function checkInputs(client, params) {
+  for (const name of ['schedules', 'minutes', 'createConcurrency', 'describeConcurrency']) {
+    if (!(Number.isInteger(params[name]) && params[name] >= 1)) throw new Error(`W9: --param ${name} must be an integer ≥ 1, got ${params[name]}`);
+  }
+  if (!(params.createRate > 0)) throw new Error(`W9: --param createRate must be > 0, got ${params.createRate}`);
   if (!client.schedule) throw new Error('W9 needs a client with `schedule` (the official one; ours has none yet): run it with --sdk official');
 }
 
@@ -253,9 +258,16 @@ function checkRuns(runs, params, window) {
   };
 }
 
+/** Percentiles with min and max (by a loop: 50,000 arguments to Math.min are too many to spread safely). */
 function spread(values) {
   if (values.length === 0) return { p50: null, p95: null, p99: null, min: null, max: null };
-  return { ...percentiles(values, [50, 95, 99]), min: Math.min(...values), max: Math.max(...values) };
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) {
+    min = Math.min(min, v);
+    max = Math.max(max, v);
+  }
+  return { ...percentiles(values, [50, 95, 99]), min, max };
 }
 
 /** The schedules' own counters, summed over DescribeSchedule of each. */
