@@ -50,3 +50,8 @@ export async function waitForRelease(): Promise<string> {
   await condition(() => released);
   return 'released';
 }
+
+/** W9: what each schedule action starts; returns at once, so the figures are the scheduler's. */
+export function scheduledNoop(): Promise<string> {
+  return Promise.resolve('ok');
+}
