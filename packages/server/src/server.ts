@@ -132,6 +132,7 @@ export class EndureServer {
         skipper?.poke();
         cluster?.timersCommitted(tasks);
       },
+      faultPoint: crashAtFaultPoint(),
     });
     const fire = (timer: TimerTask) =>
       timer.kind === 'schedule_tick' || timer.kind === 'schedule_action_closed'
@@ -265,6 +266,18 @@ function describeStore(config: ResolvedConfig): string {
   if (config.store === 'memory') return 'memory store';
   if (config.store === 'postgres') return describeUrl(config.postgresUrl ?? '');
   return config.dbFilename ?? ':memory:';
+}
+
+/**
+ * Crash tests name a point in ENDURE_TEST_FAULT where the server kills itself (SIGKILL, as a
+ * machine dies): nothing after that point runs, whatever the code would do on an error.
+ */
+function crashAtFaultPoint(): ((point: string) => void) | undefined {
+  const fault = process.env['ENDURE_TEST_FAULT'];
+  if (!fault) return undefined;
+  return (point) => {
+    if (point === fault) process.kill(process.pid, 'SIGKILL');
+  };
 }
 
 function hostPort(host: string, port: number): string {

@@ -132,8 +132,8 @@ export function scheduleHandlers(deps: ScheduleServiceDeps): Record<string, Unar
     PatchSchedule: async (req: ws.IPatchScheduleRequest) => {
       const ns = deps.namespace(req.namespace);
       const scheduleId = scheduleIdOf(req.scheduleId);
-      optionalId(req.requestId, 'request_id', idMax);
-      await scheduler.patch(ns, scheduleId, checkPatch(req.patch, 'patch'));
+      const requestId = optionalId(req.requestId, 'request_id', idMax);
+      await scheduler.patch(ns, scheduleId, checkPatch(req.patch, 'patch'), requestId);
       return {};
     },
 

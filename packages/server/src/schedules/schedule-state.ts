@@ -86,6 +86,8 @@ export interface ScheduleState {
   /** The last completed run's result and the failure since, handed to the next start. */
   lastCompletionResult: string | null;
   continuedFailure: string | null;
+  /** The last PatchSchedule request ids (a retried patch is applied once). */
+  patchRequestIds?: string[];
   /** Fire time of the live `schedule_tick` row, or null when none is armed. */
   tickAtMs: number | null;
 }

@@ -81,6 +81,8 @@ export const SCHEDULE_LIMITS = {
 /** How soon a pass that left starts pending (a crash, an unavailable store) is retried. */
 const PENDING_RETRY_MS = 5000;
 const COMMIT_ATTEMPTS = 8;
+/** Recent PatchSchedule request ids kept to recognize a retried patch. */
+const PATCH_REQUEST_IDS_KEPT = 20;
 
 export type ScheduleTimerKind = 'schedule_tick' | 'schedule_action_closed';
 
@@ -103,7 +105,14 @@ export interface SchedulerDeps {
   namespaceById(id: string): NamespaceRecord | undefined;
   /** New timer rows were committed (arm the queue, tell the other nodes). */
   onTimerTasks(timers: TimerTask[]): void;
+  /**
+   * Crash tests only: called at the points a crash must not break (after the starts are
+   * recorded, after they are made); the test's server kills itself there (ENDURE_TEST_FAULT).
+   */
+  faultPoint?(point: SchedulerFaultPoint): void;
 }
+
+export type SchedulerFaultPoint = 'schedule-after-record' | 'schedule-after-start';
 
 /** One schedule being changed by a pass. */
 interface Working {
@@ -212,8 +221,14 @@ export class Scheduler {
     });
   }
 
-  async patch(ns: NamespaceRecord, scheduleId: string, patch: ISchedulePatch): Promise<void> {
-    await this.pass(ns, scheduleId, null, (w) => applyPatch(w.st, w.schedule, patch, w.nowMs));
+  /** A trigger, backfills, pause or unpause; a request id seen lately is not applied twice (a client retry). */
+  async patch(ns: NamespaceRecord, scheduleId: string, patch: ISchedulePatch, requestId: string): Promise<void> {
+    await this.pass(ns, scheduleId, null, (w) => {
+      const seen = (w.st.patchRequestIds ??= []);
+      if (requestId && seen.includes(requestId)) return;
+      applyPatch(w.st, w.schedule, patch, w.nowMs);
+      if (requestId) w.st.patchRequestIds = [...seen, requestId].slice(-PATCH_REQUEST_IDS_KEPT);
+    });
   }
 
   async delete(ns: NamespaceRecord, scheduleId: string): Promise<void> {
@@ -305,7 +320,9 @@ export class Scheduler {
     await this.locks.run(lockKey(ns.id, scheduleId), async () => {
       const decided = await this.decide(ns, scheduleId, timer, change);
       if (!decided) return;
+      if (decided.st.pending.length > 0) this.deps.faultPoint?.('schedule-after-record');
       const results = await this.startPending(decided);
+      if (results.length > 0) this.deps.faultPoint?.('schedule-after-start');
       if (decided.stop) await this.stopRunning(decided);
       if (results.length > 0) await this.recordStarts(ns, scheduleId, results);
     });

@@ -82,7 +82,7 @@ export interface ServerProcess {
  * `endure server start-dev` on an SQLite file, or `endure server start` when `database` is
  * a postgres:// URL.
  */
-export async function startServerProcess(port: number, database: string): Promise<ServerProcess> {
+export async function startServerProcess(port: number, database: string, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   if (!existsSync(cliMainPath)) {
     throw new Error(`${cliMainPath} is missing: run \`npm run build\` before this test`);
   }
@@ -92,7 +92,7 @@ export async function startServerProcess(port: number, database: string): Promis
   const child = spawn(
     process.execPath,
     [cliMainPath, 'server', ...store, '--port', String(port), '--log-level', 'warn'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } },
   );
   const output: string[] = [];
   child.stdout?.on('data', (chunk: Buffer) => output.push(chunk.toString()));
