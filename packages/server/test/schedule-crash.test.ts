@@ -8,7 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ScheduleOverlapPolicy, type Client, type Connection } from '@temporalio/client';
+import { ScheduleOverlapPolicy, type Connection } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { loadSdk, testStore, uniqueTaskQueue, workflowBundlePath } from './helpers/env.js';
 import { createTestDatabase, type TestDatabase } from '../src/persistence/postgres/test-database.test-support.js';
@@ -42,7 +42,7 @@ async function startAll(database: string, port: number, fault: string) {
   const sdk = await loadSdk();
   const address = `127.0.0.1:${port}`;
   connection = await sdk.Connection.connect({ address });
-  const client = new sdk.Client({ connection, namespace: 'default' }) as Client;
+  const client = new sdk.Client({ connection, namespace: 'default' });
   nativeConnection = await sdk.NativeConnection.connect({ address });
   const taskQueue = uniqueTaskQueue('schedule-crash');
   worker = await sdk.Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue, workflowBundle: { codePath: workflowBundlePath() } });
