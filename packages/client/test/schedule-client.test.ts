@@ -18,6 +18,7 @@ import {
   ServiceError,
   type ScheduleDescription,
   type ScheduleOptions,
+  type ScheduleSpec,
   type ScheduleSummary,
 } from '../src/index.js';
 
@@ -214,6 +215,13 @@ describe('create sends the request the official client sends', () => {
     const schedule = sent['schedule'] as proto.temporal.api.schedule.v1.ISchedule;
     expect(schedule.action?.startWorkflow?.workflowType?.name).toBe('reportRun');
     expect(schedule.state?.limitedActions).toBe(true);
+
+    // The arguments are typed by the workflow, as with the official client.
+    const { ours: client } = clientPair();
+    const spec: ScheduleSpec = { intervals: [{ every: '1d' }] };
+    await client.create({ scheduleId: 'r', spec, action: { type: 'startWorkflow', workflowType: reportRun, taskQueue: 'r', args: ['tuesday'] } });
+    // @ts-expect-error reportRun takes a string
+    await client.create({ scheduleId: 'r', spec, action: { type: 'startWorkflow', workflowType: reportRun, taskQueue: 'r', args: [2] } });
   });
 
   it('with payloads through the data converter and its codec', async () => {
@@ -337,6 +345,31 @@ describe('describe decodes the response as the official client does', () => {
       { key: { name: 'CustomBoolField', type: 'BOOL' }, value: true },
     ]);
     expect(description.searchAttributes).toMatchObject({ CustomBoolField: [true], CustomKeywordField: ['schedules'] });
+  });
+});
+
+describe('a description as a template', () => {
+  it('creates a copy of the Schedule with the request the official client sends for it', async () => {
+    const { sent: created } = await createWithBoth(everyField);
+    const pair = clientPair({ responses: { describeSchedule: describeResponseFor(created) } });
+    const ours = await pair.ours.getHandle('nightly-billing').describe();
+    const official = await pair.official.getHandle('nightly-billing').describe();
+    const copies = await Promise.all([
+      createWithBoth({ ...ours, scheduleId: 'copy' }),
+      createWithBoth({ ...(official as unknown as ScheduleDescription), scheduleId: 'copy' }),
+    ]);
+    // The official description carries an empty priority object, which its create sends as an
+    // empty Priority message: the same as none to the server. Our SDK has no priority option.
+    const officialStart = (copies[1].official.request['schedule'] as { action: { startWorkflow: { priority?: unknown } } }).action
+      .startWorkflow;
+    expect(officialStart.priority).toEqual({});
+    delete officialStart.priority;
+    expect(copies[0].ours).toEqual(copies[1].official);
+    const copied = copies[0].sent['schedule'] as proto.temporal.api.schedule.v1.ISchedule;
+    const original = created['schedule'] as proto.temporal.api.schedule.v1.ISchedule;
+    // Calendars come back normalised (a step of 0 reads as 1): one field that is unchanged shows they were carried over.
+    expect(copied.spec?.structuredCalendar?.[0]?.dayOfWeek).toEqual(original.spec?.structuredCalendar?.[0]?.dayOfWeek);
+    expect(copied.action?.startWorkflow?.input).toEqual(original.action?.startWorkflow?.input);
   });
 });
 
