@@ -1,8 +1,9 @@
 /**
- * `Client`: the high-level entry point, holding the connection and the sub-clients (only
- * `workflow` today; schedules, task queues and async activity completion are not mirrored yet).
+ * `Client`: the high-level entry point, holding the connection and the sub-clients (`workflow`
+ * and `schedule`; task queues and async activity completion are not mirrored yet).
  */
 import { BaseClient, defaultBaseClientOptions, type BaseClientOptions, type LoadedBaseClientOptions } from './base-client.js';
+import { ScheduleClient } from './schedule-client.js';
 import type { QueryRejectCondition, WorkflowService } from './types.js';
 import { WorkflowClient } from './workflow-client.js';
 
@@ -38,6 +39,8 @@ export class Client extends BaseClient {
   readonly options: LoadedClientOptions;
   /** Workflow sub-client: start Workflows and get handles to them. */
   readonly workflow: WorkflowClient;
+  /** Schedule sub-client: create, list and manage Schedules. */
+  readonly schedule: ScheduleClient;
 
   constructor(options?: ClientOptions) {
     super(options);
@@ -48,6 +51,7 @@ export class Client extends BaseClient {
       dataConverter: this.dataConverter,
       queryRejectCondition: options?.workflow?.queryRejectCondition,
     });
+    this.schedule = new ScheduleClient({ ...common, connection: this.connection, dataConverter: this.dataConverter });
     this.options = {
       ...defaultBaseClientOptions(),
       ...common,

@@ -152,3 +152,49 @@ function hasGrpcCodeInChain(err: unknown, code: grpcStatus): boolean {
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
+
+/**
+ * Thrown by {@link ScheduleClient.create} when a Schedule with the same id exists (and was not
+ * deleted).
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.schedule.create(options);
+ * } catch (err) {
+ *   if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+ * }
+ * ```
+ */
+export class ScheduleAlreadyRunning extends Error {
+  constructor(
+    message: string,
+    public readonly scheduleId: string,
+  ) {
+    super(message);
+  }
+}
+SymbolBasedInstanceOfError('ScheduleAlreadyRunning')(ScheduleAlreadyRunning);
+
+/**
+ * Thrown by the methods of a {@link ScheduleHandle} when the server knows no Schedule with its
+ * id: the id is wrong or the Schedule was deleted.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await client.schedule.getHandle('nightly-billing').describe();
+ * } catch (err) {
+ *   if (err instanceof ScheduleNotFoundError) console.log(`no schedule ${err.scheduleId}`);
+ * }
+ * ```
+ */
+export class ScheduleNotFoundError extends Error {
+  constructor(
+    message: string,
+    public readonly scheduleId: string,
+  ) {
+    super(message);
+  }
+}
+SymbolBasedInstanceOfError('ScheduleNotFoundError')(ScheduleNotFoundError);

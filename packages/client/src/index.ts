@@ -52,6 +52,8 @@ export {
 export {
   QueryNotRegisteredError,
   QueryRejectedError,
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
   ServiceError,
   WorkflowContinuedAsNewError,
   WorkflowFailedError,
@@ -90,6 +92,47 @@ export {
   type WorkflowExecutionStatusName,
   type WorkflowService,
 } from './types.js';
+export {
+  ScheduleClient,
+  type ListScheduleOptions,
+  type LoadedScheduleClientOptions,
+  type ScheduleClientOptions,
+  type ScheduleHandle,
+} from './schedule-client.js';
+export {
+  DAYS_OF_WEEK,
+  MONTHS,
+  ScheduleOverlapPolicy,
+  decodeScheduleOverlapPolicy,
+  encodeScheduleOverlapPolicy,
+  type Backfill,
+  type CalendarSpec,
+  type CalendarSpecDescription,
+  type CompiledScheduleAction,
+  type CompiledScheduleOptions,
+  type CompiledScheduleUpdateOptions,
+  type DayOfWeek,
+  type IntervalSpec,
+  type IntervalSpecDescription,
+  type LooseRange,
+  type Month,
+  type Range,
+  type ScheduleDescription,
+  type ScheduleDescriptionAction,
+  type ScheduleDescriptionStartWorkflowAction,
+  type ScheduleExecutionActionResult,
+  type ScheduleExecutionResult,
+  type ScheduleExecutionStartWorkflowActionResult,
+  type ScheduleOptions,
+  type ScheduleOptionsAction,
+  type ScheduleOptionsStartWorkflowAction,
+  type ScheduleSpec,
+  type ScheduleSpecDescription,
+  type ScheduleSummary,
+  type ScheduleSummaryAction,
+  type ScheduleSummaryStartWorkflowAction,
+  type ScheduleUpdateOptions,
+} from './schedule-types.js';
 export { WorkflowClient, type LoadedWorkflowClientOptions, type WorkflowClientOptions } from './workflow-client.js';
 export type { AsyncWorkflowListIterable, IntoHistoriesOptions, ListOptions } from './workflow-list.js';
 export { WithStartWorkflowOperation, type WithStartWorkflowOperationOptions } from './with-start-operation.js';

@@ -81,7 +81,7 @@ export async function createSignalWithStartRequest(
 }
 
 /** `staticSummary`/`staticDetails` as sent: one payload each, through the data converter. */
-async function encodeUserMetadata(
+export async function encodeUserMetadata(
   dataConverter: LoadedDataConverter,
   summary: string | undefined,
   details: string | undefined,
