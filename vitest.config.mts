@@ -32,6 +32,8 @@ const scenarioFiles = [
   'search-attributes-sdk',
   'visibility',
   'namespaces',
+  'schedules',
+  'schedule-crash',
 ].map(
   (name) => `packages/server/test/${name}.test.ts`,
 );

@@ -4,7 +4,7 @@
  * (every error names the field and the value); schedules/scheduler.ts does the work.
  */
 import { randomUUID } from 'node:crypto';
-import { invalidArgument } from '../common/errors.js';
+import { ServiceError, invalidArgument } from '../common/errors.js';
 import { proto } from '../common/proto.js';
 import { durationMs, msToTimestamp, timestampMs } from '../common/time.js';
 import type { ResolvedConfig } from '../config.js';
@@ -76,7 +76,14 @@ export function scheduleHandlers(deps: ScheduleServiceDeps): Record<string, Unar
     if (state?.limitedActions && Number(state.remainingActions ?? 0) < 0) {
       throw invalidArgument(`schedule.state.remaining_actions: ${String(state.remainingActions)} cannot be negative`);
     }
-    const spec = CompiledSpec.compile(schedule.spec ?? {}, `${ns.id}-${scheduleId}`, 'schedule.spec');
+    let spec: CompiledSpec;
+    try {
+      spec = CompiledSpec.compile(schedule.spec ?? {}, `${ns.id}-${scheduleId}`, 'schedule.spec');
+    } catch (err) {
+      // Temporal's wording: clients turn "Invalid schedule spec: …" into a TypeError with the rest.
+      if (err instanceof ServiceError) throw invalidArgument(`Invalid schedule spec: ${err.message}`);
+      throw err;
+    }
     return withPolicyDefaults({ ...schedule, spec: spec.canonical });
   };
 
