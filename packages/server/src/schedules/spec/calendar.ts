@@ -37,6 +37,11 @@ class FieldValues {
     }
   }
 
+  /** Every value of the field is allowed. */
+  get isFull(): boolean {
+    return this.nextFrom.every((next, i) => next === i + this.min);
+  }
+
   get isEmpty(): boolean {
     return this.nextFrom.length === 0 || this.nextFrom[0] === -1;
   }
@@ -84,11 +89,19 @@ function weekday(y: number, mo: number, d: number): number {
 
 /** Zone transitions crossed while looking for one next time: a couple at most in practice. */
 const ZONE_TURNS_MAX = 16;
+const DAY_MS = 86_400_000;
+
+/**
+ * The smallest wall-clock unit a calendar does not match in full, from the second up: a matching
+ * time stays matched at least until that unit changes (the day counts day of month and of week).
+ */
+type RunUnit = 'second' | 'minute' | 'hour' | 'day' | 'month' | 'year';
 
 export class CompiledCalendar {
   private readonly fields: Record<CalendarField, FieldValues>;
   /** A field (other than year) with no value matches nothing, so neither does the calendar. */
   private readonly matchesNothing: boolean;
+  private readonly runUnit: RunUnit;
 
   constructor(
     spec: IStructuredCalendarSpec,
@@ -106,6 +119,38 @@ export class CompiledCalendar {
       dayOfMonth: values('dayOfMonth'), month: values('month'), dayOfWeek: values('dayOfWeek'), year: years,
     };
     this.matchesNothing = Object.values(this.fields).some((f) => f.isEmpty);
+    const full = (field: CalendarField) => (spec[field] ?? []).length > 0 && this.fields[field].isFull;
+    if (!full('second')) this.runUnit = 'second';
+    else if (!full('minute')) this.runUnit = 'minute';
+    else if (!full('hour')) this.runUnit = 'hour';
+    else if (!full('dayOfMonth') || !full('dayOfWeek')) this.runUnit = 'day';
+    else if (!full('month')) this.runUnit = 'month';
+    else this.runUnit = 'year';
+  }
+
+  /**
+   * For a matching instant: an instant after it up to which every instant matches too, so an
+   * exclusion can be skipped in one step instead of second by second (a weekend excluded from
+   * an every-second schedule is 172,800 seconds).
+   */
+  matchingRunEnd(instantMs: number): number {
+    const step = instantMs + 1000;
+    if (this.runUnit === 'second') return step;
+    const offset = this.zone.offsetMs(instantMs);
+    const { y, mo, d, h, mi } = wallFields(instantMs + offset);
+    const endWall = {
+      minute: () => Date.UTC(y, mo - 1, d, h, mi + 1),
+      hour: () => Date.UTC(y, mo - 1, d, h + 1),
+      day: () => Date.UTC(y, mo - 1, d + 1),
+      month: () => Date.UTC(y, mo),
+      year: () => Date.UTC(y + 1, 0),
+    }[this.runUnit]();
+    const end = endWall - offset;
+    if (this.zone.fixedOffsetMs !== null) return end;
+    // Walls rise steadily only between zone changes: trust the jump when no change lies within it
+    // (changes are months apart, so equal offsets at both ends of at most a day mean none between).
+    const steady = end - instantMs <= DAY_MS && this.zone.offsetMs(end - 1000) === offset;
+    return steady ? end : step;
   }
 
   matches(instantMs: number): boolean {

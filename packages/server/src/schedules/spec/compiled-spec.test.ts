@@ -167,6 +167,27 @@ describe('exclusions', () => {
     expect(nominals(spec, '2024-12-24T10:00:00Z', 2)).toEqual(['2024-12-27T09:00:00.000Z', '2024-12-30T09:00:00.000Z']);
   });
 
+  it('long excluded runs are skipped quickly: a weekend off an every-second schedule, in UTC and New York', () => {
+    const weekend = { dayOfWeek: 'Sat,Sun', hour: '*', minute: '*', second: '*' };
+    const started = performance.now();
+    expect(nominals({ cronString: ['* * * * * * *'], excludeCalendar: [weekend] }, '2024-11-01T23:59:58Z', 2)).toEqual([
+      '2024-11-01T23:59:59.000Z',
+      '2024-11-04T00:00:00.000Z',
+    ]);
+    expect(
+      nominals({ cronString: ['CRON_TZ=America/New_York * * * * * * *'], excludeCalendar: [weekend] }, '2024-11-01T23:59:58-04:00', 2),
+    ).toEqual(['2024-11-02T03:59:59.000Z', '2024-11-04T05:00:00.000Z']); // Monday 00:00 EST, after the fall-back weekend
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('an excluded hour stays excluded both times round at fall-back', () => {
+    const spec = { cronString: ['* * * * *'], timezoneName: 'America/New_York', excludeCalendar: [{ hour: '1', minute: '*', second: '*' }] };
+    expect(nominals(spec, '2024-11-03T04:58:00Z', 2)).toEqual([
+      '2024-11-03T04:59:00.000Z', // 00:59 EDT
+      '2024-11-03T07:00:00.000Z', // 02:00 EST: both 01:00-01:59 are skipped
+    ]);
+  });
+
   it('a spec whose every time is excluded has no next time', () => {
     const spec = CompiledSpec.compile(
       { interval: [{ interval: seconds(7 * 24 * HOUR) }], excludeCalendar: [{ second: '*', minute: '*', hour: '*' }] },

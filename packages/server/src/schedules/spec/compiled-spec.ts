@@ -20,11 +20,12 @@ export interface ScheduleTime {
 }
 
 /**
- * Excluded candidates skipped in one `next` before giving up. Temporal walks on to 2100; a spec
- * that excludes almost everything (every second, weekends excluded: 172,800 in a row) would
- * then cost seconds of CPU per call, so the walk is bounded and such a spec has no next time.
+ * Excluded candidates skipped in one `next` before giving up. Runs of excluded times are skipped
+ * a unit at a time (a day, an hour: see CompiledCalendar.matchingRunEnd), so real specs stay far
+ * below this; Temporal walks on to 2100 unbounded, here a spec excluding nearly every time it
+ * has is answered "no next time" rather than spending seconds of CPU.
  */
-const EXCLUDED_SKIPS_MAX = 200_000;
+const EXCLUDED_SKIPS_MAX = 100_000;
 /** ListScheduleMatchingTimes answers at most this many times (Temporal's limit). */
 export const MATCHING_TIMES_MAX = 1_000;
 /** Temporal computes jitter in ms from 32 bits of hash, which caps it near 49 days. */
@@ -93,8 +94,9 @@ export class CompiledSpec {
       if (skipped > EXCLUDED_SKIPS_MAX) return null;
       nominal = this.rawNext(after);
       if (nominal === null || this.pastEnd(nominal)) return null;
-      if (!this.excluded(nominal)) break;
-      after = nominal;
+      const excludedUntil = this.excludedUntil(nominal);
+      if (excludedUntil === null) break;
+      after = excludedUntil - 1000;
     }
     // Jitter never pushes an action past the following nominal time (excluded or not).
     const following = this.rawNext(nominal);
@@ -138,8 +140,13 @@ export class CompiledSpec {
     return (this.endMs !== null && nominalMs > this.endMs) || new Date(nominalMs).getUTCFullYear() > CALENDAR_YEAR_MAX;
   }
 
-  private excluded(nominalMs: number): boolean {
-    return this.excludes.some((e) => e.matches(nominalMs));
+  /** null when no exclusion matches; else an instant before which every time is excluded. */
+  private excludedUntil(nominalMs: number): number | null {
+    let until: number | null = null;
+    for (const exclude of this.excludes) {
+      if (exclude.matches(nominalMs)) until = Math.max(until ?? 0, exclude.matchingRunEnd(nominalMs));
+    }
+    return until;
   }
 
   /** 32 bits of hash scaled to [0, maxMs): the same for the same seed and nominal time. */
