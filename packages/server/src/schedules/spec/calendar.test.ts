@@ -76,6 +76,37 @@ describe('calendar search', () => {
     }
   });
 
+  it('a run of matching times ends no earlier than matchingRunEnd says (what exclusions skip)', () => {
+    const rand = random(41);
+    let checked = 0;
+    for (let round = 0; round < 40; round++) {
+      const [zoneName, change] = CHANGES[round % CHANGES.length]!;
+      const text = {
+        second: pick(rand, ['*', '*', '0-29']),
+        minute: pick(rand, ['*', '*', '0-44']),
+        hour: pick(rand, ['*', '0-2', '1', '2', '22-23,0-3']),
+        dayOfWeek: pick(rand, ['*', 'Sat,Sun', 'Sun']),
+      };
+      const calendar = new CompiledCalendar({
+        second: parseRanges(text.second, FIELDS.second),
+        minute: parseRanges(text.minute, FIELDS.minute),
+        hour: parseRanges(text.hour, FIELDS.hour),
+        dayOfMonth: parseRanges('*', FIELDS.dayOfMonth),
+        month: parseRanges('*', FIELDS.month),
+        dayOfWeek: parseRanges(text.dayOfWeek, FIELDS.dayOfWeek),
+      }, loadTimeZone(zoneName)!);
+      const start = calendar.next(ms(change) - Math.floor(rand() * 6 * 3_600_000));
+      if (start === null || start > ms(change) + 86_400_000) continue;
+      const end = calendar.matchingRunEnd(start);
+      expect(end).toBeGreaterThan(start);
+      for (let t = start; t < end; t += 1000) {
+        if (!calendar.matches(t)) throw new Error(`${zoneName} ${JSON.stringify(text)}: ${iso(t)} in the run ${iso(start)}..${iso(end)} does not match`);
+      }
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(20);
+  });
+
   it('matches a time only in the zone it is written for', () => {
     const nine = new CompiledCalendar(
       { second: [{ start: 0 }], minute: [{ start: 0 }], hour: [{ start: 9 }], dayOfMonth: [{ start: 1, end: 31 }],

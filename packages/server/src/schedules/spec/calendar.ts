@@ -89,7 +89,6 @@ function weekday(y: number, mo: number, d: number): number {
 
 /** Zone transitions crossed while looking for one next time: a couple at most in practice. */
 const ZONE_TURNS_MAX = 16;
-const DAY_MS = 86_400_000;
 
 /**
  * The smallest wall-clock unit a calendar does not match in full, from the second up: a matching
@@ -134,9 +133,11 @@ export class CompiledCalendar {
    * an every-second schedule is 172,800 seconds).
    */
   matchingRunEnd(instantMs: number): number {
-    const step = instantMs + 1000;
-    if (this.runUnit === 'second') return step;
-    const offset = this.zone.offsetMs(instantMs);
+    if (this.runUnit === 'second') return instantMs + 1000;
+    const fixed = this.zone.fixedOffsetMs;
+    // With daylight saving, jump at most to the next day, so at most one zone change lies within.
+    const unit = fixed === null && (this.runUnit === 'month' || this.runUnit === 'year') ? 'day' : this.runUnit;
+    const offset = fixed ?? this.zone.offsetMs(instantMs);
     const { y, mo, d, h, mi } = wallFields(instantMs + offset);
     const endWall = {
       minute: () => Date.UTC(y, mo - 1, d, h, mi + 1),
@@ -144,13 +145,11 @@ export class CompiledCalendar {
       day: () => Date.UTC(y, mo - 1, d + 1),
       month: () => Date.UTC(y, mo),
       year: () => Date.UTC(y + 1, 0),
-    }[this.runUnit]();
+    }[unit]();
     const end = endWall - offset;
-    if (this.zone.fixedOffsetMs !== null) return end;
-    // Walls rise steadily only between zone changes: trust the jump when no change lies within it
-    // (changes are months apart, so equal offsets at both ends of at most a day mean none between).
-    const steady = end - instantMs <= DAY_MS && this.zone.offsetMs(end - 1000) === offset;
-    return steady ? end : step;
+    if (fixed !== null || this.zone.offsetMs(end - 1000) === offset) return end;
+    // The zone changes before the end of the unit: the wall clock rises steadily up to the change.
+    return this.zone.transitionIn(instantMs, end - 1000);
   }
 
   matches(instantMs: number): boolean {

@@ -180,6 +180,13 @@ describe('exclusions', () => {
     expect(performance.now() - started).toBeLessThan(1000);
   });
 
+  it('an excluded month in a zone with daylight saving is skipped (a day at a time, not a second)', () => {
+    const spec = { cronString: ['CRON_TZ=America/New_York 0 12 * * *'], excludeCalendar: [{ month: 'Dec', hour: '*', minute: '*', second: '*' }] };
+    expect(nominals(spec, '2024-11-30T00:00:00Z', 2)).toEqual(['2024-11-30T17:00:00.000Z', '2025-01-01T17:00:00.000Z']);
+    const everySecond = { cronString: ['CRON_TZ=Europe/Berlin * * * * * * *'], excludeCalendar: [{ month: 'Oct', hour: '*', minute: '*', second: '*' }] };
+    expect(nominals(everySecond, '2024-09-30T21:59:58Z', 2)).toEqual(['2024-09-30T21:59:59.000Z', '2024-10-31T23:00:00.000Z']);
+  });
+
   it('an excluded hour stays excluded both times round at fall-back', () => {
     const spec = { cronString: ['* * * * *'], timezoneName: 'America/New_York', excludeCalendar: [{ hour: '1', minute: '*', second: '*' }] };
     expect(nominals(spec, '2024-11-03T04:58:00Z', 2)).toEqual([
