@@ -38,9 +38,26 @@ const UTC_ZONE: TimeZone = {
   transitionIn: (_loMs, hiMs) => hiMs,
 };
 
+/** Half the span checked around an instant before its offset is trusted for the whole span. */
+const STEADY_HALF_SPAN_MS = 6 * 3_600_000;
+/** Spans of steady offset remembered per zone (a schedule asks about a few nearby instants). */
+const STEADY_SPANS_MAX = 32;
+
+interface SteadySpan {
+  fromMs: number;
+  toMs: number;
+  offsetMs: number;
+}
+
 class IanaTimeZone implements TimeZone {
   readonly fixedOffsetMs = null;
+  /** Offsets by minute near zone changes (every change since well before 2000 is on a whole minute). */
   private readonly offsets = new Map<number, number>();
+  /**
+   * Spans known to have one offset: the same offset at both ends of a 12-hour span means no
+   * change inside it, since a zone's changes are months apart. Asking Intl costs ~10 µs.
+   */
+  private readonly steady: SteadySpan[] = [];
 
   constructor(private readonly zone: IANAZone) {}
 
@@ -49,7 +66,20 @@ class IanaTimeZone implements TimeZone {
   }
 
   offsetMs(instantMs: number): number {
-    // Every transition since well before 2000 falls on a whole minute, so a minute shares one offset.
+    for (const span of this.steady) {
+      if (instantMs >= span.fromMs && instantMs <= span.toMs) return span.offsetMs;
+    }
+    const offset = this.minuteOffset(instantMs);
+    const fromMs = instantMs - STEADY_HALF_SPAN_MS;
+    const toMs = instantMs + STEADY_HALF_SPAN_MS;
+    if (this.minuteOffset(fromMs) === offset && this.minuteOffset(toMs) === offset) {
+      if (this.steady.length >= STEADY_SPANS_MAX) this.steady.shift();
+      this.steady.push({ fromMs: Math.ceil(fromMs / MINUTE_MS) * MINUTE_MS, toMs: Math.floor(toMs / MINUTE_MS) * MINUTE_MS, offsetMs: offset });
+    }
+    return offset;
+  }
+
+  private minuteOffset(instantMs: number): number {
     const minute = Math.floor(instantMs / MINUTE_MS);
     let offset = this.offsets.get(minute);
     if (offset === undefined) {
