@@ -1,10 +1,11 @@
 /**
- * `endure schedule create | describe | list | update | toggle | trigger | backfill | delete`,
- * as `temporal schedule`, over WorkflowService's schedule RPCs. A server without schedules
- * (Endure until it has them) answers UNIMPLEMENTED, reported as one clear line.
+ * `endure schedule create | describe | list | list-matching-times | update | toggle | trigger |
+ * backfill | delete`, as `temporal schedule`, over WorkflowService's schedule RPCs. A server
+ * without schedules (an older or trimmed Temporal server) answers UNIMPLEMENTED, reported as
+ * one clear line.
  *
- * Left out: `list-matching-times`, and the payload flags `--input-meta` and
- * `--input-base64` (every input is JSON, as in the other endure commands).
+ * Left out: the payload flags `--input-meta` and `--input-base64` (every input is JSON, as in
+ * the other endure commands).
  */
 import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
@@ -27,7 +28,7 @@ import {
   type OverlapPolicy,
   type ScheduleFlags,
 } from './options.js';
-import { printScheduleCard, printScheduleTable, type DescribeJson, type ListEntryJson } from './print.js';
+import { printMatchingTimes, printScheduleCard, printScheduleTable, type DescribeJson, type ListEntryJson } from './print.js';
 import { examples } from '../../help.js';
 
 const WS = 'temporal.api.workflowservice.v1';
@@ -41,7 +42,7 @@ async function scheduleRpc<T>(ctx: CommandContext, call: (connection: Connection
     return await call(connection);
   } catch (err) {
     if ((err as { code?: unknown }).code === UNIMPLEMENTED) {
-      throw Object.assign(new CliError(`this server does not support schedules yet (at ${ctx.options.address})`), { cause: err });
+      throw Object.assign(new CliError(`this server does not support schedules (at ${ctx.options.address})`), { cause: err });
     }
     throw err;
   }
@@ -55,6 +56,7 @@ export function registerScheduleCommands(program: Command): void {
   registerCreate(schedule);
   registerDescribe(schedule);
   registerList(schedule);
+  registerListMatchingTimes(schedule);
   registerUpdate(schedule);
   registerToggle(schedule);
   registerTrigger(schedule);
@@ -129,6 +131,31 @@ function registerList(schedule: Command): void {
       }
       const json = entries.map((e) => ctx.printer.protoJson('temporal.api.schedule.v1.ScheduleListEntry', e) as ListEntryJson);
       printScheduleTable(ctx.printer, json, flags.reallyLong === true ? 'reallyLong' : flags.long === true ? 'long' : 'short');
+    }),
+  );
+}
+
+function registerListMatchingTimes(schedule: Command): void {
+  const command = schedule
+    .command('list-matching-times')
+    .description("List the times a schedule's spec matches in a range (nothing is started): a preview of its runs")
+    .requiredOption('--start-time <time>', 'start of the range (RFC 3339)', parseTimestamp)
+    .requiredOption('--end-time <time>', 'end of the range (RFC 3339)', parseTimestamp);
+  addScheduleIdOption(command);
+  command.addHelpText('after', examples('endure schedule list-matching-times -s nightly --start-time 2024-05-01T00:00:00Z --end-time 2024-06-01T00:00:00Z'));
+  addClientOptions(command).action(
+    clientAction<{ scheduleId: string; startTime: Date; endTime: Date }>(async (ctx, flags) => {
+      if (flags.endTime.getTime() < flags.startTime.getTime()) throw usageError('--end-time is before --start-time');
+      const request = parseRequest('ListScheduleMatchingTimesRequest', {
+        namespace: ctx.namespace,
+        scheduleId: flags.scheduleId,
+        startTime: flags.startTime.toISOString(),
+        endTime: flags.endTime.toISOString(),
+      });
+      const response = await scheduleRpc(ctx, (c) => c.workflowService.listScheduleMatchingTimes(request));
+      const json = ctx.printer.protoJson(`${WS}.ListScheduleMatchingTimesResponse`, response) as { startTime?: string[] };
+      if (ctx.printer.isJson) ctx.printer.json(json);
+      else printMatchingTimes(ctx.printer, json.startTime ?? []);
     }),
   );
 }
