@@ -80,6 +80,7 @@ describe('endure schedule against a server with schedules', () => {
       'schedule', 'create', '-s', 'card', '-w', 'card-wf', ...WORKFLOW,
       '--interval', '1h', '--start-time', FUTURE, '--overlap-policy', 'BufferOne', '--catchup-window', '26h',
       '--pause-on-failure', '--notes', 'made by a test', '--remaining-actions', '3',
+      '-i', '{"day":"yesterday"}', '--memo', 'team="billing"', '--schedule-memo', 'owner="ops"',
     ]);
     expect(created).toEqual({ code: 0, stdout: '', stderr: '' });
 
@@ -100,6 +101,9 @@ describe('endure schedule against a server with schedules', () => {
     expect(cardValue(card, 'LastRunTime')).toBeUndefined();
     expect(cardValue(card, 'CreatedAt')).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     expect(cardValue(card, 'ActionCounts')).toBe('Total 0, MissedCatchupWindow 0, SkippedOverlap 0');
+    expect(cardValue(card, 'Action')).toContain('"input":[{"day":"yesterday"}]');
+    expect(cardValue(card, 'Action')).toContain('"memo":{"fields":{"team":"billing"}}');
+    expect(cardValue(card, 'Memo')).toBe('{"owner":"ops"}');
 
     const d = await describeJson('card');
     expect(d.schedule.spec.interval).toEqual([{ interval: '3600s' }]);
@@ -110,7 +114,7 @@ describe('endure schedule against a server with schedules', () => {
   });
 
   it('list: a table (short, --long), JSON and JSON lines, filtered by a query', async () => {
-    await ok(['schedule', 'create', '-s', 'listed', ...WORKFLOW, '--interval', '10d', '--start-time', FUTURE, '--notes', 'on the list']);
+    await ok(['schedule', 'create', '-s', 'listed', ...WORKFLOW, '--interval', '10d', '--start-time', FUTURE, '--notes', 'on the list', '--jitter', '30s', '--time-zone', 'Asia/Tokyo']);
 
     const table = await ok(['schedule', 'list']);
     expect(table.split('\n')[0]).toMatch(/^\s+ScheduleId\s+Action\s+Paused\s+NextRunTime\s+LastRunTime$/);
@@ -119,6 +123,10 @@ describe('endure schedule against a server with schedules', () => {
     const long = await ok(['schedule', 'list', '--long']);
     expect(long.split('\n')[0]).toMatch(/^\s+ScheduleId\s+Action\s+Spec\s+Notes\s+Paused/);
     expect(long).toMatch(/^ {2}listed +\{"Workflow":"report"\} +\[\{"every":"10d 0h 0m 0s"\}\] +on the list +false/m);
+
+    const reallyLong = await ok(['schedule', 'list', '--really-long', '--time-format', 'iso']);
+    expect(reallyLong.split('\n')[0]).toMatch(/^\s+ScheduleId\s+Action\s+Spec\s+SkipSpec\s+StartAt\s+EndAt\s+Jitter\s+TimeZoneName\s+Notes\s+Paused\s+NextRunTime\s+LastRunTime\s+SearchAttributes\s+Memo$/);
+    expect(reallyLong).toMatch(/^ {2}listed +\{"Workflow":"report"\} +\[\{"every":"10d 0h 0m 0s"\}\] +2100-01-01T00:00:00Z +30s +Asia\/Tokyo +on the list +false/m);
 
     const all = await json<ListEntryJson[]>(['schedule', 'list']);
     expect(all.find((e) => e.scheduleId === 'listed')?.info).toMatchObject({ workflowType: { name: 'report' }, notes: 'on the list' });
@@ -164,7 +172,8 @@ describe('endure schedule against a server with schedules', () => {
   });
 
   it('backfill: the runs of a past range are taken, the same times list-matching-times previews', async () => {
-    await ok(['schedule', 'create', '-s', 'backfilled', '-w', 'bf', ...WORKFLOW, '--interval', '10d/5h']);
+    // Ended in the past: the schedule takes no action of its own, only the backfilled ones.
+    await ok(['schedule', 'create', '-s', 'backfilled', '-w', 'bf', ...WORKFLOW, '--interval', '10d/5h', '--end-time', '2023-01-01T00:00:00Z']);
     const range = ['--start-time', '2022-02-02T00:00:00Z', '--end-time', '2022-02-28T00:00:00Z'];
     const expected = ['2022-02-07T05:00:00Z', '2022-02-17T05:00:00Z', '2022-02-27T05:00:00Z'];
 
