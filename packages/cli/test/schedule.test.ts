@@ -139,6 +139,23 @@ describe('endure schedule against a server with schedules', () => {
     expect(await json<ListEntryJson[]>(['schedule', 'list', '-q', "ScheduleId = 'nothing-like-it'"])).toEqual([]);
   });
 
+  it('list reads every page: 150 schedules made with the official client, all listed once', async () => {
+    const ids = Array.from({ length: 150 }, (_, i) => `paged-${String(i).padStart(3, '0')}`);
+    await Promise.all(
+      ids.map((scheduleId) =>
+        env.client.schedule.create({
+          scheduleId,
+          spec: { intervals: [{ every: '1h' }], startAt: new Date(FUTURE) },
+          action: { type: 'startWorkflow', workflowType: 'report', taskQueue: 'reports' },
+        }),
+      ),
+    );
+    const listed = (await json<ListEntryJson[]>(['schedule', 'list'])).map((e) => e.scheduleId).filter((id) => id.startsWith('paged-'));
+    expect(listed.sort()).toEqual(ids);
+    const rows = (await ok(['schedule', 'list'])).split('\n').filter((line) => / paged-\d{3} /.test(line));
+    expect(rows).toHaveLength(150);
+  });
+
   it('toggle --pause / --unpause with --reason: describe and list show the state and the notes', async () => {
     await ok(['schedule', 'create', '-s', 'toggled', ...WORKFLOW, '--interval', '1h', '--start-time', FUTURE]);
 
