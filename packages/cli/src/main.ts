@@ -69,6 +69,13 @@ function flagValue(argv: string[], flag: string): string | undefined {
   return undefined;
 }
 
+// A reader that stops early (`endure workflow list | head`) closes the pipe: the command
+// ends quietly, as other command-line tools do, instead of with an 'Unhandled error' trace.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') throw err;
+  process.exit(process.exitCode ?? ExitCode.Ok);
+});
+
 main(process.argv).catch((err: unknown) => {
   process.stderr.write(`endure: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exitCode = ExitCode.Failure;

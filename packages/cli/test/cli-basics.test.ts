@@ -42,6 +42,14 @@ describe('endure workflow count', () => {
   });
 });
 
+describe('output to a reader that stops early', () => {
+  it('ends quietly when standard output is closed (`| head`)', async () => {
+    const result = await runEndure(['schedule', 'create', '--help'], { closeStdout: true });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+});
+
 describe('bad input', () => {
   it('names the address and the reason when nothing listens there (exit 1, no stack trace)', async () => {
     const result = await runEndure(['workflow', 'count', '--address', '127.0.0.1:1']);

@@ -24,6 +24,8 @@ export interface RunOptions {
   /** Written to standard input, which is then closed. */
   stdin?: string;
   timeoutMs?: number;
+  /** Close the reading end of standard output at once, as `| head` does when it has read enough. */
+  closeStdout?: boolean;
 }
 
 /** A scratch config folder for one test file; `cleanup()` removes it. */
@@ -45,7 +47,8 @@ export function runEndure(args: string[], options: RunOptions = {}): Promise<Cli
   const child = spawn(process.execPath, [binPath, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  if (options.closeStdout === true) child.stdout.destroy();
+  else child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdin.end(options.stdin ?? '');
   const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
