@@ -258,6 +258,9 @@ describe('schedules', () => {
     advanceMinutes(1);
     const d = await describeUntil(handle, 'one action after unpause', (x) => x.info.numActionsTaken === 1);
     expect(d.info.numActionsMissedCatchupWindow).toBe(0);
+    // The paused minutes were not taken late (nor skipped as overlaps of a late one).
+    expect(d.info.numActionsSkippedOverlap).toBe(0);
+    expect(d.info.recentActions[0]!.scheduledAt.getTime()).toBe(Math.floor(clock.nowMs() / MINUTE) * MINUTE);
     const notPaused = [];
     for await (const s of env.client.schedule.list({ query: `TemporalSchedulePaused = true AND CustomKeywordField = '${id}'` })) notPaused.push(s.scheduleId);
     expect(notPaused).toEqual([]);
