@@ -5,7 +5,7 @@
  */
 import Long from 'long';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { EndureServer } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/persistence/postgres/test-database.test-support.js';
@@ -146,6 +146,38 @@ describe('two nodes on one database', () => {
       );
       expect(pollers.map((p) => p?.pollers?.[0]?.identity)).toEqual([expect.stringContaining('@'), expect.stringContaining('@')]);
     });
+  });
+
+  it('takes each schedule action once while both nodes fire ticks and change the schedule', async () => {
+    const taskQueue = uniqueTaskQueue('cluster-schedule');
+    const scheduleId = uniqueWorkflowId('cluster-schedule');
+    const actions = 6;
+    const firstMs = Math.ceil((Date.now() + 2000) / 1000) * 1000;
+    const handleA = await clientA.schedule.create({
+      scheduleId,
+      spec: { intervals: [{ every: 1000 }], startAt: new Date(firstMs), endAt: new Date(firstMs + (actions - 1) * 1000) },
+      action: { type: 'startWorkflow', workflowType: 'scheduledJob', args: ['complete'], taskQueue, workflowId: scheduleId },
+      policies: { overlap: ScheduleOverlapPolicy.ALLOW_ALL },
+    });
+    const handleB = clientB.schedule.getHandle(scheduleId);
+    await withWorkerOn(nodeA, taskQueue, async () => {
+      // Updates through node B race the passes the ticks run on either node.
+      let updates = 0;
+      const done = await waitFor(
+        async () => {
+          await handleB.update((previous) => ({ ...previous, memo: { updates: ++updates } }));
+          const d = await handleA.describe();
+          return d.info.numActionsTaken >= actions && d.info.nextActionTimes.length === 0 ? d : false;
+        },
+        { timeoutMs: 30_000, intervalMs: 100, description: `${actions} actions` },
+      );
+      expect(done.info.numActionsTaken).toBe(actions);
+      const runs: string[] = [];
+      for await (const run of clientB.workflow.list({ query: `TemporalScheduledById = '${scheduleId}'` })) runs.push(run.workflowId);
+      const expected = Array.from({ length: actions }, (_, n) => `${scheduleId}-${new Date(firstMs + n * 1000).toISOString().replace('.000Z', 'Z')}`);
+      expect(runs.sort()).toEqual(expected);
+    });
+    await handleB.delete();
   });
 
   it('refuses to start a node whose id a live node uses, naming the id', async () => {

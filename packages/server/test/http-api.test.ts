@@ -222,9 +222,14 @@ describe('HTTP API errors', () => {
     const wrongVerb = await call('PUT', '/namespaces/default/workflows');
     expect(wrongVerb.status).toBe(405);
 
-    const unimplemented = await call('GET', '/namespaces/default/schedules');
+    const unimplemented = await call('GET', '/namespaces/default/batch-operations');
     expect(unimplemented.status).toBe(501);
     expect(unimplemented.json.code).toBe(12);
+    const schedules = await call('GET', '/namespaces/default/schedules');
+    expect(schedules.status).toBe(200);
+    expect(schedules.json.schedules ?? []).toEqual([]);
+    const noSchedule = await call('GET', '/namespaces/default/schedules/nope');
+    expect(noSchedule).toMatchObject({ status: 404, json: { code: 5, message: 'schedule not found: nope' } });
 
     const huge = await call('POST', '/namespaces/default/workflows/x/signal/s', { input: ['x'.repeat(5 * 1024 * 1024)] }).catch(
       (err: Error) => ({ status: 0, json: { message: err.message } }),

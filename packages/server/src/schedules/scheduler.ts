@@ -125,7 +125,11 @@ interface Working {
   stop: 'cancel' | 'terminate' | null;
 }
 
-type Change = (w: Working) => void;
+/**
+ * What a pass applies to the state it read. `afterElapsed`: the time elapsed so far is
+ * processed under the schedule as it was first (an update must not rewrite the past).
+ */
+type Change = ((w: Working) => void) & { afterElapsed?: boolean };
 
 export class Scheduler {
   private readonly locks = new KeyedMutex();
@@ -208,7 +212,7 @@ export class Scheduler {
   /** Replace spec, action, policies and state; a token other than the current one fails. */
   async update(ns: NamespaceRecord, scheduleId: string, schedule: ISchedule, req: ws.IUpdateScheduleRequest): Promise<void> {
     const token = req.conflictToken && req.conflictToken.length > 0 ? conflictTokenNumber(req.conflictToken) : null;
-    await this.pass(ns, scheduleId, null, (w) => {
+    const change: Change = (w) => {
       if (token !== null && token !== w.st.conflictToken) {
         throw failedPrecondition(`schedule ${scheduleId} was changed since it was read (conflict token ${token}, now ${w.st.conflictToken}): read it again and retry`);
       }
@@ -218,17 +222,22 @@ export class Scheduler {
       w.st.updateTimeMs = w.nowMs;
       w.st.conflictToken++;
       w.spec = this.compileStored(ns, scheduleId, w.schedule);
-    });
+    };
+    change.afterElapsed = true;
+    await this.pass(ns, scheduleId, null, change);
   }
 
   /** A trigger, backfills, pause or unpause; a request id seen lately is not applied twice (a client retry). */
   async patch(ns: NamespaceRecord, scheduleId: string, patch: ISchedulePatch, requestId: string): Promise<void> {
-    await this.pass(ns, scheduleId, null, (w) => {
+    const change: Change = (w) => {
       const seen = (w.st.patchRequestIds ??= []);
       if (requestId && seen.includes(requestId)) return;
       applyPatch(w.st, w.schedule, patch, w.nowMs);
       if (requestId) w.st.patchRequestIds = [...seen, requestId].slice(-PATCH_REQUEST_IDS_KEPT);
-    });
+    };
+    // Time elapsed before a pause is still taken; time paused is skipped before the unpause.
+    change.afterElapsed = true;
+    await this.pass(ns, scheduleId, null, change);
   }
 
   async delete(ns: NamespaceRecord, scheduleId: string): Promise<void> {
@@ -341,6 +350,7 @@ export class Scheduler {
       const schedule = decodeSchedule(st.schedule);
       const w: Working = { ns, scheduleId, st, schedule, spec: null, nowMs: this.deps.clock.nowMs(), stop: null };
       w.spec = this.compileStored(ns, scheduleId, schedule);
+      if (change?.afterElapsed) processElapsed(w);
       change?.(w);
       if (timer?.kind === 'schedule_tick' && timer.fireAtMs === st.tickAtMs) st.tickAtMs = null;
       advance(w);
@@ -598,6 +608,13 @@ function addStart(st: ScheduleState, start: BufferedStart): void {
 
 /** Step 2: the elapsed spec times and the backfills become starts; the buffer is decided. */
 function advance(w: Working): void {
+  processElapsed(w);
+  if (w.spec) advanceBackfills(w, w.spec);
+  decideBuffer(w);
+}
+
+/** The spec times since the last pass become buffered starts (or missed ones). */
+function processElapsed(w: Working): void {
   const { st, schedule, spec } = w;
   const fromMs = st.lastProcessedMs;
   const toMs = Math.max(w.nowMs, fromMs);
@@ -624,8 +641,6 @@ function advance(w: Working): void {
   }
   // Paused time is skipped, not caught up later.
   st.lastProcessedMs = toMs;
-  if (spec) advanceBackfills(w, spec);
-  decideBuffer(w);
 }
 
 function advanceBackfills(w: Working, spec: CompiledSpec): void {
