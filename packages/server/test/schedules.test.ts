@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Long from 'long';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleHandle, type ScheduleOptions } from '@temporalio/client';
+import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
 import { TimeSkippingClock } from '../src/index.js';
 import { startTestEnv, uniqueTaskQueue, type TestEnv } from './helpers/env.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -438,6 +439,8 @@ describe('schedules', () => {
     for await (const s of env.client.schedule.list({ query: `CustomKeywordField = '${tag}'`, pageSize: 2 })) listed.push(s);
     expect(listed.map((s) => s.scheduleId).sort()).toEqual([...ids].sort());
     expect(listed[0]!.action).toEqual({ type: 'startWorkflow', workflowType: 'scheduledJob' });
+    // Values come back typed, as the client decodes typed search attributes by their type.
+    expect(listed[0]!.typedSearchAttributes.get(defineSearchAttributeKey('CustomKeywordField', SearchAttributeType.KEYWORD))).toBe(tag);
     const bad = await grpcCode(env.client.workflowService.listSchedules({ namespace: 'default', query: 'NoSuchAttribute = 1' }));
     expect(bad.code).toBe(3);
     for (const id of ids) await env.client.schedule.getHandle(id).delete();

@@ -54,6 +54,8 @@ import {
   type ScheduleState,
 } from './schedule-state.js';
 import { scheduledSearchAttributes } from './search-attributes.js';
+import { withSearchAttributeTypes } from '../common/search-attribute-types.js';
+import { searchAttributeType } from '../namespaces/search-attributes.js';
 
 import ws = proto.temporal.api.workflowservice.v1;
 type ISchedule = proto.temporal.api.schedule.v1.ISchedule;
@@ -123,6 +125,8 @@ interface Working {
   spec: CompiledSpec | null;
   nowMs: number;
   stop: 'cancel' | 'terminate' | null;
+  /** The row's version once this pass committed it (the next commit's expected version). */
+  dbVersion: number;
 }
 
 /**
@@ -204,7 +208,7 @@ export class Scheduler {
         updateTime: st.updateTimeMs === null ? null : msToTimestamp(st.updateTimeMs),
       },
       memo: decodeMemo(st.memo),
-      searchAttributes: decodeSearchAttributes(st.searchAttributes),
+      searchAttributes: typedAttributes(ns, st.searchAttributes),
       conflictToken: conflictTokenBytes(st.conflictToken),
     };
   }
@@ -276,7 +280,7 @@ export class Scheduler {
     return {
       scheduleId: record.scheduleId,
       memo: decodeMemo(st.memo),
-      searchAttributes: decodeSearchAttributes(st.searchAttributes),
+      searchAttributes: typedAttributes(ns, st.searchAttributes),
       info: {
         spec: schedule.spec,
         workflowType: schedule.action?.startWorkflow?.workflowType ?? null,
@@ -333,7 +337,7 @@ export class Scheduler {
       const results = await this.startPending(decided);
       if (results.length > 0) this.deps.faultPoint?.('schedule-after-start');
       if (decided.stop) await this.stopRunning(decided);
-      if (results.length > 0) await this.recordStarts(ns, scheduleId, results);
+      if (results.length > 0) await this.recordStarts(decided, results);
     });
   }
 
@@ -348,7 +352,7 @@ export class Scheduler {
       }
       const st = parseState(record.state);
       const schedule = decodeSchedule(st.schedule);
-      const w: Working = { ns, scheduleId, st, schedule, spec: null, nowMs: this.deps.clock.nowMs(), stop: null };
+      const w: Working = { ns, scheduleId, st, schedule, spec: null, nowMs: this.deps.clock.nowMs(), stop: null, dbVersion: record.dbVersion };
       w.spec = this.compileStored(ns, scheduleId, schedule);
       if (change?.afterElapsed) processElapsed(w);
       change?.(w);
@@ -365,6 +369,7 @@ export class Scheduler {
           doneTimerTaskIds: timer ? [timer.id] : [],
         });
         if (result.timerTasks.length > 0) this.deps.onTimerTasks(result.timerTasks);
+        w.dbVersion = result.dbVersion;
         return w;
       } catch (err) {
         if (!(err instanceof ConditionFailedError) || attempt >= COMMIT_ATTEMPTS) throw conflictOrError(err);
@@ -391,8 +396,10 @@ export class Scheduler {
       }
       try {
         const req = this.startRequest(w, p, action);
+        // Only runs the schedule tracks tell it when they close: ALLOW_ALL runs are not
+        // watched (as in Temporal), so they neither hold a slot nor pass results on.
         const started = await startWorkflow(this.deps.executions, w.ns, req, undefined, (tx) => {
-          tx.state.scheduledBy = w.scheduleId;
+          if (!p.overlapping) tx.state.scheduledBy = w.scheduleId;
         });
         results.push({ requestId: p.requestId, runId: started.runId, startMs: this.deps.clock.nowMs() });
       } catch (err) {
@@ -455,14 +462,24 @@ export class Scheduler {
   }
 
   /** Step 5: the started runs become actions (a pass that finds one recorded already skips it). */
-  private async recordStarts(ns: NamespaceRecord, scheduleId: string, results: StartResult[]): Promise<void> {
+  private async recordStarts(decided: Working, results: StartResult[]): Promise<void> {
+    const { ns, scheduleId } = decided;
+    // First on the state this pass committed (no other pass of this process ran since); a
+    // conflict means another node changed the schedule: then on a fresh read.
+    let known: Working | null = decided;
     for (let attempt = 1; ; attempt++) {
-      const record = await this.deps.store.getSchedule(ns.id, scheduleId);
-      if (!record) return;
-      const st = parseState(record.state);
-      const schedule = decodeSchedule(st.schedule);
-      const w: Working = { ns, scheduleId, st, schedule, spec: null, nowMs: this.deps.clock.nowMs(), stop: null };
-      w.spec = this.compileStored(ns, scheduleId, schedule);
+      let w: Working;
+      if (known) {
+        w = { ...known, nowMs: this.deps.clock.nowMs() };
+        known = null;
+      } else {
+        const record = await this.deps.store.getSchedule(ns.id, scheduleId);
+        if (!record) return;
+        const fresh = parseState(record.state);
+        const schedule = decodeSchedule(fresh.schedule);
+        w = { ns, scheduleId, st: fresh, schedule, spec: this.compileStored(ns, scheduleId, schedule), nowMs: this.deps.clock.nowMs(), stop: null, dbVersion: record.dbVersion };
+      }
+      const { st } = w;
       for (const result of results) {
         const index = st.pending.findIndex((p) => p.requestId === result.requestId);
         if (index < 0) continue;
@@ -475,7 +492,7 @@ export class Scheduler {
         const committed = await this.deps.store.commitSchedule({
           namespaceId: ns.id,
           scheduleId,
-          expectedDbVersion: record.dbVersion,
+          expectedDbVersion: w.dbVersion,
           state: serializeState(st),
           newTimerTasks: newTimers,
           doneTimerTaskIds: [],
@@ -494,6 +511,12 @@ interface StartResult {
   /** null: not taken (refused for good). */
   runId: string | null;
   startMs: number;
+}
+
+/** The schedule's search attributes, each value stamped with its type (clients decode by it). */
+function typedAttributes(ns: NamespaceRecord, text: string | null): proto.temporal.api.common.v1.ISearchAttributes | null {
+  const attributes = decodeSearchAttributes(text);
+  return attributes ? withSearchAttributeTypes(attributes, (name) => searchAttributeType(ns, name)) : null;
 }
 
 function lockKey(namespaceId: string, scheduleId: string): string {

@@ -33,11 +33,10 @@ import { SqliteSchedules } from './schedules.js';
 
 type Row = Record<string, unknown>;
 
-interface PendingCommit {
-  commit: ExecutionCommit;
-  resolve(result: CommitResult): void;
-  reject(err: Error): void;
-}
+/** A commit waiting for the group's transaction: a run's, or a schedule's. */
+type PendingCommit =
+  | { commit: ExecutionCommit; schedule?: undefined; resolve(result: CommitResult): void; reject(err: Error): void }
+  | { schedule: ScheduleCommit; commit?: undefined; resolve(result: ScheduleCommitResult): void; reject(err: Error): void };
 
 /** Every column of `executions_visibility` a VisibilityRecord may set (migration 2): the system attributes' and the slots. */
 const VISIBILITY_COLUMNS: readonly string[] = [
@@ -234,12 +233,16 @@ export class SqliteStore implements Store {
    */
   commitExecution(commit: ExecutionCommit): Promise<CommitResult> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ commit, resolve, reject });
-      if (!this.flushScheduled) {
-        this.flushScheduled = true;
-        setImmediate(() => this.flush());
-      }
+      this.enqueue({ commit, resolve, reject });
     });
+  }
+
+  private enqueue(p: PendingCommit): void {
+    this.pending.push(p);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
   }
 
   private flush(): void {
@@ -250,12 +253,12 @@ export class SqliteStore implements Store {
       setImmediate(() => this.flush());
     }
     if (batch.length === 0) return;
-    const outcomes: (CommitResult | Error)[] = [];
+    const outcomes: (CommitResult | ScheduleCommitResult | Error)[] = [];
     try {
       this.db.transaction(() => {
         for (const p of batch) {
           try {
-            outcomes.push(this.commitTx(p.commit));
+            outcomes.push(p.commit ? this.commitTx(p.commit) : this.schedules.commit(p.schedule));
           } catch (err) {
             outcomes.push(err instanceof Error ? err : new Error(String(err)));
           }
@@ -269,7 +272,7 @@ export class SqliteStore implements Store {
     batch.forEach((p, i) => {
       const outcome = outcomes[i]!;
       if (outcome instanceof Error) p.reject(outcome);
-      else p.resolve(outcome);
+      else (p.resolve as (result: CommitResult | ScheduleCommitResult) => void)(outcome);
     });
   }
 
@@ -403,13 +406,11 @@ export class SqliteStore implements Store {
     return Promise.resolve();
   }
 
-  /** Its own transaction, outside the group commit: a schedule commits about once per action, far less often than runs. */
+  /** In the group commit with the runs' (its own savepoint): schedules firing together share one fsync. */
   commitSchedule(commit: ScheduleCommit): Promise<ScheduleCommitResult> {
-    try {
-      return Promise.resolve(this.schedules.commit(commit));
-    } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-    }
+    return new Promise((resolve, reject) => {
+      this.enqueue({ schedule: commit, resolve, reject });
+    });
   }
 
   getSchedule(namespaceId: string, scheduleId: string): Promise<ScheduleRecord | null> {
