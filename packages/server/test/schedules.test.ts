@@ -242,7 +242,16 @@ describe('schedules', () => {
   it('pause stops actions without catching up later; notes say why', async () => {
     alignClock();
     const id = scheduleId('pause');
-    const handle = await env.client.schedule.create(everyMinute(id, 'complete', { searchAttributes: { CustomKeywordField: [id] } }));
+    const handle = await env.client.schedule.create(
+      everyMinute(id, 'complete', {
+        searchAttributes: { CustomKeywordField: [id] },
+        action: { ...everyMinute(id, 'complete').action, searchAttributes: { CustomKeywordField: ['of the run'] } },
+      }),
+    );
+    // The action's attributes come back typed too (the client drops untyped ones from typedSearchAttributes).
+    const described = await handle.describe();
+    const runKeyword = defineSearchAttributeKey('CustomKeywordField', SearchAttributeType.KEYWORD);
+    expect(described.action.typedSearchAttributes?.get(runKeyword)).toBe('of the run');
     await handle.pause('maintenance window');
     const paused = await handle.describe();
     expect(paused.state.paused).toBe(true);

@@ -193,6 +193,10 @@ export class Scheduler {
   async describe(ns: NamespaceRecord, scheduleId: string): Promise<ws.IDescribeScheduleResponse> {
     const { st, schedule } = await this.read(ns, scheduleId);
     const spec = this.compileStored(ns, scheduleId, schedule);
+    // The action's search attributes labelled with their types, as Temporal answers (clients
+    // rebuild typed search attributes from the labels); the stored values stay as sent.
+    const start = schedule.action?.startWorkflow;
+    if (start?.searchAttributes) start.searchAttributes = withSearchAttributeTypes(start.searchAttributes, (name) => searchAttributeType(ns, name));
     return {
       schedule,
       info: {
