@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Long from 'long';
 import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type ScheduleHandle, type ScheduleOptions } from '@temporalio/client';
-import { SearchAttributeType, defineSearchAttributeKey } from '@temporalio/common';
+import { SearchAttributeType, defineSearchAttributeKey, type TypedSearchAttributes } from '@temporalio/common';
 import { TimeSkippingClock } from '../src/index.js';
 import { startTestEnv, uniqueTaskQueue, type TestEnv } from './helpers/env.js';
 import { waitFor } from './helpers/wait-for.js';
@@ -251,7 +251,7 @@ describe('schedules', () => {
     // The action's attributes come back typed too (the client drops untyped ones from typedSearchAttributes).
     const described = await handle.describe();
     const runKeyword = defineSearchAttributeKey('CustomKeywordField', SearchAttributeType.KEYWORD);
-    expect(described.action.typedSearchAttributes?.get(runKeyword)).toBe('of the run');
+    expect((described.action.typedSearchAttributes as TypedSearchAttributes).get(runKeyword)).toBe('of the run');
     await handle.pause('maintenance window');
     const paused = await handle.describe();
     expect(paused.state.paused).toBe(true);
