@@ -2,8 +2,9 @@
  * The schedules page against a server that has schedules: creating one with the form (an
  * interval, a cron string with a time zone, and a bad cron string answered by the server),
  * the list, the detail, pause and unpause with notes, trigger, backfill and delete (each
- * checked through the official client too), and a schedule made with the official client
- * (calendars, time zone, jitter, memo, search attributes) read back as it was set.
+ * checked through the official client too), a schedule made with the official client
+ * (calendars, time zone, jitter, memo, search attributes) read back as it was set, and a list
+ * longer than one page.
  */
 import { randomUUID } from 'node:crypto';
 import type { Locator, Page } from 'playwright-core';
@@ -293,13 +294,30 @@ describe('the schedules page', () => {
     await ui.screenshot(page, 'schedules');
     await page.context().close();
   });
+
+  it('lists every schedule when they take more than one list page', async () => {
+    const ids = Array.from({ length: 110 }, (_, i) => `ui-sched-many-${String(i).padStart(3, '0')}-${tag}`);
+    for (const id of ids) await createHourly(id, { paused: true });
+    const listed: string[] = [];
+    for await (const schedule of ui.env.client.schedule.list()) listed.push(schedule.scheduleId);
+    const total = listed.length;
+    expect(total).toBeGreaterThan(100);
+
+    const page = await openPage(LIST);
+    const rows = page.getByRole('table', { name: 'Schedules' }).locator('tbody tr');
+    await expect.poll(() => rows.count(), { timeout: BOUND_MS }).toBe(total);
+    await listRow(page, ids.at(-1)!).waitFor();
+    expect(await page.getByText(/The first \d+ schedules are shown/).count()).toBe(0);
+    await page.context().close();
+  });
 });
 
 /** An hourly schedule of the UI's completing workflow, made with the official client. */
-async function createHourly(id: string): Promise<void> {
+async function createHourly(id: string, state: { paused?: boolean } = {}): Promise<void> {
   await ui.env.client.schedule.create({
     scheduleId: id,
     spec: { intervals: [{ every: '1h' }] },
+    state,
     action: { type: 'startWorkflow', workflowType: 'uiCompleted', taskQueue: ui.taskQueue, workflowId: `${id}-wf`, args: ['scheduled'] },
   });
   await waitFor(() => ui.env.client.schedule.getHandle(id).describe(), { timeoutMs: BOUND_MS, description: `schedule ${id}` });

@@ -65,6 +65,7 @@ export function SchedulesPage() {
         />
       )}
       {loaded.data && schedules.length === 0 && <p class="muted">No schedules in {ns}.</p>}
+      {loaded.data?.truncated && <p class="muted">The first {schedules.length} schedules are shown.</p>}
       {schedules.length > 0 && (
         <table aria-label="Schedules">
           <thead>

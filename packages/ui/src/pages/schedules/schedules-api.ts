@@ -108,11 +108,28 @@ export const OVERLAP_PREFIX = 'SCHEDULE_OVERLAP_POLICY_';
 
 /** Schedules per list call. */
 const PAGE_SIZE = 100;
+/** List calls per load: the page shows at most PAGE_SIZE × PAGES_MAX schedules. */
+const PAGES_MAX = 10;
 
 const path = (ns: string, id?: string) => `/namespaces/${enc(ns)}/schedules${id === undefined ? '' : `/${enc(id)}`}`;
 
-export function listSchedules(ns: string, signal?: AbortSignal): Promise<ListSchedulesResponse> {
-  return apiGet<ListSchedulesResponse>(path(ns), { maximumPageSize: PAGE_SIZE }, signal);
+export interface ScheduleList {
+  schedules: ScheduleListEntry[];
+  /** More schedules exist than the page loads. */
+  truncated: boolean;
+}
+
+/** The namespace's schedules, page after page up to PAGES_MAX pages. */
+export async function listSchedules(ns: string, signal?: AbortSignal): Promise<ScheduleList> {
+  const schedules: ScheduleListEntry[] = [];
+  let nextPageToken: string | undefined;
+  for (let page = 0; page < PAGES_MAX; page++) {
+    const response = await apiGet<ListSchedulesResponse>(path(ns), { maximumPageSize: PAGE_SIZE, nextPageToken }, signal);
+    schedules.push(...(response.schedules ?? []));
+    nextPageToken = response.nextPageToken;
+    if (!nextPageToken) return { schedules, truncated: false };
+  }
+  return { schedules, truncated: true };
 }
 
 export function describeSchedule(ns: string, id: string, signal?: AbortSignal): Promise<DescribeScheduleResponse> {
