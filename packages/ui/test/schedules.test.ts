@@ -142,6 +142,7 @@ describe('the schedules page', () => {
     const alert = form.getByRole('alert');
     await waitForText(alert, 'INVALID_ARGUMENT');
     expect(await alert.textContent()).toContain('minute 61 is out of range');
+    await ui.screenshot(page, 'schedule-form-invalid');
     await expect(ui.env.client.schedule.getHandle(id).describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
 
     await form.getByLabel('Every interval').check();
@@ -237,6 +238,7 @@ describe('the schedules page', () => {
     await dialog.getByLabel('From').fill(from.toISOString());
     await dialog.getByLabel('To').fill(to.toISOString());
     await dialog.getByLabel('Overlap policy').selectOption({ label: 'Allow All' });
+    await ui.screenshot(page, 'schedule-backfill-dialog');
     await dialog.getByRole('button', { name: 'Backfill', exact: true }).click();
 
     const recent = card.getByRole('table', { name: 'Recent runs' });
