@@ -1,7 +1,7 @@
 /**
  * The schedules of a namespace (`/namespaces/:ns/schedules`, `?schedule=<id>` opens one,
- * `?new=1` the form that creates one). A server without schedules answers UNIMPLEMENTED,
- * which is said plainly rather than shown as an error.
+ * `?new=1` the form that creates one). A server without schedules (a Temporal server with
+ * them turned off) answers UNIMPLEMENTED, which is said plainly rather than shown as an error.
  */
 import { useLocation, useRoute } from 'preact-iso';
 import { ApiError } from '../api';
@@ -9,7 +9,8 @@ import { ErrorBox, Loading, Time } from '../components/common';
 import { useLoad } from '../hooks';
 import { ScheduleDetail } from './schedules/schedule-detail';
 import { ScheduleForm } from './schedules/schedule-form';
-import { listSchedules } from './schedules/schedules-api';
+import { calendarText, intervalText } from './schedules/schedule-spec';
+import { listSchedules, type ScheduleListEntry } from './schedules/schedules-api';
 
 const REFRESH_MS = 5000;
 const UNIMPLEMENTED = 12;
@@ -37,7 +38,7 @@ export function SchedulesPage() {
       </div>
       {unsupported && (
         <p class="card" role="status">
-          This server does not support schedules yet.
+          This server does not support schedules.
         </p>
       )}
       {loaded.error && !unsupported && <ErrorBox error={loaded.error} />}
@@ -64,6 +65,7 @@ export function SchedulesPage() {
         />
       )}
       {loaded.data && schedules.length === 0 && <p class="muted">No schedules in {ns}.</p>}
+      {loaded.data?.truncated && <p class="muted">The first {schedules.length} schedules are shown.</p>}
       {schedules.length > 0 && (
         <table aria-label="Schedules">
           <thead>
@@ -71,6 +73,7 @@ export function SchedulesPage() {
               <th scope="col">Schedule ID</th>
               <th scope="col">State</th>
               <th scope="col">Workflow type</th>
+              <th scope="col">Runs</th>
               <th scope="col">Last run</th>
               <th scope="col">Next run</th>
               <th scope="col">Notes</th>
@@ -86,6 +89,7 @@ export function SchedulesPage() {
                 </td>
                 <td>{s.info?.paused ? 'Paused' : 'Running'}</td>
                 <td>{s.info?.workflowType?.name}</td>
+                <td>{specSummary(s)}</td>
                 <td>
                   <Time value={s.info?.recentActions?.at(-1)?.actualTime} />
                 </td>
@@ -100,4 +104,13 @@ export function SchedulesPage() {
       )}
     </section>
   );
+}
+
+/** The first calendar or interval of a schedule, and how many more it has. */
+function specSummary(entry: ScheduleListEntry): string {
+  const spec = entry.info?.spec;
+  const all = [...(spec?.structuredCalendar ?? []).map(calendarText), ...(spec?.interval ?? []).map(intervalText)];
+  if (all.length === 0) return '—';
+  const zone = spec?.timezoneName ? ` (${spec.timezoneName})` : '';
+  return `${all[0]}${all.length > 1 ? ` +${all.length - 1} more` : ''}${zone}`;
 }
