@@ -435,6 +435,6 @@ describe('task queues', () => {
 
 describe('unimplemented RPCs', () => {
   it('answers UNIMPLEMENTED naming the RPC', async () => {
-    await expectGrpcError(service.listSchedules({ namespace: 'default' }), 12, 'ListSchedules');
+    await expectGrpcError(service.listBatchOperations({ namespace: 'default' }), 12, 'ListBatchOperations');
   });
 });

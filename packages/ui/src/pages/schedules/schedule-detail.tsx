@@ -10,6 +10,7 @@ import { taskQueuePath, workflowPath } from '../workflow/links';
 import { ScheduleActions } from './schedule-actions';
 import { calendarText, durationText, intervalText } from './schedule-spec';
 import { describeSchedule, OVERLAP_PREFIX, type DescribeScheduleResponse, type ScheduleActionResult } from './schedules-api';
+import { decodeJsonPayload } from '../../components/payload-decode';
 
 const REFRESH_MS = 5000;
 
@@ -127,7 +128,7 @@ function keyValues(fields: Record<string, unknown> | undefined) {
   if (entries.length === 0) return '—';
   return entries.map(([key, value]) => (
     <div key={key} class="mono">
-      {key}: {JSON.stringify(value)}
+      {key}: {JSON.stringify(decodeJsonPayload(value))}
     </div>
   ));
 }
