@@ -449,7 +449,7 @@ describe('schedules', () => {
     expect(listed.map((s) => s.scheduleId).sort()).toEqual([...ids].sort());
     expect(listed[0]!.action).toEqual({ type: 'startWorkflow', workflowType: 'scheduledJob' });
     // Values come back typed, as the client decodes typed search attributes by their type.
-    expect(listed[0]!.typedSearchAttributes.get(defineSearchAttributeKey('CustomKeywordField', SearchAttributeType.KEYWORD))).toBe(tag);
+    expect(listed[0]!.typedSearchAttributes?.get(defineSearchAttributeKey('CustomKeywordField', SearchAttributeType.KEYWORD))).toBe(tag);
     const bad = await grpcCode(env.client.workflowService.listSchedules({ namespace: 'default', query: 'NoSuchAttribute = 1' }));
     expect(bad.code).toBe(3);
     for (const id of ids) await env.client.schedule.getHandle(id).delete();
