@@ -13,6 +13,7 @@ import { Client, Connection } from '@temporalio/client';
 import { postgresMigrations } from '../../server/src/persistence/postgres/migrations.js';
 import { createTestDatabase } from '../../server/src/persistence/postgres/test-database.test-support.js';
 import { exitCodeOf, killServerProcesses, runServerCli as runCli, waitForOutput } from './helpers/server-process.js';
+import { certificateDir } from '../../server/test/helpers/certificates.js';
 
 const distMainPath = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 
@@ -136,6 +137,36 @@ describe('endure server start-dev', () => {
     await waitForOutput(headless, /Web UI: +off \(--headless\)\n/);
     headless.child.kill('SIGTERM');
     expect(await exitCodeOf(headless.child)).toBe(0);
+  });
+
+  it('serves both ports over mutual TLS with --tls-cert-path, --tls-key-path and --tls-client-ca-path', async () => {
+    const certs = certificateDir();
+    try {
+      const ca = certs.ca('cli-ca');
+      const serverPem = ca.issue('cli-server', 'server');
+      const clientPem = ca.issue('cli-client', 'client');
+      const run = runCli([
+        'server', 'start-dev', '--port', '0', '--in-memory', '--log-level', 'warn',
+        '--tls-cert-path', serverPem.certPath, '--tls-key-path', serverPem.keyPath, '--tls-client-ca-path', ca.certPath,
+      ]);
+      const [, address] = await waitForOutput(run, /Endure server: (127\.0\.0\.1:\d+)\n/);
+      await waitForOutput(run, /TLS: +on, client certificates required\n/);
+      expect(run.output()).toMatch(/Web UI: +https:\/\/127\.0\.0\.1:\d+\n/);
+      const connection = await Connection.connect({
+        address,
+        tls: { serverRootCACertificate: ca.cert, clientCertPair: { crt: clientPem.cert, key: clientPem.key } },
+      });
+      expect((await new Client({ connection }).workflowService.getSystemInfo({})).serverVersion).toBeTruthy();
+      await connection.close();
+      run.child.kill('SIGTERM');
+      expect(await exitCodeOf(run.child)).toBe(0);
+
+      const half = runCli(['server', 'start-dev', '--port', '0', '--in-memory', '--tls-cert-path', serverPem.certPath]);
+      expect(await exitCodeOf(half.child)).toBe(1);
+      expect(half.output()).toMatch(/TLS needs both --tls-cert-path and --tls-key-path/);
+    } finally {
+      certs.remove();
+    }
   });
 
   it('logs readable lines by default', async () => {

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { systemClock, type Clock } from './common/clock.js';
 import type { SearchAttributeType } from './common/search-attribute-types.js';
+import type { TlsSettings } from './frontend/tls.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 /** `json`: one JSON object per line; `pretty`: one readable line per entry. */
@@ -22,6 +23,13 @@ export interface EndureServerOptions {
   uiPort?: number;
   /** Address the UI port binds. Default: `ip`. */
   uiIp?: string;
+  /**
+   * Serve the gRPC port and the UI/HTTP port over TLS with this certificate and key (PEM files).
+   * With `clientCaPath`, mutual TLS: clients must present a certificate that CA signed. The files
+   * are checked every `reloadIntervalMs` (default 5 s) and a renewed certificate is served
+   * without a restart.
+   */
+  tls?: { certPath: string; keyPath: string; clientCaPath?: string; reloadIntervalMs?: number };
   /**
    * This node's name among the nodes sharing a database: 1 to 255 letters, digits and
    * `.`, `_`, `-`, `:`, `@`. It must differ between nodes running at the same time and should
@@ -108,6 +116,7 @@ export interface EndureServerOptions {
 export interface ResolvedConfig {
   port: number;
   ip: string;
+  tls: TlsSettings | null;
   /** null: no UI server. */
   uiPort: number | null;
   uiIp: string;
@@ -169,6 +178,7 @@ export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
     ip,
     uiPort: options.uiPort ?? null,
     uiIp: options.uiIp ?? ip,
+    tls: checkTls(options.tls),
     nodeId: options.nodeId === undefined ? defaultNodeId(port) : checkNodeId(options.nodeId),
     advertiseAddress:
       options.advertiseAddress === undefined ? defaultAdvertiseAddress(ip, port) : checkAdvertiseAddress(options.advertiseAddress),
@@ -198,6 +208,16 @@ export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
     visibilityPageSizeMax: 1000,
     namespaceDeleteBatchSize: 100,
   };
+}
+
+function checkTls(tls: EndureServerOptions['tls']): TlsSettings | null {
+  if (tls === undefined) return null;
+  const { certPath, keyPath, clientCaPath, reloadIntervalMs } = tls;
+  if (typeof certPath !== 'string' || certPath === '') throw new TypeError('tls.certPath (the PEM certificate file) is required with tls');
+  if (typeof keyPath !== 'string' || keyPath === '') throw new TypeError('tls.keyPath (the PEM private key file) is required with tls');
+  const interval = reloadIntervalMs ?? 5000;
+  if (!Number.isFinite(interval) || interval < 10) throw new TypeError(`tls.reloadIntervalMs must be at least 10 ms, not ${String(interval)}`);
+  return { certPath, keyPath, clientCaPath: clientCaPath || null, reloadIntervalMs: interval };
 }
 
 /** The URL of `store: 'postgres'`, checked enough that a typo fails here and not as a connection error. */

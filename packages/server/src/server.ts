@@ -36,6 +36,7 @@ import { Scheduler } from './schedules/scheduler.js';
 import { scheduleHandlers } from './frontend/schedule-service.js';
 import { namespaceNotFound } from './common/errors.js';
 import { requireId } from './frontend/validation.js';
+import { TlsReloader, tlsServerOptions } from './frontend/tls.js';
 
 /** How long a node holds a due timer it claimed before another node may fire it. */
 const TIMER_LEASE_MS = 3000;
@@ -62,6 +63,8 @@ export class EndureServer {
     readonly log: Logger,
     /** Present on PostgreSQL, where other nodes may share the database. */
     private readonly cluster: ClusterNode | null,
+    /** Present with TLS: serves renewed certificates. */
+    readonly tlsReloader: TlsReloader | null,
   ) {}
 
   static async start(options: EndureServerOptions = {}): Promise<EndureServer> {
@@ -196,9 +199,11 @@ export class EndureServer {
       ...serviceMethodTable(WORKFLOW_SERVICE, handlers, log),
       ...serviceMethodTable(OPERATOR_SERVICE, namespaceRpcs, log),
     ]);
+    const tls = config.tls ? tlsServerOptions(config.tls) : undefined;
     const transport = new GrpcTransport(methods, {
       maxMessageBytes: config.grpcMessageSizeMaxBytes,
       toError: (err, path) => toGrpcError(err, path, log),
+      ...(tls ? { tls } : {}),
     });
     const port = await transport.listen(config.ip, config.port).catch(async (err: unknown) => {
       await bus?.close();
@@ -213,27 +218,30 @@ export class EndureServer {
         maxBodyBytes: config.httpBodySizeMaxBytes,
       });
       try {
-        uiServer = await UiServer.listen(config.uiIp, config.uiPort, api, new StaticUi(builtUiDirectory()), log);
+        uiServer = await UiServer.listen(config.uiIp, config.uiPort, api, new StaticUi(builtUiDirectory()), log, tls);
       } catch (err) {
         await transport.close(0);
         await bus?.close();
         throw err;
       }
     }
+    const tlsReloader = config.tls ? new TlsReloader(config.tls, uiServer ? [transport, uiServer] : [transport], log) : null;
+    tlsReloader?.start();
     timers.start();
     cluster?.start();
     const address = hostPort(config.ip, port);
     listening = address;
-    const uiAddress = uiServer ? `http://${hostPort(config.uiIp, uiServer.port)}` : null;
+    const uiAddress = uiServer ? `${tls ? 'https' : 'http'}://${hostPort(config.uiIp, uiServer.port)}` : null;
     log.debug(
       { address, uiAddress, db: describeStore(config) },
       'endure server listening',
     );
-    return new EndureServer(config, address, port, uiAddress, transport, uiServer, store, matching, timers, skipper, deleter, log, cluster);
+    return new EndureServer(config, address, port, uiAddress, transport, uiServer, store, matching, timers, skipper, deleter, log, cluster, tlsReloader);
   }
 
   /** Stop serving, answer waiting polls, and close the database. */
   async stop(): Promise<void> {
+    this.tlsReloader?.stop();
     this.timeSkipper?.stop();
     this.matching.close();
     this.timers.stop();

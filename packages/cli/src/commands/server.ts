@@ -43,6 +43,9 @@ interface ServeFlags {
   headless?: boolean;
   uiPort?: number;
   uiIp?: string;
+  tlsCertPath?: string;
+  tlsKeyPath?: string;
+  tlsClientCaPath?: string;
 }
 
 interface StartDevFlags extends ServeFlags {
@@ -135,6 +138,9 @@ function listenOptions(): Option[] {
   return [
     new Option('-p, --port <port>', 'port for the gRPC frontend').argParser(parsePort).default(7233),
     new Option('--ip <address>', 'address to bind').argParser(parseIp).default('127.0.0.1'),
+    new Option('--tls-cert-path <file>', 'serve the gRPC and UI ports over TLS with this PEM certificate (reloaded when it changes)'),
+    new Option('--tls-key-path <file>', 'the PEM private key of --tls-cert-path'),
+    new Option('--tls-client-ca-path <file>', 'require client certificates signed by this PEM CA (mutual TLS)'),
   ];
 }
 
@@ -186,6 +192,16 @@ function serveOptions(defaultLogFormat: CliLogFormat): Option[] {
     new Option('--ui-port <port>', 'port for the web UI and the HTTP API (default: the gRPC port + 1000)').argParser(parsePort),
     new Option('--ui-ip <address>', 'address the web UI binds (default: --ip)').argParser(parseIp),
   ];
+}
+
+/** The server's `tls` option from the three flags; one without the others is a usage mistake. */
+function tlsOf(flags: ServeFlags): Pick<EndureServerOptions, 'tls'> {
+  const { tlsCertPath: certPath, tlsKeyPath: keyPath, tlsClientCaPath: clientCaPath } = flags;
+  if (certPath === undefined && keyPath === undefined && clientCaPath === undefined) return {};
+  if (certPath === undefined || keyPath === undefined) {
+    throw new Error('TLS needs both --tls-cert-path and --tls-key-path (--tls-client-ca-path adds client certificates)');
+  }
+  return { tls: { certPath: resolve(certPath), keyPath: resolve(keyPath), ...(clientCaPath ? { clientCaPath: resolve(clientCaPath) } : {}) } };
 }
 
 function requireDb(command: Command): void {
@@ -269,6 +285,7 @@ async function serve(
       searchAttributes: flags.searchAttribute ?? {},
       logLevel: flags.logLevel,
       logFormat: flags.logFormat,
+      ...tlsOf(flags),
     });
   } catch (err) {
     process.stderr.write(`endure: could not start the server: ${errorMessage(err)}\n`);
@@ -287,6 +304,7 @@ async function serve(
       `Endure server: ${server.address}`,
       ...(extras.cluster ? [`Node ID:       ${nodeId}`, `Advertised as: ${advertiseAddress}`] : []),
       `Web UI:        ${server.uiAddress ?? 'off (--headless)'}`,
+      ...(server.config.tls ? [`TLS:           ${server.config.tls.clientCaPath ? 'on, client certificates required' : 'on'}`] : []),
       `Database:      ${db.shown}`,
       `Namespaces:    ${namespaces.join(', ')}`,
       ...(configFile === undefined ? [] : [`Config file:   ${configFile}`]),

@@ -12,6 +12,7 @@
 import http2 from 'node:http2';
 import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
+import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import { Status } from '../common/grpc-status.js';
 
 /** What a unary method handler gets besides its request. */
@@ -39,6 +40,8 @@ export interface GrpcTransportOptions {
   maxMessageBytes: number;
   /** Turns a handler's rejection into the status the client sees. */
   toError(err: unknown, path: string): GrpcError;
+  /** Serve over TLS with these options (frontend/tls.ts); absent: plaintext HTTP/2. */
+  tls?: TlsOptions;
 }
 
 const {
@@ -52,18 +55,19 @@ const EMPTY = Buffer.alloc(0);
 const ACCEPT_ENCODING = 'identity,deflate,gzip';
 
 export class GrpcTransport {
-  private readonly server: http2.Http2Server;
+  private readonly server: http2.Http2Server | http2.Http2SecureServer;
   private readonly sessions = new Set<http2.ServerHttp2Session>();
 
   constructor(
     private readonly methods: ReadonlyMap<string, UnaryMethod>,
     private readonly options: GrpcTransportOptions,
   ) {
-    this.server = http2.createServer({
+    const serverOptions = {
       // Long polls keep many streams open per connection (the SDKs poll with several at once).
       settings: { maxConcurrentStreams: 10_000 },
       maxSessionMemory: 256,
-    });
+    };
+    this.server = options.tls ? http2.createSecureServer({ ...serverOptions, ...options.tls }) : http2.createServer(serverOptions);
     this.server.on('session', (session) => {
       this.sessions.add(session);
       session.once('close', () => this.sessions.delete(session));
@@ -71,6 +75,11 @@ export class GrpcTransport {
       session.on('error', () => {});
     });
     this.server.on('stream', (stream, headers) => this.onStream(stream, headers));
+  }
+
+  /** A renewed certificate (TLS only). */
+  setSecureContext(options: SecureContextOptions): void {
+    if ('setSecureContext' in this.server) this.server.setSecureContext(options);
   }
 
   /** Listens on host:port (0 picks a free port); resolves to the bound port. */

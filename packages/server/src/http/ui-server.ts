@@ -2,7 +2,9 @@
  * The UI port (8233 for `start-dev`): one HTTP/1.1 server for the HTTP JSON API under
  * `/api/v1` and the web UI everywhere else.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import type { SecureContextOptions, TlsOptions } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../common/logger.js';
 import type { HttpApi } from './http-api.js';
@@ -10,12 +12,12 @@ import type { StaticUi } from './static-ui.js';
 
 export class UiServer {
   private constructor(
-    private readonly server: Server,
+    private readonly server: Server | HttpsServer,
     readonly port: number,
   ) {}
 
-  static async listen(host: string, port: number, api: HttpApi, ui: StaticUi, log: Logger): Promise<UiServer> {
-    const server = createServer((req, res) => {
+  static async listen(host: string, port: number, api: HttpApi, ui: StaticUi, log: Logger, tls?: TlsOptions): Promise<UiServer> {
+    const handle = (req: IncomingMessage, res: ServerResponse) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const served = url.pathname === '/api' || url.pathname.startsWith('/api/') ? api.handle(req, res, url) : ui.serve(req, res, url);
       served.catch((err: unknown) => {
@@ -23,7 +25,8 @@ export class UiServer {
         if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
         res.end();
       });
-    });
+    };
+    const server = tls ? createHttpsServer(tls, handle) : createServer(handle);
     // Long polls and slow clients must not pin the process at shutdown; keep-alive stays short.
     server.keepAliveTimeout = 5_000;
     await new Promise<void>((resolve, reject) => {
@@ -34,6 +37,11 @@ export class UiServer {
       });
     });
     return new UiServer(server, (server.address() as AddressInfo).port);
+  }
+
+  /** A renewed certificate (TLS only). */
+  setSecureContext(options: SecureContextOptions): void {
+    if ('setSecureContext' in this.server) this.server.setSecureContext(options);
   }
 
   async close(): Promise<void> {
