@@ -11,7 +11,8 @@ export interface CronSchedule {
   next(afterMs: number): number;
 }
 
-const DESCRIPTORS: Record<string, string> = {
+/** Cron's named schedules (`@daily` …) as the 5-field expressions they stand for; schedule specs read them too. */
+export const CRON_DESCRIPTORS: Readonly<Record<string, string>> = {
   '@yearly': '0 0 1 1 *',
   '@annually': '0 0 1 1 *',
   '@monthly': '0 0 1 * *',
@@ -33,7 +34,7 @@ export function parseCronSchedule(text: string): CronSchedule {
     spec = tzMatch[2]!.trim();
   }
   if (spec.startsWith('@every ')) return everySchedule(spec.slice('@every '.length).trim());
-  const expression = DESCRIPTORS[spec] ?? spec;
+  const expression = CRON_DESCRIPTORS[spec] ?? spec;
   if (expression.split(/\s+/).length !== 5) {
     throw new Error(`cron schedule "${text}" must have 5 fields (minute hour day-of-month month day-of-week) or be a descriptor such as @daily`);
   }

@@ -6,6 +6,7 @@
  *
  * Errors are SpecTextError with a message about the text alone; the caller adds the field path.
  */
+import { CRON_DESCRIPTORS } from '../../history/cron.js';
 import { msToDuration } from '../../common/time.js';
 import {
   FIELDS, type CalendarField, type FieldDef, type ICalendarSpec, type IIntervalSpec, type IRange, type IStructuredCalendarSpec,
@@ -129,15 +130,6 @@ export interface ParsedCron {
   timeZone: string;
 }
 
-const SHORTHANDS: Record<string, string> = {
-  '@yearly': '0 0 1 1 *',
-  '@annually': '0 0 1 1 *',
-  '@monthly': '0 0 1 * *',
-  '@weekly': '0 0 * * 0',
-  '@daily': '0 0 * * *',
-  '@midnight': '0 0 * * *',
-  '@hourly': '0 * * * *',
-};
 
 /** Which CalendarSpec field each cron field fills, by field count (Temporal's layout). */
 const CRON_LAYOUTS: Record<number, readonly CalendarField[]> = {
@@ -160,7 +152,7 @@ export function parseCronString(cron: string): ParsedCron {
   rest = (hash < 0 ? rest : rest.slice(0, hash)).trim();
 
   if (rest.startsWith('@every')) return { interval: parseEvery(rest), timeZone: '' };
-  rest = SHORTHANDS[rest] ?? rest;
+  rest = CRON_DESCRIPTORS[rest] ?? rest;
 
   const parts = rest.split(/\s+/).filter((p) => p !== '');
   const layout = CRON_LAYOUTS[parts.length];
