@@ -19,6 +19,11 @@ import { Status } from '../common/grpc-status.js';
 export interface CallContext {
   /** Aborted when the caller cancels or disconnects before the answer. */
   readonly signal: AbortSignal;
+  /**
+   * The call's request headers (gRPC metadata; on the HTTP API the HTTP request's), names in
+   * lower case: `authorization` carries an API key or a JWT.
+   */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 }
 
 export interface UnaryMethod {
@@ -134,6 +139,7 @@ class UnaryCall implements CallContext {
   private received = 0;
   private controller: AbortController | null = null;
   private answered = false;
+  headers: Readonly<Record<string, string | string[] | undefined>> = {};
 
   constructor(
     private readonly stream: http2.ServerHttp2Stream,
@@ -150,6 +156,7 @@ class UnaryCall implements CallContext {
   }
 
   start(headers: http2.IncomingHttpHeaders): void {
+    this.headers = headers;
     const encoding = headers['grpc-encoding'];
     const stream = this.stream;
     stream.on('data', (chunk: Buffer) => this.onData(chunk));

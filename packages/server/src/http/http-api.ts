@@ -81,7 +81,7 @@ export class HttpApi {
     try {
       const body = await readBody(req, this.options.maxBodyBytes);
       const request = this.decodeRequest(route, method, body, params, url.searchParams);
-      const response = await method.handle(request, { signal: controller.signal });
+      const response = await method.handle(request, { signal: controller.signal, headers: req.headers });
       // Through the wire bytes, so raw stored history events are included exactly as gRPC sends them.
       const responseType = lookupProtoType(route.responseType) as unknown as MessageType;
       const message = responseType.decode(method.encode(response));
