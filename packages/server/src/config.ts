@@ -85,7 +85,10 @@ export interface EndureServerOptions {
   logFormat?: LogFormat;
   /** Where log lines go. Default: standard error, written synchronously. */
   logOutput?: { write(text: string): void };
-  /** Largest payload (or payload list) accepted in one field. Default 2 MiB. */
+  /**
+   * Largest payload (or payload list) accepted in one field [limit.blobSize.error]. Default 2 MiB.
+   * (Its warning threshold is `limits.blobSizeWarnBytes`.)
+   */
   payloadSizeMaxBytes?: number;
   /** How long a task poll waits before answering empty. Default 60 s. */
   pollTimeoutMs?: number;
@@ -111,6 +114,89 @@ export interface EndureServerOptions {
   namespaceRetentionMinMs?: number;
   /** Retention of the namespaces the server creates itself (`default`, `namespaces`). Default 3 days. */
   namespaceRetentionDefaultMs?: number;
+  /**
+   * Limits that keep one namespace, client or workflow from taking the server from others;
+   * each defaults to Temporal's (see `Limits` and docs/operations.md, "Limits").
+   */
+  limits?: Partial<Limits>;
+}
+
+// ---- Limits (Temporal's dynamic config names in brackets; docs/operations.md "Limits") ----
+
+/** Every limit the server enforces per namespace, per client call or per workflow run. */
+export interface Limits {
+  /** Requests per second one namespace may make [frontend.namespaceRPS]. Default 2400. */
+  namespaceRps: number;
+  /** Burst above the rate, as a multiple of it [frontend.namespaceBurstRatio]. Default 2. */
+  namespaceBurstRatio: number;
+  /**
+   * Long-running calls (task polls, history long polls, queries, updates) open at once per
+   * namespace and method [frontend.namespaceCount]. Default 1200.
+   */
+  longPollsPerNamespaceMax: number;
+  /**
+   * Task polls open at once on one task queue (per namespace and poll method). Temporal has no
+   * such limit: default 0, off.
+   */
+  longPollsPerTaskQueueMax: number;
+  /** A payload past this size is logged [limit.blobSize.warn]. Default 512 KiB. */
+  blobSizeWarnBytes: number;
+  /** A memo past this size is logged [limit.memoSize.warn]. Default 2 KiB. */
+  memoSizeWarnBytes: number;
+  /** Largest memo accepted [limit.memoSize.error]. Default 2 MiB. */
+  memoSizeMaxBytes: number;
+  /** A run past this many events is logged [limit.historyCount.warn]. Default 10,240. */
+  historyEventsWarn: number;
+  /** A run past this many events is terminated [limit.historyCount.error]. Default 51,200. */
+  historyEventsMax: number;
+  /** A run whose history passes this size is logged [limit.historySize.warn]. Default 10 MiB. */
+  historySizeWarnBytes: number;
+  /** A run whose history passes this size is terminated [limit.historySize.error]. Default 50 MiB. */
+  historySizeMaxBytes: number;
+  /** Activities pending in one run [limit.numPendingActivities.error]. Default 2000. */
+  pendingActivitiesMax: number;
+  /** Child workflows pending in one run [limit.numPendingChildExecutions.error]. Default 2000. */
+  pendingChildrenMax: number;
+  /** Signals to other workflows pending in one run [limit.numPendingSignals.error]. Default 2000. */
+  pendingSignalsMax: number;
+  /** Cancel requests to other workflows pending in one run [limit.numPendingCancelRequests.error]. Default 2000. */
+  pendingCancelRequestsMax: number;
+  /** Signals one run accepts in its life [history.maximumSignalsPerExecution]. Default 10,000. */
+  signalsPerRunMax: number;
+}
+
+const LIMITS_DEFAULT: Limits = {
+  namespaceRps: 2400,
+  namespaceBurstRatio: 2,
+  longPollsPerNamespaceMax: 1200,
+  longPollsPerTaskQueueMax: 0,
+  blobSizeWarnBytes: 512 * 1024,
+  memoSizeWarnBytes: 2 * 1024,
+  memoSizeMaxBytes: 2 * 1024 * 1024,
+  historyEventsWarn: 10 * 1024,
+  historyEventsMax: 50 * 1024,
+  historySizeWarnBytes: 10 * 1024 * 1024,
+  historySizeMaxBytes: 50 * 1024 * 1024,
+  pendingActivitiesMax: 2000,
+  pendingChildrenMax: 2000,
+  pendingSignalsMax: 2000,
+  pendingCancelRequestsMax: 2000,
+  signalsPerRunMax: 10_000,
+};
+
+/** The limits with defaults filled in; each must be a number >= 0 (the burst ratio >= 1). */
+function resolveLimits(given: Partial<Limits> | undefined): Limits {
+  const limits = { ...LIMITS_DEFAULT };
+  for (const [name, value] of Object.entries(given ?? {})) {
+    if (!(name in LIMITS_DEFAULT)) throw new TypeError(`limits.${name} is not a limit (known: ${Object.keys(LIMITS_DEFAULT).join(', ')})`);
+    if (value === undefined) continue;
+    const least = name === 'namespaceBurstRatio' ? 1 : 0;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < least) {
+      throw new TypeError(`limits.${name} must be a number >= ${least}, not ${String(value)}`);
+    }
+    limits[name as keyof Limits] = value;
+  }
+  return limits;
 }
 
 export interface ResolvedConfig {
@@ -158,6 +244,7 @@ export interface ResolvedConfig {
   visibilityPageSizeMax: number;
   /** Runs a deleted namespace loses per store transaction while it is emptied in the background. */
   namespaceDeleteBatchSize: number;
+  limits: Limits;
 }
 
 const STORE_KINDS: readonly StoreKind[] = ['sqlite', 'memory', 'postgres'];
@@ -207,6 +294,7 @@ export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
     namespaceRetentionDefaultMs: options.namespaceRetentionDefaultMs ?? 3 * 24 * 3600 * 1000,
     visibilityPageSizeMax: 1000,
     namespaceDeleteBatchSize: 100,
+    limits: resolveLimits(options.limits),
   };
 }
 

@@ -37,6 +37,7 @@ import { scheduleHandlers } from './frontend/schedule-service.js';
 import { namespaceNotFound } from './common/errors.js';
 import { requireId } from './frontend/validation.js';
 import { TlsReloader, tlsServerOptions } from './frontend/tls.js';
+import { withRequestLimits } from './limits/request-limits.js';
 
 /** How long a node holds a due timer it claimed before another node may fire it. */
 const TIMER_LEASE_MS = 3000;
@@ -195,10 +196,11 @@ export class EndureServer {
       }),
       ...clusterHandlers(config),
     };
-    const methods = new Map([
-      ...serviceMethodTable(WORKFLOW_SERVICE, handlers, log),
-      ...serviceMethodTable(OPERATOR_SERVICE, namespaceRpcs, log),
-    ]);
+    const methods = withRequestLimits(
+      new Map([...serviceMethodTable(WORKFLOW_SERVICE, handlers, log), ...serviceMethodTable(OPERATOR_SERVICE, namespaceRpcs, log)]),
+      config.limits,
+      { nowMs: () => performance.now(), namespaceExists: (name) => namespaces.byName(name) !== undefined },
+    );
     const tls = config.tls ? tlsServerOptions(config.tls) : undefined;
     const transport = new GrpcTransport(methods, {
       maxMessageBytes: config.grpcMessageSizeMaxBytes,

@@ -6,12 +6,20 @@
 import { temporal } from './proto.js';
 import { Status } from './grpc-status.js';
 
+/** One Any-wrapped detail of a google.rpc.Status. */
+export interface ErrorDetail {
+  typeUrl: string;
+  value: Uint8Array;
+}
+
 export class ServiceError extends Error {
   constructor(
     readonly code: Status,
     message: string,
-    /** Encoded google.rpc.Status details (Any-wrapped Temporal error details). */
-    readonly details?: { typeUrl: string; value: Uint8Array },
+    /** The detail the SDKs read (they look at the first): Temporal's error details. */
+    readonly details?: ErrorDetail,
+    /** Details after it (google.rpc.RetryInfo). */
+    readonly moreDetails: readonly ErrorDetail[] = [],
   ) {
     super(message);
     this.name = 'ServiceError';

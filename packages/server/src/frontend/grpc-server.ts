@@ -128,7 +128,7 @@ export function toGrpcError(err: unknown, path: string, log: Logger): GrpcError 
       ? google.rpc.Status.encode({
           code: err.code,
           message: err.message,
-          details: [{ type_url: err.details.typeUrl, value: err.details.value }],
+          details: [err.details, ...err.moreDetails].map((d) => ({ type_url: d.typeUrl, value: d.value })),
         }).finish()
       : undefined;
     return { code: err.code, message: err.message, statusDetails };

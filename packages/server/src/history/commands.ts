@@ -22,6 +22,7 @@ import type { UserTimerData } from './timer-tasks.js';
 import type { UpdateMessages } from './updates.js';
 import type { NamespaceRecord } from '../persistence/store.js';
 import { searchAttributesProblem } from '../visibility/search-attribute-values.js';
+import type { Limits } from '../config.js';
 
 type Command = proto.temporal.api.command.v1.ICommand;
 type IPayload = proto.temporal.api.common.v1.IPayload;
@@ -51,8 +52,10 @@ export function validateCommands(
   commands: Command[],
   idMax: number,
   ns: NamespaceRecord | undefined,
+  limits: PendingLimits,
 ): CommandError | null {
   const s = tx.state;
+  const pending = new PendingCounter(s, limits);
   const badSearchAttributes = (where: string, fields: Record<string, IPayload> | null | undefined): CommandError | null => {
     const problem = ns ? searchAttributesProblem(ns, fields) : null;
     return problem ? { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES, message: `${where}: ${problem}` } : null;
@@ -73,6 +76,8 @@ export function validateCommands(
           };
         }
         activityIds.add(attrs!.activityId!);
+        const overLimit = pending.add('activities', where);
+        if (overLimit) return overLimit;
         break;
       }
       case CommandType.COMMAND_TYPE_REQUEST_CANCEL_ACTIVITY_TASK: {
@@ -113,12 +118,16 @@ export function validateCommands(
         const sameNamespace = !attrs!.namespace || attrs!.namespace === s.namespace;
         const bad = sameNamespace ? badSearchAttributes(where, attrs!.searchAttributes?.indexedFields) : null;
         if (bad) return bad;
+        const overLimit = pending.add('children', where);
+        if (overLimit) return overLimit;
         break;
       }
       case CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION: {
         const attrs = c.signalExternalWorkflowExecutionCommandAttributes;
         const problem = attrs ? validateSignalExternal(attrs, idMax) : 'attributes are not set';
         if (problem) return { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SIGNAL_WORKFLOW_EXECUTION_ATTRIBUTES, message: `${where}: ${problem}` };
+        const overLimit = pending.add('signals', where);
+        if (overLimit) return overLimit;
         break;
       }
       case CommandType.COMMAND_TYPE_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION: {
@@ -127,6 +136,8 @@ export function validateCommands(
         if (problem) {
           return { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_BAD_REQUEST_CANCEL_EXTERNAL_WORKFLOW_EXECUTION_ATTRIBUTES, message: `${where}: ${problem}` };
         }
+        const overLimit = pending.add('cancelRequests', where);
+        if (overLimit) return overLimit;
         break;
       }
       case CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION: {
@@ -158,6 +169,62 @@ export function validateCommands(
   }
   return null;
 }
+
+export type PendingLimits = Pick<Limits, 'pendingActivitiesMax' | 'pendingChildrenMax' | 'pendingSignalsMax' | 'pendingCancelRequestsMax'>;
+
+/**
+ * What a run has pending, counted up as a task's commands add to it: a command that would
+ * start one more than its limit allows fails the task with Temporal's cause and message (its
+ * workflowSizeChecker). The worker retries the task, which passes once some have finished.
+ */
+class PendingCounter {
+  private readonly counts: Record<PendingKind, number>;
+
+  constructor(
+    s: ExecutionState,
+    private readonly limits: PendingLimits,
+  ) {
+    const external = Object.values(s.externalRequests);
+    this.counts = {
+      activities: Object.keys(s.activities).length,
+      children: Object.keys(s.children).length,
+      signals: external.filter((r) => r.kind === 'signal').length,
+      cancelRequests: external.filter((r) => r.kind === 'cancel').length,
+    };
+  }
+
+  add(kind: PendingKind, where: string): CommandError | null {
+    const { cause, description, limit } = PENDING[kind];
+    const max = this.limits[limit];
+    const count = this.counts[kind];
+    if (count >= max) {
+      return { cause, message: `${where}: the number of ${description}, ${count}, has reached the per-workflow limit of ${max} (limits.${limit})` };
+    }
+    this.counts[kind] = count + 1;
+    return null;
+  }
+}
+
+type PendingKind = 'activities' | 'children' | 'signals' | 'cancelRequests';
+
+const PENDING: Record<PendingKind, { cause: number; description: string; limit: keyof PendingLimits }> = {
+  activities: { cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_ACTIVITIES_LIMIT_EXCEEDED, description: 'pending activities', limit: 'pendingActivitiesMax' },
+  children: {
+    cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_CHILD_WORKFLOWS_LIMIT_EXCEEDED,
+    description: 'pending child workflow executions',
+    limit: 'pendingChildrenMax',
+  },
+  signals: {
+    cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_SIGNALS_LIMIT_EXCEEDED,
+    description: 'pending signals to external workflows',
+    limit: 'pendingSignalsMax',
+  },
+  cancelRequests: {
+    cause: Cause.WORKFLOW_TASK_FAILED_CAUSE_PENDING_REQUEST_CANCEL_LIMIT_EXCEEDED,
+    description: 'pending requests to cancel external workflows',
+    limit: 'pendingCancelRequestsMax',
+  },
+};
 
 /** Activities a workflow task may start eagerly (Temporal's default limit). */
 const EAGER_ACTIVITIES_PER_TASK_MAX = 3;

@@ -239,7 +239,7 @@ export async function completeWorkflowTask(
       return { ok: false, error: invalidArgument('UnhandledUpdate') };
     }
     const checked = UpdateMessages.read(es, tx.state, req.messages ?? [], commands);
-    const problem = 'cause' in checked ? checked : validateCommands(tx, commands, es.config.idLengthMax, es.namespaces.byId(tx.state.namespaceId));
+    const problem = 'cause' in checked ? checked : validateCommands(tx, commands, es.config.idLengthMax, es.namespaces.byId(tx.state.namespaceId), es.config.limits);
     if (problem) {
       failTask(tx, problem, identity, true);
       return { ok: false, error: invalidArgument(problem.message) };
