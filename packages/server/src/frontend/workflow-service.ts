@@ -28,7 +28,7 @@ import { activityOperationHandlers } from './activity-operations.js';
 import { visibilityHandlers } from './visibility-service.js';
 import { checkMessages, updateHandlers } from './update-service.js';
 import type { CallContext, UnaryHandler } from './grpc-server.js';
-import { checkFailure, checkPayload, checkPayloads, optionalId, requireId } from './validation.js';
+import { checkFailure, checkMemo, checkPayload, checkPayloads, optionalId, requireId, type SizeWarning } from './validation.js';
 
 import ws = proto.temporal.api.workflowservice.v1;
 type IWorkflowExecution = proto.temporal.api.common.v1.IWorkflowExecution;
@@ -49,6 +49,10 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
   const { config, executions: es, matching, watchers, queries } = deps;
   const idMax = config.idLengthMax;
   const payloadMax = config.payloadSizeMaxBytes;
+  const sizeWarning: SizeWarning = {
+    bytes: config.limits.blobSizeWarnBytes,
+    report: (field, sizeBytes, warnBytes) => es.log.warn({ field, sizeBytes, warnBytes }, 'Blob data size exceeds the warning limit.'),
+  };
 
   const namespace = (name: string | null | undefined): NamespaceRecord => {
     const n = requireId(name, 'namespace', idMax);
@@ -72,15 +76,21 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     requireId(req.workflowType?.name, 'workflow_type.name', idMax);
     requireId(req.taskQueue?.name, 'task_queue.name', idMax);
     optionalId(req.requestId, 'request_id', idMax);
-    checkPayloads(req.input, 'input', payloadMax);
-    checkPayload(req.userMetadata?.summary, 'user_metadata.summary', payloadMax);
-    checkPayload(req.userMetadata?.details, 'user_metadata.details', payloadMax);
+    checkPayloads(req.input, 'input', payloadMax, sizeWarning);
+    checkPayload(req.userMetadata?.summary, 'user_metadata.summary', payloadMax, sizeWarning);
+    checkPayload(req.userMetadata?.details, 'user_metadata.details', payloadMax, sizeWarning);
+    checkMemo(req.memo, 'memo', config.limits, memoWarning);
     const badSearchAttributes = searchAttributesProblem(ns, req.searchAttributes?.indexedFields);
     if (badSearchAttributes) throw invalidArgument(`search_attributes: ${badSearchAttributes}`);
     for (const field of ['workflowExecutionTimeout', 'workflowRunTimeout', 'workflowTaskTimeout'] as const) {
       const d = req[field];
       if (d && (Number(d.seconds ?? 0) < 0 || (d.nanos ?? 0) < 0)) throw invalidArgument(`${snake(field)} cannot be negative`);
     }
+  };
+
+  const memoWarning: SizeWarning = {
+    bytes: config.limits.memoSizeWarnBytes,
+    report: (field, sizeBytes, warnBytes) => es.log.warn({ field, sizeBytes, warnBytes }, 'Memo size exceeds the warning limit.'),
   };
 
   const handlers: Record<string, (req: never, ctx: CallContext) => Promise<object>> = {
@@ -107,7 +117,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
       const ns = startableNamespace(req.namespace);
       checkStart(ns, req);
       const signalName = requireId(req.signalName, 'signal_name', idMax);
-      checkPayloads(req.signalInput, 'signal_input', payloadMax);
+      checkPayloads(req.signalInput, 'signal_input', payloadMax, sizeWarning);
       const result = await history.startWorkflow(es, ns, req, {
         signalName,
         input: req.signalInput,
@@ -122,7 +132,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
       const ns = namespace(req.namespace);
       const ref = executionRef(ns, req.workflowExecution, 'workflow_execution');
       const signalName = requireId(req.signalName, 'signal_name', idMax);
-      checkPayloads(req.input, 'input', payloadMax);
+      checkPayloads(req.input, 'input', payloadMax, sizeWarning);
       await history.signalWorkflow(es, ref, {
         signalName,
         input: req.input,
@@ -143,7 +153,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     TerminateWorkflowExecution: async (req: ws.ITerminateWorkflowExecutionRequest) => {
       const ns = namespace(req.namespace);
       const ref = executionRef(ns, req.workflowExecution, 'workflow_execution');
-      checkPayloads(req.details, 'details', payloadMax);
+      checkPayloads(req.details, 'details', payloadMax, sizeWarning);
       await history.terminateWorkflow(es, ref, req.reason ?? '', req.details, req.identity ?? '');
       return {};
     },
@@ -221,7 +231,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     RespondWorkflowTaskCompleted: async (req: ws.IRespondWorkflowTaskCompletedRequest) => {
       const token = decodeTaskToken(req.taskToken, 'wt');
       checkTokenNamespace(namespace(req.namespace), token.ns);
-      checkCommands(req.commands ?? [], payloadMax);
+      checkCommands(req.commands ?? [], payloadMax, config.limits, sizeWarning);
       checkMessages(req.messages ?? [], payloadMax);
       const outcome = await history.completeWorkflowTask(es, token, req);
       if (!outcome.ok) throw outcome.error;
@@ -238,7 +248,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     RespondQueryTaskCompleted: (req: ws.IRespondQueryTaskCompletedRequest) => {
       const token = decodeTaskToken(req.taskToken, 'q');
       namespace(req.namespace);
-      checkPayloads(req.queryResult, 'query_result', payloadMax);
+      checkPayloads(req.queryResult, 'query_result', payloadMax, sizeWarning);
       return queries.answer(token.id, req).then(() => ({}));
     },
 
@@ -246,7 +256,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
       const ns = namespace(req.namespace);
       const ref = executionRef(ns, req.execution, 'execution');
       requireId(req.query?.queryType, 'query.query_type', idMax);
-      checkPayloads(req.query?.queryArgs, 'query.query_args', payloadMax);
+      checkPayloads(req.query?.queryArgs, 'query.query_args', payloadMax, sizeWarning);
       return queries.query(ref, req.query!, req.queryRejectCondition ?? 0, ctx.signal);
     },
 
@@ -272,27 +282,27 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     RecordActivityTaskHeartbeat: async (req: ws.IRecordActivityTaskHeartbeatRequest) => {
       const token = decodeTaskToken(req.taskToken, 'at');
       checkTokenNamespace(namespace(req.namespace), token.ns);
-      checkPayloads(req.details, 'details', payloadMax);
+      checkPayloads(req.details, 'details', payloadMax, sizeWarning);
       return activity.updateActivity(es, token, (tx, a) => activity.recordHeartbeat(tx, a, req.details));
     },
 
     RecordActivityTaskHeartbeatById: async (req: ws.IRecordActivityTaskHeartbeatByIdRequest) => {
       const token = await tokenById(req);
-      checkPayloads(req.details, 'details', payloadMax);
+      checkPayloads(req.details, 'details', payloadMax, sizeWarning);
       return activity.updateActivity(es, token, (tx, a) => activity.recordHeartbeat(tx, a, req.details));
     },
 
     RespondActivityTaskCompleted: async (req: ws.IRespondActivityTaskCompletedRequest) => {
       const token = decodeTaskToken(req.taskToken, 'at');
       checkTokenNamespace(namespace(req.namespace), token.ns);
-      checkPayloads(req.result, 'result', payloadMax);
+      checkPayloads(req.result, 'result', payloadMax, sizeWarning);
       await activity.updateActivity(es, token, (tx, a) => activity.completeActivity(tx, a, req.result, req.identity ?? ''));
       return {};
     },
 
     RespondActivityTaskCompletedById: async (req: ws.IRespondActivityTaskCompletedByIdRequest) => {
       const token = await tokenById(req);
-      checkPayloads(req.result, 'result', payloadMax);
+      checkPayloads(req.result, 'result', payloadMax, sizeWarning);
       await activity.updateActivity(es, token, (tx, a) => activity.completeActivity(tx, a, req.result, req.identity ?? ''));
       return {};
     },
@@ -300,8 +310,8 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     RespondActivityTaskFailed: async (req: ws.IRespondActivityTaskFailedRequest) => {
       const token = decodeTaskToken(req.taskToken, 'at');
       checkTokenNamespace(namespace(req.namespace), token.ns);
-      checkFailure(req.failure, 'failure', payloadMax);
-      checkPayloads(req.lastHeartbeatDetails, 'last_heartbeat_details', payloadMax);
+      checkFailure(req.failure, 'failure', payloadMax, sizeWarning);
+      checkPayloads(req.lastHeartbeatDetails, 'last_heartbeat_details', payloadMax, sizeWarning);
       await activity.updateActivity(es, token, (tx, a) =>
         activity.failActivity(tx, a, req.failure, req.lastHeartbeatDetails, req.identity ?? ''),
       );
@@ -310,7 +320,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
 
     RespondActivityTaskFailedById: async (req: ws.IRespondActivityTaskFailedByIdRequest) => {
       const token = await tokenById(req);
-      checkFailure(req.failure, 'failure', payloadMax);
+      checkFailure(req.failure, 'failure', payloadMax, sizeWarning);
       await activity.updateActivity(es, token, (tx, a) =>
         activity.failActivity(tx, a, req.failure, req.lastHeartbeatDetails, req.identity ?? ''),
       );
@@ -320,14 +330,14 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     RespondActivityTaskCanceled: async (req: ws.IRespondActivityTaskCanceledRequest) => {
       const token = decodeTaskToken(req.taskToken, 'at');
       checkTokenNamespace(namespace(req.namespace), token.ns);
-      checkPayloads(req.details, 'details', payloadMax);
+      checkPayloads(req.details, 'details', payloadMax, sizeWarning);
       await activity.updateActivity(es, token, (tx, a) => activity.cancelActivity(tx, a, req.details, req.identity ?? ''));
       return {};
     },
 
     RespondActivityTaskCanceledById: async (req: ws.IRespondActivityTaskCanceledByIdRequest) => {
       const token = await tokenById(req);
-      checkPayloads(req.details, 'details', payloadMax);
+      checkPayloads(req.details, 'details', payloadMax, sizeWarning);
       await activity.updateActivity(es, token, (tx, a) => activity.cancelActivity(tx, a, req.details, req.identity ?? ''));
       return {};
     },
@@ -432,11 +442,26 @@ function checkTokenNamespace(ns: NamespaceRecord, namespaceId: string): void {
   if (ns.id !== namespaceId) throw invalidArgument('task_token belongs to another namespace');
 }
 
-function checkCommands(commands: proto.temporal.api.command.v1.ICommand[], payloadMax: number): void {
+function checkCommands(
+  commands: proto.temporal.api.command.v1.ICommand[],
+  payloadMax: number,
+  limits: ResolvedConfig['limits'],
+  sizeWarning: SizeWarning,
+): void {
   for (const [i, c] of commands.entries()) {
-    checkPayloads(c.scheduleActivityTaskCommandAttributes?.input, `commands[${i}].schedule_activity_task.input`, payloadMax);
-    checkPayloads(c.completeWorkflowExecutionCommandAttributes?.result, `commands[${i}].complete_workflow_execution.result`, payloadMax);
-    checkFailure(c.failWorkflowExecutionCommandAttributes?.failure, `commands[${i}].fail_workflow_execution.failure`, payloadMax);
+    const at = `commands[${i}]`;
+    checkPayloads(c.scheduleActivityTaskCommandAttributes?.input, `${at}.schedule_activity_task.input`, payloadMax, sizeWarning);
+    checkPayloads(c.completeWorkflowExecutionCommandAttributes?.result, `${at}.complete_workflow_execution.result`, payloadMax, sizeWarning);
+    checkFailure(c.failWorkflowExecutionCommandAttributes?.failure, `${at}.fail_workflow_execution.failure`, payloadMax, sizeWarning);
+    checkPayloads(c.startChildWorkflowExecutionCommandAttributes?.input, `${at}.start_child_workflow_execution.input`, payloadMax, sizeWarning);
+    checkPayloads(c.continueAsNewWorkflowExecutionCommandAttributes?.input, `${at}.continue_as_new_workflow_execution.input`, payloadMax, sizeWarning);
+    checkPayloads(c.signalExternalWorkflowExecutionCommandAttributes?.input, `${at}.signal_external_workflow_execution.input`, payloadMax, sizeWarning);
+    for (const [key, details] of Object.entries(c.recordMarkerCommandAttributes?.details ?? {})) {
+      checkPayloads(details, `${at}.record_marker.details.${key}`, payloadMax, sizeWarning);
+    }
+    checkMemo(c.startChildWorkflowExecutionCommandAttributes?.memo, `${at}.start_child_workflow_execution.memo`, limits);
+    checkMemo(c.continueAsNewWorkflowExecutionCommandAttributes?.memo, `${at}.continue_as_new_workflow_execution.memo`, limits);
+    checkMemo(c.modifyWorkflowPropertiesCommandAttributes?.upsertedMemo, `${at}.modify_workflow_properties.upserted_memo`, limits);
   }
 }
 

@@ -10,7 +10,7 @@
 import type { Logger } from '../common/logger.js';
 import { isAdvanceable, type Clock } from '../common/clock.js';
 import { KeyedMutex } from '../common/keyed-mutex.js';
-import { notFound } from '../common/errors.js';
+import { invalidArgument, notFound } from '../common/errors.js';
 import {
   ConditionFailedError,
   type ExecutionCommit,
@@ -23,6 +23,7 @@ import type { NamespaceRecord } from '../persistence/store.js';
 import { visibilityRecordOf } from '../visibility/visibility-record.js';
 import { ExecutionTx, type StickyDispatch } from './execution-tx.js';
 import { HistoryTails } from './history-tail.js';
+import { historyLimitExceeded, historyMark, terminateOverLimit } from './history-limits.js';
 import { readHistoryEventBytes } from './history-reader.js';
 import { isRunning, parseState, serializeState, type ExecutionState } from './mutable-state.js';
 import { enumValueName, enums } from '../common/proto.js';
@@ -121,9 +122,17 @@ export class ExecutionStore {
       const tx = new ExecutionTx(loaded.state, this.clock.nowMs());
       tx.nodeId = this.config.nodeId;
       const statusBefore = loaded.state.status;
+      const historyBefore = historyMark(loaded.state);
       let result: T;
       try {
         result = fn(tx);
+        const overLimit = tx.dirty ? historyLimitExceeded(tx, historyBefore, this.config.limits) : null;
+        if (overLimit) {
+          // Discard this change; the run is terminated instead (history-limits.ts).
+          this.cache.delete(key);
+          await this.updateLocked({ ...ref, runId }, (terminating) => terminateOverLimit(terminating, overLimit));
+          throw invalidArgument(overLimit);
+        }
         if (tx.dirty) await this.commit(tx, loaded.dbVersion, statusBefore);
       } catch (err) {
         this.cache.delete(key);

@@ -188,6 +188,8 @@ export interface ExecutionState {
   cancelRequested: boolean;
   /** Recent signal request ids, for idempotent signals (bounded). */
   signalRequestIds: string[];
+  /** Signals this run has received (absent in states written before it was kept: counted from then on). */
+  signalCount?: number;
   historySizeBytes: number;
   stateTransitionCount: number;
   /** base64 Memo (absent in states written before it was kept). */

@@ -54,7 +54,12 @@ export async function startWorkflow(
       const policies = { reuse: req.workflowIdReusePolicy ?? 0, conflict: req.workflowIdConflictPolicy ?? 0 };
       const decision = decideOnExisting(policies, current, !!signal);
       if (decision === 'use_existing') {
-        if (signal) await es.updateLocked(ref, (tx) => addSignal(tx, signal, 'signal_with_start'));
+        if (signal) {
+          await es.updateLocked(ref, (tx) => {
+            checkSignalLimit(tx, es.config.limits.signalsPerRunMax);
+            addSignal(tx, signal, 'signal_with_start');
+          });
+        }
         return { runId: current.runId, started: false };
       }
       if (decision === 'terminate') {
@@ -182,6 +187,7 @@ export function addSignal(tx: ExecutionTx, signal: SignalInput, via: 'signal' | 
     if (s.signalRequestIds.length > SIGNAL_REQUEST_IDS_MAX) s.signalRequestIds.shift();
   }
   if (s.firstTaskBackoffUntilMs > 0 && s.startDelayEndedBy === via) s.firstTaskBackoffUntilMs = 0;
+  s.signalCount = (s.signalCount ?? 0) + 1;
   tx.addExternalEvent({
     eventType: EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
     workflowExecutionSignaledEventAttributes: {
@@ -194,9 +200,21 @@ export function addSignal(tx: ExecutionTx, signal: SignalInput, via: 'signal' | 
   tx.ensureWorkflowTask();
 }
 
+/**
+ * A client's signal to a run that has had `signalsPerRunMax` already is refused with Temporal's
+ * error (history.maximumSignalsPerExecution); the run should continue-as-new.
+ */
+export function checkSignalLimit(tx: ExecutionTx, signalsMax: number): void {
+  const count = tx.state.signalCount ?? 0;
+  if (count >= signalsMax) {
+    throw invalidArgument(`exceeded workflow execution limit for signal events: the run has had ${count} signals (limits.signalsPerRunMax ${signalsMax})`);
+  }
+}
+
 export async function signalWorkflow(es: ExecutionStore, ref: ExecutionRef, signal: SignalInput): Promise<void> {
   await es.update(ref, (tx) => {
     requireRunning(tx);
+    checkSignalLimit(tx, es.config.limits.signalsPerRunMax);
     addSignal(tx, signal);
   });
 }
