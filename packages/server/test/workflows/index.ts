@@ -52,3 +52,4 @@ export {
 } from './ui.js';
 export { chainedSteps, parallelParked, signalCollector } from './cluster.js';
 export { scheduledJob } from './schedules.js';
+export { manyTimersWorkflow, threeActivitiesWorkflow } from './limits.js';
