@@ -176,6 +176,57 @@ describe('payload and memo sizes', () => {
   });
 });
 
+describe('command payload sizes', () => {
+  let env: TestEnv;
+  let raw: Connection;
+  beforeAll(async () => {
+    env = await startTestEnv({ payloadSizeMaxBytes: 4096 });
+    raw = await rawConnection(env.address);
+  });
+  afterAll(async () => {
+    await raw?.close();
+    await env?.close();
+  });
+
+  it('fails the workflow task carrying a too-large result and terminates the run, as Temporal does', async () => {
+    const taskQueue = uniqueTaskQueue('big-result');
+    const handle = await env.client.workflow.start(approvalWorkflow, { taskQueue, workflowId: uniqueWorkflowId('big-result'), args: [60_000] });
+    const task = await raw.workflowService.pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, identity: 'raw-worker' });
+    expect(task.taskToken?.length).toBeGreaterThan(0);
+    const big = { metadata: { encoding: Buffer.from('binary/plain') }, data: Buffer.alloc(8000) };
+    const err = await callError(
+      raw.workflowService.respondWorkflowTaskCompleted({
+        namespace: 'default',
+        taskToken: task.taskToken,
+        identity: 'raw-worker',
+        commands: [
+          {
+            commandType: temporal.api.enums.v1.CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION,
+            completeWorkflowExecutionCommandAttributes: { result: { payloads: [big] } },
+          },
+        ],
+      }),
+    );
+    expect(err.code).toBe(INVALID_ARGUMENT);
+    expect(err.details).toMatch(/^BadScheduleActivityAttributes: CompleteWorkflowExecutionCommandAttributes.Result exceeds size limit\. \(command 0: \d+ bytes, limit 4096 bytes\)/);
+    const history = await handle.fetchHistory();
+    expect(eventTypes(history).slice(-2)).toEqual(['WORKFLOW_TASK_FAILED', 'WORKFLOW_EXECUTION_TERMINATED']);
+    const failed = history.events!.at(-2)!.workflowTaskFailedEventAttributes!;
+    expect(failed.cause).toBe(WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES);
+    expect(history.events!.at(-1)!.workflowExecutionTerminatedEventAttributes).toMatchObject({
+      reason: expect.stringMatching(/^BadScheduleActivityAttributes: CompleteWorkflowExecutionCommandAttributes.Result exceeds size limit\./) as unknown,
+      identity: 'history-service',
+    });
+    expect(history.events!.some((e) => e.workflowExecutionCompletedEventAttributes)).toBe(false);
+  });
+
+  it('tells workers the namespace size limits (DescribeNamespace), which the SDK enforces on its completions', async () => {
+    const answer = await env.connection.workflowService.describeNamespace({ namespace: 'default' });
+    expect(Number(answer.namespaceInfo?.limits?.blobSizeLimitError)).toBe(4096);
+    expect(Number(answer.namespaceInfo?.limits?.memoSizeLimitError)).toBe(2 * 1024 * 1024);
+  });
+});
+
 describe('per-run limits', () => {
   let env: TestEnv;
   const recorder = new ActivityRecorder();

@@ -3,6 +3,7 @@
  * UpdateNamespace, ListNamespaces and DeprecateNamespace, and OperatorService's
  * DeleteNamespace and search attribute RPCs. Changes go through the registry (store first).
  */
+import Long from 'long';
 import { alreadyExists, invalidArgument, namespaceNotFound, notFound, ServiceError } from '../common/errors.js';
 import { Status } from '../common/grpc-status.js';
 import { enums, proto, temporal } from '../common/proto.js';
@@ -72,7 +73,7 @@ export function namespaceHandlers(deps: NamespaceDeps): Record<string, UnaryHand
       return {};
     },
 
-    DescribeNamespace: (req: ws.IDescribeNamespaceRequest) => Promise.resolve(describeNamespace(existing(req.namespace, req.id))),
+    DescribeNamespace: (req: ws.IDescribeNamespaceRequest) => Promise.resolve(describeNamespace(existing(req.namespace, req.id), config)),
 
     UpdateNamespace: async (req: ws.IUpdateNamespaceRequest) => {
       const ns = existing(req.namespace);
@@ -86,7 +87,7 @@ export function namespaceHandlers(deps: NamespaceDeps): Record<string, UnaryHand
         state,
         retentionMs: retention(req.config?.workflowExecutionRetentionTtl, 'config.workflow_execution_retention_ttl') ?? ns.retentionMs,
       });
-      return describeNamespace(updated);
+      return describeNamespace(updated, config);
     },
 
     ListNamespaces: (req: ws.IListNamespacesRequest) => {
@@ -95,7 +96,7 @@ export function namespaceHandlers(deps: NamespaceDeps): Record<string, UnaryHand
       const all = namespaces.list(req.namespaceFilter?.includeDeleted ?? false).filter((ns) => after === null || ns.name > after);
       const page = all.slice(0, pageSize);
       const nextPageToken = all.length > pageSize ? Buffer.from(page[page.length - 1]!.name) : new Uint8Array();
-      return Promise.resolve({ namespaces: page.map(describeNamespace), nextPageToken });
+      return Promise.resolve({ namespaces: page.map((ns) => describeNamespace(ns, config)), nextPageToken });
     },
 
     DeprecateNamespace: async (req: ws.IDeprecateNamespaceRequest) => {
@@ -147,9 +148,18 @@ export function namespaceHandlers(deps: NamespaceDeps): Record<string, UnaryHand
   return handlers as unknown as Record<string, UnaryHandler>;
 }
 
-export function describeNamespace(ns: NamespaceRecord): ws.IDescribeNamespaceResponse {
+/**
+ * With `config`, the namespace's payload and memo size limits too: Temporal's SDK core reads
+ * them and fails a workflow task whose completion carries more (PayloadsTooLarge) before it
+ * reaches the server.
+ */
+export function describeNamespace(ns: NamespaceRecord, config?: ResolvedConfig): ws.IDescribeNamespaceResponse {
+  const limits = config
+    ? { blobSizeLimitError: Long.fromNumber(config.payloadSizeMaxBytes), memoSizeLimitError: Long.fromNumber(config.limits.memoSizeMaxBytes) }
+    : null;
   return {
     namespaceInfo: {
+      limits,
       name: ns.name,
       state: ns.state,
       id: ns.id,

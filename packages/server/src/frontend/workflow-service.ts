@@ -231,7 +231,8 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     RespondWorkflowTaskCompleted: async (req: ws.IRespondWorkflowTaskCompletedRequest) => {
       const token = decodeTaskToken(req.taskToken, 'wt');
       checkTokenNamespace(namespace(req.namespace), token.ns);
-      checkCommands(req.commands ?? [], payloadMax, config.limits, sizeWarning);
+      // Command payloads and memos are checked by history (command-sizes.ts): as in Temporal, one
+      // too large fails the task and terminates the run rather than refusing the call.
       checkMessages(req.messages ?? [], payloadMax);
       const outcome = await history.completeWorkflowTask(es, token, req);
       if (!outcome.ok) throw outcome.error;
@@ -440,29 +441,6 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
 
 function checkTokenNamespace(ns: NamespaceRecord, namespaceId: string): void {
   if (ns.id !== namespaceId) throw invalidArgument('task_token belongs to another namespace');
-}
-
-function checkCommands(
-  commands: proto.temporal.api.command.v1.ICommand[],
-  payloadMax: number,
-  limits: ResolvedConfig['limits'],
-  sizeWarning: SizeWarning,
-): void {
-  for (const [i, c] of commands.entries()) {
-    const at = `commands[${i}]`;
-    checkPayloads(c.scheduleActivityTaskCommandAttributes?.input, `${at}.schedule_activity_task.input`, payloadMax, sizeWarning);
-    checkPayloads(c.completeWorkflowExecutionCommandAttributes?.result, `${at}.complete_workflow_execution.result`, payloadMax, sizeWarning);
-    checkFailure(c.failWorkflowExecutionCommandAttributes?.failure, `${at}.fail_workflow_execution.failure`, payloadMax, sizeWarning);
-    checkPayloads(c.startChildWorkflowExecutionCommandAttributes?.input, `${at}.start_child_workflow_execution.input`, payloadMax, sizeWarning);
-    checkPayloads(c.continueAsNewWorkflowExecutionCommandAttributes?.input, `${at}.continue_as_new_workflow_execution.input`, payloadMax, sizeWarning);
-    checkPayloads(c.signalExternalWorkflowExecutionCommandAttributes?.input, `${at}.signal_external_workflow_execution.input`, payloadMax, sizeWarning);
-    for (const [key, details] of Object.entries(c.recordMarkerCommandAttributes?.details ?? {})) {
-      checkPayloads(details, `${at}.record_marker.details.${key}`, payloadMax, sizeWarning);
-    }
-    checkMemo(c.startChildWorkflowExecutionCommandAttributes?.memo, `${at}.start_child_workflow_execution.memo`, limits);
-    checkMemo(c.continueAsNewWorkflowExecutionCommandAttributes?.memo, `${at}.continue_as_new_workflow_execution.memo`, limits);
-    checkMemo(c.modifyWorkflowPropertiesCommandAttributes?.upsertedMemo, `${at}.modify_workflow_properties.upserted_memo`, limits);
-  }
 }
 
 function snake(camel: string): string {

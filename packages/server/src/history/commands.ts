@@ -34,6 +34,8 @@ export interface CommandError {
   /** temporal.api.enums.v1.WorkflowTaskFailedCause */
   cause: number;
   message: string;
+  /** The run cannot go on: it is terminated after the task fails (a too-large payload, command-sizes.ts). */
+  terminate?: boolean;
 }
 
 const CLOSE_COMMANDS = new Set<number>([

@@ -17,6 +17,9 @@ import { encodeTaskToken, type WorkflowTaskToken } from './task-token.js';
 import type { WorkflowTaskTimeoutData } from './timer-tasks.js';
 import { UpdateMessages, deliverUpdates, hasUndeliveredUpdates, isDiscardable, requestMessages, updateRegistry } from './updates.js';
 import { clearSticky, historyStartEventId, setStickyFromCompletion, type PolledQueue } from './sticky.js';
+import { commandSizeProblem } from './command-sizes.js';
+import { HISTORY_SERVICE_IDENTITY } from './history-limits.js';
+import { terminate_ } from './workflow-lifecycle.js';
 
 type PollResponse = proto.temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse;
 type CompletedRequest = proto.temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest;
@@ -239,10 +242,10 @@ export async function completeWorkflowTask(
       return { ok: false, error: invalidArgument('UnhandledUpdate') };
     }
     const checked = UpdateMessages.read(es, tx.state, req.messages ?? [], commands);
-    const problem = 'cause' in checked ? checked : validateCommands(tx, commands, es.config.idLengthMax, es.namespaces.byId(tx.state.namespaceId), es.config.limits);
+    const problem = 'cause' in checked ? checked : commandProblem(es, tx, commands);
     if (problem) {
       failTask(tx, problem, identity, true);
-      return { ok: false, error: invalidArgument(problem.message) };
+      return { ok: false, error: invalidArgument(problem.terminate ? causedMessage(problem) : problem.message) };
     }
     updates = checked as UpdateMessages;
     if (isDiscardable(tx.state, wt, commands, updates, !!req.forceCreateNewWorkflowTask)) {
@@ -284,6 +287,20 @@ export async function completeWorkflowTask(
   return outcome;
 }
 
+/** Sizes first (a too-large payload ends the run whatever else is wrong), then each command's attributes and limits. */
+function commandProblem(es: ExecutionStore, tx: ExecutionTx, commands: proto.temporal.api.command.v1.ICommand[]): CommandError | null {
+  const sizes = { blobSizeMaxBytes: es.config.payloadSizeMaxBytes, limits: es.config.limits };
+  return (
+    commandSizeProblem(tx, commands, sizes) ??
+    validateCommands(tx, commands, es.config.idLengthMax, es.namespaces.byId(tx.state.namespaceId), es.config.limits)
+  );
+}
+
+/** Temporal's message of a failed task's cause: `BadScheduleActivityAttributes: ScheduleActivityTaskCommandAttributes.Input exceeds size limit.` */
+function causedMessage(problem: CommandError): string {
+  return `${enumValueName(Cause, problem.cause, 'WORKFLOW_TASK_FAILED_CAUSE_')}: ${problem.message}`;
+}
+
 export async function failWorkflowTask(es: ExecutionStore, token: WorkflowTaskToken, req: FailedRequest): Promise<void> {
   const ref = { namespaceId: token.ns, workflowId: token.wf, runId: token.run };
   await es.update(ref, (tx) => {
@@ -322,13 +339,21 @@ function failTask(
         scheduledEventId: Long.fromNumber(wt.scheduledEventId),
         startedEventId: Long.fromNumber(wt.startedEventId),
         cause: problem.cause,
-        failure: failure ?? { message: problem.message, source: 'Server', applicationFailureInfo: { type: 'WorkflowTaskFailed' } },
+        failure: failure ?? {
+          message: problem.terminate ? causedMessage(problem) : problem.message,
+          source: 'Server',
+          applicationFailureInfo: { type: 'WorkflowTaskFailed' },
+        },
         identity,
       },
     });
   }
   tx.state.workflowTask = null;
   tx.flushBufferedEvents();
+  if (problem.terminate) {
+    terminate_(tx, causedMessage(problem), null, HISTORY_SERVICE_IDENTITY);
+    return;
+  }
   // Temporal's rule: a sticky run first retries at attempt 1 on the normal queue.
   const wasSticky = clearSticky(tx.state);
   scheduleRetry(tx, nextAttempt && !wasSticky ? wt.attempt + 1 : 1);
