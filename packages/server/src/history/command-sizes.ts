@@ -19,12 +19,8 @@ export interface CommandSizeLimits {
 }
 
 const C = enums.WorkflowTaskFailedCause;
-const { Payloads, Failure, Memo, SearchAttributes } = {
-  Payloads: temporal.api.common.v1.Payloads,
-  Failure: temporal.api.failure.v1.Failure,
-  Memo: temporal.api.common.v1.Memo,
-  SearchAttributes: temporal.api.common.v1.SearchAttributes,
-};
+const { Payloads, Memo, SearchAttributes } = temporal.api.common.v1;
+const { Failure } = temporal.api.failure.v1;
 
 interface Blob {
   sizeBytes: number;
@@ -34,52 +30,65 @@ interface Blob {
   message: string;
 }
 
+type IPayloads = proto.temporal.api.common.v1.IPayloads;
+type IMemo = proto.temporal.api.common.v1.IMemo;
+
+const payloadsBytes = (p: IPayloads | null | undefined): number => (p ? Payloads.encode(p).finish().length : 0);
+const memoBytes = (m: IMemo | null | undefined): number => (m ? Memo.encode(m).finish().length : 0);
+
 /** The blobs of one command, with the cause and message Temporal gives each one over its limit. */
 function blobsOf(c: Command): Blob[] {
   const blob = (sizeBytes: number, cause: Cause, message: string): Blob => ({ sizeBytes, kind: 'blob', cause, message });
-  const memo = (m: proto.temporal.api.common.v1.IMemo | null | undefined, cause: Cause, message: string): Blob => ({
-    sizeBytes: m ? Memo.encode(m).finish().length : 0,
-    kind: 'memo',
-    cause,
-    message,
-  });
-  const payloads = (p: proto.temporal.api.common.v1.IPayloads | null | undefined) => (p ? Payloads.encode(p).finish().length : 0);
+  const memo = (sizeBytes: number, cause: Cause, message: string): Blob => ({ sizeBytes, kind: 'memo', cause, message });
+  const T = enums.CommandType;
   switch (c.commandType) {
-    case enums.CommandType.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK:
-      return [blob(payloads(c.scheduleActivityTaskCommandAttributes?.input), C.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES, 'ScheduleActivityTaskCommandAttributes.Input exceeds size limit.')];
-    case enums.CommandType.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION:
-      // Temporal gives this cause for a too-large result too; clients that look at the cause see the same.
-      return [blob(payloads(c.completeWorkflowExecutionCommandAttributes?.result), C.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES, 'CompleteWorkflowExecutionCommandAttributes.Result exceeds size limit.')];
-    case enums.CommandType.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION: {
-      const failure = c.failWorkflowExecutionCommandAttributes?.failure;
-      return [blob(failure ? Failure.encode(failure).finish().length : 0, C.WORKFLOW_TASK_FAILED_CAUSE_BAD_FAIL_WORKFLOW_EXECUTION_ATTRIBUTES, 'FailWorkflowExecutionCommandAttributes.Failure exceeds size limit.')];
+    case T.COMMAND_TYPE_SCHEDULE_ACTIVITY_TASK: {
+      const input = payloadsBytes(c.scheduleActivityTaskCommandAttributes?.input);
+      return [blob(input, C.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES, 'ScheduleActivityTaskCommandAttributes.Input exceeds size limit.')];
     }
-    case enums.CommandType.COMMAND_TYPE_RECORD_MARKER: {
-      const details = Object.values(c.recordMarkerCommandAttributes?.details ?? {}).reduce((sum, p) => sum + payloads(p), 0);
+    case T.COMMAND_TYPE_COMPLETE_WORKFLOW_EXECUTION: {
+      const result = payloadsBytes(c.completeWorkflowExecutionCommandAttributes?.result);
+      // Temporal gives this cause for a too-large result too; clients that look at the cause see the same.
+      return [blob(result, C.WORKFLOW_TASK_FAILED_CAUSE_BAD_SCHEDULE_ACTIVITY_ATTRIBUTES, 'CompleteWorkflowExecutionCommandAttributes.Result exceeds size limit.')];
+    }
+    case T.COMMAND_TYPE_FAIL_WORKFLOW_EXECUTION: {
+      const failure = c.failWorkflowExecutionCommandAttributes?.failure;
+      const size = failure ? Failure.encode(failure).finish().length : 0;
+      return [blob(size, C.WORKFLOW_TASK_FAILED_CAUSE_BAD_FAIL_WORKFLOW_EXECUTION_ATTRIBUTES, 'FailWorkflowExecutionCommandAttributes.Failure exceeds size limit.')];
+    }
+    case T.COMMAND_TYPE_RECORD_MARKER: {
+      const details = Object.values(c.recordMarkerCommandAttributes?.details ?? {}).reduce((sum, p) => sum + payloadsBytes(p), 0);
       return [blob(details, C.WORKFLOW_TASK_FAILED_CAUSE_BAD_RECORD_MARKER_ATTRIBUTES, 'RecordMarkerCommandAttributes.Details exceeds size limit.')];
     }
-    case enums.CommandType.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION: {
+    case T.COMMAND_TYPE_CONTINUE_AS_NEW_WORKFLOW_EXECUTION: {
       const attrs = c.continueAsNewWorkflowExecutionCommandAttributes;
+      const cause = C.WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES;
       return [
-        blob(payloads(attrs?.input), C.WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES, 'ContinueAsNewWorkflowExecutionCommandAttributes. Input exceeds size limit.'),
-        memo(attrs?.memo, C.WORKFLOW_TASK_FAILED_CAUSE_BAD_CONTINUE_AS_NEW_ATTRIBUTES, 'ContinueAsNewWorkflowExecutionCommandAttributes. Memo exceeds size limit.'),
+        blob(payloadsBytes(attrs?.input), cause, 'ContinueAsNewWorkflowExecutionCommandAttributes. Input exceeds size limit.'),
+        memo(memoBytes(attrs?.memo), cause, 'ContinueAsNewWorkflowExecutionCommandAttributes. Memo exceeds size limit.'),
       ];
     }
-    case enums.CommandType.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION: {
+    case T.COMMAND_TYPE_START_CHILD_WORKFLOW_EXECUTION: {
       const attrs = c.startChildWorkflowExecutionCommandAttributes;
+      const cause = C.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES;
       return [
-        blob(payloads(attrs?.input), C.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES, 'StartChildWorkflowExecutionCommandAttributes. Input exceeds size limit.'),
-        memo(attrs?.memo, C.WORKFLOW_TASK_FAILED_CAUSE_BAD_START_CHILD_EXECUTION_ATTRIBUTES, 'StartChildWorkflowExecutionCommandAttributes.Memo exceeds size limit.'),
+        blob(payloadsBytes(attrs?.input), cause, 'StartChildWorkflowExecutionCommandAttributes. Input exceeds size limit.'),
+        memo(memoBytes(attrs?.memo), cause, 'StartChildWorkflowExecutionCommandAttributes.Memo exceeds size limit.'),
       ];
     }
-    case enums.CommandType.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION:
-      return [blob(payloads(c.signalExternalWorkflowExecutionCommandAttributes?.input), C.WORKFLOW_TASK_FAILED_CAUSE_BAD_SIGNAL_WORKFLOW_EXECUTION_ATTRIBUTES, 'SignalExternalWorkflowExecutionCommandAttributes.Input exceeds size limit.')];
-    case enums.CommandType.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
-      const attributes = c.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes;
-      return [blob(attributes ? SearchAttributes.encode(attributes).finish().length : 0, C.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES, 'UpsertWorkflowSearchAttributesCommandAttributes exceeds size limit.')];
+    case T.COMMAND_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION: {
+      const input = payloadsBytes(c.signalExternalWorkflowExecutionCommandAttributes?.input);
+      return [blob(input, C.WORKFLOW_TASK_FAILED_CAUSE_BAD_SIGNAL_WORKFLOW_EXECUTION_ATTRIBUTES, 'SignalExternalWorkflowExecutionCommandAttributes.Input exceeds size limit.')];
     }
-    case enums.CommandType.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES:
-      return [memo(c.modifyWorkflowPropertiesCommandAttributes?.upsertedMemo, C.WORKFLOW_TASK_FAILED_CAUSE_BAD_MODIFY_WORKFLOW_PROPERTIES_ATTRIBUTES, 'ModifyWorkflowPropertiesCommandAttributes. Memo exceeds size limit.')];
+    case T.COMMAND_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES: {
+      const attributes = c.upsertWorkflowSearchAttributesCommandAttributes?.searchAttributes;
+      const size = attributes ? SearchAttributes.encode(attributes).finish().length : 0;
+      return [blob(size, C.WORKFLOW_TASK_FAILED_CAUSE_BAD_SEARCH_ATTRIBUTES, 'UpsertWorkflowSearchAttributesCommandAttributes exceeds size limit.')];
+    }
+    case T.COMMAND_TYPE_MODIFY_WORKFLOW_PROPERTIES: {
+      const upserted = memoBytes(c.modifyWorkflowPropertiesCommandAttributes?.upsertedMemo);
+      return [memo(upserted, C.WORKFLOW_TASK_FAILED_CAUSE_BAD_MODIFY_WORKFLOW_PROPERTIES_ATTRIBUTES, 'ModifyWorkflowPropertiesCommandAttributes. Memo exceeds size limit.')];
+    }
     default:
       return [];
   }
