@@ -4,6 +4,24 @@ import { describe, expect, it } from 'vitest';
 import { resolveConfig, type EndureServerOptions } from './config.js';
 
 describe('resolveConfig', () => {
+  it("has Temporal's limits unless told, and names a bad or unknown limit", () => {
+    expect(resolveConfig({}).limits).toMatchObject({
+      namespaceRps: 2400,
+      namespaceBurstRatio: 2,
+      longPollsPerNamespaceMax: 1200,
+      memoSizeMaxBytes: 2 * 1024 * 1024,
+      historyEventsMax: 51_200,
+      historySizeMaxBytes: 50 * 1024 * 1024,
+      pendingActivitiesMax: 2000,
+      signalsPerRunMax: 10_000,
+    });
+    expect(resolveConfig({}).payloadSizeMaxBytes).toBe(2 * 1024 * 1024);
+    expect(resolveConfig({ limits: { namespaceRps: 5 } }).limits).toMatchObject({ namespaceRps: 5, namespaceBurstRatio: 2 });
+    expect(() => resolveConfig({ limits: { pendingActivitiesMax: -1 } })).toThrow('limits.pendingActivitiesMax must be a number >= 0, not -1');
+    expect(() => resolveConfig({ limits: { namespaceBurstRatio: 0.5 } })).toThrow('limits.namespaceBurstRatio must be a number >= 1');
+    expect(() => resolveConfig({ limits: { rps: 1 } as never })).toThrow(/^limits.rps is not a limit/);
+  });
+
   it('keeps state in SQLite unless the memory store is asked for', () => {
     expect(resolveConfig({}).store).toBe('sqlite');
     expect(resolveConfig({ store: 'memory' }).store).toBe('memory');

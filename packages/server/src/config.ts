@@ -153,7 +153,7 @@ export interface Limits {
   historySizeWarnBytes: number;
   /** A run whose history passes this size is terminated [limit.historySize.error]. Default 50 MiB. */
   historySizeMaxBytes: number;
-  /** Activities pending in one run [limit.numPendingActivities.error]. Default 2000. */
+  /** Activities pending in one run [limit.numPendingActivities.error]. Default 2000; 0: no limit (also for the three below). */
   pendingActivitiesMax: number;
   /** Child workflows pending in one run [limit.numPendingChildExecutions.error]. Default 2000. */
   pendingChildrenMax: number;

@@ -322,6 +322,7 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
     RespondActivityTaskFailedById: async (req: ws.IRespondActivityTaskFailedByIdRequest) => {
       const token = await tokenById(req);
       checkFailure(req.failure, 'failure', payloadMax, sizeWarning);
+      checkPayloads(req.lastHeartbeatDetails, 'last_heartbeat_details', payloadMax, sizeWarning);
       await activity.updateActivity(es, token, (tx, a) =>
         activity.failActivity(tx, a, req.failure, req.lastHeartbeatDetails, req.identity ?? ''),
       );

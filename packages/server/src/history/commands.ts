@@ -199,7 +199,8 @@ class PendingCounter {
     const { cause, description, limit } = PENDING[kind];
     const max = this.limits[limit];
     const count = this.counts[kind];
-    if (count >= max) {
+    // As in Temporal, 0 means no limit.
+    if (max > 0 && count >= max) {
       return { cause, message: `${where}: the number of ${description}, ${count}, has reached the per-workflow limit of ${max} (limits.${limit})` };
     }
     this.counts[kind] = count + 1;
