@@ -62,10 +62,10 @@ describe('per-namespace request rate', () => {
     const describe = (namespace: string) => raw.workflowService.describeNamespace({ namespace });
     const results = await Promise.allSettled(Array.from({ length: 20 }, () => describe('limited')));
     expect(results.filter((r) => r.status === 'fulfilled').length).toBeLessThanOrEqual(6);
-    const rejected = results.find((r) => r.status === 'rejected');
-    expect(rejected).toBeDefined();
+    const rejected = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(rejected, 'some of the 20 calls refused').toBeDefined();
 
-    const err = await callError(describe('limited'));
+    const err = await callError(Promise.reject(rejected!.reason as Error));
     expect(err.code).toBe(RESOURCE_EXHAUSTED);
     expect(err.details).toMatch(/namespace rate limit exceeded.*limited.*5 requests per second.*retry after \d+ ms/);
     expect(err.statusDetails[0]?.typeUrl).toBe('type.googleapis.com/temporal.api.errordetails.v1.ResourceExhaustedFailure');
@@ -94,7 +94,7 @@ describe('concurrent long polls', () => {
   });
 
   const poll = (taskQueue: string, signal: AbortSignal) =>
-    raw.withAbortSignal(signal, () => raw.workflowService.pollActivityTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, identity: 'limits-test' }));
+    raw.withAbortSignal(signal, () => raw.workflowService.pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, identity: 'limits-test' }));
 
   /** A poll's first answer: its error, or 'open' (then it is cancelled) when it is still waiting after a moment. */
   async function probe(taskQueue: string): Promise<CallError | 'open'> {
@@ -115,20 +115,26 @@ describe('concurrent long polls', () => {
       const answer = await probe(queueA);
       return answer !== 'open' && answer.code === RESOURCE_EXHAUSTED ? answer : undefined;
     }, { description: 'a second poll on queue A refused' });
-    expect(onQueue.details).toMatch(/concurrent poller limit exceeded.*PollActivityTaskQueue on task queue .*limits\.longPollsPerTaskQueueMax/);
+    expect(onQueue.details).toMatch(/concurrent poller limit exceeded.*PollWorkflowTaskQueue on task queue .*limits\.longPollsPerTaskQueueMax/);
     // Per namespace: two open.
     polls.push(poll(uniqueTaskQueue('polls-b'), second.signal).catch(() => null));
     const err = await waitFor(async () => {
       const answer = await probe(uniqueTaskQueue('polls-c'));
       return answer !== 'open' && answer.code === RESOURCE_EXHAUSTED ? answer : undefined;
     }, { description: 'a third poll in the namespace refused' });
-    expect(err.details).toMatch(/concurrent poller limit exceeded.*PollActivityTaskQueue in namespace default.*limits\.longPollsPerNamespaceMax/);
+    expect(err.details).toMatch(/concurrent poller limit exceeded.*PollWorkflowTaskQueue in namespace default.*limits\.longPollsPerNamespaceMax/);
     const failure = temporal.api.errordetails.v1.ResourceExhaustedFailure.decode(err.statusDetails[0]!.value);
     expect(failure.cause).toBe(ResourceExhaustedCause.RESOURCE_EXHAUSTED_CAUSE_CONCURRENT_LIMIT);
 
-    // Cancelling a poll frees its slot: a new poll is accepted and stays open.
+    // Cancelling a poll frees its slot: a new poll is taken and gets the workflow task waiting for it.
+    const freedQueue = uniqueTaskQueue('polls-freed');
+    await env.client.workflow.start(approvalWorkflow, { taskQueue: freedQueue, workflowId: uniqueWorkflowId('polls'), args: [60_000] });
     first.abort();
-    await waitFor(async () => (await probe(uniqueTaskQueue('polls-freed'))) === 'open', { description: 'a poll accepted after a slot was freed' });
+    const task = await waitFor(
+      () => raw.workflowService.pollWorkflowTaskQueue({ namespace: 'default', taskQueue: { name: freedQueue }, identity: 'limits-test' }),
+      { description: 'a poll accepted after a slot was freed' },
+    );
+    expect(task.taskToken?.length).toBeGreaterThan(0);
     second.abort();
     await Promise.all(polls);
   });
