@@ -37,9 +37,20 @@ import { scheduleHandlers } from './frontend/schedule-service.js';
 import { namespaceNotFound } from './common/errors.js';
 import { requireId } from './frontend/validation.js';
 import { TlsReloader, tlsServerOptions } from './frontend/tls.js';
+import { ServerMetrics } from './observability/metrics.js';
+import { instrumentMethods } from './observability/rpc-metrics.js';
+import { instrumentStore } from './observability/store-metrics.js';
+import { HealthEndpoints, healthMethods } from './observability/health.js';
+import { MetricsServer } from './observability/metrics-server.js';
 
 /** How long a node holds a due timer it claimed before another node may fire it. */
 const TIMER_LEASE_MS = 3000;
+
+/** The metrics port, and whether the server still serves (health checks say NOT_SERVING once it stops). */
+interface Observability {
+  metricsServer: MetricsServer | null;
+  serving: boolean;
+}
 
 export class EndureServer {
   private constructor(
@@ -65,6 +76,9 @@ export class EndureServer {
     private readonly cluster: ClusterNode | null,
     /** Present with TLS: serves renewed certificates. */
     readonly tlsReloader: TlsReloader | null,
+    /** Prometheus metrics and health, `http://host:port`; null when the server has no metrics port. */
+    readonly metricsAddress: string | null,
+    private readonly observability: Observability,
   ) {}
 
   static async start(options: EndureServerOptions = {}): Promise<EndureServer> {
@@ -81,8 +95,15 @@ export class EndureServer {
     }
   }
 
-  private static async startOn(store: Store, config: ResolvedConfig, log: Logger): Promise<EndureServer> {
+  private static async startOn(openedStore: Store, config: ResolvedConfig, log: Logger): Promise<EndureServer> {
     const clock = config.clock;
+    // With metrics off nothing is wrapped or observed: the hot path is as without them.
+    const metrics = config.metrics ? new ServerMetrics() : null;
+    if (metrics && (openedStore instanceof SqliteStore || openedStore instanceof PostgresStore)) {
+      openedStore.onGroupCommit = (commits) => metrics.groupCommitted(commits);
+    }
+    const store = metrics ? instrumentStore(openedStore, metrics) : openedStore;
+    const observability: Observability = { metricsServer: null, serving: true };
     const namespaces = await NamespaceRegistry.load(
       store,
       config.namespaces,
@@ -116,6 +137,7 @@ export class EndureServer {
       },
       onCommitted: (ref, doneTaskIds) => cluster?.runCommitted(ref, doneTaskIds),
     });
+    if (metrics) executions.metrics = metrics;
     // Other nodes must see admitted updates: they go into the run's state (history/update-registry.ts).
     if (bus) keepUpdatesInRunState(executions);
     const onStickyExpired = (task: TaskQueueTask) => {
@@ -154,6 +176,14 @@ export class EndureServer {
       log,
       clusterStore ? { store: clusterStore, leaseMs: TIMER_LEASE_MS, recheckMs: 2000 } : null,
     );
+    if (metrics) timers.metrics = metrics;
+    metrics?.watch({
+      store,
+      taskQueues: () => matching.queueStats(),
+      namespaces: () => namespaces.list(),
+      namespaceById: (id) => namespaces.byId(id),
+      log,
+    });
     const queries = new QueryDispatcher(
       executions,
       matching,
@@ -195,10 +225,13 @@ export class EndureServer {
       }),
       ...clusterHandlers(config),
     };
-    const methods = new Map([
+    const table = new Map([
       ...serviceMethodTable(WORKFLOW_SERVICE, handlers, log),
       ...serviceMethodTable(OPERATOR_SERVICE, namespaceRpcs, log),
+      ...healthMethods(() => observability.serving),
     ]);
+    const methods = metrics ? instrumentMethods(table, metrics) : table;
+    const health = new HealthEndpoints(store);
     const tls = config.tls ? tlsServerOptions(config.tls) : undefined;
     const transport = new GrpcTransport(methods, {
       maxMessageBytes: config.grpcMessageSizeMaxBytes,
@@ -218,8 +251,18 @@ export class EndureServer {
         maxBodyBytes: config.httpBodySizeMaxBytes,
       });
       try {
-        uiServer = await UiServer.listen(config.uiIp, config.uiPort, api, new StaticUi(builtUiDirectory()), log, tls);
+        uiServer = await UiServer.listen(config.uiIp, config.uiPort, api, new StaticUi(builtUiDirectory()), log, tls, health);
       } catch (err) {
+        await transport.close(0);
+        await bus?.close();
+        throw err;
+      }
+    }
+    if (metrics && config.metrics) {
+      try {
+        observability.metricsServer = await MetricsServer.listen(config.metrics.ip, config.metrics.port, metrics, health, log);
+      } catch (err) {
+        await uiServer?.close();
         await transport.close(0);
         await bus?.close();
         throw err;
@@ -232,21 +275,28 @@ export class EndureServer {
     const address = hostPort(config.ip, port);
     listening = address;
     const uiAddress = uiServer ? `${tls ? 'https' : 'http'}://${hostPort(config.uiIp, uiServer.port)}` : null;
+    const metricsServer = observability.metricsServer;
+    const metricsAddress = metricsServer && config.metrics ? `http://${hostPort(config.metrics.ip, metricsServer.port)}` : null;
     log.debug(
-      { address, uiAddress, db: describeStore(config) },
+      { address, uiAddress, metricsAddress: metricsAddress ?? undefined, db: describeStore(config) },
       'endure server listening',
     );
-    return new EndureServer(config, address, port, uiAddress, transport, uiServer, store, matching, timers, skipper, deleter, log, cluster, tlsReloader);
+    return new EndureServer(
+      config, address, port, uiAddress, transport, uiServer, store, matching, timers, skipper, deleter, log, cluster, tlsReloader,
+      metricsAddress, observability,
+    );
   }
 
   /** Stop serving, answer waiting polls, and close the database. */
   async stop(): Promise<void> {
+    this.observability.serving = false;
     this.tlsReloader?.stop();
     this.timeSkipper?.stop();
     this.matching.close();
     this.timers.stop();
     await this.deleter.stop();
     await this.uiServer?.close();
+    await this.observability.metricsServer?.close();
     await this.transport.close(1000);
     await this.cluster?.stop();
     await this.store.close();

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../common/logger.js';
 import type { HttpApi } from './http-api.js';
 import type { StaticUi } from './static-ui.js';
+import type { HealthEndpoints } from '../observability/health.js';
 
 export class UiServer {
   private constructor(
@@ -16,9 +17,19 @@ export class UiServer {
     readonly port: number,
   ) {}
 
-  static async listen(host: string, port: number, api: HttpApi, ui: StaticUi, log: Logger, tls?: TlsOptions): Promise<UiServer> {
+  static async listen(
+    host: string,
+    port: number,
+    api: HttpApi,
+    ui: StaticUi,
+    log: Logger,
+    tls?: TlsOptions,
+    health?: HealthEndpoints,
+  ): Promise<UiServer> {
     const handle = (req: IncomingMessage, res: ServerResponse) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      // Outside /api/v1: probes need no credentials.
+      if (health?.serve(req, res, url.pathname)) return;
       const served = url.pathname === '/api' || url.pathname.startsWith('/api/') ? api.handle(req, res, url) : ui.serve(req, res, url);
       served.catch((err: unknown) => {
         log.error({ err, path: url.pathname }, 'http request failed');

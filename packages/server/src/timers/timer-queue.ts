@@ -14,6 +14,7 @@
 import type { Logger } from '../common/logger.js';
 import { isAdvanceable, type Clock } from '../common/clock.js';
 import type { ClusterStore, Store, TimerTask } from '../persistence/store.js';
+import { NO_METRICS, type EngineMetrics } from '../observability/engine-metrics.js';
 
 export type TimerHandler = (timer: TimerTask) => Promise<void>;
 
@@ -38,6 +39,8 @@ export class TimerQueue {
   private stopped = false;
   private readonly inFlight = new Set<number>();
   private unsubscribeClock: (() => void) | null = null;
+  /** Told how late each timer fires (observability/). */
+  metrics: EngineMetrics = NO_METRICS;
 
   constructor(
     private readonly store: Store,
@@ -120,6 +123,7 @@ export class TimerQueue {
 
   private async fire(timer: TimerTask): Promise<void> {
     this.inFlight.add(timer.id);
+    this.metrics.timerFired(this.clock.nowMs() - timer.fireAtMs);
     try {
       await this.handle(timer);
     } catch (err) {
