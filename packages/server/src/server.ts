@@ -141,7 +141,10 @@ export class EndureServer {
     // Other nodes must see admitted updates: they go into the run's state (history/update-registry.ts).
     if (bus) keepUpdatesInRunState(executions);
     const onStickyExpired = (task: TaskQueueTask) => {
-      onStickyTaskExpired(executions, task).catch((err: unknown) => log.error({ err }, 'sticky workflow task timeout failed'));
+      onStickyTaskExpired(executions, task).catch((err: unknown) => {
+        const ids = { namespace: namespaces.byId(task.namespaceId)?.name, workflowId: task.workflowId, runId: task.runId };
+        log.error({ err, ...ids }, 'sticky workflow task timeout failed');
+      });
     };
     const work = isAdvanceable(clock) ? new RunnableWork(executions) : null;
     const skipper = work && isAdvanceable(clock) ? new TimeSkipper(clock, work, log) : null;
@@ -177,6 +180,7 @@ export class EndureServer {
       clusterStore ? { store: clusterStore, leaseMs: TIMER_LEASE_MS, recheckMs: 2000 } : null,
     );
     if (metrics) timers.metrics = metrics;
+    timers.namespaceName = (id) => namespaces.byId(id)?.name;
     metrics?.watch({
       store,
       taskQueues: () => matching.queueStats(),

@@ -41,6 +41,8 @@ export class TimerQueue {
   private unsubscribeClock: (() => void) | null = null;
   /** Told how late each timer fires (observability/). */
   metrics: EngineMetrics = NO_METRICS;
+  /** A namespace's name for the log, from its id. */
+  namespaceName: (namespaceId: string) => string | undefined = () => undefined;
 
   constructor(
     private readonly store: Store,
@@ -128,7 +130,8 @@ export class TimerQueue {
       await this.handle(timer);
     } catch (err) {
       // Left in the store: it fires again on the next pass.
-      this.log.warn({ err, timer: timer.id, kind: timer.kind }, 'timer handling failed');
+      const namespace = this.namespaceName(timer.namespaceId) ?? timer.namespaceId;
+      this.log.warn({ err, namespace, workflowId: timer.workflowId, runId: timer.runId, timer: timer.id, kind: timer.kind }, 'timer handling failed');
       this.arm(this.clock.nowMs() + RETRY_AFTER_ERROR_MS);
     } finally {
       this.inFlight.delete(timer.id);
