@@ -3,6 +3,7 @@
  * through the official SDK, moves the request counters, the latency histograms, the task
  * wait histograms, the persistence and timer metrics, and the open-workflows gauge.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EndureServer } from '../src/index.js';
 import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from './helpers/env.js';
@@ -119,6 +120,30 @@ describe('metrics', () => {
       worker.shutdown();
       await running;
     }
+  });
+
+  it('are all in the Grafana dashboard and in docs/operations.md, which name no other', async () => {
+    const exposed = new Set([...(await scrape()).matchAll(/^# TYPE (\w+) (\w+)$/gm)].map((m) => m[1]!));
+    const ours = [...exposed].filter((name) => !/^endure_(process|nodejs)_/.test(name));
+    const doc = (path: string) => readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
+    /** Metric names a text mentions, histogram series (_bucket, _sum, _count) by their metric's name. */
+    const named = (text: string) =>
+      new Set([...text.matchAll(/\bendure_\w+/g)].map((m) => m[0].replace(/_(bucket|sum|count)$/, '')).filter((n) => n !== 'endure_commit'));
+    const dashboard = named(doc('docs/grafana/endure-dashboard.json'));
+    const operations = named(doc('docs/operations.md'));
+    for (const name of ours) {
+      expect(dashboard.has(name), `${name} in the dashboard`).toBe(true);
+      expect(operations.has(name), `${name} in docs/operations.md`).toBe(true);
+    }
+    // A name ending in _ is a family (`endure_nodejs_eventloop_lag_*`).
+    const metricsSection = doc('docs/operations.md').split('## Metrics and health')[1]!.split('\n## ')[0]!;
+    for (const [where, names] of [['dashboard', dashboard], ['docs/operations.md', named(metricsSection)]] as const) {
+      for (const name of names) if (!name.endsWith('_')) expect(exposed.has(name), `${where}'s ${name} is exposed`).toBe(true);
+    }
+  });
+
+  it('refuse a metrics port that is not a port, naming the option', async () => {
+    await expect(EndureServer.start({ port: 0, inMemory: true, metricsPort: 70_000 })).rejects.toThrow(/^metricsPort must be a port/);
   });
 
   it('are off unless a metrics port is given', async () => {

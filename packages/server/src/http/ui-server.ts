@@ -1,6 +1,7 @@
 /**
  * The UI port (8233 for `start-dev`): one HTTP/1.1 server for the HTTP JSON API under
- * `/api/v1` and the web UI everywhere else.
+ * `/api/v1`, the health endpoints `/healthz` and `/readyz` (observability/health.ts), and the
+ * web UI everywhere else.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
