@@ -5,7 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, Connection } from '@temporalio/client';
 import { EndureServer } from '../src/index.js';
+import { createTestDatabase } from '../src/persistence/postgres/test-database.test-support.js';
 import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from './helpers/env.js';
 import { waitFor } from './helpers/wait-for.js';
 import { stepsAroundTimerWorkflow } from './workflows/crash.js';
@@ -20,8 +22,8 @@ afterAll(async () => {
   await env?.close();
 });
 
-async function scrape(): Promise<string> {
-  const res = await fetch(`${env.server.metricsAddress}/metrics`);
+async function scrape(server: EndureServer = env.server): Promise<string> {
+  const res = await fetch(`${server.metricsAddress}/metrics`);
   expect(res.status).toBe(200);
   expect(res.headers.get('content-type')).toContain('text/plain');
   return res.text();
@@ -139,6 +141,25 @@ describe('metrics', () => {
     const metricsSection = doc('docs/operations.md').split('## Metrics and health')[1]!.split('\n## ')[0]!;
     for (const [where, names] of [['dashboard', dashboard], ['docs/operations.md', named(metricsSection)]] as const) {
       for (const name of names) if (!name.endsWith('_')) expect(exposed.has(name), `${where}'s ${name} is exposed`).toBe(true);
+    }
+  });
+
+  it('count open workflows on PostgreSQL too, from its status counters', async () => {
+    const database = await createTestDatabase();
+    const server = await EndureServer.start({ port: 0, metricsPort: 0, logLevel: 'error', postgresUrl: database.url, postgresConnectRetryMs: 0 });
+    const connection = await Connection.connect({ address: server.address });
+    try {
+      const client = new Client({ connection });
+      const open = async () => sample(await scrape(server), 'endure_open_workflows', { namespace: 'default' });
+      expect(await open()).toBe(0);
+      const handle = await client.workflow.start('noWorkerRunsThis', { taskQueue: uniqueTaskQueue('metrics-pg'), workflowId: uniqueWorkflowId('metrics-pg') });
+      expect(await open()).toBe(1);
+      await handle.terminate('enough');
+      expect(await open()).toBe(0);
+    } finally {
+      await connection.close();
+      await server.stop();
+      await database.drop();
     }
   });
 

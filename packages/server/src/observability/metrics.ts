@@ -30,6 +30,8 @@ const GROUP_COMMIT_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
  * a server with very many queues must not produce an unbounded page.
  */
 const TASK_QUEUE_SERIES_MAX = 500;
+/** temporal.api.enums.v1.WorkflowExecutionStatus RUNNING, as the visibility counters hold it. */
+const RUNNING = 1;
 
 /** One task queue as matching sees it at scrape time. */
 export interface TaskQueueStats {
@@ -214,6 +216,3 @@ function openWorkflowsGauge(registers: Registry[], sources: MetricsSources): voi
     },
   });
 }
-
-/** temporal.api.enums.v1.WorkflowExecutionStatus RUNNING. */
-const RUNNING = 1;
