@@ -4,8 +4,10 @@
  * `endure_`; durations are in seconds. docs/operations.md ("Metrics and health") lists them.
  *
  * What the hot path pays: a histogram observation or a counter increment on a label child
- * looked up once (no label hashing per call). Task queue gauges and open workflows are
- * computed when Prometheus scrapes, not kept up to date on every change.
+ * made once (prom-client still checks and hashes the labels on each call, about 1 µs). With
+ * the clock reads and the extra async frame, an RPC pays ~2.4 µs and a store call ~1.4 µs on
+ * a busy 2-core machine: well under 1 % of a workflow's server CPU in W1. Task queue gauges
+ * and open workflows are computed when Prometheus scrapes, not kept up to date on every change.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Logger } from '../common/logger.js';
