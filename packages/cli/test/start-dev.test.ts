@@ -139,6 +139,19 @@ describe('endure server start-dev', () => {
     expect(await exitCodeOf(headless.child)).toBe(0);
   });
 
+  it('serves Prometheus metrics and health on --metrics-port', async () => {
+    const run = runCli(['server', 'start-dev', '--port', '0', '--in-memory', '--headless', '--log-level', 'warn', '--metrics-port', '0']);
+    const [, metricsUrl] = await waitForOutput(run, /Metrics: +(http:\/\/127\.0\.0\.1:\d+\/metrics)\n/);
+    const scrape = await fetch(metricsUrl!);
+    expect(scrape.status).toBe(200);
+    const text = await scrape.text();
+    expect(text).toContain('# TYPE endure_rpc_requests_total counter');
+    expect(text).toMatch(/^endure_open_workflows\{namespace="default"\} 0$/m);
+    expect((await fetch(metricsUrl!.replace(/\/metrics$/, '/readyz'))).status).toBe(200);
+    run.child.kill('SIGTERM');
+    expect(await exitCodeOf(run.child)).toBe(0);
+  });
+
   it('serves both ports over mutual TLS with --tls-cert-path, --tls-key-path and --tls-client-ca-path', async () => {
     const certs = certificateDir();
     try {

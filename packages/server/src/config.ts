@@ -24,6 +24,14 @@ export interface EndureServerOptions {
   /** Address the UI port binds. Default: `ip`. */
   uiIp?: string;
   /**
+   * TCP port serving Prometheus metrics at `/metrics` (and `/healthz`, `/readyz`); 0 picks a
+   * free port (`EndureServer.metricsAddress`). Default: none, no metrics are collected (as
+   * `temporal server start-dev` without `--metrics-port`).
+   */
+  metricsPort?: number;
+  /** Address the metrics port binds. Default: `ip`. */
+  metricsIp?: string;
+  /**
    * Serve the gRPC port and the UI/HTTP port over TLS with this certificate and key (PEM files).
    * With `clientCaPath`, mutual TLS: clients must present a certificate that CA signed. The files
    * are checked every `reloadIntervalMs` (default 5 s) and a renewed certificate is served
@@ -206,6 +214,8 @@ export interface ResolvedConfig {
   /** null: no UI server. */
   uiPort: number | null;
   uiIp: string;
+  /** Metrics and health on their own HTTP port; null: no metrics. */
+  metrics: { port: number; ip: string } | null;
   nodeId: string;
   /** null only when `port` is 0 and no address was given: the bound address is the one. */
   advertiseAddress: string | null;
@@ -265,6 +275,7 @@ export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
     ip,
     uiPort: options.uiPort ?? null,
     uiIp: options.uiIp ?? ip,
+    metrics: options.metricsPort === undefined ? null : { port: checkPort(options.metricsPort, 'metricsPort'), ip: options.metricsIp ?? ip },
     tls: checkTls(options.tls),
     nodeId: options.nodeId === undefined ? defaultNodeId(port) : checkNodeId(options.nodeId),
     advertiseAddress:
@@ -296,6 +307,11 @@ export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
     namespaceDeleteBatchSize: 100,
     limits: resolveLimits(options.limits),
   };
+}
+
+function checkPort(port: number, name: string): number {
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new TypeError(`${name} must be a port from 0 to 65535, not ${String(port)}`);
+  return port;
 }
 
 function checkTls(tls: EndureServerOptions['tls']): TlsSettings | null {

@@ -38,9 +38,20 @@ import { namespaceNotFound } from './common/errors.js';
 import { requireId } from './frontend/validation.js';
 import { TlsReloader, tlsServerOptions } from './frontend/tls.js';
 import { withRequestLimits } from './limits/request-limits.js';
+import { ServerMetrics } from './observability/metrics.js';
+import { instrumentMethods } from './observability/rpc-metrics.js';
+import { instrumentStore } from './observability/store-metrics.js';
+import { HealthEndpoints, healthMethods } from './observability/health.js';
+import { MetricsServer } from './observability/metrics-server.js';
 
 /** How long a node holds a due timer it claimed before another node may fire it. */
 const TIMER_LEASE_MS = 3000;
+
+/** The metrics port, and whether the server still serves (health checks say NOT_SERVING once it stops). */
+interface Observability {
+  metricsServer: MetricsServer | null;
+  serving: boolean;
+}
 
 export class EndureServer {
   private constructor(
@@ -66,6 +77,9 @@ export class EndureServer {
     private readonly cluster: ClusterNode | null,
     /** Present with TLS: serves renewed certificates. */
     readonly tlsReloader: TlsReloader | null,
+    /** Prometheus metrics and health, `http://host:port`; null when the server has no metrics port. */
+    readonly metricsAddress: string | null,
+    private readonly observability: Observability,
   ) {}
 
   static async start(options: EndureServerOptions = {}): Promise<EndureServer> {
@@ -82,8 +96,15 @@ export class EndureServer {
     }
   }
 
-  private static async startOn(store: Store, config: ResolvedConfig, log: Logger): Promise<EndureServer> {
+  private static async startOn(openedStore: Store, config: ResolvedConfig, log: Logger): Promise<EndureServer> {
     const clock = config.clock;
+    // With metrics off nothing is wrapped or observed: the hot path is as without them.
+    const metrics = config.metrics ? new ServerMetrics() : null;
+    if (metrics && (openedStore instanceof SqliteStore || openedStore instanceof PostgresStore)) {
+      openedStore.onGroupCommit = (commits) => metrics.groupCommitted(commits);
+    }
+    const store = metrics ? instrumentStore(openedStore, metrics) : openedStore;
+    const observability: Observability = { metricsServer: null, serving: true };
     const namespaces = await NamespaceRegistry.load(
       store,
       config.namespaces,
@@ -117,10 +138,14 @@ export class EndureServer {
       },
       onCommitted: (ref, doneTaskIds) => cluster?.runCommitted(ref, doneTaskIds),
     });
+    if (metrics) executions.metrics = metrics;
     // Other nodes must see admitted updates: they go into the run's state (history/update-registry.ts).
     if (bus) keepUpdatesInRunState(executions);
     const onStickyExpired = (task: TaskQueueTask) => {
-      onStickyTaskExpired(executions, task).catch((err: unknown) => log.error({ err }, 'sticky workflow task timeout failed'));
+      onStickyTaskExpired(executions, task).catch((err: unknown) => {
+        const ids = { namespace: namespaces.byId(task.namespaceId)?.name, workflowId: task.workflowId, runId: task.runId };
+        log.error({ err, ...ids }, 'sticky workflow task timeout failed');
+      });
     };
     const work = isAdvanceable(clock) ? new RunnableWork(executions) : null;
     const skipper = work && isAdvanceable(clock) ? new TimeSkipper(clock, work, log) : null;
@@ -155,6 +180,15 @@ export class EndureServer {
       log,
       clusterStore ? { store: clusterStore, leaseMs: TIMER_LEASE_MS, recheckMs: 2000 } : null,
     );
+    if (metrics) timers.metrics = metrics;
+    timers.namespaceName = (id) => namespaces.byId(id)?.name;
+    metrics?.watch({
+      store,
+      taskQueues: () => matching.queueStats(),
+      namespaces: () => namespaces.list(),
+      namespaceById: (id) => namespaces.byId(id),
+      log,
+    });
     const queries = new QueryDispatcher(
       executions,
       matching,
@@ -196,11 +230,18 @@ export class EndureServer {
       }),
       ...clusterHandlers(config),
     };
-    const methods = withRequestLimits(
-      new Map([...serviceMethodTable(WORKFLOW_SERVICE, handlers, log), ...serviceMethodTable(OPERATOR_SERVICE, namespaceRpcs, log)]),
-      config.limits,
-      { nowMs: () => performance.now(), namespaceExists: (name) => namespaces.byName(name) !== undefined },
-    );
+    const table = new Map([
+      ...serviceMethodTable(WORKFLOW_SERVICE, handlers, log),
+      ...serviceMethodTable(OPERATOR_SERVICE, namespaceRpcs, log),
+      ...healthMethods(() => observability.serving),
+    ]);
+    // Metrics outside the limits: a refused call is counted with its status.
+    const limited = withRequestLimits(table, config.limits, {
+      nowMs: () => performance.now(),
+      namespaceExists: (name) => namespaces.byName(name) !== undefined,
+    });
+    const methods = metrics ? instrumentMethods(limited, metrics) : limited;
+    const health = new HealthEndpoints(store);
     const tls = config.tls ? tlsServerOptions(config.tls) : undefined;
     const transport = new GrpcTransport(methods, {
       maxMessageBytes: config.grpcMessageSizeMaxBytes,
@@ -220,8 +261,18 @@ export class EndureServer {
         maxBodyBytes: config.httpBodySizeMaxBytes,
       });
       try {
-        uiServer = await UiServer.listen(config.uiIp, config.uiPort, api, new StaticUi(builtUiDirectory()), log, tls);
+        uiServer = await UiServer.listen(config.uiIp, config.uiPort, api, new StaticUi(builtUiDirectory()), log, tls, health);
       } catch (err) {
+        await transport.close(0);
+        await bus?.close();
+        throw err;
+      }
+    }
+    if (metrics && config.metrics) {
+      try {
+        observability.metricsServer = await MetricsServer.listen(config.metrics.ip, config.metrics.port, metrics, health, log);
+      } catch (err) {
+        await uiServer?.close();
         await transport.close(0);
         await bus?.close();
         throw err;
@@ -234,21 +285,28 @@ export class EndureServer {
     const address = hostPort(config.ip, port);
     listening = address;
     const uiAddress = uiServer ? `${tls ? 'https' : 'http'}://${hostPort(config.uiIp, uiServer.port)}` : null;
+    const metricsServer = observability.metricsServer;
+    const metricsAddress = metricsServer && config.metrics ? `http://${hostPort(config.metrics.ip, metricsServer.port)}` : null;
     log.debug(
-      { address, uiAddress, db: describeStore(config) },
+      { address, uiAddress, metricsAddress: metricsAddress ?? undefined, db: describeStore(config) },
       'endure server listening',
     );
-    return new EndureServer(config, address, port, uiAddress, transport, uiServer, store, matching, timers, skipper, deleter, log, cluster, tlsReloader);
+    return new EndureServer(
+      config, address, port, uiAddress, transport, uiServer, store, matching, timers, skipper, deleter, log, cluster, tlsReloader,
+      metricsAddress, observability,
+    );
   }
 
   /** Stop serving, answer waiting polls, and close the database. */
   async stop(): Promise<void> {
+    this.observability.serving = false;
     this.tlsReloader?.stop();
     this.timeSkipper?.stop();
     this.matching.close();
     this.timers.stop();
     await this.deleter.stop();
     await this.uiServer?.close();
+    await this.observability.metricsServer?.close();
     await this.transport.close(1000);
     await this.cluster?.stop();
     await this.store.close();

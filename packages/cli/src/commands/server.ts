@@ -43,6 +43,7 @@ interface ServeFlags {
   headless?: boolean;
   uiPort?: number;
   uiIp?: string;
+  metricsPort?: number;
   tlsCertPath?: string;
   tlsKeyPath?: string;
   tlsClientCaPath?: string;
@@ -191,6 +192,9 @@ function serveOptions(defaultLogFormat: CliLogFormat): Option[] {
     new Option('--headless', 'do not serve the web UI and the HTTP API'),
     new Option('--ui-port <port>', 'port for the web UI and the HTTP API (default: the gRPC port + 1000)').argParser(parsePort),
     new Option('--ui-ip <address>', 'address the web UI binds (default: --ip)').argParser(parseIp),
+    new Option('--metrics-port <port>', 'serve Prometheus metrics at /metrics (and /healthz, /readyz) on this port (default: off)').argParser(
+      parsePort,
+    ),
   ];
 }
 
@@ -280,6 +284,7 @@ async function serve(
       ip: flags.ip,
       uiPort,
       uiIp: flags.uiIp ?? flags.ip,
+      ...(flags.metricsPort === undefined ? {} : { metricsPort: flags.metricsPort }),
       ...storeOptions,
       namespaces,
       searchAttributes: flags.searchAttribute ?? {},
@@ -304,6 +309,7 @@ async function serve(
       `Endure server: ${server.address}`,
       ...(extras.cluster ? [`Node ID:       ${nodeId}`, `Advertised as: ${advertiseAddress}`] : []),
       `Web UI:        ${server.uiAddress ?? 'off (--headless)'}`,
+      ...(server.metricsAddress ? [`Metrics:       ${server.metricsAddress}/metrics`] : []),
       ...(server.config.tls ? [`TLS:           ${server.config.tls.clientCaPath ? 'on, client certificates required' : 'on'}`] : []),
       `Database:      ${db.shown}`,
       `Namespaces:    ${namespaces.join(', ')}`,
@@ -312,7 +318,16 @@ async function serve(
     ].join('\n'),
   );
   server.log.info(
-    { address: server.address, nodeId, advertiseAddress, ui: server.uiAddress ?? undefined, db: db.logged, namespaces, config: configFile },
+    {
+      address: server.address,
+      nodeId,
+      advertiseAddress,
+      ui: server.uiAddress ?? undefined,
+      metrics: server.metricsAddress ?? undefined,
+      db: db.logged,
+      namespaces,
+      config: configFile,
+    },
     'endure server started',
   );
 }

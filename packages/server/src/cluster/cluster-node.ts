@@ -185,7 +185,11 @@ export class ClusterNode {
         if (!watchers.isWatched(message.ns, message.run)) return;
         executions.read({ namespaceId: message.ns, workflowId: message.wf, runId: message.run }).then(
           (state) => watchers.notify(message.ns, message.run, state),
-          (err: unknown) => log.debug({ err, runId: message.run }, 'cluster: could not re-read a run another node changed'),
+          (err: unknown) =>
+            log.debug(
+              { err, namespace: namespaces.byId(message.ns)?.name, workflowId: message.wf, runId: message.run },
+              'cluster: could not re-read a run another node changed',
+            ),
         );
         return;
       }

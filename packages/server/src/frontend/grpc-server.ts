@@ -89,6 +89,7 @@ function loggedHandler(method: string, handler: UnaryHandler, log: Logger): Unar
     const ids = {
       namespace: request.namespace || undefined,
       workflowId: request.workflowId || request.workflowExecution?.workflowId || request.execution?.workflowId || undefined,
+      runId: request.runId || request.workflowExecution?.runId || request.execution?.runId || undefined,
       taskQueue: request.taskQueue?.name || undefined,
     };
     try {
@@ -108,8 +109,9 @@ function loggedHandler(method: string, handler: UnaryHandler, log: Logger): Unar
 interface RequestIds {
   namespace?: string;
   workflowId?: string;
-  workflowExecution?: { workflowId?: string } | null;
-  execution?: { workflowId?: string } | null;
+  runId?: string;
+  workflowExecution?: { workflowId?: string; runId?: string } | null;
+  execution?: { workflowId?: string; runId?: string } | null;
   taskQueue?: { name?: string } | null;
 }
 

@@ -207,7 +207,8 @@ export async function recordActivityTaskStarted(
   requestId: string,
 ): Promise<PollResponse | null> {
   const ref = { namespaceId: task.namespaceId, workflowId: task.workflowId, runId: task.runId };
-  return es.update(ref, (tx): PollResponse | null => {
+  let waitedMs = 0;
+  const response = await es.update(ref, (tx): PollResponse | null => {
     const a = tx.state.activities[task.scheduledEventId];
     // Stale: nothing to record; the caller drops the task row.
     // A paused activity starts nothing; one moved to another task queue is started from there.
@@ -215,8 +216,11 @@ export async function recordActivityTaskStarted(
       return null;
     }
     tx.doneTaskQueueTaskIds.push(task.id);
+    waitedMs = tx.nowMs - a.attemptScheduledTimeMs;
     return startAttempt(tx, a, identity, requestId);
   });
+  if (response) es.metrics.activityTaskStarted(waitedMs);
+  return response;
 }
 
 /** Start the current attempt: its start-to-close and heartbeat timers, and the task a worker runs. */

@@ -27,6 +27,7 @@ import { historyLimitExceeded, historyMark, terminateOverLimit } from './history
 import { readHistoryEventBytes } from './history-reader.js';
 import { isRunning, parseState, serializeState, type ExecutionState } from './mutable-state.js';
 import { enumValueName, enums } from '../common/proto.js';
+import { NO_METRICS, type EngineMetrics } from '../observability/engine-metrics.js';
 
 export interface EngineListeners {
   /** `sticky`: the workflow task among them that goes to a worker's sticky queue, if any. */
@@ -77,6 +78,8 @@ export class ExecutionStore {
   private readonly locks = new KeyedMutex();
   /** The events this process committed last to recent runs (history-tail.ts). */
   private readonly tails = new HistoryTails();
+  /** Told of task waits (observability/); set by the composition root when metrics are on. */
+  metrics: EngineMetrics = NO_METRICS;
 
   constructor(
     readonly store: Store,

@@ -53,6 +53,7 @@ export async function recordWorkflowTaskStarted(
     tx.doneTaskQueueTaskIds.push(task.id);
     return markWorkflowTaskStarted(tx, es, identity, requestId, polled);
   });
+  if (started) es.metrics.workflowTaskStarted(started.startedTimeMs - started.scheduledTimeMs);
   return started && workflowTaskResponse(es, started);
 }
 
@@ -228,8 +229,10 @@ export async function completeWorkflowTask(
 ): Promise<CompletionOutcome> {
   const ref = { namespaceId: token.ns, workflowId: token.wf, runId: token.run };
   let updates: UpdateMessages | null = null;
+  let scheduledTimeMs = 0;
   const outcome = await es.update(ref, (tx): CompletionOutcome => {
     const wt = requireStartedTask(tx, token);
+    scheduledTimeMs = wt.scheduledTimeMs;
     const commands = req.commands ?? [];
     const identity = req.identity ?? '';
     // New events arrived while the worker decided to close: it must see them first.
@@ -284,6 +287,11 @@ export async function completeWorkflowTask(
     return { ok: true, activityTasks: applied.activityTasks };
   });
   (updates as UpdateMessages | null)?.committed(ref);
+  if (outcome.ok) {
+    es.metrics.workflowTaskCompleted(es.clock.nowMs() - scheduledTimeMs);
+    // Activities started eagerly in this completion waited for no poll.
+    for (let i = 0; i < outcome.activityTasks.length; i++) es.metrics.activityTaskStarted(0);
+  }
   return outcome;
 }
 

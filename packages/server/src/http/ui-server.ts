@@ -1,6 +1,7 @@
 /**
  * The UI port (8233 for `start-dev`): one HTTP/1.1 server for the HTTP JSON API under
- * `/api/v1` and the web UI everywhere else.
+ * `/api/v1`, the health endpoints `/healthz` and `/readyz` (observability/health.ts), and the
+ * web UI everywhere else.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
@@ -9,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../common/logger.js';
 import type { HttpApi } from './http-api.js';
 import type { StaticUi } from './static-ui.js';
+import type { HealthEndpoints } from '../observability/health.js';
 
 export class UiServer {
   private constructor(
@@ -16,9 +18,19 @@ export class UiServer {
     readonly port: number,
   ) {}
 
-  static async listen(host: string, port: number, api: HttpApi, ui: StaticUi, log: Logger, tls?: TlsOptions): Promise<UiServer> {
+  static async listen(
+    host: string,
+    port: number,
+    api: HttpApi,
+    ui: StaticUi,
+    log: Logger,
+    tls?: TlsOptions,
+    health?: HealthEndpoints,
+  ): Promise<UiServer> {
     const handle = (req: IncomingMessage, res: ServerResponse) => {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      // Outside /api/v1: probes need no credentials.
+      if (health?.serve(req, res, url.pathname)) return;
       const served = url.pathname === '/api' || url.pathname.startsWith('/api/') ? api.handle(req, res, url) : ui.serve(req, res, url);
       served.catch((err: unknown) => {
         log.error({ err, path: url.pathname }, 'http request failed');

@@ -301,6 +301,17 @@ export class MatchingEngine {
     return { pollers, backlog: queue.backlogSize, oldestTaskCreatedMs };
   }
 
+  /** Every normal (not sticky) queue's backlog and waiting polls, for metrics (observability/). */
+  queueStats(): { namespaceId: string; taskQueue: string; kind: TaskKind; backlog: number; pollers: number }[] {
+    const stats = [];
+    for (const [k, queue] of this.queues) {
+      if (queue.sticky) continue;
+      const [namespaceId = '', kind = 'workflow', taskQueue = ''] = k.split('\u0000');
+      stats.push({ namespaceId, taskQueue, kind: kind as TaskKind, backlog: queue.backlogSize, pollers: queue.pollers.length });
+    }
+    return stats;
+  }
+
   /** Answer every waiting poll empty; later polls return at once. */
   close(): void {
     this.closed = true;

@@ -295,7 +295,7 @@ export class Scheduler {
     try {
       return CompiledSpec.compile(schedule.spec ?? {}, jitterSeed(ns, scheduleId));
     } catch (err) {
-      this.deps.log.warn({ err, scheduleId }, 'schedule spec does not compile; the schedule takes no actions');
+      this.deps.log.warn({ err, namespace: ns.name, scheduleId }, 'schedule spec does not compile; the schedule takes no actions');
       return null;
     }
   }
@@ -381,14 +381,14 @@ export class Scheduler {
         if (err instanceof ServiceError && err.code === GrpcStatus.ALREADY_EXISTS) {
           // A workflow with this id exists and was not started by this request: the action
           // is not taken (as in Temporal). Logged, since the user's id choice caused it.
-          this.deps.log.warn({ scheduleId: w.scheduleId, workflowId: p.workflowId }, 'schedule action not taken: the workflow id is in use');
+          this.deps.log.warn({ namespace: w.ns.name, scheduleId: w.scheduleId, workflowId: p.workflowId }, 'schedule action not taken: the workflow id is in use');
           results.push({ requestId: p.requestId, runId: null, startMs: 0 });
         } else if (err instanceof ServiceError && !isStoreUnavailable(err)) {
-          this.deps.log.warn({ err, scheduleId: w.scheduleId, workflowId: p.workflowId }, 'schedule action not taken: the start was refused');
+          this.deps.log.warn({ err, namespace: w.ns.name, scheduleId: w.scheduleId, workflowId: p.workflowId }, 'schedule action not taken: the start was refused');
           results.push({ requestId: p.requestId, runId: null, startMs: 0 });
         } else {
           // Left pending: the retry tick tries again with the same request id.
-          this.deps.log.warn({ err, scheduleId: w.scheduleId, workflowId: p.workflowId }, 'schedule action start failed; retrying');
+          this.deps.log.warn({ err, namespace: w.ns.name, scheduleId: w.scheduleId, workflowId: p.workflowId }, 'schedule action start failed; retrying');
         }
       }
     }
@@ -431,7 +431,10 @@ export class Scheduler {
         else await requestCancelWorkflow(this.deps.executions, ref, 'cancelled by schedule overlap policy', identity);
       } catch (err) {
         // Already closed, most likely: its close notification frees the slot.
-        this.deps.log.debug({ err, scheduleId: w.scheduleId, workflowId: run.workflowId }, 'schedule could not stop a running action');
+        this.deps.log.debug(
+          { err, namespace: w.ns.name, scheduleId: w.scheduleId, workflowId: run.workflowId, runId: run.runId },
+          'schedule could not stop a running action',
+        );
       }
     }
   }

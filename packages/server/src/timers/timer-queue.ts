@@ -14,6 +14,7 @@
 import type { Logger } from '../common/logger.js';
 import { isAdvanceable, type Clock } from '../common/clock.js';
 import type { ClusterStore, Store, TimerTask } from '../persistence/store.js';
+import { NO_METRICS, type EngineMetrics } from '../observability/engine-metrics.js';
 
 export type TimerHandler = (timer: TimerTask) => Promise<void>;
 
@@ -38,6 +39,10 @@ export class TimerQueue {
   private stopped = false;
   private readonly inFlight = new Set<number>();
   private unsubscribeClock: (() => void) | null = null;
+  /** Told how late each timer fires (observability/). */
+  metrics: EngineMetrics = NO_METRICS;
+  /** A namespace's name for the log, from its id. */
+  namespaceName: (namespaceId: string) => string | undefined = () => undefined;
 
   constructor(
     private readonly store: Store,
@@ -120,11 +125,13 @@ export class TimerQueue {
 
   private async fire(timer: TimerTask): Promise<void> {
     this.inFlight.add(timer.id);
+    this.metrics.timerFired(this.clock.nowMs() - timer.fireAtMs);
     try {
       await this.handle(timer);
     } catch (err) {
       // Left in the store: it fires again on the next pass.
-      this.log.warn({ err, timer: timer.id, kind: timer.kind }, 'timer handling failed');
+      const namespace = this.namespaceName(timer.namespaceId) ?? timer.namespaceId;
+      this.log.warn({ err, namespace, workflowId: timer.workflowId, runId: timer.runId, timer: timer.id, kind: timer.kind }, 'timer handling failed');
       this.arm(this.clock.nowMs() + RETRY_AFTER_ERROR_MS);
     } finally {
       this.inFlight.delete(timer.id);

@@ -46,6 +46,8 @@ export class CommitBatcher {
   private readonly pending: Pending[] = [];
   private inFlight = 0;
   private flushScheduled = false;
+  /** Told how many commits each batch holds (observability/). */
+  onBatch: ((commits: number) => void) | null = null;
 
   /** `batchesInFlightMax`: statements running at once, each on its own pooled connection. */
   constructor(
@@ -75,6 +77,7 @@ export class CommitBatcher {
   private flush(): void {
     while (this.inFlight < this.batchesInFlightMax && this.pending.length > 0) {
       const batch = this.pending.splice(0, COMMIT_BATCH_MAX);
+      this.onBatch?.(batch.length);
       this.inFlight++;
       void this.send(batch).finally(() => {
         this.inFlight--;

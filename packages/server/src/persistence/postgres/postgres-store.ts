@@ -70,6 +70,11 @@ export class PostgresStore implements Store {
     this.commits = new CommitBatcher(pool, COMMIT_BATCHES_IN_FLIGHT_MAX);
   }
 
+  /** Told how many commits each group commit holds (observability/). */
+  set onGroupCommit(observer: ((commits: number) => void) | null) {
+    this.commits.onBatch = observer;
+  }
+
   /** Connects (waiting for the database as `connectRetry` allows) and brings the schema up to date. */
   static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
     const pool = createPool(options.url, options.onConnectionError, options.poolSize);

@@ -70,6 +70,8 @@ export class SqliteStore implements Store {
   private pending: PendingCommit[] = [];
   private flushScheduled = false;
   private readonly visibilityStatements = new Map<string, Database.Statement>();
+  /** Told how many commits each group commit holds (observability/). */
+  onGroupCommit: ((commits: number) => void) | null = null;
 
   /** `filename` null opens a private in-memory database. */
   constructor(filename: string | null) {
@@ -253,6 +255,7 @@ export class SqliteStore implements Store {
       setImmediate(() => this.flush());
     }
     if (batch.length === 0) return;
+    this.onGroupCommit?.(batch.length);
     const outcomes: (CommitResult | ScheduleCommitResult | Error)[] = [];
     try {
       this.db.transaction(() => {
