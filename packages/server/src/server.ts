@@ -37,6 +37,9 @@ import { scheduleHandlers } from './frontend/schedule-service.js';
 import { namespaceNotFound } from './common/errors.js';
 import { requireId } from './frontend/validation.js';
 import { TlsReloader, tlsServerOptions } from './frontend/tls.js';
+import { Authenticator } from './auth/authenticator.js';
+import { authorizeMethods } from './auth/authorize.js';
+import { apiKeyServiceMethods } from './auth/api-key-service.js';
 
 /** How long a node holds a due timer it claimed before another node may fire it. */
 const TIMER_LEASE_MS = 3000;
@@ -195,10 +198,14 @@ export class EndureServer {
       }),
       ...clusterHandlers(config),
     };
-    const methods = new Map([
+    const authenticator = config.auth ? await Authenticator.create(config.auth, store, () => clock.nowMs()) : null;
+    if (config.auth?.adminApiKey) log.warn('auth.adminApiKey is set: create API keys with it, then remove it and restart');
+    const servedMethods = new Map([
       ...serviceMethodTable(WORKFLOW_SERVICE, handlers, log),
       ...serviceMethodTable(OPERATOR_SERVICE, namespaceRpcs, log),
+      ...apiKeyServiceMethods({ store, nowMs: () => clock.nowMs(), apiKeys: authenticator?.apiKeys ?? null }),
     ]);
+    const methods = authenticator ? authorizeMethods(servedMethods, authenticator, log) : servedMethods;
     const tls = config.tls ? tlsServerOptions(config.tls) : undefined;
     const transport = new GrpcTransport(methods, {
       maxMessageBytes: config.grpcMessageSizeMaxBytes,
