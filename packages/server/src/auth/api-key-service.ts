@@ -19,9 +19,9 @@ const PERMISSIONS_MAX = 100;
 const PERMISSION_LENGTH_MAX = 300;
 
 interface Handlers {
-  CreateApiKey(request: { name: string; permissions: string[]; expiresInMs: number }): Promise<object>;
-  ListApiKeys(request: object): Promise<object>;
-  RevokeApiKey(request: { id: string }): Promise<object>;
+  CreateApiKey: (request: { name: string; permissions: string[]; expiresInMs: number }) => Promise<object>;
+  ListApiKeys: (request: object) => Promise<object>;
+  RevokeApiKey: (request: { id: string }) => Promise<object>;
 }
 
 export interface ApiKeyServiceDeps {

@@ -27,8 +27,8 @@ export function authorizeMethods(
     }
     const name = path.slice(path.lastIndexOf('/') + 1);
     wrapped.set(path, {
-      decode: method.decode,
-      encode: method.encode,
+      decode: (bytes) => method.decode(bytes),
+      encode: (response) => method.encode(response),
       handle: async (request, ctx) => {
         const principal = await authenticator.authenticate(ctx.headers);
         // Requests of namespace-scoped methods carry the namespace they act on; the decoded

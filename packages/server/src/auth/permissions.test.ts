@@ -11,7 +11,7 @@ import { ServiceError } from '../common/errors.js';
 import { Status } from '../common/grpc-status.js';
 import { METHOD_ACCESS, checkAccess, methodAccess, principalOf, type MethodAccess } from './permissions.js';
 
-function paths(root: typeof protoRoot | typeof apiKeyProtoRoot, service: string): string[] {
+function paths(root: { lookupService(name: string): { methods: Record<string, unknown> } }, service: string): string[] {
   return Object.keys(root.lookupService(service).methods).map((name) => `/${service}/${name}`);
 }
 
