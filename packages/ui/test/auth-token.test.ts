@@ -45,7 +45,7 @@ describe('the token prompt', () => {
     await page.getByRole('combobox', { name: 'Namespace' }).locator('option', { hasText: 'billing' }).waitFor({ state: 'attached' });
     await page.getByRole('button', { name: 'Forget token' }).click();
     await prompt.waitFor();
-    expect(await page.evaluate(() => localStorage.getItem('endure.apiToken'))).toBeNull();
+    expect(await page.evaluate("localStorage.getItem('endure.apiToken')")).toBeNull();
     await context.close();
   });
 });
