@@ -216,6 +216,22 @@ describe('managing keys', () => {
   });
 });
 
+describe('a server without auth', () => {
+  it('lets every call through, and refuses to make API keys (they would be made by anyone)', async () => {
+    const open = await EndureServer.start({ port: 0, logLevel: 'error', inMemory: true });
+    try {
+      const connection = await endure.Connection.connect({ address: open.address });
+      closers.push(connection);
+      expect(await outcome(connection.workflowService.describeNamespace({ namespace: 'default' }))).toBe('OK');
+      expect(await outcome(connection.apiKeyService.createApiKey({ name: 'x', permissions: ['default:read'] }))).toBe(
+        'code 9: authentication is off on this server: API keys work only on a server started with auth settings',
+      );
+    } finally {
+      await open.stop();
+    }
+  });
+});
+
 describe('workers', () => {
   it('a worker holding <ns>:worker runs the workflow a client holding <ns>:write starts (official SDK)', async () => {
     const [workerKey, clientToken] = [await apiKeyWith([`${NS}:worker`]), await jwtWith([`${NS}:write`])];
