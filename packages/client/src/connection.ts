@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import * as grpc from '@grpc/grpc-js';
 import proto from '@temporalio/proto';
+import { API_KEY_SERVICE_NAME, createApiKeyService, type ApiKeyService } from './api-key-service.js';
 import { compileConnectionOptions, type ConnectionOptions, type ConnectionOptionsWithDefaults } from './connection-options.js';
 import { isGrpcServiceError, ServiceError } from './errors.js';
 import { Http2Channel } from './http2-channel.js';
@@ -53,6 +54,15 @@ export class Connection implements ConnectionLike {
    * ```
    */
   readonly operatorService: OperatorService;
+  /**
+   * Endure's API key management (`endure.operator.v1.ApiKeyService`); needs `system:admin`.
+   *
+   * @example
+   * ```ts
+   * const { apiKeys } = await connection.apiKeyService.listApiKeys();
+   * ```
+   */
+  readonly apiKeyService: ApiKeyService;
   /** Carries the deadline, metadata and abort signal of the current `with…` scope. */
   readonly callContextStorage = new AsyncLocalStorage<CallContext>();
   /** The grpc-js client, when grpc-js options asked for it; else the built-in HTTP/2 channel. */
@@ -105,6 +115,7 @@ export class Connection implements ConnectionLike {
     const services = proto.temporal.api;
     this.workflowService = this.withNamespaceHeader(services.workflowservice.v1.WorkflowService.create(rpcFor(workflowServiceName), false, false));
     this.operatorService = services.operatorservice.v1.OperatorService.create(rpcFor(operatorServiceName), false, false);
+    this.apiKeyService = createApiKeyService(rpcFor(API_KEY_SERVICE_NAME));
   }
 
   /**

@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { systemClock, type Clock } from './common/clock.js';
 import type { SearchAttributeType } from './common/search-attribute-types.js';
 import type { TlsSettings } from './frontend/tls.js';
+import { checkAuth, type AuthOptions, type AuthSettings } from './auth/settings.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 /** `json`: one JSON object per line; `pretty`: one readable line per entry. */
@@ -38,6 +39,12 @@ export interface EndureServerOptions {
    * without a restart.
    */
   tls?: { certPath: string; keyPath: string; clientCaPath?: string; reloadIntervalMs?: number };
+  /**
+   * Authentication and authorization (auth/): every call but the health checks must carry
+   * `authorization: Bearer <API key or JWT>` whose permissions (`<namespace>:read|worker|write|admin`,
+   * `system:<role>`) allow it. Off when absent (the default, and `start-dev`'s).
+   */
+  auth?: AuthOptions;
   /**
    * This node's name among the nodes sharing a database: 1 to 255 letters, digits and
    * `.`, `_`, `-`, `:`, `@`. It must differ between nodes running at the same time and should
@@ -211,6 +218,8 @@ export interface ResolvedConfig {
   port: number;
   ip: string;
   tls: TlsSettings | null;
+  /** null: no authentication, every call is allowed. */
+  auth: AuthSettings | null;
   /** null: no UI server. */
   uiPort: number | null;
   uiIp: string;
@@ -277,6 +286,7 @@ export function resolveConfig(options: EndureServerOptions): ResolvedConfig {
     uiIp: options.uiIp ?? ip,
     metrics: options.metricsPort === undefined ? null : { port: checkPort(options.metricsPort, 'metricsPort'), ip: options.metricsIp ?? ip },
     tls: checkTls(options.tls),
+    auth: checkAuth(options.auth),
     nodeId: options.nodeId === undefined ? defaultNodeId(port) : checkNodeId(options.nodeId),
     advertiseAddress:
       options.advertiseAddress === undefined ? defaultAdvertiseAddress(ip, port) : checkAdvertiseAddress(options.advertiseAddress),

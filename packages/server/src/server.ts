@@ -43,6 +43,9 @@ import { instrumentMethods } from './observability/rpc-metrics.js';
 import { instrumentStore } from './observability/store-metrics.js';
 import { HealthEndpoints, healthMethods } from './observability/health.js';
 import { MetricsServer } from './observability/metrics-server.js';
+import { Authenticator } from './auth/authenticator.js';
+import { authorizeMethods } from './auth/authorize.js';
+import { apiKeyServiceMethods } from './auth/api-key-service.js';
 
 /** How long a node holds a due timer it claimed before another node may fire it. */
 const TIMER_LEASE_MS = 3000;
@@ -230,17 +233,22 @@ export class EndureServer {
       }),
       ...clusterHandlers(config),
     };
+    const authenticator = config.auth ? await Authenticator.create(config.auth, store, () => clock.nowMs()) : null;
+    if (config.auth?.adminApiKey) log.warn('auth.adminApiKey is set: create API keys with it, then remove it and restart');
     const table = new Map([
       ...serviceMethodTable(WORKFLOW_SERVICE, handlers, log),
       ...serviceMethodTable(OPERATOR_SERVICE, namespaceRpcs, log),
+      ...apiKeyServiceMethods({ store, nowMs: () => clock.nowMs(), apiKeys: authenticator?.apiKeys ?? null }),
       ...healthMethods(() => observability.serving),
     ]);
-    // Metrics outside the limits: a refused call is counted with its status.
+    // From the outside in: metrics (a refused call is counted with its status), authorization
+    // (an unauthenticated call spends no namespace's rate budget, as in Temporal), the limits.
     const limited = withRequestLimits(table, config.limits, {
       nowMs: () => performance.now(),
       namespaceExists: (name) => namespaces.byName(name) !== undefined,
     });
-    const methods = metrics ? instrumentMethods(limited, metrics) : limited;
+    const authorized = authenticator ? authorizeMethods(limited, authenticator, log) : limited;
+    const methods = metrics ? instrumentMethods(authorized, metrics) : authorized;
     const health = new HealthEndpoints(store);
     const tls = config.tls ? tlsServerOptions(config.tls) : undefined;
     const transport = new GrpcTransport(methods, {

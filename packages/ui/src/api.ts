@@ -1,8 +1,39 @@
 /**
  * The server's HTTP JSON API (Temporal's `/api/v1/...` paths, protobuf's canonical JSON with
  * payloads shown as their JSON value where their encoding allows). Every page talks to the
- * server through these two functions.
+ * server through these functions. On a server with auth, each request carries the API key or
+ * JWT the user entered (kept in localStorage) as `authorization: Bearer …`, and a 401 answer
+ * tells `onUnauthenticated` listeners (the token prompt) to ask for one.
  */
+
+const TOKEN_STORAGE_KEY = 'endure.apiToken';
+
+/** The API key or JWT the user entered, or null. */
+export function apiToken(): string | null {
+  try {
+    return localStorage.getItem(TOKEN_STORAGE_KEY) || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Keeps `token` for every later request (null forgets it). */
+export function setApiToken(token: string | null): void {
+  try {
+    if (token) localStorage.setItem(TOKEN_STORAGE_KEY, token);
+    else localStorage.removeItem(TOKEN_STORAGE_KEY);
+  } catch {
+    // Private mode: nothing is kept; the prompt asks again.
+  }
+}
+
+const unauthenticatedListeners = new Set<(message: string) => void>();
+
+/** Calls `listener` with the server's message whenever it answers 401; returns the unsubscribe. */
+export function onUnauthenticated(listener: (message: string) => void): () => void {
+  unauthenticatedListeners.add(listener);
+  return () => unauthenticatedListeners.delete(listener);
+}
 
 /** A call the server refused: the gRPC status it answered with, and its message. */
 export class ApiError extends Error {
@@ -50,6 +81,8 @@ export function enc(segment: string): string {
 }
 
 async function call<T>(url: string, init: RequestInit): Promise<T> {
+  const token = apiToken();
+  if (token) init = { ...init, headers: { ...(init.headers as Record<string, string> | undefined), authorization: `Bearer ${token}` } };
   let response: Response;
   try {
     response = await fetch(url, init);
@@ -67,6 +100,7 @@ async function call<T>(url: string, init: RequestInit): Promise<T> {
   }
   if (!response.ok) {
     const error = body as { code?: number; message?: string };
+    if (response.status === 401) for (const listener of unauthenticatedListeners) listener(error.message ?? response.statusText);
     throw new ApiError(response.status, error.code ?? 2, error.message ?? response.statusText);
   }
   return body as T;

@@ -6,7 +6,7 @@
  * Both also read `ENDURE_*` variables and a `--config` file (server-config.ts); `start-dev`
  * reads its flags only.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { constants as osConstants, homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { Command, Option } from 'commander';
@@ -62,6 +62,13 @@ interface StartFlags extends ServeFlags {
   nodeId?: string;
   advertiseAddress?: string;
   config?: string;
+  auth?: boolean;
+  authJwksPath?: string;
+  authJwksUrl?: string;
+  authJwtIssuer?: string;
+  authJwtAudience?: string;
+  authPermissionsClaim?: string;
+  authAdminApiKeyFile?: string;
 }
 
 /** Flags given several times: a list in the config file, comma-separated in their variable. */
@@ -70,7 +77,7 @@ const REPEATABLE = new Set(['namespace', 'search-attribute']);
  * Flags whose `ENDURE_*` variable `applyOwnEnv` reads rather than commander: the lists, and
  * `--headless`, a switch, whose variable commander would read as on whatever it held.
  */
-const OWN_ENV = new Set([...REPEATABLE, 'headless']);
+const OWN_ENV = new Set([...REPEATABLE, 'headless', 'auth']);
 
 export function registerServerCommands(program: Command): void {
   const server = program.command('server').description('Run an Endure server');
@@ -92,7 +99,7 @@ export function registerServerCommands(program: Command): void {
   // start and migrate read flags, then ENDURE_* variables, then the --config file (server-config.ts).
   const start = addOptions(
     server.command('start').description('Start a server on a PostgreSQL database (creating or upgrading its schema)'),
-    [...listenOptions(), dbOption(), ...connectOptions(), ...nodeOptions(), ...serveOptions('json'), configOption()],
+    [...listenOptions(), dbOption(), ...connectOptions(), ...nodeOptions(), ...serveOptions('json'), ...authOptions(), configOption()],
     { env: true },
   );
   const fileSchema: ConfigFileSchema = {
@@ -175,6 +182,22 @@ function nodeOptions(): Option[] {
   ];
 }
 
+/** Authentication (`start` only: `start-dev` is a server for one developer, open to its host). */
+function authOptions(): Option[] {
+  return [
+    new Option('--auth', 'require credentials on every call: API keys (endure operator api-key), and JWTs with --auth-jwks-*'),
+    new Option('--auth-jwks-path <file>', 'also accept JWTs signed by a key of this JWKS file (re-read when it changes); implies --auth'),
+    new Option('--auth-jwks-url <url>', 'also accept JWTs signed by a key of the JWKS at this URL (cached); implies --auth'),
+    new Option('--auth-jwt-issuer <iss>', 'the iss claim JWTs must carry'),
+    new Option('--auth-jwt-audience <aud>', 'an aud claim JWTs must carry'),
+    new Option('--auth-permissions-claim <name>', 'the JWT claim listing permissions such as default:write (default: permissions)'),
+    new Option(
+      '--auth-admin-api-key-file <file>',
+      'a file holding a bootstrap key granting system:admin (or ENDURE_ADMIN_API_KEY): create real keys with it, then remove it; implies --auth',
+    ),
+  ];
+}
+
 /** The options after the database ones: namespaces, logs and the UI port. */
 function serveOptions(defaultLogFormat: CliLogFormat): Option[] {
   return [
@@ -206,6 +229,38 @@ function tlsOf(flags: ServeFlags): Pick<EndureServerOptions, 'tls'> {
     throw new Error('TLS needs both --tls-cert-path and --tls-key-path (--tls-client-ca-path adds client certificates)');
   }
   return { tls: { certPath: resolve(certPath), keyPath: resolve(keyPath), ...(clientCaPath ? { clientCaPath: resolve(clientCaPath) } : {}) } };
+}
+
+/**
+ * The server's `auth` option: on with `--auth` or any `--auth-…` setting that needs it. The
+ * bootstrap key comes from a file, or from ENDURE_ADMIN_API_KEY (never from a flag: a flag's
+ * value shows in the process list).
+ */
+function authOf(flags: StartFlags): EndureServerOptions['auth'] {
+  const jwks = flags.authJwksPath !== undefined || flags.authJwksUrl !== undefined;
+  const adminFromEnv = process.env['ENDURE_ADMIN_API_KEY'];
+  const adminApiKey =
+    flags.authAdminApiKeyFile !== undefined
+      ? readFileSync(resolve(flags.authAdminApiKeyFile), 'utf8').trim()
+      : adminFromEnv !== undefined && adminFromEnv !== ''
+        ? adminFromEnv
+        : undefined;
+  if (flags.auth !== true && !jwks && adminApiKey === undefined) {
+    if (flags.authJwtIssuer !== undefined || flags.authJwtAudience !== undefined || flags.authPermissionsClaim !== undefined) {
+      throw new Error('--auth-jwt-issuer, --auth-jwt-audience and --auth-permissions-claim need --auth-jwks-path or --auth-jwks-url');
+    }
+    return undefined;
+  }
+  const jwt = jwks
+    ? {
+        ...(flags.authJwksPath !== undefined ? { jwksPath: resolve(flags.authJwksPath) } : {}),
+        ...(flags.authJwksUrl !== undefined ? { jwksUrl: flags.authJwksUrl } : {}),
+        ...(flags.authJwtIssuer !== undefined ? { issuer: flags.authJwtIssuer } : {}),
+        ...(flags.authJwtAudience !== undefined ? { audience: flags.authJwtAudience } : {}),
+        ...(flags.authPermissionsClaim !== undefined ? { permissionsClaim: flags.authPermissionsClaim } : {}),
+      }
+    : undefined;
+  return { ...(jwt ? { jwt } : {}), ...(adminApiKey !== undefined ? { adminApiKey } : {}) };
 }
 
 function requireDb(command: Command): void {
@@ -244,6 +299,14 @@ async function runStart(flags: StartFlags): Promise<void> {
     nodeId: flags.nodeId,
     advertiseAddress: flags.advertiseAddress,
   };
+  try {
+    const auth = authOf(flags);
+    if (auth) options.auth = auth;
+  } catch (err) {
+    process.stderr.write(`endure: could not start the server: ${errorMessage(err)}\n`);
+    process.exitCode = ExitCode.Failure;
+    return;
+  }
   await serve(flags, options, { shown, logged: shown }, { cluster: true, configFile: flags.config });
 }
 
@@ -311,6 +374,7 @@ async function serve(
       `Web UI:        ${server.uiAddress ?? 'off (--headless)'}`,
       ...(server.metricsAddress ? [`Metrics:       ${server.metricsAddress}/metrics`] : []),
       ...(server.config.tls ? [`TLS:           ${server.config.tls.clientCaPath ? 'on, client certificates required' : 'on'}`] : []),
+      ...(server.config.auth ? [`Auth:          ${authBanner(server.config.auth)}`] : []),
       `Database:      ${db.shown}`,
       `Namespaces:    ${namespaces.join(', ')}`,
       ...(configFile === undefined ? [] : [`Config file:   ${configFile}`]),
@@ -330,6 +394,11 @@ async function serve(
     },
     'endure server started',
   );
+}
+
+function authBanner(auth: NonNullable<EndureServer['config']['auth']>): string {
+  const accepted = ['API keys', ...(auth.jwt ? [`JWTs (${auth.jwt.jwksPath ?? auth.jwt.jwksUrl ?? ''})`] : [])];
+  return `on, ${accepted.join(' and ')}${auth.adminApiKey ? '; bootstrap admin key set (remove it once real keys exist)' : ''}`;
 }
 
 /** A database URL fit for a banner or a log: the password left out. */

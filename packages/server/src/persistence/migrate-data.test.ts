@@ -112,6 +112,9 @@ async function fillSqlite(filename: string): Promise<void> {
   const store = new SqliteStore(filename);
   try {
     await store.createNamespace(namespace);
+    await store.createApiKey({
+      id: 'k1', name: 'ci', secretHash: 'ab'.repeat(32), permissions: ['default:write'], createdMs: 1000, expiresMs: 9000, revoked: true,
+    });
     await store.commitExecution(
       startCommit('wf-a', 'run-a', visibilityRow('run-a', 'wf-a', RUNNING, {
         keyword01: 'acme', text01: 'rush order for the fair', bool01: 1, keyword_list01: '["red","blue"]',
@@ -182,6 +185,7 @@ async function snapshot(store: Store) {
     },
     counts: await store.countVisibility(NS, query('GROUP BY ExecutionStatus', true)),
     schedules: await store.listSchedules(NS, null, 10),
+    apiKeys: await store.listApiKeys(),
   };
 }
 
@@ -193,7 +197,7 @@ describe('migrateData', () => {
     const summary = await migrateData({ sqliteFilename: filename, postgresUrl: database.url, onProgress: (l) => lines.push(l) });
     expect(summary.rows).toEqual({
       namespaces: 1, executions: 2, current_executions: 2, history_events: 7, task_queue_tasks: 1, timer_tasks: 2, executions_visibility: 2,
-      schedules: 1,
+      schedules: 1, api_keys: 1,
     });
     expect(lines).toContain('executions: 2 rows copied');
 
@@ -208,6 +212,7 @@ describe('migrateData', () => {
       expect(before.runs.map((r) => r?.dbVersion)).toEqual([1, 2]);
       expect(before.schedules).toEqual([{ namespaceId: NS, scheduleId: 'nightly', state: '{"actions":1}', dbVersion: 2 }]);
       expect(before.timers.map((t) => t.workflowId)).toEqual(['wf-a', 'nightly']);
+      expect(before.apiKeys.map((k) => [k.id, k.permissions, k.revoked])).toEqual([['k1', ['default:write'], true]]);
       expect(before.lists).toEqual({
         rush: ['run-a'], notRush: ['run-b'], tags: ['run-a'], notes: ['run-a'], customer: ['run-b'], amount: ['run-a'],
         due: ['run-a'], closed: ['run-b'],

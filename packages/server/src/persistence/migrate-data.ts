@@ -35,6 +35,7 @@ export const MIGRATED_TABLES = [
   'timer_tasks',
   'executions_visibility',
   'schedules',
+  'api_keys',
 ] as const;
 export type MigratedTable = (typeof MIGRATED_TABLES)[number];
 

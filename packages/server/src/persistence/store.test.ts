@@ -1,7 +1,7 @@
 /**
  * The Store contract, run once against every implementation: what the history
  * engine, matching and the timer queue rely on from whichever store they get.
- * Schedules have their part in store-schedules.test.ts.
+ * Schedules have their part in store-schedules.test.ts, API keys in store-api-keys.test.ts.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ConditionFailedError, type ExecutionCommit, type NamespaceRecord, type Store } from './store.js';

@@ -195,6 +195,23 @@ export interface ScheduleCommitResult {
   timerTasks: TimerTask[];
 }
 
+/**
+ * An API key (auth/api-keys.ts): its public id, and only a hash of its secret. Revoked keys
+ * are kept (listed as revoked) so an id is never handed out twice.
+ */
+export interface ApiKeyRecord {
+  id: string;
+  name: string;
+  /** SHA-256 of the key's secret part, hex. */
+  secretHash: string;
+  /** Temporal permission claims: `<namespace>:<role>`, `system:<role>`. */
+  permissions: string[];
+  createdMs: number;
+  /** null: never expires. */
+  expiresMs: number | null;
+  revoked: boolean;
+}
+
 /** Node's socket errors that mean the database server cannot be reached right now. */
 const UNREACHABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
 
@@ -265,6 +282,14 @@ export interface Store {
   getSchedule(namespaceId: string, scheduleId: string): Promise<ScheduleRecord | null>;
   /** A namespace's schedules in schedule id order, strictly after `afterScheduleId`, at most `limit`. */
   listSchedules(namespaceId: string, afterScheduleId: string | null, limit: number): Promise<ScheduleRecord[]>;
+
+  /** Adds a key; one with the same id throws ConditionFailedError and writes nothing. */
+  createApiKey(key: ApiKeyRecord): Promise<void>;
+  getApiKey(id: string): Promise<ApiKeyRecord | null>;
+  /** Every key, revoked ones too, oldest first (ties by id). */
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Marks the key revoked; false when there is no key with this id. */
+  revokeApiKey(id: string): Promise<boolean>;
 
   /** Drop tasks whose execution no longer needs them (stale after a restart or a race). */
   deleteTaskQueueTasks(ids: number[]): Promise<void>;

@@ -1,9 +1,10 @@
-/** The frame of every page: navigation, namespace switcher, theme and time-zone switches. */
+/** The frame of every page: navigation, namespace switcher, theme and time-zone switches, the token prompt. */
 import type { ComponentChildren } from 'preact';
 import { useLocation } from 'preact-iso';
 import { apiGet } from '../api';
 import { useLoad } from '../hooks';
 import { useSettings } from '../settings';
+import { ForgetTokenButton, TokenPrompt } from './token-prompt';
 
 interface ListNamespacesResponse {
   namespaces?: Array<{ namespaceInfo?: { name?: string; state?: string } }>;
@@ -83,7 +84,9 @@ export function Layout({ children }: { children: ComponentChildren }) {
         >
           {settings.theme === 'dark' ? '☀ Light' : '☾ Dark'}
         </button>
+        <ForgetTokenButton />
       </header>
+      <TokenPrompt />
       <main>{children}</main>
     </div>
   );

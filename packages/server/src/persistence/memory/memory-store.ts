@@ -12,6 +12,7 @@
 import {
   ConditionFailedError,
   SCHEDULE_TIMER_RUN_ID,
+  type ApiKeyRecord,
   type CommitResult,
   type CurrentExecutionRecord,
   type ExecutionCommit,
@@ -53,6 +54,7 @@ export class MemoryStore implements Store {
   private readonly visibility = new Map<string, VisibilityRecord>();
   /** Keyed by `runKey(namespaceId, scheduleId)`. */
   private readonly schedules = new Map<string, ScheduleRecord>();
+  private readonly apiKeys = new Map<string, ApiKeyRecord>();
   private lastTaskQueueTaskId = 0;
   private lastTimerTaskId = 0;
   private closed = false;
@@ -322,6 +324,36 @@ export class MemoryStore implements Store {
         .slice(0, Math.max(limit, 0))
         .map((s) => ({ ...s })),
     );
+  }
+
+  createApiKey(key: ApiKeyRecord): Promise<void> {
+    return this.run(() => {
+      if (this.apiKeys.has(key.id)) throw new ConditionFailedError(`api key ${key.id} already exists`);
+      this.apiKeys.set(key.id, structuredClone(key));
+    });
+  }
+
+  getApiKey(id: string): Promise<ApiKeyRecord | null> {
+    return this.run(() => {
+      const key = this.apiKeys.get(id);
+      return key ? structuredClone(key) : null;
+    });
+  }
+
+  listApiKeys(): Promise<ApiKeyRecord[]> {
+    return this.run(() =>
+      [...this.apiKeys.values()]
+        .sort((a, b) => a.createdMs - b.createdMs || compareStrings(a.id, b.id))
+        .map((key) => structuredClone(key)),
+    );
+  }
+
+  revokeApiKey(id: string): Promise<boolean> {
+    return this.run(() => {
+      const key = this.apiKeys.get(id);
+      if (key) key.revoked = true;
+      return key !== undefined;
+    });
   }
 
   deleteTimerTasks(ids: number[]): Promise<void> {

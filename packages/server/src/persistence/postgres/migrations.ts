@@ -243,6 +243,18 @@ export const postgresMigrations: readonly string[] = [
   );
   CREATE INDEX timer_tasks_of_schedules ON timer_tasks (namespace_id, workflow_id) WHERE run_id = '';
   `,
+  // 5: API keys (auth/), as SQLite's migration 4.
+  `
+  CREATE TABLE api_keys (
+    id text PRIMARY KEY,
+    name text NOT NULL,
+    secret_hash text NOT NULL,
+    permissions jsonb NOT NULL,
+    created_ms bigint NOT NULL,
+    expires_ms bigint,
+    revoked boolean NOT NULL DEFAULT false
+  );
+  `,
 ];
 
 /** Key of the advisory lock that makes migrations of one database take turns. */

@@ -23,6 +23,7 @@ import {
   type TimerTask,
   type VisibilityCount,
   type VisibilityRecord,
+  type ApiKeyRecord,
   type ScheduleCommit,
   type ScheduleCommitResult,
   type ScheduleRecord,
@@ -35,6 +36,7 @@ import { toTask, toTimer } from './rows.js';
 import { countVisibility, listVisibility } from './visibility.js';
 import { CommitBatcher } from './commit-batcher.js';
 import { commitSchedule, deleteNamespaceSchedules, getSchedule, listSchedules } from './schedules.js';
+import { createApiKey, getApiKey, listApiKeys, revokeApiKey } from './api-keys.js';
 
 type Row = Record<string, unknown>;
 
@@ -221,6 +223,22 @@ export class PostgresStore implements Store {
 
   listSchedules(namespaceId: string, afterScheduleId: string | null, limit: number): Promise<ScheduleRecord[]> {
     return listSchedules(this.pool, namespaceId, afterScheduleId, limit);
+  }
+
+  createApiKey(key: ApiKeyRecord): Promise<void> {
+    return createApiKey(this.pool, key);
+  }
+
+  getApiKey(id: string): Promise<ApiKeyRecord | null> {
+    return getApiKey(this.pool, id);
+  }
+
+  listApiKeys(): Promise<ApiKeyRecord[]> {
+    return listApiKeys(this.pool);
+  }
+
+  revokeApiKey(id: string): Promise<boolean> {
+    return revokeApiKey(this.pool, id);
   }
 
   async deleteTimerTasks(ids: number[]): Promise<void> {

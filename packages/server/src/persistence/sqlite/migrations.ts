@@ -231,4 +231,17 @@ export const sqliteMigrations: readonly string[] = [
   );
   CREATE INDEX timer_tasks_of_schedules ON timer_tasks (namespace_id, workflow_id) WHERE run_id = '';
   `,
+  // 4: API keys (auth/). Only the SHA-256 of a key's secret is kept; permissions are a JSON
+  // array of claim strings. A revoked key keeps its row, so its id is never reused.
+  `
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    secret_hash TEXT NOT NULL,
+    permissions TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    expires_ms INTEGER,
+    revoked INTEGER NOT NULL DEFAULT 0
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -19,6 +19,7 @@ import {
   type TimerTask,
   type VisibilityCount,
   type VisibilityRecord,
+  type ApiKeyRecord,
   type ScheduleCommit,
   type ScheduleCommitResult,
   type ScheduleRecord,
@@ -30,6 +31,7 @@ import { CUSTOM_SLOTS, systemAttributeColumns } from '../../visibility/attribute
 import { sqliteMigrations } from './migrations.js';
 import { takeExclusiveLock } from './exclusive-lock.js';
 import { SqliteSchedules } from './schedules.js';
+import { SqliteApiKeys } from './api-keys.js';
 
 type Row = Record<string, unknown>;
 
@@ -66,6 +68,7 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   private readonly stmts;
   private readonly schedules: SqliteSchedules;
+  private readonly apiKeys: SqliteApiKeys;
   private readonly commitTx: (commit: ExecutionCommit) => CommitResult;
   private pending: PendingCommit[] = [];
   private flushScheduled = false;
@@ -84,6 +87,7 @@ export class SqliteStore implements Store {
     this.migrate();
     this.stmts = this.prepare();
     this.schedules = new SqliteSchedules(this.db);
+    this.apiKeys = new SqliteApiKeys(this.db);
     // Built once: better-sqlite3 makes a new wrapper (and its variants) per transaction() call.
     this.commitTx = this.db.transaction((c: ExecutionCommit) => this.commitOne(c));
   }
@@ -424,6 +428,22 @@ export class SqliteStore implements Store {
     return Promise.resolve(this.schedules.list(namespaceId, afterScheduleId, limit));
   }
 
+  createApiKey(key: ApiKeyRecord): Promise<void> {
+    return attempt(() => this.apiKeys.create(key));
+  }
+
+  getApiKey(id: string): Promise<ApiKeyRecord | null> {
+    return attempt(() => this.apiKeys.get(id));
+  }
+
+  listApiKeys(): Promise<ApiKeyRecord[]> {
+    return attempt(() => this.apiKeys.list());
+  }
+
+  revokeApiKey(id: string): Promise<boolean> {
+    return attempt(() => this.apiKeys.revoke(id));
+  }
+
   deleteTimerTasks(ids: number[]): Promise<void> {
     this.db.transaction(() => ids.forEach((id) => this.stmts.deleteTimer.run(id)))();
     return Promise.resolve();
@@ -520,4 +540,13 @@ function visibilityParams(v: VisibilityRecord): Row {
   const params: Row = { namespace_id: v.namespaceId, run_id: v.runId, memo: v.memo, search_attributes: v.searchAttributes };
   for (const column of VISIBILITY_COLUMNS) params[column] = v.columns[column] ?? null;
   return params;
+}
+
+/** A synchronous statement's outcome as a promise: a throw becomes a rejection, as the other stores' are. */
+function attempt<T>(body: () => T): Promise<T> {
+  try {
+    return Promise.resolve(body());
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
 }
