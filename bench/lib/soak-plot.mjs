@@ -38,6 +38,10 @@ export async function plotSoak(samples, pngPath, { title }) {
   }
 }
 
+export function soakTitle(params, sdk) {
+  return `Endure soak: ${Math.round(params.rate * 100) / 100} workflows/s for ${params.minutes} min (sdk ${sdk})`;
+}
+
 function page(title, charts) {
   return `<!doctype html><html><body style="margin:0;background:#fff;font:13px sans-serif">
 <h3 style="margin:10px 16px 0">${escapeHtml(title)}</h3>${charts.join('')}</body></html>`;
@@ -61,7 +65,7 @@ function chart(heading, samples, series) {
   const stepSec = xMax > 600 ? 120 : xMax > 120 ? 60 : 10;
   for (let sec = 0; sec <= xMax; sec += stepSec) {
     parts.push(`<line x1="${x(sec)}" x2="${x(sec)}" y1="${MARGIN.top + h}" y2="${MARGIN.top + h + 4}" stroke="#333"/>`);
-    parts.push(`<text x="${x(sec)}" y="${MARGIN.top + h + 18}" text-anchor="middle">${sec / 60} min</text>`);
+    parts.push(`<text x="${x(sec)}" y="${MARGIN.top + h + 18}" text-anchor="middle">${stepSec < 60 ? `${sec} s` : `${sec / 60} min`}</text>`);
   }
   parts.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${w}" height="${h}" fill="none" stroke="#333"/>`);
   series.forEach(({ key, color, label }, i) => {
@@ -80,7 +84,7 @@ function niceCeiling(v) {
 }
 
 function formatTick(v) {
-  return v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+  return Number.isInteger(v) ? String(v) : v.toFixed(v >= 10 ? 1 : 2);
 }
 
 function escapeHtml(text) {
@@ -96,7 +100,6 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const result = JSON.parse(readFileSync(resultFile, 'utf8'));
   const run = result.perRun[0];
   const pngPath = out ?? resultFile.replace(/\.json$/, '.png');
-  const { soakTitle } = await import('../workloads/soak.mjs');
   await plotSoak(run.samples, pngPath, { title: soakTitle(result.parameters, result.sdk) });
   console.log(pngPath);
 }
