@@ -15,8 +15,10 @@ import { parseArgs } from 'node:util';
 import { resultsDir } from './lib/paths.mjs';
 import { buildResult, checkTargets, printResult, printSummary, printTargets, ratios } from './lib/report.mjs';
 
-const WORKLOADS = { w1: 'throughput', w2: 'step-latency', w3: 'timers', w4: 'recovery', w5: 'scale', w6: 'worker-start', w7: 'visibility', w8: 'ui', w9: 'schedules' };
-const USAGE = `usage: npm run bench -- <${Object.keys(WORKLOADS).join('|')}|${Object.values(WORKLOADS).join('|')}|all> [--sdk endure|official|both] [--runs N] [--out FILE] [--n N (W5 open workflows, default 100000)] [--param key=number ...] [--store sqlite|postgres] [--nodes N (postgres; w1, w2, w4)] [--workers N (default: one per node)]`;
+const WORKLOADS = { w1: 'throughput', w2: 'step-latency', w3: 'timers', w4: 'recovery', w5: 'scale', w6: 'worker-start', w7: 'visibility', w8: 'ui', w9: 'schedules', soak: 'soak' };
+/** Not part of `all`: the soak runs for minutes on purpose. */
+const NOT_IN_ALL = ['soak'];
+const USAGE = `usage: npm run bench -- <${Object.keys(WORKLOADS).join('|')}|${Object.values(WORKLOADS).join('|')}|all> [--sdk endure|official|both] [--runs N] [--out FILE] [--n N (W5 open workflows, default 100000)] [--param key=number ...] [--store sqlite|postgres] [--nodes N (postgres; w1, w2, w4)] [--workers N (default: one per node)] [--minutes M --rate R (soak: workflows started per second)]`;
 /** The workloads built on lib/run-once.mjs's standardRun, which knows several nodes and workers. */
 const MULTI_NODE = ['w1', 'w2', 'w4'];
 
@@ -31,6 +33,8 @@ const { values: opts, positionals } = parseArgs({
     store: { type: 'string', default: 'sqlite' },
     nodes: { type: 'string', default: '1' },
     workers: { type: 'string' },
+    minutes: { type: 'string' },
+    rate: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -51,6 +55,9 @@ if ((nodes > 1 || opts.workers !== undefined) && !selected.every((w) => MULTI_NO
 process.env.ENDURE_BENCH_STORE = opts.store;
 process.env.ENDURE_BENCH_NODES = String(nodes);
 if (opts.workers !== undefined) process.env.ENDURE_BENCH_WORKERS = opts.workers;
+if ((opts.minutes !== undefined || opts.rate !== undefined) && !(selected.length === 1 && selected[0] === 'soak')) exitUsage('--minutes and --rate apply to soak');
+if (opts.minutes !== undefined && !(Number(opts.minutes) > 0 && Number(opts.minutes) <= 24 * 60)) exitUsage('--minutes must be a number in (0, 1440]');
+if (opts.rate !== undefined && !(Number(opts.rate) > 0 && Number(opts.rate) <= 10_000)) exitUsage('--rate must be a number in (0, 10000]');
 if (opts.n !== undefined && !(Number.isInteger(Number(opts.n)) && Number(opts.n) >= 1000)) exitUsage('--n must be an integer ≥ 1000');
 
 // A signal ends the run; the 'exit' hook in lib/processes.mjs kills every child by PID.
@@ -62,7 +69,8 @@ let failed = false;
 for (const workload of selected) {
   const module = await import(`./workloads/${workload}.mjs`);
   keyMetricsByWorkload[workload] = module.keyMetrics;
-  const params = { ...module.defaultParams, ...(workload === 'w5' && opts.n ? { n: Number(opts.n) } : {}), ...paramOverrides() };
+  const soakFlags = { ...(opts.minutes ? { minutes: Number(opts.minutes) } : {}), ...(opts.rate ? { rate: Number(opts.rate) } : {}) };
+  const params = { ...module.defaultParams, ...(workload === 'w5' && opts.n ? { n: Number(opts.n) } : {}), ...soakFlags, ...paramOverrides() };
   const sdks = opts.sdk === 'both' ? ['endure', 'official'] : opts.sdk ? [opts.sdk] : module.defaultSdks;
   const bySdk = {};
   for (const sdk of sdks) {
@@ -126,7 +134,7 @@ function paramOverrides() {
 }
 
 function selectWorkloads(arg) {
-  if (arg === 'all') return Object.keys(WORKLOADS);
+  if (arg === 'all') return Object.keys(WORKLOADS).filter((id) => !NOT_IN_ALL.includes(id));
   const byName = Object.entries(WORKLOADS).find(([id, name]) => arg === id || arg === name || arg === `${id}-${name}`);
   if (!byName) exitUsage(`unknown workload "${arg}"`);
   return [byName[0]];

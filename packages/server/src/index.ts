@@ -13,3 +13,5 @@ export type { TimeSkipper } from './timers/time-skipper.js';
 export { migratePostgresSchema } from './persistence/postgres/postgres-store.js';
 export { MigrateDataError, migrateData } from './persistence/migrate-data.js';
 export type { MigrateDataOptions, MigrateDataSummary, MigratedTable } from './persistence/migrate-data.js';
+export { SqliteBackupError, backupSqliteDatabase } from './persistence/sqlite/backup.js';
+export type { SqliteBackupOptions, SqliteBackupProgress, SqliteBackupSummary } from './persistence/sqlite/backup.js';

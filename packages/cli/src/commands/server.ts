@@ -25,6 +25,7 @@ import {
   parsePostgresUrl,
   type SearchAttributeTypeName,
 } from '../parsers.js';
+import { registerBackupCommand } from './server-backup.js';
 import { registerMigrateDataCommand } from './server-migrate-data.js';
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -126,6 +127,7 @@ export function registerServerCommands(program: Command): void {
     })
     .action(runMigrate);
   registerMigrateDataCommand(server);
+  registerBackupCommand(server, fileSchema, () => defaultDbFilename({ create: false }));
 }
 
 function addOptions(command: Command, options: Option[], { env }: { env: boolean }): Command {
@@ -275,7 +277,7 @@ function requireDb(command: Command): void {
 async function runStartDev(flags: StartDevFlags): Promise<void> {
   let dbFilename: string | null;
   try {
-    dbFilename = flags.inMemory ? null : resolve(flags.dbFilename ?? defaultDbFilename());
+    dbFilename = flags.inMemory ? null : resolve(flags.dbFilename ?? defaultDbFilename({ create: true }));
   } catch (err) {
     process.stderr.write(`endure: could not start the server: ${errorMessage(err)}\n`);
     process.exitCode = ExitCode.Failure;
@@ -440,13 +442,13 @@ function stopOnSignals(server: EndureServer): void {
   process.on('SIGTERM', onSignal);
 }
 
-/** `$XDG_DATA_HOME/endure/dev.db`, else `~/.local/share/endure/dev.db`; creates the folder. */
-function defaultDbFilename(): string {
+/** `$XDG_DATA_HOME/endure/dev.db`, else `~/.local/share/endure/dev.db`; `create` makes the folder. */
+function defaultDbFilename({ create }: { create: boolean }): string {
   // The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
   const xdgDataHome = process.env['XDG_DATA_HOME'];
   const dataHome = xdgDataHome && isAbsolute(xdgDataHome) ? xdgDataHome : join(homedir(), '.local', 'share');
   const dir = join(dataHome, 'endure');
-  mkdirSync(dir, { recursive: true });
+  if (create) mkdirSync(dir, { recursive: true });
   return join(dir, 'dev.db');
 }
 

@@ -22,7 +22,7 @@ import type Database from 'better-sqlite3';
 import type pg from 'pg';
 import { addressOf, createPool, describeUrl, waitForDatabase } from './postgres/connection.js';
 import { migrate } from './postgres/migrations.js';
-import { DatabaseInUseError, takeExclusiveLock } from './sqlite/exclusive-lock.js';
+import { DatabaseInUseError, lockDatabaseFile, type DatabaseFileLock } from './sqlite/exclusive-lock.js';
 import { sqliteMigrations } from './sqlite/migrations.js';
 
 /** The tables copied, parents first. `visibility_status_counts` is not: the target's triggers rebuild it. */
@@ -114,17 +114,24 @@ export async function migrateData(options: MigrateDataOptions): Promise<MigrateD
     }
   } finally {
     source.db.close();
+    source.lock.release();
   }
 }
 
 /** Opens the file with its lock held, its schema brought up to this code's version. */
-function openSource(filename: string, progress: (line: string) => void): { db: Database.Database; version: number } {
+function openSource(
+  filename: string,
+  progress: (line: string) => void,
+): { db: Database.Database; version: number; lock: DatabaseFileLock } {
   if (!existsSync(filename)) throw new MigrateDataError(`the SQLite file ${filename} does not exist`);
   if (!statSync(filename).isFile()) throw new MigrateDataError(`${filename} is not a file`);
-  const db = new (loadDriver())(filename, { fileMustExist: true });
+  let lock: DatabaseFileLock | undefined;
+  let db: Database.Database | undefined;
   try {
-    takeExclusiveLock(db, filename);
-    const version = db.pragma('user_version', { simple: true }) as number;
+    lock = lockDatabaseFile(filename);
+    const opened = new (loadDriver())(filename, { fileMustExist: true });
+    db = opened;
+    const version = opened.pragma('user_version', { simple: true }) as number;
     if (version === 0) throw new MigrateDataError(`${filename} is an SQLite file but holds no Endure database (schema version 0)`);
     if (version > sqliteMigrations.length) {
       throw new MigrateDataError(
@@ -133,15 +140,16 @@ function openSource(filename: string, progress: (line: string) => void): { db: D
     }
     // As a server starting on the file would, so that the columns match the target's.
     for (let v = version; v < sqliteMigrations.length; v++) {
-      db.transaction(() => {
-        db.exec(sqliteMigrations[v]!);
-        db.pragma(`user_version = ${v + 1}`);
+      opened.transaction(() => {
+        opened.exec(sqliteMigrations[v]!);
+        opened.pragma(`user_version = ${v + 1}`);
       })();
     }
     if (version < sqliteMigrations.length) progress(`${filename}: schema upgraded from version ${version} to ${sqliteMigrations.length}`);
-    return { db, version: sqliteMigrations.length };
+    return { db: opened, version: sqliteMigrations.length, lock };
   } catch (err) {
-    if (db.open) db.close();
+    if (db?.open) db.close();
+    lock?.release();
     if (err instanceof MigrateDataError) throw err;
     if (err instanceof DatabaseInUseError) {
       throw new MigrateDataError(

@@ -3,13 +3,16 @@
  * fire every timer, and each would trust an in-memory view of task queues the other keeps
  * changing; so the second one refuses to start instead.
  *
- * The lock is SQLite's own: in EXCLUSIVE locking mode a connection keeps the file lock it
- * takes until it closes, and the OS drops that lock when the process dies, `kill -9`
- * included, so a restarted server gets the file back at once (no stale lock file to clean
- * up). The cost: no other connection, in this process or another (the `sqlite3` shell
- * included), can open the file while the server runs. See docs/decisions.md.
+ * The lock is SQLite's own, taken on a side file (`<database>.lock`) rather than on the
+ * database: a connection in EXCLUSIVE locking mode keeps the file lock it takes until it
+ * closes, and the OS drops that lock when the process dies, `kill -9` included, so a
+ * restarted server gets the file back at once (no stale lock to clean up). Locking the side
+ * file instead of the database leaves the database itself in ordinary WAL mode, so that
+ * other processes can read it while the server runs: `endure server backup` copies it
+ * online, and the `sqlite3` shell can look at it. See docs/decisions.md.
  */
 import type Database from 'better-sqlite3';
+import { loadDriver } from './driver.js';
 
 /**
  * The database file is held by another server (or another program that locked it):
@@ -31,7 +34,7 @@ export class DatabaseInUseError extends Error {
     options?: ErrorOptions,
   ) {
     super(
-      `another Endure server is using the database file ${filename} (it holds the file's lock); ` +
+      `another Endure server is using the database file ${filename} (it holds the lock on ${lockFilenameOf(filename)}); ` +
         'stop that server, or give this one another database file',
       options,
     );
@@ -39,24 +42,37 @@ export class DatabaseInUseError extends Error {
   }
 }
 
+/** A held lock on a database file; `release` lets the next server have it. */
+export interface DatabaseFileLock {
+  release(): void;
+}
+
+/** The side file whose lock stands for the database's. */
+export function lockFilenameOf(filename: string): string {
+  return `${filename}.lock`;
+}
+
 /**
- * Takes the file's lock for as long as `db` stays open, and switches the file to WAL: the
- * locking mode has to be set before the first WAL access, so that no shared-memory index
- * (which other processes could join) is ever made. Closes `db` when the lock is held elsewhere.
+ * Takes the lock of the database `filename` for as long as the returned lock is not
+ * released (or the process lives). Throws `DatabaseInUseError` when it is held elsewhere.
  */
-export function takeExclusiveLock(db: Database.Database, filename: string): void {
-  // Another holder does not let go while it runs: waiting would only delay the error.
-  db.pragma('busy_timeout = 0');
-  db.pragma('locking_mode = EXCLUSIVE');
+export function lockDatabaseFile(filename: string): DatabaseFileLock {
+  const lockDb: Database.Database = new (loadDriver())(lockFilenameOf(filename));
   try {
-    db.pragma('journal_mode = WAL');
-    // The first write transaction takes the exclusive lock, and this locking mode keeps it.
-    db.exec('BEGIN IMMEDIATE; COMMIT');
+    // Another holder does not let go while it runs: waiting would only delay the error.
+    lockDb.pragma('busy_timeout = 0');
+    lockDb.pragma('locking_mode = EXCLUSIVE');
+    // The file holds no data: a journal in memory leaves a killed server nothing on disk but the file.
+    // (Not OFF: better-sqlite3's defensive mode refuses it.)
+    lockDb.pragma('journal_mode = MEMORY');
+    // BEGIN EXCLUSIVE takes the exclusive lock, and this locking mode keeps it after COMMIT.
+    lockDb.exec('BEGIN EXCLUSIVE; COMMIT');
   } catch (err) {
-    if (!isBusy(err)) throw err;
-    db.close();
-    throw new DatabaseInUseError(filename, { cause: err });
+    lockDb.close();
+    if (isBusy(err)) throw new DatabaseInUseError(filename, { cause: err });
+    throw err;
   }
+  return { release: () => lockDb.close() };
 }
 
 function isBusy(err: unknown): boolean {

@@ -2,9 +2,8 @@
  * Store on an embedded SQLite file (better-sqlite3). WAL mode with
  * synchronous=FULL: a commit is on disk before the caller acknowledges it, so
  * a kill -9 loses nothing that was acknowledged. A file is held by one server at
- * a time (exclusive-lock.ts).
+ * a time (exclusive-lock.ts); other processes may read it meanwhile (backup.ts).
  */
-import { createRequire } from 'node:module';
 import type Database from 'better-sqlite3';
 import {
   ConditionFailedError,
@@ -29,7 +28,8 @@ import { keysetCondition, toSql } from '../../visibility/sql-translator.js';
 import { sqliteDialect } from '../../visibility/sqlite-dialect.js';
 import { CUSTOM_SLOTS, systemAttributeColumns } from '../../visibility/attributes.js';
 import { sqliteMigrations } from './migrations.js';
-import { takeExclusiveLock } from './exclusive-lock.js';
+import { lockDatabaseFile, type DatabaseFileLock } from './exclusive-lock.js';
+import { loadDriver } from './driver.js';
 import { SqliteSchedules } from './schedules.js';
 import { SqliteApiKeys } from './api-keys.js';
 
@@ -66,6 +66,8 @@ const GROUP_COMMIT_BATCH_MAX = 256;
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
+  /** Held while the store is open; null for an in-memory database, which nobody else can open. */
+  private readonly lock: DatabaseFileLock | null;
   private readonly stmts;
   private readonly schedules: SqliteSchedules;
   private readonly apiKeys: SqliteApiKeys;
@@ -78,13 +80,23 @@ export class SqliteStore implements Store {
 
   /** `filename` null opens a private in-memory database. */
   constructor(filename: string | null) {
-    this.db = new (loadDriver())(filename ?? ':memory:');
-    if (filename !== null) takeExclusiveLock(this.db, filename);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('foreign_keys = ON');
-    this.migrate();
+    // The lock first: a second server must not even run the migrations on a file in use.
+    this.lock = filename === null ? null : lockDatabaseFile(filename);
+    let db: Database.Database | undefined;
+    try {
+      db = new (loadDriver())(filename ?? ':memory:');
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+      db.pragma('busy_timeout = 5000');
+      db.pragma('foreign_keys = ON');
+      this.db = db;
+      this.migrate();
+    } catch (err) {
+      // A store that failed to open must not keep the file: the caller may retry, or fix and restart.
+      db?.close();
+      this.lock?.release();
+      throw err;
+    }
     this.stmts = this.prepare();
     this.schedules = new SqliteSchedules(this.db);
     this.apiKeys = new SqliteApiKeys(this.db);
@@ -177,6 +189,7 @@ export class SqliteStore implements Store {
   close(): Promise<void> {
     while (this.pending.length > 0) this.flush();
     this.db.close();
+    this.lock?.release();
     return Promise.resolve();
   }
 
@@ -484,21 +497,6 @@ export class SqliteStore implements Store {
   nextTimerFireMs(): Promise<number | null> {
     const row = this.stmts.nextTimer.get() as { next: number | null };
     return Promise.resolve(row.next);
-  }
-}
-
-/**
- * better-sqlite3 is native code and an optional peer dependency of @endure/server: it is
- * loaded when a SQLite store opens, so a process on the memory store never needs it.
- */
-function loadDriver(): typeof Database {
-  try {
-    return createRequire(import.meta.url)('better-sqlite3') as typeof Database;
-  } catch (err) {
-    throw new Error(
-      "the SQLite store needs the package better-sqlite3 (npm install better-sqlite3), or start the server with store: 'memory'",
-      { cause: err },
-    );
   }
 }
 
