@@ -18,7 +18,13 @@ export class UiServer {
 
   static async listen(host: string, port: number, api: HttpApi, ui: StaticUi, log: Logger, tls?: TlsOptions): Promise<UiServer> {
     const handle = (req: IncomingMessage, res: ServerResponse) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      const url = requestUrl(req);
+      if (!url) {
+        // `GET //` or `GET //[::1`: node's parser lets them through, URL does not (and used to throw here, ending the process).
+        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('bad request target\n');
+        return;
+      }
       const served = url.pathname === '/api' || url.pathname.startsWith('/api/') ? api.handle(req, res, url) : ui.serve(req, res, url);
       served.catch((err: unknown) => {
         log.error({ err, path: url.pathname }, 'http request failed');
@@ -50,4 +56,9 @@ export class UiServer {
       this.server.closeAllConnections();
     });
   }
+}
+
+/** The request target as a URL, or null when it is not one (a target such as `//[::1`). */
+export function requestUrl(req: Pick<IncomingMessage, 'url'>): URL | null {
+  return URL.canParse(req.url ?? '/', 'http://localhost') ? new URL(req.url ?? '/', 'http://localhost') : null;
 }
