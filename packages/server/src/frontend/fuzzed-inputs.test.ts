@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import { Connection } from '@temporalio/client';
+import Long from 'long';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Status } from '../common/grpc-status.js';
 import { EndureServer } from '../server.js';
@@ -32,7 +33,7 @@ async function failure(call: Promise<unknown>): Promise<{ code: number; details:
   return { code: err!.code, details: err!.details };
 }
 
-const FAR_FUTURE = { seconds: '9223372036854775807', nanos: 0 } as unknown as { seconds: number };
+const FAR_FUTURE = { seconds: Long.fromString('9223372036854775807'), nanos: 0 };
 const service = () => connection.workflowService;
 
 describe('time values outside what a Date holds', () => {
@@ -45,19 +46,46 @@ describe('time values outside what a Date holds', () => {
   });
 
   it('ListScheduleMatchingTimes refuses an out-of-range start time', async () => {
-    const request = { namespace: 'default', scheduleId: 's', startTime: FAR_FUTURE, endTime: { seconds: 0 } };
+    const request = { namespace: 'default', scheduleId: 's', startTime: FAR_FUTURE, endTime: { seconds: Long.ZERO } };
     const { code, details } = await failure(service().listScheduleMatchingTimes(request));
     expect(code).toBe(Status.INVALID_ARGUMENT);
     expect(details).toContain('start_time');
   });
 
   it('RegisterNamespace refuses a retention past protobuf Duration range, so ListNamespaces can still print it as JSON', async () => {
-    const request = { namespace: 'fuzzed-retention', workflowExecutionRetentionPeriod: { seconds: 315_576_000_001 } };
+    const request = { namespace: 'fuzzed-retention', workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(315_576_000_001) } };
     const { code, details } = await failure(service().registerNamespace(request));
     expect(code).toBe(Status.INVALID_ARGUMENT);
     expect(details).toContain('workflow_execution_retention_period');
     const response = await fetch(`${server.uiAddress}/api/v1/namespaces`);
     expect(response.status).toBe(200);
+  });
+});
+
+describe('Durations and Timestamps out of protobuf range, anywhere in a request', () => {
+  it('StartWorkflowExecution refuses a run timeout past 10,000 years, so the history stays printable as JSON', async () => {
+    const request = {
+      namespace: 'default',
+      workflowId: 'fuzzed-timeout',
+      workflowType: { name: 'w' },
+      taskQueue: { name: 'q' },
+      workflowRunTimeout: FAR_FUTURE,
+      requestId: 'r1',
+    };
+    const { code, details } = await failure(service().startWorkflowExecution(request));
+    expect(code).toBe(Status.INVALID_ARGUMENT);
+    expect(details).toContain('workflow_run_timeout');
+    const { code: nested } = await failure(
+      service().startWorkflowExecution({ ...request, workflowRunTimeout: null, retryPolicy: { initialInterval: { seconds: Long.ONE, nanos: -5 } } }),
+    );
+    expect(nested).toBe(Status.INVALID_ARGUMENT);
+  });
+
+  it('the HTTP API answers 400 for the same request', async () => {
+    const body = { workflowType: { name: 'w' }, taskQueue: { name: 'q' }, workflowRunTimeout: '315576000001s' };
+    const response = await fetch(`${server.uiAddress}/api/v1/namespaces/default/workflows/fuzzed-timeout-http`, { method: 'POST', body: JSON.stringify(body) });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { code: number }).code).toBe(Status.INVALID_ARGUMENT);
   });
 });
 
