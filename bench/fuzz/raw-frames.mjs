@@ -93,14 +93,15 @@ function mutateFrames(frames, rng) {
   return frames;
 }
 
-/** One raw connection; resolves when the server closed it or after a short read. */
-export function rawConnection(port, rng, path, grpcBody) {
+/** One raw connection; resolves when the server closed it or after a short read. `onPayload` gets the bytes before they are sent. */
+export function rawConnection(port, rng, path, grpcBody, onPayload = () => {}) {
   let payload;
   if (rng.chance(0.05)) payload = Buffer.from(rng.pick(['GET / HTTP/1.1\r\nHost: x\r\n\r\n', 'PRI * HTTP/2.0\r\n\r\n', '\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03', '\r\n\r\n']));
   else {
     const preface = rng.chance(0.05) ? Buffer.from(PREFACE.toString().replace('2.0', '3.0')) : PREFACE;
     payload = Buffer.concat([preface, ...mutateFrames(callFrames(path, grpcBody), rng)]);
   }
+  onPayload(payload);
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1');
     let closedByServer = false;

@@ -276,7 +276,11 @@ function send(category, grpc, httpFuzzer) {
     case 'raw': {
       const method = rng.pick(methods);
       const bytes = generateRequestBytes(method, rng, pools) ?? Buffer.alloc(0);
-      return rawConnection(port, rng, method.path, frame(bytes.subarray(0, 1000))).then(({ closedByServer }) => {
+      // Tracked like the other inputs, so that a crash saves the connection's bytes too.
+      const record = { category: 'raw', path: method.path };
+      grpc.inFlight.add(record);
+      return rawConnection(port, rng, method.path, frame(bytes.subarray(0, 1000)), (payload) => (record.body = payload)).then(({ closedByServer }) => {
+        grpc.inFlight.delete(record);
         grpc.findings.count('raw', closedByServer ? 'closed-by-server' : 'read-bound');
       });
     }
