@@ -102,6 +102,15 @@ describe('HTTP health', () => {
     expect((await get(`${env.server.metricsAddress}/nothing-here`)).status).toBe(404);
   });
 
+  it('answers a request target that is not a URL without ending the process, on both HTTP ports', async () => {
+    for (const base of [env.server.uiAddress!, env.server.metricsAddress!]) {
+      const { port } = new URL(base);
+      const statusLine = await rawHttpStatusLine(Number(port), 'GET //[::1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+      expect(statusLine).toMatch(/^HTTP\/1\.1 (400|404) /);
+      expect((await get(`${base}/healthz`)).status).toBe(200);
+    }
+  });
+
   it('answers /readyz 503 while the PostgreSQL database is unreachable, and 200 again once it is back', async () => {
     const database = await createTestDatabase();
     const port = await findFreePort();
@@ -134,3 +143,15 @@ describe('HTTP health', () => {
     }
   });
 });
+
+/** Sends `request` as raw bytes and returns the answer's status line. */
+function rawHttpStatusLine(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: '127.0.0.1', port }, () => socket.write(request));
+    let answer = '';
+    socket.setTimeout(10_000, () => socket.destroy(new Error('no answer within 10 s')));
+    socket.on('data', (chunk: Buffer) => (answer += chunk.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(answer.split('\r\n')[0] ?? ''));
+  });
+}

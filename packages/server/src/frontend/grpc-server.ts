@@ -1,8 +1,9 @@
 /**
  * WorkflowService and OperatorService over gRPC: the method tables come from @temporalio/proto's
- * reflection root; requests that do not decode get INVALID_ARGUMENT instead of
- * reaching a handler; errors become gRPC statuses with Temporal's error
- * details where the SDKs look for them. The transport is grpc-transport.ts.
+ * reflection root; requests that do not decode, or carry a Duration or Timestamp out of
+ * protobuf's range (time-ranges.ts), get INVALID_ARGUMENT instead of reaching a handler;
+ * errors become gRPC statuses with Temporal's error details where the SDKs look for them.
+ * The transport is grpc-transport.ts.
  */
 import type { Logger } from '../common/logger.js';
 import { ServiceError } from '../common/errors.js';
@@ -11,6 +12,7 @@ import { google, protoRoot } from '../common/proto.js';
 import { encodeHistoryField, rawHistoryOf } from '../common/raw-history.js';
 import { ConditionFailedError, isStoreUnavailable } from '../persistence/store.js';
 import type { CallContext, GrpcError, UnaryMethod } from './grpc-transport.js';
+import { checkTimeRanges } from './time-ranges.js';
 
 export type { CallContext } from './grpc-transport.js';
 
@@ -56,7 +58,7 @@ export function serviceMethodTable(
     const handler = found && log?.isLevelEnabled('debug') ? loggedHandler(method.name, found, log) : found;
     const historyField = res.fields['history']?.id;
     table.set(`/${serviceName}/${method.name}`, {
-      decode: (bytes) => req.decode(bytes),
+      decode: (bytes) => checkTimeRanges(req.decode(bytes)),
       encode:
         historyField === undefined
           ? (message) => res.encode(message).finish()

@@ -22,6 +22,8 @@ const echo: UnaryMethod = {
     if (text === 'boom') return Promise.reject(new Error('bug'));
     if (text === 'missing') return Promise.reject(new ServiceError(Status.NOT_FOUND, 'no such thing: ünïcode 100%'));
     if (text === 'undecodable') throw new Error('unreachable');
+    // An error quoting a huge request value (the fuzzer's find): too large for a header block.
+    if (text === 'long') return Promise.reject(new ServiceError(Status.INVALID_ARGUMENT, `bad value ${'x'.repeat(200_000)}`));
     return Promise.resolve({ text: `echo:${text}` });
   },
 };
@@ -54,7 +56,7 @@ beforeAll(async () => {
       maxMessageBytes: MAX,
       toError: (err) =>
         err instanceof ServiceError
-          ? { code: err.code, message: err.message }
+          ? { code: err.code, message: err.message, statusDetails: err.message.length > 100_000 ? new Uint8Array(100_000) : undefined }
           : { code: Status.INTERNAL, message: 'internal error' },
     },
   );
@@ -160,6 +162,16 @@ describe('gRPC transport', () => {
     expect(String(missing.headers['grpc-message'])).toMatch(/^[\x20-\x7e]+$/);
     const boom = await call('/test.Svc/Echo', frame(Buffer.from('boom')));
     expect(statusOf(boom)).toEqual({ code: Status.INTERNAL, message: 'internal error' });
+  });
+
+  it('cuts an error message too large for a header, and keeps the connection for the calls that follow', async () => {
+    const long = await call('/test.Svc/Echo', frame(Buffer.from('long')));
+    expect(statusOf(long).code).toBe(Status.INVALID_ARGUMENT);
+    expect(statusOf(long).message).toMatch(/^bad value x+… \(\d+ more characters\)$/);
+    expect(statusOf(long).message.length).toBeLessThan(2_000);
+    expect(long.headers['grpc-status-details-bin']).toBeUndefined();
+    expect(client.closed).toBe(false);
+    expect((await call('/test.Svc/Echo', frame(Buffer.from('after')))).body.subarray(5).toString()).toBe('echo:after');
   });
 
   it('answers a request that is not gRPC with HTTP 415', async () => {

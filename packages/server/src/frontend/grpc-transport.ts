@@ -56,6 +56,14 @@ const {
 } = http2.constants;
 
 const GRPC_CONTENT_TYPE = 'application/grpc';
+/**
+ * HTTP/2 flow-control windows for what clients send us. The protocol's default (64 KiB) makes a
+ * large request take one round trip per 64 KiB, and under load (each window update waiting its
+ * turn in the event loop) a megabyte took longer than 30 s; grpc-go grows its windows up to
+ * these sizes by measuring the bandwidth-delay product.
+ */
+const STREAM_WINDOW_BYTES = 4 * 1024 * 1024;
+const SESSION_WINDOW_BYTES = 16 * 1024 * 1024;
 const EMPTY = Buffer.alloc(0);
 const ACCEPT_ENCODING = 'identity,deflate,gzip';
 
@@ -69,12 +77,13 @@ export class GrpcTransport {
   ) {
     const serverOptions = {
       // Long polls keep many streams open per connection (the SDKs poll with several at once).
-      settings: { maxConcurrentStreams: 10_000 },
+      settings: { maxConcurrentStreams: 10_000, initialWindowSize: STREAM_WINDOW_BYTES },
       maxSessionMemory: 256,
     };
     this.server = options.tls ? http2.createSecureServer({ ...serverOptions, ...options.tls }) : http2.createServer(serverOptions);
     this.server.on('session', (session) => {
       this.sessions.add(session);
+      session.setLocalWindowSize(SESSION_WINDOW_BYTES);
       session.once('close', () => this.sessions.delete(session));
       // A broken connection is the client's problem; never the server's crash.
       session.on('error', () => {});
@@ -283,9 +292,10 @@ function sendError(stream: http2.ServerHttp2Stream, error: GrpcError): void {
     [HTTP2_HEADER_CONTENT_TYPE]: GRPC_CONTENT_TYPE,
     'grpc-accept-encoding': ACCEPT_ENCODING,
     'grpc-status': String(error.code),
-    'grpc-message': percentEncode(error.message),
+    'grpc-message': percentEncode(boundedMessage(error.message)),
   };
-  if (error.statusDetails) {
+  // Details repeat the message; when they are too large to send, the status and message still go.
+  if (error.statusDetails && error.statusDetails.length <= STATUS_DETAILS_BYTES_MAX) {
     headers['grpc-status-details-bin'] = Buffer.from(error.statusDetails).toString('base64').replace(/=+$/, '');
   }
   stream.respond(headers, { endStream: true });
@@ -294,6 +304,21 @@ function sendError(stream: http2.ServerHttp2Stream, error: GrpcError): void {
 function respondHttpError(stream: http2.ServerHttp2Stream, httpStatus: number): void {
   if (stream.headersSent) return;
   stream.respond({ [HTTP2_HEADER_STATUS]: httpStatus }, { endStream: true });
+}
+
+/**
+ * Error messages quote what they refuse, and a request can carry a megabyte-long value. A
+ * header block larger than the peer accepts (64 KiB for node:http2) cannot be sent at all:
+ * node:http2 then closes the whole session, every other call on it included. So a message is
+ * cut to this many characters (at most 12 bytes each once percent-encoded) and details
+ * larger than STATUS_DETAILS_BYTES_MAX are left out.
+ */
+const GRPC_MESSAGE_LENGTH_MAX = 1024;
+const STATUS_DETAILS_BYTES_MAX = 16 * 1024;
+
+export function boundedMessage(message: string): string {
+  if (message.length <= GRPC_MESSAGE_LENGTH_MAX) return message;
+  return `${message.slice(0, GRPC_MESSAGE_LENGTH_MAX)}… (${message.length - GRPC_MESSAGE_LENGTH_MAX} more characters)`;
 }
 
 /** grpc-message encoding: printable ASCII except '%' as is, everything else as %XX of its UTF-8 bytes. */

@@ -8,7 +8,7 @@ import { alreadyExists, invalidArgument, namespaceNotFound, notFound, ServiceErr
 import { Status } from '../common/grpc-status.js';
 import { enums, proto, temporal } from '../common/proto.js';
 import type { SearchAttributeType } from '../common/search-attribute-types.js';
-import { durationMs, msToDuration } from '../common/time.js';
+import { msToDuration } from '../common/time.js';
 import type { ResolvedConfig } from '../config.js';
 import type { NamespaceRecord } from '../persistence/store.js';
 import { NamespaceState, type NamespaceRegistry } from '../namespaces/namespace-registry.js';
@@ -21,7 +21,7 @@ import {
   withoutCustomAttributes,
 } from '../namespaces/search-attributes.js';
 import type { UnaryHandler } from './grpc-server.js';
-import { requireId } from './validation.js';
+import { checkedDurationMs, requireId } from './validation.js';
 
 import ws = proto.temporal.api.workflowservice.v1;
 import os = proto.temporal.api.operatorservice.v1;
@@ -46,7 +46,7 @@ export function namespaceHandlers(deps: NamespaceDeps): Record<string, UnaryHand
   };
   const retention = (d: proto.google.protobuf.IDuration | null | undefined, field: string): number | undefined => {
     if (!d) return undefined;
-    const ms = durationMs(d);
+    const ms = checkedDurationMs(d, field);
     if (ms < config.namespaceRetentionMinMs) {
       throw invalidArgument(`${field} must be at least ${formatMs(config.namespaceRetentionMinMs)}, got ${formatMs(ms)}`);
     }
@@ -91,7 +91,8 @@ export function namespaceHandlers(deps: NamespaceDeps): Record<string, UnaryHand
     },
 
     ListNamespaces: (req: ws.IListNamespacesRequest) => {
-      const pageSize = Math.min(req.pageSize || 100, NAMESPACE_PAGE_SIZE_MAX);
+      // Zero or negative is "the default", as in Temporal (a negative size once emptied the page and broke the token).
+      const pageSize = Math.min(req.pageSize && req.pageSize > 0 ? req.pageSize : 100, NAMESPACE_PAGE_SIZE_MAX);
       const after = req.nextPageToken?.length ? Buffer.from(req.nextPageToken).toString('utf8') : null;
       const all = namespaces.list(req.namespaceFilter?.includeDeleted ?? false).filter((ns) => after === null || ns.name > after);
       const page = all.slice(0, pageSize);

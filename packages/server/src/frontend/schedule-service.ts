@@ -22,7 +22,7 @@ import { searchAttributeColumns, searchAttributesProblem } from '../visibility/s
 import type { SearchAttributeType } from '../common/search-attribute-types.js';
 import { enums } from '../common/proto.js';
 import type { UnaryHandler } from './grpc-server.js';
-import { checkPayloads, optionalId, requireId } from './validation.js';
+import { checkedTimestampMs, checkPayloads, optionalId, requireId } from './validation.js';
 
 import ws = proto.temporal.api.workflowservice.v1;
 type ISchedule = proto.temporal.api.schedule.v1.ISchedule;
@@ -96,7 +96,7 @@ export function scheduleHandlers(deps: ScheduleServiceDeps): Record<string, Unar
       const at = `${field}.backfill_request[${i}]`;
       if (!backfill.startTime) throw invalidArgument(`${at}.start_time is required`);
       if (!backfill.endTime) throw invalidArgument(`${at}.end_time is required`);
-      if (timestampMs(backfill.endTime) < timestampMs(backfill.startTime)) {
+      if (checkedTimestampMs(backfill.endTime, `${at}.end_time`) < checkedTimestampMs(backfill.startTime, `${at}.start_time`)) {
         throw invalidArgument(`${at}: end_time ${iso(backfill.endTime)} is before start_time ${iso(backfill.startTime)}`);
       }
       checkOverlap(backfill.overlapPolicy, `${at}.overlap_policy`);
@@ -156,8 +156,8 @@ export function scheduleHandlers(deps: ScheduleServiceDeps): Record<string, Unar
       const scheduleId = scheduleIdOf(req.scheduleId);
       if (!req.startTime) throw invalidArgument('start_time is required');
       if (!req.endTime) throw invalidArgument('end_time is required');
-      const startMs = timestampMs(req.startTime);
-      const endMs = timestampMs(req.endTime);
+      const startMs = checkedTimestampMs(req.startTime, 'start_time');
+      const endMs = checkedTimestampMs(req.endTime, 'end_time');
       if (endMs < startMs) throw invalidArgument(`end_time ${iso(req.endTime)} is before start_time ${iso(req.startTime)}`);
       const times = await scheduler.matchingTimes(ns, scheduleId, startMs, endMs);
       return { startTime: times.map(msToTimestamp) };

@@ -1,7 +1,8 @@
 /** Request checks shared by the frontend handlers; every error names the field. */
 import { invalidArgument } from '../common/errors.js';
-import { temporal, type IPayload, type IPayloads, type proto } from '../common/proto.js';
+import { temporal, type IDuration, type IPayload, type IPayloads, type ITimestamp, type proto } from '../common/proto.js';
 import type { Limits } from '../config.js';
+import { durationMs, timestampMs } from '../common/time.js';
 import type { ExecutionRef } from '../history/engine.js';
 import type { NamespaceRecord } from '../persistence/store.js';
 
@@ -14,6 +15,37 @@ export function requireId(value: string | null | undefined, field: string, lengt
 export function optionalId(value: string | null | undefined, field: string, lengthMax: number): string {
   if (value && value.length > lengthMax) throw invalidArgument(`${field} exceeds length limit of ${lengthMax}`);
   return value ?? '';
+}
+
+/** Protobuf's Timestamp range (0001-01-01 to 9999-12-31), in ms since the epoch; also what a Date can print. */
+const TIMESTAMP_MIN_MS = -62_135_596_800_000;
+const TIMESTAMP_MAX_MS = 253_402_300_799_999;
+
+/** A Timestamp as ms since the epoch, refused (naming `field`) outside protobuf's range or with nanos out of [0, 1e9). */
+export function checkedTimestampMs(t: ITimestamp | null | undefined, field: string): number {
+  const nanos = t?.nanos ?? 0;
+  const ms = timestampMs(t);
+  if (!Number.isFinite(ms) || ms < TIMESTAMP_MIN_MS || ms > TIMESTAMP_MAX_MS || nanos < 0 || nanos >= 1e9) {
+    throw invalidArgument(`${field} is out of range (seconds ${String(t?.seconds)}, nanos ${nanos}): a time from 0001-01-01 to 9999-12-31 is expected`);
+  }
+  return ms;
+}
+
+/** Protobuf's Duration range: about ±10,000 years. */
+const DURATION_SECONDS_MAX = 315_576_000_000;
+
+/**
+ * A Duration as ms, refused (naming `field`) outside protobuf's range or with nanos that are
+ * not in (-1e9, 1e9) with the seconds' sign: such a value cannot be written back as JSON.
+ */
+export function checkedDurationMs(d: IDuration | null | undefined, field: string): number {
+  const seconds = Number(d?.seconds ?? 0);
+  const nanos = d?.nanos ?? 0;
+  const signsDiffer = (seconds > 0 && nanos < 0) || (seconds < 0 && nanos > 0);
+  if (Math.abs(seconds) > DURATION_SECONDS_MAX || Math.abs(nanos) >= 1e9 || signsDiffer) {
+    throw invalidArgument(`${field} is out of range (seconds ${String(d?.seconds)}, nanos ${nanos})`);
+  }
+  return durationMs(d);
 }
 
 export function payloadsSize(payloads: IPayloads | null | undefined): number {

@@ -9,13 +9,14 @@ import Long from 'long';
 import { invalidArgument, ServiceError } from '../common/errors.js';
 import { Status } from '../common/grpc-status.js';
 import { proto, temporal } from '../common/proto.js';
-import { msToDuration, msToTimestamp, timestampMs } from '../common/time.js';
+import { msToDuration, msToTimestamp } from '../common/time.js';
 import type { ResolvedConfig } from '../config.js';
 import type { NamespaceRecord, Store, VisibilityRecord } from '../persistence/store.js';
 import { compileQuery, type CompiledQuery } from '../visibility/compile-query.js';
 import { QueryError } from '../visibility/query-error.js';
 import { executionStatusName } from '../visibility/query-values.js';
 import type { UnaryHandler } from './grpc-server.js';
+import { checkedTimestampMs } from './validation.js';
 
 import ws = proto.temporal.api.workflowservice.v1;
 
@@ -107,8 +108,8 @@ interface LegacyFilters {
 /** The older list RPCs' filters as a list query (one code path for both). */
 function legacyQuery(filters: string[], timeAttribute: string, req: LegacyFilters): string {
   const parts = [...filters];
-  const earliest = timestampMs(req.startTimeFilter?.earliestTime);
-  const latest = timestampMs(req.startTimeFilter?.latestTime);
+  const earliest = checkedTimestampMs(req.startTimeFilter?.earliestTime, 'start_time_filter.earliest_time');
+  const latest = checkedTimestampMs(req.startTimeFilter?.latestTime, 'start_time_filter.latest_time');
   if (earliest > 0) parts.push(`${timeAttribute} >= ${literal(new Date(earliest).toISOString())}`);
   if (latest > 0) parts.push(`${timeAttribute} <= ${literal(new Date(latest).toISOString())}`);
   if (req.executionFilter?.workflowId) parts.push(`WorkflowId = ${literal(req.executionFilter.workflowId)}`);
@@ -177,6 +178,8 @@ function decodePageToken(token: Uint8Array | null | undefined, query: string, co
   } catch {
     throw invalidArgument('next_page_token is not a token this server issued');
   }
+  // JSON.parse also yields null, numbers and strings: only an object is one of ours.
+  if (typeof parsed !== 'object' || parsed === null) throw invalidArgument('next_page_token is not a token this server issued');
   if (parsed.q !== query) throw invalidArgument('next_page_token belongs to another query: pass the same query with the token');
   if (!compiled.isCursor(parsed.after)) throw invalidArgument('next_page_token is not a token this server issued');
   return parsed.after;

@@ -152,7 +152,9 @@ function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
       chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    // The client went away mid-body ("aborted", ECONNRESET): its error code would read as a
+    // database connection failure to toError, so it is said for what it is.
+    req.on('error', (err) => reject(new ServiceError(Status.CANCELLED, `the client closed the request before its body was read (${err.message})`)));
   });
 }
 

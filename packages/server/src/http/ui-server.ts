@@ -28,7 +28,13 @@ export class UiServer {
     health?: HealthEndpoints,
   ): Promise<UiServer> {
     const handle = (req: IncomingMessage, res: ServerResponse) => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      const url = requestUrl(req);
+      if (!url) {
+        // `GET //` or `GET //[::1`: node's parser lets them through, URL does not (and used to throw here, ending the process).
+        res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('bad request target\n');
+        return;
+      }
       // Outside /api/v1: probes need no credentials.
       if (health?.serve(req, res, url.pathname)) return;
       const served = url.pathname === '/api' || url.pathname.startsWith('/api/') ? api.handle(req, res, url) : ui.serve(req, res, url);
@@ -62,4 +68,9 @@ export class UiServer {
       this.server.closeAllConnections();
     });
   }
+}
+
+/** The request target as a URL, or null when it is not one (a target such as `//[::1`). */
+export function requestUrl(req: Pick<IncomingMessage, 'url'>): URL | null {
+  return URL.canParse(req.url ?? '/', 'http://localhost') ? new URL(req.url ?? '/', 'http://localhost') : null;
 }

@@ -17,7 +17,8 @@ export class MetricsServer {
 
   static async listen(host: string, port: number, metrics: ServerMetrics, health: HealthEndpoints, log: Logger): Promise<MetricsServer> {
     const server = createServer((req, res) => {
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      // `GET //[::1` passes node's parser but not URL's: answered 404, never thrown (a throw here ends the process).
+      const path = URL.canParse(req.url ?? '/', 'http://localhost') ? new URL(req.url ?? '/', 'http://localhost').pathname : '';
       if (health.serve(req, res, path)) return;
       if (path !== '/metrics') {
         res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
