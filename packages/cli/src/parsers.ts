@@ -95,6 +95,23 @@ export function collectSearchAttribute(
   return { ...previous, [name]: type };
 }
 
+/**
+ * `--dynamic-config-value name=value`, as `temporal server start-dev` takes it: the value is
+ * JSON (`5000`, `"text"`); the server checks the name and the value.
+ */
+export function collectDynamicConfigValue(value: string, previous: Record<string, unknown> | undefined): Record<string, unknown> {
+  const at = value.indexOf('=');
+  const name = value.slice(0, at).trim();
+  if (at <= 0 || !name) throw new InvalidArgumentError('Expected <name>=<JSON value>, e.g. frontend.namespaceRPS=5000.');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value.slice(at + 1));
+  } catch {
+    throw new InvalidArgumentError(`The value of ${name} is not JSON (strings need quotes): ${value.slice(at + 1)}`);
+  }
+  return { ...previous, [name]: parsed };
+}
+
 const DURATION_UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
 /**

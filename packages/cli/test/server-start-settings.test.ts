@@ -61,7 +61,7 @@ describe('a bad key or value in the config file', () => {
     const path = configFile('db: postgres://127.0.0.1:1/endure\nprot: 7233\n');
     expect(await refusal(['server', 'start', '--config', path])).toBe(
       `error: config file ${path}: unknown key 'prot' (known keys: advertise-address, auth, auth-admin-api-key-file, auth-jwks-path, ` +
-        'auth-jwks-url, auth-jwt-audience, auth-jwt-issuer, auth-permissions-claim, db, db-connect-retry, db-pool-size, headless, ip, ' +
+        'auth-jwks-url, auth-jwt-audience, auth-jwt-issuer, auth-permissions-claim, db, db-connect-retry, db-pool-size, dynamic-config-value, headless, ip, ' +
         'log-format, log-level, metrics-port, namespace, node-id, port, search-attribute, tls-cert-path, tls-client-ca-path, tls-key-path, ui-ip, ui-port)',
     );
   });

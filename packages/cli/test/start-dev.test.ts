@@ -152,6 +152,33 @@ describe('endure server start-dev', () => {
     expect(await exitCodeOf(run.child)).toBe(0);
   });
 
+  it("sets limits by Temporal's dynamic config names with --dynamic-config-value, and names an unknown one", async () => {
+    const run = runCli([
+      'server', 'start-dev', '--port', '0', '--in-memory', '--headless', '--log-level', 'warn',
+      '--dynamic-config-value', 'limit.blobSize.error=64', '--dynamic-config-value', 'frontend.namespaceRPS=1000',
+    ]);
+    const [, address] = await waitForOutput(run, /Endure server: (127\.0\.0\.1:\d+)\n/);
+    const connection = await Connection.connect({ address });
+    try {
+      const client = new Client({ connection });
+      const refused = client.workflow.start('anything', { taskQueue: 'q', workflowId: 'too-big', args: ['x'.repeat(200)] });
+      // The client wraps the server's INVALID_ARGUMENT; its cause carries the server's message.
+      const error: unknown = await refused.then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect((error as { cause?: Error } | null)?.cause?.message).toMatch(/over the payload size limit of 64 bytes/);
+    } finally {
+      await connection.close();
+    }
+    run.child.kill('SIGTERM');
+    expect(await exitCodeOf(run.child)).toBe(0);
+
+    const unknown = runCli(['server', 'start-dev', '--port', '0', '--in-memory', '--headless', '--dynamic-config-value', 'frontend.nope=1']);
+    expect(await exitCodeOf(unknown.child)).toBe(1);
+    expect(unknown.output()).toMatch(/frontend\.nope is not a dynamic config value this server has \(known: frontend\.namespaceRPS, /);
+  });
+
   it('serves both ports over mutual TLS with --tls-cert-path, --tls-key-path and --tls-client-ca-path', async () => {
     const certs = certificateDir();
     try {

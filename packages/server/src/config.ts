@@ -200,6 +200,49 @@ const LIMITS_DEFAULT: Limits = {
 };
 
 /** The limits with defaults filled in; each must be a number >= 0 (the burst ratio >= 1). */
+/**
+ * Temporal's dynamic config names of the limits, for `--dynamic-config-value NAME=VALUE` (as
+ * `temporal server start-dev` takes them). `limit.blobSize.error` is `payloadSizeMaxBytes`.
+ */
+export const LIMIT_BY_TEMPORAL_NAME: Readonly<Record<string, keyof Limits | 'payloadSizeMaxBytes'>> = {
+  'frontend.namespaceRPS': 'namespaceRps',
+  'frontend.namespaceBurstRatio': 'namespaceBurstRatio',
+  'frontend.namespaceCount': 'longPollsPerNamespaceMax',
+  'limit.blobSize.error': 'payloadSizeMaxBytes',
+  'limit.blobSize.warn': 'blobSizeWarnBytes',
+  'limit.memoSize.error': 'memoSizeMaxBytes',
+  'limit.memoSize.warn': 'memoSizeWarnBytes',
+  'limit.historyCount.error': 'historyEventsMax',
+  'limit.historyCount.warn': 'historyEventsWarn',
+  'limit.historySize.error': 'historySizeMaxBytes',
+  'limit.historySize.warn': 'historySizeWarnBytes',
+  'limit.numPendingActivities.error': 'pendingActivitiesMax',
+  'limit.numPendingChildExecutions.error': 'pendingChildrenMax',
+  'limit.numPendingSignals.error': 'pendingSignalsMax',
+  'limit.numPendingCancelRequests.error': 'pendingCancelRequestsMax',
+  'history.maximumSignalsPerExecution': 'signalsPerRunMax',
+};
+
+/**
+ * `{ limits, payloadSizeMaxBytes }` from Temporal-named values (`frontend.namespaceRPS` → 5000);
+ * an unknown name or a value that is not a number throws, naming it. The numbers are checked
+ * again, with the limits' own rules, when the server resolves its options.
+ */
+export function limitsFromTemporalNames(values: Readonly<Record<string, unknown>>): Pick<EndureServerOptions, 'limits' | 'payloadSizeMaxBytes'> {
+  const limits: Partial<Limits> = {};
+  let payloadSizeMaxBytes: number | undefined;
+  for (const [name, value] of Object.entries(values)) {
+    const key = LIMIT_BY_TEMPORAL_NAME[name];
+    if (key === undefined) {
+      throw new TypeError(`${name} is not a dynamic config value this server has (known: ${Object.keys(LIMIT_BY_TEMPORAL_NAME).join(', ')})`);
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`${name} must be a number, not ${JSON.stringify(value)}`);
+    if (key === 'payloadSizeMaxBytes') payloadSizeMaxBytes = value;
+    else limits[key] = value;
+  }
+  return { limits, ...(payloadSizeMaxBytes !== undefined ? { payloadSizeMaxBytes } : {}) };
+}
+
 function resolveLimits(given: Partial<Limits> | undefined): Limits {
   const limits = { ...LIMITS_DEFAULT };
   for (const [name, value] of Object.entries(given ?? {})) {

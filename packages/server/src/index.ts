@@ -7,6 +7,7 @@
 export { EndureServer } from './server.js';
 export { DatabaseInUseError } from './persistence/sqlite/exclusive-lock.js';
 export type { EndureServerOptions, Limits, LogFormat, LogLevel, StoreKind } from './config.js';
+export { LIMIT_BY_TEMPORAL_NAME, limitsFromTemporalNames } from './config.js';
 export type { AdvanceableClock, Clock } from './common/clock.js';
 export { TimeSkippingClock } from './common/time-skipping-clock.js';
 export type { TimeSkipper } from './timers/time-skipper.js';

@@ -15,6 +15,7 @@ import { ExitCode } from '../exit-codes.js';
 import { applyConfigFile, applyOwnEnv, configOption, envVarOf, withEnv, type ConfigFileSchema } from '../server-config.js';
 import {
   collectNamespace,
+  collectDynamicConfigValue,
   collectSearchAttribute,
   parseDurationMs,
   parseIp,
@@ -45,6 +46,7 @@ interface ServeFlags {
   uiPort?: number;
   uiIp?: string;
   metricsPort?: number;
+  dynamicConfigValue?: Record<string, unknown>;
   tlsCertPath?: string;
   tlsKeyPath?: string;
   tlsClientCaPath?: string;
@@ -73,7 +75,7 @@ interface StartFlags extends ServeFlags {
 }
 
 /** Flags given several times: a list in the config file, comma-separated in their variable. */
-const REPEATABLE = new Set(['namespace', 'search-attribute']);
+const REPEATABLE = new Set(['namespace', 'search-attribute', 'dynamic-config-value']);
 /**
  * Flags whose `ENDURE_*` variable `applyOwnEnv` reads rather than commander: the lists, and
  * `--headless`, a switch, whose variable commander would read as on whatever it held.
@@ -220,6 +222,10 @@ function serveOptions(defaultLogFormat: CliLogFormat): Option[] {
     new Option('--metrics-port <port>', 'serve Prometheus metrics at /metrics (and /healthz, /readyz) on this port (default: off)').argParser(
       parsePort,
     ),
+    new Option(
+      '--dynamic-config-value <name=value>',
+      "set a limit by Temporal's dynamic config name, e.g. frontend.namespaceRPS=5000 (repeatable; docs/operations.md, Limits)",
+    ).argParser(collectDynamicConfigValue),
   ];
 }
 
@@ -343,7 +349,8 @@ async function serve(
   try {
     const uiPort = flags.headless ? undefined : (flags.uiPort ?? defaultUiPort(flags.port));
     // Loaded lazily so that commands which never start a server don't pay for gRPC and SQLite.
-    const { EndureServer } = await import('@endure/server');
+    const { EndureServer, limitsFromTemporalNames } = await import('@endure/server');
+    const limits = limitsFromTemporalNames(flags.dynamicConfigValue ?? {});
     server = await EndureServer.start({
       port: flags.port,
       ip: flags.ip,
@@ -356,6 +363,7 @@ async function serve(
       logLevel: flags.logLevel,
       logFormat: flags.logFormat,
       ...tlsOf(flags),
+      ...limits,
     });
   } catch (err) {
     process.stderr.write(`endure: could not start the server: ${errorMessage(err)}\n`);
