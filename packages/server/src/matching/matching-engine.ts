@@ -99,6 +99,11 @@ class TaskQueue {
 }
 
 const RECENT_POLLERS_MAX = 100;
+/**
+ * Queues kept before idle ones are swept out (then twice as many as were left): any client can
+ * name new task queues, and a queue object per name ever polled would grow without bound.
+ */
+const QUEUES_SWEEP_AT_MIN = 1000;
 /** How many tasks started elsewhere may wait in the queues before they are swept out. */
 const GONE_COMPACT_AT = 1000;
 /** Temporal's window: a sticky queue not polled for this long has lost its worker. */
@@ -109,6 +114,7 @@ type Held = 'waiting' | 'sticky' | 'handed';
 
 export class MatchingEngine {
   private readonly queues = new Map<string, TaskQueue>();
+  private sweepQueuesAt = QUEUES_SWEEP_AT_MIN;
   /** Tasks of this node's queues and pollers, by id, until released. */
   private readonly held = new Map<number, Held>();
   /** Held tasks another node has started: skipped when their turn comes. */
@@ -350,10 +356,25 @@ export class MatchingEngine {
     const k = key(namespaceId, taskQueue, kind);
     let queue = this.queues.get(k);
     if (!queue) {
+      if (this.queues.size >= this.sweepQueuesAt) this.sweepIdleQueues();
       queue = new TaskQueue(sticky);
       this.queues.set(k, queue);
     }
     return queue;
+  }
+
+  /**
+   * Drops queues with nothing waiting, no poll in progress and no poll for `pollerExpiryMs`:
+   * what DescribeTaskQueue would show of them has expired, and a later poll or task makes the
+   * queue again. (A sticky queue that idle has long lost its worker.)
+   */
+  private sweepIdleQueues(): void {
+    const idleBeforeMs = this.nowMs() - this.pollerExpiryMs;
+    for (const [k, queue] of this.queues) {
+      const idle = queue.pollers.length === 0 && queue.backlogSize === 0 && queue.stickyTimers.size === 0;
+      if (idle && queue.lastPollMs < idleBeforeMs) this.queues.delete(k);
+    }
+    this.sweepQueuesAt = Math.max(QUEUES_SWEEP_AT_MIN, this.queues.size * 2);
   }
 
   private notePoller(queue: TaskQueue, identity: string): void {
