@@ -68,6 +68,7 @@ describe('endure server migrate-data', () => {
           '  timer_tasks            \\d+\\n' +
           '  executions_visibility  1\\n' +
           '  schedules              0\\n' +
+          '  api_keys               0\\n' +
           `Start a server on it: endure server start --db ${shown}\\n$`,
       ),
     );

@@ -58,7 +58,9 @@ export async function startUiEnv(): Promise<UiEnv> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`Chromium is not installed at ${CHROMIUM_PATH}: apt-get install chromium (or set CHROMIUM_PATH)`);
   }
-  const env = await startTestEnv({ uiPort: 0 });
+  // The 10,000-event history of workflow-history.test.ts is made of signals: Temporal's limit of
+  // 10,000 signals per run (`signalsPerRunMax`) would refuse the one that completes it.
+  const env = await startTestEnv({ uiPort: 0, limits: { signalsPerRunMax: 20_000 } });
   const closers: Array<() => Promise<unknown>> = [() => env.close()];
   try {
     const taskQueue = uniqueTaskQueue('ui');
