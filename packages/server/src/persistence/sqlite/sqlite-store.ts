@@ -1,8 +1,8 @@
 /**
- * Store on an embedded SQLite file (better-sqlite3). WAL mode with
- * synchronous=FULL: a commit is on disk before the caller acknowledges it, so
- * a kill -9 loses nothing that was acknowledged. A file is held by one server at
- * a time (exclusive-lock.ts); other processes may read it meanwhile (backup.ts).
+ * Store on an embedded SQLite file (better-sqlite3). WAL mode; a commit is on disk
+ * before the caller acknowledges it (the WAL is fsynced off the main thread,
+ * wal-sync.ts), so a kill -9 or a power cut loses nothing that was acknowledged.
+ * A file is held by one server at a time (exclusive-lock.ts); other processes may read it meanwhile (backup.ts).
  */
 import type Database from 'better-sqlite3';
 import {
@@ -32,6 +32,7 @@ import { lockDatabaseFile, type DatabaseFileLock } from './exclusive-lock.js';
 import { loadDriver } from './driver.js';
 import { SqliteSchedules } from './schedules.js';
 import { SqliteApiKeys } from './api-keys.js';
+import { WalSync } from './wal-sync.js';
 
 type Row = Record<string, unknown>;
 
@@ -75,6 +76,8 @@ export class SqliteStore implements Store {
   private pending: PendingCommit[] = [];
   private flushScheduled = false;
   private readonly visibilityStatements = new Map<string, Database.Statement>();
+  /** Syncs the WAL after commits; null for an in-memory database. */
+  private readonly wal: WalSync | null;
   /** Told how many commits each group commit holds (observability/). */
   onGroupCommit: ((commits: number) => void) | null = null;
 
@@ -86,11 +89,15 @@ export class SqliteStore implements Store {
     try {
       db = new (loadDriver())(filename ?? ':memory:');
       db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
+      // NORMAL: COMMIT does not fsync on this thread; `wal` does, before anything is acknowledged.
+      db.pragma(filename === null ? 'synchronous = FULL' : 'synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
       db.pragma('foreign_keys = ON');
       this.db = db;
       this.migrate();
+      // The migrations' transactions (and the switch to WAL) on disk before the server starts.
+      this.wal = filename === null ? null : new WalSync(`${filename}-wal`);
+      this.wal?.syncNow();
     } catch (err) {
       // A store that failed to open must not keep the file: the caller may retry, or fix and restart.
       db?.close();
@@ -186,22 +193,30 @@ export class SqliteStore implements Store {
     };
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     while (this.pending.length > 0) this.flush();
+    // The last commits' syncs; closing the database then checkpoints (synced by SQLite) and removes the WAL.
+    await this.durable(undefined).catch(() => undefined);
+    this.wal?.close();
     this.db.close();
     this.lock?.release();
-    return Promise.resolve();
+  }
+
+  /** `value` once every change written so far is on disk: how each write below answers. */
+  private durable<T>(value: T): Promise<T> {
+    if (!this.wal) return Promise.resolve(value);
+    return this.wal.durable().then(() => value);
   }
 
   createNamespace(ns: NamespaceRecord): Promise<void> {
     this.stmts.insertNamespace.run(namespaceParams(ns));
-    return Promise.resolve();
+    return this.durable(undefined);
   }
 
   updateNamespace(ns: NamespaceRecord): Promise<void> {
     const res = this.stmts.updateNamespace.run(namespaceParams(ns));
     if (res.changes !== 1) return Promise.reject(new Error(`namespace ${ns.id} does not exist`));
-    return Promise.resolve();
+    return this.durable(undefined);
   }
 
   deleteNamespace(id: string): Promise<void> {
@@ -209,7 +224,7 @@ export class SqliteStore implements Store {
       this.schedules.deleteNamespace(id);
       this.stmts.deleteNamespace.run(id);
     })();
-    return Promise.resolve();
+    return this.durable(undefined);
   }
 
   getNamespaceByName(name: string): Promise<NamespaceRecord | null> {
@@ -248,7 +263,8 @@ export class SqliteStore implements Store {
   /**
    * Group commit: commits that arrive in the same turn of the event loop are
    * written in one SQLite transaction (one fsync), each in its own savepoint so
-   * a conflict fails only its own commit. None resolves before all are durable.
+   * a conflict fails only its own commit. None resolves before all are durable
+   * (the WAL synced after the transaction, off this thread: wal-sync.ts).
    */
   commitExecution(commit: ExecutionCommit): Promise<CommitResult> {
     return new Promise((resolve, reject) => {
@@ -289,11 +305,14 @@ export class SqliteStore implements Store {
       for (const p of batch) p.reject(error);
       return;
     }
-    batch.forEach((p, i) => {
-      const outcome = outcomes[i]!;
-      if (outcome instanceof Error) p.reject(outcome);
-      else (p.resolve as (result: CommitResult | ScheduleCommitResult) => void)(outcome);
-    });
+    const settle = (syncError: Error | null) =>
+      batch.forEach((p, i) => {
+        const outcome = syncError ?? outcomes[i]!;
+        if (outcome instanceof Error) p.reject(outcome);
+        else (p.resolve as (result: CommitResult | ScheduleCommitResult) => void)(outcome);
+      });
+    if (this.wal) this.wal.afterDurable(settle);
+    else settle(null);
   }
 
   /** One execution's commit, in its own savepoint inside the group's transaction. */
@@ -357,7 +376,7 @@ export class SqliteStore implements Store {
       s.deleteCurrentIf.run(namespaceId, workflowId, runId);
       s.deleteRunExecution.run(namespaceId, workflowId, runId);
     })();
-    return Promise.resolve();
+    return this.durable(undefined);
   }
 
   listNamespaceRuns(namespaceId: string, limit: number): Promise<{ workflowId: string; runId: string }[]> {
@@ -423,7 +442,7 @@ export class SqliteStore implements Store {
 
   deleteTaskQueueTasks(ids: number[]): Promise<void> {
     this.db.transaction(() => ids.forEach((id) => this.stmts.deleteTask.run(id)))();
-    return Promise.resolve();
+    return this.durable(undefined);
   }
 
   /** In the group commit with the runs' (its own savepoint): schedules firing together share one fsync. */
@@ -442,7 +461,7 @@ export class SqliteStore implements Store {
   }
 
   createApiKey(key: ApiKeyRecord): Promise<void> {
-    return attempt(() => this.apiKeys.create(key));
+    return attempt(() => this.apiKeys.create(key)).then((v) => this.durable(v));
   }
 
   getApiKey(id: string): Promise<ApiKeyRecord | null> {
@@ -454,12 +473,12 @@ export class SqliteStore implements Store {
   }
 
   revokeApiKey(id: string): Promise<boolean> {
-    return attempt(() => this.apiKeys.revoke(id));
+    return attempt(() => this.apiKeys.revoke(id)).then((v) => this.durable(v));
   }
 
   deleteTimerTasks(ids: number[]): Promise<void> {
     this.db.transaction(() => ids.forEach((id) => this.stmts.deleteTimer.run(id)))();
-    return Promise.resolve();
+    return this.durable(undefined);
   }
 
   listTaskQueueTasks(): Promise<TaskQueueTask[]> {
