@@ -8,11 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { ActivityRecorder, createActivities, type StepLogLine } from '../../server/test/helpers/activities.js';
-import { installQuietRuntime, uniqueTaskQueue, workflowBundlePath } from '../../server/test/helpers/env.js';
-import { cleanUpCrashTest, findFreePort, startServerProcess, type ServerProcess } from '../../server/test/helpers/processes.js';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { startCrashRig, type CrashRig } from '../../server/test/helpers/crash-rig.js';
 import { waitFor } from '../../server/test/helpers/wait-for.js';
 import { approvalWorkflow } from '../../server/test/workflows/approval.js';
 import { stepsWorkflow } from '../../server/test/workflows/crash.js';
@@ -29,18 +26,18 @@ const stepsPerWorkflow = 2;
 /** Workflows the load must have completed before the backup is taken. */
 const completedBeforeBackupMin = 8;
 
+let rig: CrashRig | undefined;
+/** The refusals' files. */
 let dir: string;
-let server: ServerProcess | undefined;
-let connection: Connection | undefined;
-let nativeConnection: NativeConnection | undefined;
-let worker: Worker | undefined;
 
 beforeAll(() => {
-  installQuietRuntime();
-  dir = mkdtempSync(join(tmpdir(), 'endure-backup-'));
+  dir = mkdtempSync(join(tmpdir(), 'endure-backup-refusals-'));
 });
 
-afterAll(() => cleanUpCrashTest({ worker, nativeConnection, connection, server, dir }));
+afterAll(async () => {
+  await rig?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 /** One load client: starts a workflow, waits for its result, again, until `stop()`. */
 interface LoadRecord {
@@ -71,27 +68,10 @@ function runLoad(client: Client, taskQueue: string, records: LoadRecord[]): { st
 
 describe('endure server backup', () => {
   it('takes a consistent backup under load; a server started on it completes the workflows that were running', async () => {
-    const port = await findFreePort();
-    const address = `127.0.0.1:${port}`;
-    const dbFilename = join(dir, 'endure.db');
-    const backupFilename = join(dir, 'backup.db');
-    const stepLogPath = join(dir, 'steps.log');
-    writeFileSync(stepLogPath, '');
-
-    server = await startServerProcess(port, dbFilename);
-    connection = await Connection.connect({ address });
-    const client = new Client({ connection, namespace: 'default' });
-    nativeConnection = await NativeConnection.connect({ address });
-    const taskQueue = uniqueTaskQueue('backup');
-    worker = await Worker.create({
-      connection: nativeConnection,
-      namespace: 'default',
-      taskQueue,
-      workflowBundle: { codePath: workflowBundlePath() },
-      activities: createActivities(new ActivityRecorder(), { stepLogPath }),
-    });
-    const running = worker.run();
-    running.catch(() => undefined);
+    rig = await startCrashRig({ name: 'backup', stepLog: true });
+    const { client, taskQueue, readStepLog } = rig;
+    const dbFilename = rig.database;
+    const backupFilename = join(rig.dir, 'backup.db');
 
     // Waiters, each with an item added by a signal: committed state the backup must keep.
     const addWaiter = async (id: string, timeoutMs: number): Promise<void> => {
@@ -139,8 +119,8 @@ describe('endure server backup', () => {
     const runningAtBackup = startedBefore.filter((r) => r.completedMs === undefined || r.completedMs >= backupStartedMs);
 
     // The server dies; the operator starts one on the backup, on the same port.
-    await server.kill();
-    server = await startServerProcess(port, backupFilename);
+    await rig.killServer();
+    await rig.startServer(backupFilename);
     const restartedMs = Date.now();
 
     // Everything completed before the backup is there, completed, with its result; untouched since.
@@ -174,11 +154,7 @@ describe('endure server backup', () => {
     // old server handed out or completed after the backup is handed out again, now or after its timeout.
     const histories = await Promise.all([...runningAtBackup.map((r) => r.id), ...waiterIds].map((id) => client.workflow.getHandle(id).fetchHistory()));
     const workflowTaskTimeouts = histories.flatMap((h) => h.events ?? []).filter((e) => e.workflowTaskTimedOutEventAttributes).length;
-    const stepsDone = readFileSync(stepLogPath, 'utf8')
-      .split('\n')
-      .filter((line) => line.length > 0)
-      .map((line) => JSON.parse(line) as StepLogLine)
-      .filter((line) => line.event === 'done');
+    const stepsDone = readStepLog().filter((line) => line.event === 'done');
     const stepsRunAgain = stepsDone.length - new Set(stepsDone.map((line) => `${line.workflowId}#${line.step}`)).size;
     console.log(`[backup] after the restore: ${workflowTaskTimeouts} workflow task timeouts, ${stepsRunAgain} activity steps run again`);
     console.log(
@@ -186,8 +162,7 @@ describe('endure server backup', () => {
         `${completedBefore.length} load workflows completed before it, ${runningAtBackup.length} running at it; ` +
         `${load.length} load workflows started in all`,
     );
-    worker.shutdown();
-    await running;
+    await rig.stopWorker();
   });
 
   it('refuses a missing database, a file that is not an Endure database, an existing destination and PostgreSQL', async () => {

@@ -15,7 +15,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { startCluster, type Cluster } from './helpers/cluster.js';
 import { installQuietRuntime, uniqueTaskQueue, workflowBundlePath } from './helpers/env.js';
 import { eventIds, eventTypeName, eventTypes } from './helpers/history.js';
-import { waitFor } from './helpers/wait-for.js';
+import { waitFor, within } from './helpers/wait-for.js';
 import { chainedSteps, expectedChain, type ClusterActivities } from './workflows/cluster.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -76,19 +76,6 @@ function completedSteps(events: HistoryEvent[]): Array<{ step: number; completed
       if (input === undefined) throw new Error(`no scheduled event with input for completion ${String(e.eventId)}`);
       return { step: defaultPayloadConverter.fromPayload<number>(input), completedMs: eventMs(e) };
     });
-}
-
-/** Rejects after `ms`, saying what took too long. */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Starts a worker; `running` settles when it stops (an async function cannot return a bare promise). */

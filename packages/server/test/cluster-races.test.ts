@@ -15,7 +15,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { startCluster, type Cluster } from './helpers/cluster.js';
 import { installQuietRuntime, uniqueTaskQueue, uniqueWorkflowId, workflowBundlePath } from './helpers/env.js';
 import { countEvents, eventIds, eventTypeName, eventTypes } from './helpers/history.js';
-import { waitFor } from './helpers/wait-for.js';
+import { waitFor, within } from './helpers/wait-for.js';
 import { collectSignal, finishSignal, parallelParked, signalCollector, type ClusterActivities } from './workflows/cluster.js';
 
 type History = temporal.api.history.v1.IHistory;
@@ -97,19 +97,6 @@ function clientVia(i: number): Client {
   const client = clients[i % clients.length];
   if (client === undefined) throw new Error('the clients are not connected');
   return client;
-}
-
-/** Rejects after `ms`, saying what took too long. */
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Event ids are 1..n, in order, and the history closes exactly once, with `closeType`. */

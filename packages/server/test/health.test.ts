@@ -9,7 +9,8 @@ import { Root } from 'protobufjs';
 import { EndureServer } from '../src/index.js';
 import { createTestDatabase } from '../src/persistence/postgres/test-database.test-support.js';
 import { startTestEnv, type TestEnv } from './helpers/env.js';
-import { createConnection, createServer, type Socket } from 'node:net';
+import { createConnection } from 'node:net';
+import { startPostgresRelay, urlOnPort } from './helpers/postgres-relay.js';
 import { findFreePort } from './helpers/processes.js';
 
 let env: TestEnv;
@@ -44,31 +45,6 @@ function rawHealthCall(address: string, method: 'Check' | 'Watch', service: stri
       (err, response) => (err ? reject(err) : resolve(response!.status)),
     );
   }).finally(() => client.close());
-}
-
-/** Relays connections on `port` to the local PostgreSQL until closed (the database "goes away"). */
-async function startRelay(port: number, target: URL): Promise<{ close(): Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const relay = createServer((client) => {
-    const upstream = createConnection({ host: target.hostname, port: Number(target.port || 5432) });
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('error', () => socket.destroy());
-      socket.on('close', () => sockets.delete(socket));
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve, reject) => {
-    relay.once('error', reject);
-    relay.listen(port, '127.0.0.1', resolve);
-  });
-  return {
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        relay.close(() => resolve());
-      }),
-  };
 }
 
 async function get(url: string): Promise<{ status: number; body: string }> {
@@ -114,16 +90,13 @@ describe('HTTP health', () => {
   it('answers /readyz 503 while the PostgreSQL database is unreachable, and 200 again once it is back', async () => {
     const database = await createTestDatabase();
     const port = await findFreePort();
-    const target = new URL(database.url);
-    let relay = await startRelay(port, target);
-    const url = new URL(database.url);
-    url.port = String(port);
+    let relay = await startPostgresRelay(database.url, port);
     const server = await EndureServer.start({
       port: 0,
       metricsPort: 0,
       logLevel: 'silent',
       store: 'postgres',
-      postgresUrl: url.toString(),
+      postgresUrl: urlOnPort(database.url, port),
       postgresConnectRetryMs: 0,
     });
     try {
@@ -134,7 +107,7 @@ describe('HTTP health', () => {
       expect(down.body).toContain('the store is unreachable');
       // The process still answers: it is alive, only not ready.
       expect((await get(`${server.metricsAddress}/healthz`)).status).toBe(200);
-      relay = await startRelay(port, target);
+      relay = await startPostgresRelay(database.url, port);
       expect((await get(`${server.metricsAddress}/readyz`)).status).toBe(200);
     } finally {
       await server.stop();

@@ -3,26 +3,16 @@
  * (namespace, workflow id and run id), so one `jq 'select(.runId == …)'` finds a run's story.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from './helpers/env.js';
+import { jsonLogInto, startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type ServerLogLine, type TestEnv } from './helpers/env.js';
 import { waitFor } from './helpers/wait-for.js';
 import { buggyHandlerWorkflow, finishSignal } from './workflows/children.js';
 import { stepsAroundTimerWorkflow } from './workflows/crash.js';
 
-type LogLine = Record<string, unknown> & { msg: string };
-
 let env: TestEnv;
-const lines: LogLine[] = [];
+const lines: ServerLogLine[] = [];
 
 beforeAll(async () => {
-  env = await startTestEnv({
-    logLevel: 'debug',
-    logFormat: 'json',
-    logOutput: {
-      write: (text) => {
-        for (const line of text.split('\n')) if (line) lines.push(JSON.parse(line) as LogLine);
-      },
-    },
-  });
+  env = await startTestEnv({ logLevel: 'debug', ...jsonLogInto(lines) });
 });
 
 afterAll(async () => {

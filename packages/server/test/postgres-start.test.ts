@@ -4,11 +4,11 @@
  * it fails at once with the address. The "database" comes up as a TCP relay to the local
  * PostgreSQL opened on a port that refused connections until then.
  */
-import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, Connection } from '@temporalio/client';
 import { EndureServer } from '../src/index.js';
 import { createTestDatabase, type TestDatabase } from '../src/persistence/postgres/test-database.test-support.js';
+import { startPostgresRelay, urlOnPort } from './helpers/postgres-relay.js';
 import { findFreePort } from './helpers/processes.js';
 import { waitFor } from './helpers/wait-for.js';
 
@@ -22,46 +22,13 @@ afterAll(async () => {
   await database.drop();
 });
 
-/** `database.url` with its port replaced. */
-function urlOnPort(port: number): string {
-  const url = new URL(database.url);
-  url.port = String(port);
-  return url.toString();
-}
-
-/** Relays every connection on `port` to the local PostgreSQL. */
-async function startRelay(port: number): Promise<{ close(): Promise<void> }> {
-  const target = new URL(database.url);
-  const sockets = new Set<Socket>();
-  const relay: Server = createServer((client) => {
-    const upstream = createConnection({ host: target.hostname, port: Number(target.port || 5432) });
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('error', () => socket.destroy());
-      socket.on('close', () => sockets.delete(socket));
-    }
-    client.pipe(upstream).pipe(client);
-  });
-  await new Promise<void>((resolve, reject) => {
-    relay.once('error', reject);
-    relay.listen(port, '127.0.0.1', resolve);
-  });
-  return {
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        relay.close(() => resolve());
-      }),
-  };
-}
-
 describe('a server whose PostgreSQL is down at start', () => {
   it('logs the address it cannot reach, retries with backoff, and serves once the database is up', async () => {
     const port = await findFreePort();
     const lines: string[] = [];
     const starting = EndureServer.start({
       port: 0,
-      postgresUrl: urlOnPort(port),
+      postgresUrl: urlOnPort(database.url, port),
       postgresConnectRetryMs: 30_000,
       logLevel: 'warn',
       logOutput: { write: (text) => lines.push(text) },
@@ -74,7 +41,7 @@ describe('a server whose PostgreSQL is down at start', () => {
     expect(lines[0]).toMatch(/ECONNREFUSED 127\.0\.0\.1:\d+; retrying in 250 ms \(attempt 1, giving up \d+ ms from now\) \(postgresConnectRetryMs: 30000\)/);
     expect(lines[1]).toMatch(/retrying in 500 ms \(attempt 2/);
 
-    const relay = await startRelay(port);
+    const relay = await startPostgresRelay(database.url, port);
     let server: EndureServer | undefined;
     try {
       server = await starting;
@@ -95,7 +62,7 @@ describe('a server whose PostgreSQL is down at start', () => {
   it('fails at once, naming the address, when retries are off', async () => {
     const port = await findFreePort();
     await expect(
-      EndureServer.start({ port: 0, postgresUrl: urlOnPort(port), postgresConnectRetryMs: 0, logLevel: 'silent' }),
+      EndureServer.start({ port: 0, postgresUrl: urlOnPort(database.url, port), postgresConnectRetryMs: 0, logLevel: 'silent' }),
     ).rejects.toThrow(new RegExp(`^cannot connect to PostgreSQL at 127\\.0\\.0\\.1:${port} \\(postgres://postgres@127\\.0\\.0\\.1:${port}/endure_test_`));
   });
 });

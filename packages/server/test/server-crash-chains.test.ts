@@ -4,17 +4,11 @@
  * file everything completes with the right results, and no child, chain run or
  * cron run exists twice.
  */
-import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { ActivityRecorder, createActivities, type StepLogLine } from './helpers/activities.js';
-import { installQuietRuntime, uniqueTaskQueue, workflowBundlePath } from './helpers/env.js';
+import { startCrashRig, type CrashRig } from './helpers/crash-rig.js';
 import { countEvents } from './helpers/history.js';
-import { cleanUpCrashTest, findFreePort, startServerProcess, type ServerProcess } from './helpers/processes.js';
 import { waitFor } from './helpers/wait-for.js';
 import { crashChain, crashParent } from './workflows/crash.js';
 import { cronRun } from './workflows/children.js';
@@ -25,26 +19,9 @@ const chains = 5;
 const chainLength = 5;
 const totalSteps = parents * childrenPerParent + chains * chainLength;
 
-let dir: string;
-let server: ServerProcess | undefined;
-let connection: Connection | undefined;
-let nativeConnection: NativeConnection | undefined;
-let worker: Worker | undefined;
+let rig: CrashRig | undefined;
 
-beforeAll(() => {
-  installQuietRuntime();
-  dir = mkdtempSync(join(tmpdir(), 'endure-crash-chains-'));
-});
-
-afterAll(() => cleanUpCrashTest({ worker, nativeConnection, connection, server, dir }));
-
-function doneSteps(path: string): StepLogLine[] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.length > 0)
-    .map((line) => JSON.parse(line) as StepLogLine)
-    .filter((l) => l.event === 'done');
-}
+afterAll(() => rig?.close());
 
 /** Every run of a workflow id, first to last, following new_execution_run_id. */
 async function chainOf(client: Client, workflowId: string, firstRunId: string) {
@@ -73,25 +50,9 @@ async function chainOf(client: Client, workflowId: string, firstRunId: string) {
 
 describe('server crash with children, continue-as-new and cron', () => {
   it('completes every parent, chain and cron run once after a SIGKILL', async () => {
-    const port = await findFreePort();
-    const address = `127.0.0.1:${port}`;
-    const dbFilename = join(dir, 'endure.db');
-    const stepLogPath = join(dir, 'steps.log');
-    writeFileSync(stepLogPath, '');
-    server = await startServerProcess(port, dbFilename);
-    connection = await Connection.connect({ address });
-    const client = new Client({ connection, namespace: 'default' });
-    nativeConnection = await NativeConnection.connect({ address });
-    const taskQueue = uniqueTaskQueue('crash-chains');
-    worker = await Worker.create({
-      connection: nativeConnection,
-      namespace: 'default',
-      taskQueue,
-      workflowBundle: { codePath: workflowBundlePath() },
-      activities: createActivities(new ActivityRecorder(), { stepLogPath }),
-    });
-    const running = worker.run();
-    running.catch(() => undefined);
+    rig = await startCrashRig({ name: 'crash-chains', stepLog: true });
+    const { client, taskQueue, readStepLog } = rig;
+    const doneSteps = () => readStepLog().filter((l) => l.event === 'done');
 
     const options = { taskQueue, workflowTaskTimeout: '5s' } as const;
     const parentHandles = await Promise.all(
@@ -108,15 +69,15 @@ describe('server crash with children, continue-as-new and cron', () => {
 
     const doneAtKill = await waitFor(
       () => {
-        const n = doneSteps(stepLogPath).length;
+        const n = doneSteps().length;
         return n >= totalSteps * 0.4 && n;
       },
       { timeoutMs: 30_000, intervalMs: 5, description: 'some steps done' },
     );
     expect(doneAtKill, 'the kill must land mid-run').toBeLessThan(totalSteps);
-    await server.kill();
+    await rig.killServer();
     const killedAtMs = Date.now();
-    server = await startServerProcess(port, dbFilename);
+    await rig.startServer();
 
     const parentResults = await Promise.all(parentHandles.map((h) => h.result()));
     const chainResults = await Promise.all(chainHandles.map((h) => h.result()));
@@ -145,9 +106,8 @@ describe('server crash with children, continue-as-new and cron', () => {
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(900);
     await client.workflow.getHandle(cron.workflowId).terminate('done');
 
-    worker.shutdown();
-    await running;
-    const duplicates = doneSteps(stepLogPath).length - totalSteps;
+    await rig.stopWorker();
+    const duplicates = doneSteps().length - totalSteps;
     console.log(`[server-crash-chains] killed after ${doneAtKill}/${totalSteps} steps; cron runs: ${cronRuns.length}; step completions beyond one each: ${duplicates}`);
   });
 });

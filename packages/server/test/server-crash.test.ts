@@ -3,16 +3,9 @@
  * same database file: every workflow still completes with the right result, and
  * no activity step whose completion the server had accepted runs again.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
-import { ActivityRecorder, createActivities, type StepLogLine } from './helpers/activities.js';
-import { installQuietRuntime, uniqueTaskQueue, workflowBundlePath } from './helpers/env.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startCrashRig, type CrashRig } from './helpers/crash-rig.js';
 import { countEvents, eventIds, eventTypes } from './helpers/history.js';
-import { cleanUpCrashTest, findFreePort, startServerProcess, type ServerProcess } from './helpers/processes.js';
 import { waitFor } from './helpers/wait-for.js';
 import { stepsWorkflow } from './workflows/crash.js';
 
@@ -21,49 +14,14 @@ const stepsPerWorkflow = 5;
 /** Kill the server once this many steps have completed (of workflowCount * stepsPerWorkflow). */
 const killAfterSteps = 30;
 
-let dir: string;
-let server: ServerProcess | undefined;
-let connection: Connection | undefined;
-let nativeConnection: NativeConnection | undefined;
-let worker: Worker | undefined;
+let rig: CrashRig | undefined;
 
-beforeAll(() => {
-  installQuietRuntime();
-  dir = mkdtempSync(join(tmpdir(), 'endure-crash-'));
-});
-
-afterAll(() => cleanUpCrashTest({ worker, nativeConnection, connection, server, dir }));
-
-function readLog(path: string): StepLogLine[] {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.length > 0)
-    .map((line) => JSON.parse(line) as StepLogLine);
-}
+afterAll(() => rig?.close());
 
 describe('server crash', () => {
   it('loses nothing and re-runs no completed activity when the server is killed with SIGKILL', async () => {
-    const port = await findFreePort();
-    const address = `127.0.0.1:${port}`;
-    const dbFilename = join(dir, 'endure.db');
-    const stepLogPath = join(dir, 'steps.log');
-    writeFileSync(stepLogPath, '');
-
-    server = await startServerProcess(port, dbFilename);
-    connection = await Connection.connect({ address });
-    const client = new Client({ connection, namespace: 'default' });
-    nativeConnection = await NativeConnection.connect({ address });
-    const taskQueue = uniqueTaskQueue('crash');
-    worker = await Worker.create({
-      connection: nativeConnection,
-      namespace: 'default',
-      taskQueue,
-      workflowBundle: { codePath: workflowBundlePath() },
-      activities: createActivities(new ActivityRecorder(), { stepLogPath }),
-    });
-    const running = worker.run();
-    // Awaited below; this only keeps an early test failure from also reporting an unhandled rejection.
-    running.catch(() => undefined);
+    rig = await startCrashRig({ name: 'crash', stepLog: true });
+    const { client, taskQueue, readStepLog } = rig;
 
     const runStartedMs = Date.now();
     const workflowIds = Array.from({ length: workflowCount }, (_, i) => `crash-${taskQueue}-${i}`);
@@ -78,26 +36,25 @@ describe('server crash', () => {
 
     const doneBeforeKill = await waitFor(
       () => {
-        const done = readLog(stepLogPath).filter((l) => l.event === 'done').length;
+        const done = readStepLog().filter((l) => l.event === 'done').length;
         return done >= killAfterSteps && done;
       },
       { timeoutMs: 30_000, intervalMs: 5, description: `${killAfterSteps} completed steps` },
     );
     const killedAtMs = Date.now();
-    const logAtKill = readLog(stepLogPath);
+    const logAtKill = readStepLog();
     const inFlightAtKill =
       logAtKill.filter((l) => l.event === 'start').length - logAtKill.filter((l) => l.event === 'done').length;
     expect(doneBeforeKill, 'the kill must land mid-run').toBeLessThan(workflowCount * stepsPerWorkflow);
-    await server.kill();
-    server = await startServerProcess(port, dbFilename);
+    await rig.killServer();
+    await rig.startServer();
     const downtimeMs = Date.now() - killedAtMs;
 
     const results = await Promise.all(
       workflowIds.map((id) => client.workflow.getHandle<typeof stepsWorkflow>(id).result()),
     );
     const runMs = Date.now() - runStartedMs;
-    worker.shutdown();
-    await running;
+    await rig.stopWorker();
 
     for (const [i, id] of workflowIds.entries()) {
       expect(results[i]).toEqual(Array.from({ length: stepsPerWorkflow }, (_, s) => `${id}#${s + 1}`));
@@ -107,7 +64,7 @@ describe('server crash', () => {
     // had not moved on to the next step before the kill, i.e. the server may never have
     // accepted that completion: it finished just before the kill, or during the downtime
     // (its report then failed and the attempt was retried after its timeout).
-    const log = readLog(stepLogPath);
+    const log = readStepLog();
     const done = log.filter((l) => l.event === 'done');
     const starts = log.filter((l) => l.event === 'start');
     let duplicates = 0;

@@ -4,41 +4,31 @@
  * message); at debug every RPC, with its outcome.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type TestEnv } from './helpers/env.js';
+import { jsonLogInto, startTestEnv, uniqueTaskQueue, uniqueWorkflowId, type ServerLogLine, type TestEnv } from './helpers/env.js';
 import { waitFor } from './helpers/wait-for.js';
 import { buggyHandlerWorkflow, finishSignal, waitingChild } from './workflows/children.js';
 import { sleepWorkflow } from './workflows/cancellation.js';
-
-type LogLine = Record<string, unknown> & { msg: string; level: number };
 
 const INFO = 30;
 const WARN = 40;
 const DEBUG = 20;
 
 let env: TestEnv;
-const lines: LogLine[] = [];
+const lines: ServerLogLine[] = [];
 
 beforeAll(async () => {
-  env = await startTestEnv({
-    logLevel: 'debug',
-    logFormat: 'json',
-    logOutput: {
-      write: (text) => {
-        for (const line of text.split('\n')) if (line) lines.push(JSON.parse(line) as LogLine);
-      },
-    },
-  });
+  env = await startTestEnv({ logLevel: 'debug', ...jsonLogInto(lines) });
 });
 
 afterAll(async () => {
   await env?.close();
 });
 
-function linesOf(workflowId: string, msg: string): LogLine[] {
+function linesOf(workflowId: string, msg: string): ServerLogLine[] {
   return lines.filter((line) => line.workflowId === workflowId && line.msg === msg);
 }
 
-function waitForLine(workflowId: string, msg: string, match: (line: LogLine) => boolean = () => true): Promise<LogLine> {
+function waitForLine(workflowId: string, msg: string, match: (line: ServerLogLine) => boolean = () => true): Promise<ServerLogLine> {
   return waitFor(() => linesOf(workflowId, msg).find(match), { timeoutMs: 20_000, description: `log line "${msg}" of ${workflowId}` });
 }
 

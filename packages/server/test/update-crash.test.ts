@@ -3,54 +3,21 @@
  * update runs in the workflow and a caller waits for its result; after the
  * restart the update completes and the waiting caller gets the result.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WorkflowUpdateStage, type Connection } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
-import { loadSdk, testStore, uniqueTaskQueue, uniqueWorkflowId, workflowBundlePath } from './helpers/env.js';
-import { createTestDatabase, type TestDatabase } from '../src/persistence/postgres/test-database.test-support.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { WorkflowUpdateStage } from '@temporalio/client';
+import { startCrashRig, type CrashRig } from './helpers/crash-rig.js';
+import { uniqueWorkflowId } from './helpers/env.js';
 import { countEvents } from './helpers/history.js';
-import { cleanUpCrashTest, findFreePort, startServerProcess, type ServerProcess } from './helpers/processes.js';
 import { addItemUpdate, cartWorkflow, checkoutSignal, holdUpdate, itemsQuery, releaseSignal } from './workflows/updates.js';
 
-let dir: string;
-let server: ServerProcess | undefined;
-let connection: Connection | undefined;
-let nativeConnection: NativeConnection | undefined;
-let worker: Worker | undefined;
-let postgres: TestDatabase | undefined;
+let rig: CrashRig | undefined;
 
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'endure-update-crash-'));
-  if (testStore() === 'postgres') postgres = await createTestDatabase();
-});
-
-afterAll(async () => {
-  await cleanUpCrashTest({ worker, nativeConnection, connection, server, dir });
-  await postgres?.drop();
-});
+afterAll(() => rig?.close());
 
 describe('updates across a server crash', () => {
   it('an accepted update survives SIGKILL of the server and completes after the restart; its waiting caller gets the result', async () => {
-    const port = await findFreePort();
-    const address = `127.0.0.1:${port}`;
-    const database = postgres?.url ?? join(dir, 'endure.db');
-    server = await startServerProcess(port, database);
-    const sdk = await loadSdk();
-    connection = await sdk.Connection.connect({ address });
-    const client = new sdk.Client({ connection, namespace: 'default' });
-    nativeConnection = await sdk.NativeConnection.connect({ address });
-    const taskQueue = uniqueTaskQueue('update-crash');
-    worker = await sdk.Worker.create({
-      connection: nativeConnection,
-      namespace: 'default',
-      taskQueue,
-      workflowBundle: { codePath: workflowBundlePath() },
-    });
-    const running = worker.run();
-    running.catch(() => undefined);
+    rig = await startCrashRig({ name: 'update-crash' });
+    const { client, taskQueue } = rig;
 
     const handle = await client.workflow.start(cartWorkflow, {
       taskQueue,
@@ -63,8 +30,8 @@ describe('updates across a server crash', () => {
     const result = held.result();
     result.catch(() => undefined);
 
-    await server.kill();
-    server = await startServerProcess(port, database);
+    await rig.killServer();
+    await rig.startServer();
 
     // The accepted update is known after the restart, and the workflow goes on.
     expect(await handle.query(itemsQuery)).toEqual(['apple']);
@@ -78,7 +45,6 @@ describe('updates across a server crash', () => {
     expect(countEvents(history, 'WORKFLOW_EXECUTION_UPDATE_ACCEPTED')).toBe(3);
     expect(countEvents(history, 'WORKFLOW_EXECUTION_UPDATE_COMPLETED')).toBe(3);
 
-    worker.shutdown();
-    await running;
+    await rig.stopWorker();
   });
 });

@@ -2,9 +2,9 @@
  * The Store contract for API keys (auth/), run against every store: what the authenticator and
  * `endure operator api-key` rely on. The rest of the contract is in store.test.ts.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConditionFailedError, type ApiKeyRecord, type Store } from './store.js';
-import { stores } from './store-backends.test-support.js';
+import { freshStoreEachTest, stores } from './store-backends.test-support.js';
 
 function key(id: string, overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
   return {
@@ -21,18 +21,7 @@ function key(id: string, overrides: Partial<ApiKeyRecord> = {}): ApiKeyRecord {
 
 describe.each(stores)('%s store: api keys', (_name, backend) => {
   let store: Store;
-  beforeAll(async () => {
-    await backend.setUp?.();
-  });
-  afterAll(async () => {
-    await backend.tearDown?.();
-  });
-  beforeEach(async () => {
-    store = await backend.open();
-  });
-  afterEach(async () => {
-    await store.close();
-  });
+  freshStoreEachTest(backend, (opened) => (store = opened));
 
   it('creates a key and reads it back by id, every field as written', async () => {
     const expiring = key('k1', { expiresMs: 1_800_000_000_000, permissions: ['prod:worker'] });

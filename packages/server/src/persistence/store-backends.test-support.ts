@@ -1,7 +1,8 @@
 /**
- * The stores the Store contract runs against (store.test.ts, store-schedules.test.ts): each
- * test gets a fresh, empty store of every kind.
+ * The stores the Store contract runs against (store.test.ts, store-schedules.test.ts,
+ * store-api-keys.test.ts): each test gets a fresh, empty store of every kind.
  */
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { Store } from './store.js';
 import { MemoryStore } from './memory/memory-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
@@ -44,3 +45,32 @@ export const stores: [string, Backend][] = [
   ['memory', { open: () => Promise.resolve(new MemoryStore()) }],
   ['postgres', postgresBackend()],
 ];
+
+/**
+ * Registers the hooks of a contract suite over one backend: its set-up and tear-down around the
+ * suite, and before each test a fresh, empty store (handed to `use`), closed after the test.
+ *
+ * @example
+ * describe.each(stores)('%s store', (_name, backend) => {
+ *   let store: Store;
+ *   freshStoreEachTest(backend, (opened) => (store = opened));
+ *   it('…', async () => { await store.listNamespaces(); });
+ * });
+ */
+export function freshStoreEachTest(backend: Backend, use: (store: Store) => void): void {
+  let store: Store | undefined;
+  beforeAll(async () => {
+    await backend.setUp?.();
+  });
+  afterAll(async () => {
+    await backend.tearDown?.();
+  });
+  beforeEach(async () => {
+    store = await backend.open();
+    use(store);
+  });
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+}

@@ -4,7 +4,7 @@
  * change together or not at all, a writer at a stale version changes nothing, and a deleted
  * schedule (or namespace) leaves no timer behind to fire.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ConditionFailedError,
   SCHEDULE_TIMER_RUN_ID,
@@ -13,7 +13,7 @@ import {
   type ScheduleCommit,
   type Store,
 } from './store.js';
-import { stores } from './store-backends.test-support.js';
+import { freshStoreEachTest, stores } from './store-backends.test-support.js';
 
 const NS = 'ns-1';
 const OTHER_NS = 'ns-2';
@@ -48,18 +48,7 @@ function update(scheduleId: string, expectedDbVersion: number, state: string | n
 
 describe.each(stores)('%s store: schedules', (_name, backend) => {
   let store: Store;
-  beforeAll(async () => {
-    await backend.setUp?.();
-  });
-  afterAll(async () => {
-    await backend.tearDown?.();
-  });
-  beforeEach(async () => {
-    store = await backend.open();
-  });
-  afterEach(async () => {
-    await store.close();
-  });
+  freshStoreEachTest(backend, (opened) => (store = opened));
 
   /** Every timer row, earliest first, as `namespace/owner/run@fireAtMs` (`schedule` for a schedule's). */
   async function timers(): Promise<string[]> {

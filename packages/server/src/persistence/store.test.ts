@@ -3,9 +3,9 @@
  * engine, matching and the timer queue rely on from whichever store they get.
  * Schedules have their part in store-schedules.test.ts, API keys in store-api-keys.test.ts.
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConditionFailedError, type ExecutionCommit, type NamespaceRecord, type Store } from './store.js';
-import { stores } from './store-backends.test-support.js';
+import { freshStoreEachTest, stores } from './store-backends.test-support.js';
 import { makeResolver } from '../visibility/attributes.js';
 import { cursorOf } from '../visibility/memory-evaluator.js';
 import { bindQuery } from '../visibility/query-binder.js';
@@ -59,18 +59,7 @@ function timer(workflowId: string, runId: string, fireAtMs: number) {
 
 describe.each(stores)('%s store', (_name, backend) => {
   let store: Store;
-  beforeAll(async () => {
-    await backend.setUp?.();
-  });
-  afterAll(async () => {
-    await backend.tearDown?.();
-  });
-  beforeEach(async () => {
-    store = await backend.open();
-  });
-  afterEach(async () => {
-    await store.close();
-  });
+  freshStoreEachTest(backend, (opened) => (store = opened));
 
   it('creates, finds and lists namespaces, and refuses a second one with the same name', async () => {
     await store.createNamespace(namespace('b', 'beta', 2));

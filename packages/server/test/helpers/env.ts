@@ -54,6 +54,24 @@ export function uniqueWorkflowId(prefix: string): string {
   return `${prefix}-${randomUUID()}`;
 }
 
+/** One line of the server's JSON log: its level, its message and the fields it names. */
+export type ServerLogLine = Record<string, unknown> & { msg: string; level: number };
+
+/**
+ * Server options that write the server's log as JSON into `lines`, parsed a line at a time, for
+ * the test to read: `startTestEnv({ logLevel: 'debug', ...jsonLogInto(lines) })`.
+ */
+export function jsonLogInto(lines: ServerLogLine[]): Pick<EndureServerOptions, 'logFormat' | 'logOutput'> {
+  return {
+    logFormat: 'json',
+    logOutput: {
+      write: (text) => {
+        for (const line of text.split('\n')) if (line) lines.push(JSON.parse(line) as ServerLogLine);
+      },
+    },
+  };
+}
+
 export type TestWorkerOptions = Omit<WorkerOptions, 'connection' | 'namespace' | 'workflowBundle' | 'workflowsPath'>;
 
 export interface TestEnv {

@@ -1,9 +1,10 @@
 /**
  * Processes a test can kill like a crashed machine: a worker in a child process
- * and the Endure dev server started through the CLI.
+ * and the Endure dev server started through the CLI (crash-rig.ts puts a client and a
+ * worker around the server).
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { waitFor } from './wait-for.js';
@@ -112,26 +113,4 @@ export async function startServerProcess(port: number, database: string, env: No
     throw err;
   }
   return server;
-}
-
-/** What a crash test starts besides its server: ended by {@link cleanUpCrashTest}. */
-export interface CrashTestParts {
-  worker?: { getState(): string; shutdown(): void };
-  nativeConnection?: { close(): Promise<void> };
-  connection?: { close(): Promise<void> };
-  server?: ServerProcess;
-  dir: string;
-}
-
-/** Stops a crash test's worker, closes its connections, kills its server and removes its folder. */
-export async function cleanUpCrashTest({ worker, nativeConnection, connection, server, dir }: CrashTestParts): Promise<void> {
-  if (worker?.getState() === 'RUNNING') worker.shutdown();
-  await waitFor(() => worker === undefined || ['STOPPED', 'FAILED'].includes(worker.getState()), {
-    timeoutMs: 20_000,
-    description: 'worker shutdown',
-  }).catch(() => undefined);
-  await nativeConnection?.close().catch(() => undefined);
-  await connection?.close();
-  await server?.kill();
-  rmSync(dir, { recursive: true, force: true });
 }

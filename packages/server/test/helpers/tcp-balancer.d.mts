@@ -8,4 +8,9 @@ export interface TcpBalancer {
   close(): Promise<void>;
 }
 
-export function startTcpBalancer(backends: string[]): Promise<TcpBalancer>;
+export interface TcpBalancerOptions {
+  /** Listen on this port (one that refused connections until now, say) instead of a free one. */
+  port?: number;
+}
+
+export function startTcpBalancer(backends: string[], options?: TcpBalancerOptions): Promise<TcpBalancer>;

@@ -7,10 +7,10 @@
 import { createConnection, createServer } from 'node:net';
 
 /**
- * Listen on 127.0.0.1 (a free port) and forward to `backends` ("host:port").
+ * Listen on 127.0.0.1 (`options.port`, or a free port) and forward to `backends` ("host:port").
  * Returns { address, port, connections(), close() }.
  */
-export async function startTcpBalancer(backends) {
+export async function startTcpBalancer(backends, options = {}) {
   const targets = backends.map((b) => {
     const i = b.lastIndexOf(':');
     return { host: b.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(b.slice(i + 1)) };
@@ -47,7 +47,7 @@ export async function startTcpBalancer(backends) {
   }
   await new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
+    server.listen(options.port ?? 0, '127.0.0.1', resolve);
   });
   const { port } = server.address();
   return {

@@ -40,3 +40,19 @@ export async function waitFor<T>(
     await delay(intervalMs);
   }
 }
+
+/**
+ * `promise`, or a rejection saying what took too long once `ms` have passed: for an outcome
+ * that must come within a bound, where waitFor's polling has nothing to poll.
+ */
+export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took more than ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
