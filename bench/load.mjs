@@ -3,8 +3,8 @@
  * The load generator process: `node bench/load.mjs --workload w1 --sdk endure|official
  * --task-queue Q --address HOST:PORT --params JSON [--connections N --poll-addresses A,B…
  * --workers N]`. Uses the client of the SDK under test, waits until the workers poll, runs the
- * workload's `load` half (bench/workloads/*.mjs), which sends "begin"/"end" around its timed
- * part, then reports a "result" message.
+ * workload's `load` half (bench/workloads/*.mjs), which may warm up first (`warmUp`), sends
+ * "begin"/"end" around its timed part, then reports a "result" message.
  *
  * Several nodes behind a balancer (`--nodes`): `--connections` clients, each its own
  * connection through the balancer (so on another node), which the workload spreads its calls
@@ -13,7 +13,7 @@
  */
 import { parseArgs } from 'node:util';
 import { emit, exitReporting, exitWithParent, onParentMessage } from './lib/child.mjs';
-import { waitUntil } from './lib/loop.mjs';
+import { closedLoop, waitUntil } from './lib/loop.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -28,6 +28,7 @@ const { values: opts } = parseArgs({
   },
 });
 const POLLERS_TIMEOUT_MS = 60_000;
+const WARM_UP_TIMEOUT_MS = 5 * 60_000;
 
 exitWithParent();
 const parentMessages = [];
@@ -45,13 +46,33 @@ try {
   const pollersByNode = opts['poll-addresses']
     ? await waitForPollersOnNodes(Connection, opts['poll-addresses'].split(','), taskQueue, Number(opts.workers))
     : await waitForPollers(connection, taskQueue);
-  const result = await workload.load({ client, clients, connection, taskQueue, params: JSON.parse(opts.params), emit, parentMessages });
+  const warmUp = (options) => runWarmUp(clients, taskQueue, options);
+  const result = await workload.load({ client, clients, connection, taskQueue, params: JSON.parse(opts.params), emit, parentMessages, warmUp });
   emit({ event: 'result', ...result, ...(pollersByNode ? { pollersByNode } : {}) });
   await Promise.all(connections.map((c) => c.close()));
   exitReporting(0);
 } catch (err) {
   process.stderr.write(`load generator failed: ${err?.stack ?? err}\n`);
   exitReporting(1);
+}
+
+/**
+ * `count` workflows of `activities` sequential no-op activities (`sequentialNoops`, W1's kind),
+ * `concurrency` at a time, ids `<prefix>-warm-i`, before a workload's timed part: the peers'
+ * harness warms every engine up so (issue 16), and W1–W4 take a `warmup` parameter to match it
+ * (0 by default, so that figures stay comparable with earlier runs).
+ */
+async function runWarmUp(clients, taskQueue, { count, concurrency, activities, prefix }) {
+  await closedLoop(
+    count,
+    concurrency,
+    async (i) => {
+      const client = clients[i % clients.length];
+      const handle = await client.workflow.start('sequentialNoops', { taskQueue, workflowId: `${prefix}-warm-${i}`, args: [activities] });
+      await handle.result();
+    },
+    WARM_UP_TIMEOUT_MS,
+  );
 }
 
 /** The worker's workflow and activity pollers are both registered with the server. */

@@ -2,8 +2,9 @@
 /**
  * The benchmark suite: `npm run bench -- <w1..w6|name|all> [--sdk endure|official|both]
  * [--runs N] [--out FILE] [--n N] [--param key=number] [--store sqlite|postgres] [--nodes N]
- * [--workers N]` (w7: visibility, w8: web UI, w9: schedules), and `npm run bench -- fuzz [--inputs N]
- * [--seed S]` (the API fuzz run, bench/fuzz/run.mjs). Run after `npm run build`. See bench/README.md.
+ * [--workers N]` (w7: visibility, w8: web UI, w9: schedules), `npm run bench -- fuzz [--inputs N]
+ * [--seed S]` (the API fuzz run, bench/fuzz/run.mjs) and `npm run bench -- compare …` (against
+ * Restate and DBOS, bench/compare.mjs). Run after `npm run build`. See bench/README.md.
  *
  * For each workload and SDK it does N runs (each a fresh server, database, worker and load
  * generator process), prints median [min–max] of the key figures, writes one JSON object to
@@ -22,6 +23,13 @@ const NOT_IN_ALL = ['soak'];
 const USAGE = `usage: npm run bench -- <${Object.keys(WORKLOADS).join('|')}|${Object.values(WORKLOADS).join('|')}|all> [--sdk endure|official|both] [--runs N] [--out FILE] [--n N (W5 open workflows, default 100000)] [--param key=number ...] [--store sqlite|postgres] [--nodes N (postgres; w1, w2, w4)] [--workers N (default: one per node)] [--minutes M --rate R (soak: workflows started per second)]`;
 /** The workloads built on lib/run-once.mjs's standardRun, which knows several nodes and workers. */
 const MULTI_NODE = ['w1', 'w2', 'w4'];
+
+// Endure against Restate and DBOS (issue 16) has options of its own (bench/compare.mjs):
+// `npm run bench -- compare [--workload w1,w2] [--engines endure,restate] [--runs N] [--out FILE]`.
+if (process.argv[2] === 'compare') {
+  process.argv.splice(2, 1);
+  await import('./compare.mjs');
+}
 
 // The API fuzz run has options of its own (bench/fuzz/run.mjs): `npm run bench -- fuzz [--inputs N] [--seed S]`.
 if (process.argv[2] === 'fuzz') {

@@ -50,7 +50,8 @@ function loadSdk(name) {
 
 function record(kind, step) {
   const info = sdk.activityInfo();
-  const line = { kind, workflowId: info.workflowExecution.workflowId, step, attempt: info.attempt, t: Date.now() };
+  // pid: W4 with the worker killed tells the killed worker's attempts from its successor's.
+  const line = { kind, workflowId: info.workflowExecution.workflowId, step, attempt: info.attempt, t: Date.now(), pid: process.pid };
   appendFileSync(recordFile, `${JSON.stringify(line)}\n`);
 }
 

@@ -66,6 +66,19 @@ export function procCpuSeconds(pid) {
   }
 }
 
+/**
+ * Busy and total CPU seconds of the whole machine (all cores) from /proc/stat's first line, as
+ * the peers' harness reads them (idle = idle + iowait; total = user … steal). The difference of
+ * two readings is what every process on the machine used in between: ours, PostgreSQL's, and
+ * anyone else's.
+ */
+export function machineCpuSeconds() {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const total = fields.slice(0, 8).reduce((a, b) => a + b, 0);
+  const idle = fields[3] + fields[4];
+  return { busy: (total - idle) / CLOCK_TICKS_PER_SEC, total: total / CLOCK_TICKS_PER_SEC };
+}
+
 /** Resident set size in bytes (VmRSS), from /proc/<pid>/status. */
 export function procRssBytes(pid) {
   const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));

@@ -63,7 +63,8 @@ export function buildResult({ workload, module, sdk, params, runs, startedAt }) 
   };
 }
 
-function fmt(x) {
+/** A figure for a table: integers as they are, else 3 significant digits or so; – for none. */
+export function fmt(x) {
   if (x === null || x === undefined) return '–';
   if (typeof x !== 'number' || Number.isInteger(x)) return String(x);
   return Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(Math.abs(x) >= 10 ? 1 : 2);

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProcessGroup, postgresCpuSeconds, procCpuSeconds } from './processes.mjs';
+import { ProcessGroup, machineCpuSeconds, postgresCpuSeconds, procCpuSeconds, withTimeout } from './processes.mjs';
 import { benchStore, benchTopology } from './report.mjs';
 
 /** Folders of runs in progress, removed on exit too (after lib/processes.mjs kills the children). */
@@ -34,8 +34,13 @@ export async function withProcessGroup(fn) {
 
 /**
  * The usual shape: server + worker + load generator. `during(ctx)` runs alongside the load
- * (W4 kills and restarts the server, W5 samples memory); its result is merged into the
+ * (W4 kills and restarts the server or the worker, W5 samples memory); its result is merged into the
  * metrics, as is `analyse(result, ctx)` run after the processes have reported.
+ * `ctx.replaceWorker()` kills the (first) worker with SIGKILL and starts a new one with the
+ * same options; the dead one's CPU seconds stay counted.
+ *
+ * CPU over the timed window is per process and, as the peers' harness measures it (issue 16),
+ * for the whole machine: `cpuSeconds.systemBusy` (busy CPU seconds of all cores, /proc/stat).
  *
  * With `--nodes N` (N > 1, PostgreSQL) the server is N nodes behind a balancer
  * ({@link ProcessGroup.startCluster}); `--workers` worker processes (default N) and the load
@@ -49,22 +54,34 @@ export function standardRun({ workload, sdk, params, worker = {}, timeoutMs, dur
     const server = cluster ?? (await group.startServer());
     const taskQueue = `bench-${workload}-${sdk}`;
     const recordFile = worker.record ? join(group.tmpDir, 'activity-records.jsonl') : undefined;
+    const workerOptions = { sdk, taskQueue, address: server.address, activityMs: worker.activityMs, recordFile };
     const workerProcs = [];
     for (let i = 1; i <= workerCount; i++) {
-      const options = { sdk, taskQueue, address: server.address, activityMs: worker.activityMs, recordFile };
-      workerProcs.push(await group.startWorker(options, workerCount > 1 ? `worker-${sdk}-${i}` : undefined));
+      workerProcs.push(await group.startWorker(workerOptions, workerCount > 1 ? `worker-${sdk}-${i}` : undefined));
     }
+    // CPU seconds of workers killed by replaceWorker, read just before the kill.
+    let replacedWorkersCpu = 0;
+    const replaceWorker = async () => {
+      const [victim] = workerProcs;
+      replacedWorkersCpu += procCpuSeconds(victim.pid) ?? 0;
+      victim.signal('SIGKILL');
+      await withTimeout(victim.exited, 10_000, 'worker exit after SIGKILL');
+      const spawnedAt = Date.now();
+      workerProcs[0] = await group.startWorker(workerOptions, `worker-${sdk}-restarted`);
+      return { spawnedAt, readyAt: Date.now() };
+    };
     const spread = cluster ? { connections: nodes, pollAddresses: cluster.nodeAddresses.join(','), workers: workerCount } : {};
     const load = group.startLoad(workload, { sdk, taskQueue, address: server.address, params: JSON.stringify(params), ...spread });
-    const ctx = { group, server, cluster, worker: workerProcs[0], workers: workerProcs, load, taskQueue, recordFile, params };
+    const ctx = { group, server, cluster, worker: workerProcs[0], workers: workerProcs, replaceWorker, load, taskQueue, recordFile, params };
     const onPostgres = benchStore() === 'postgres';
     const sample = () => ({
       server: server.cpuSeconds(),
       byNode: cluster?.cpuSecondsByNode(),
       balancer: cluster?.balancerCpuSeconds(),
-      worker: sum(workerProcs.map((w) => procCpuSeconds(w.pid))),
+      worker: replacedWorkersCpu + sum(workerProcs.map((w) => procCpuSeconds(w.pid))),
       load: procCpuSeconds(load.pid),
       postgres: onPostgres ? postgresCpuSeconds() : undefined,
+      machine: machineCpuSeconds(),
     });
     const cpuBegin = load.waitForEvent('begin', 120_000).then(sample);
     const cpuEnd = load.waitForEvent('end', timeoutMs).then(sample);
@@ -89,7 +106,7 @@ export function standardRun({ workload, sdk, params, worker = {}, timeoutMs, dur
       cpuSecondsTotal: {
         server: serverCpu,
         ...(cluster ? { serverByNode: cluster.lastByNode, balancer: cluster.balancerLastCpuSeconds } : {}),
-        worker: sum(workerExits.map((x) => x.cpuSeconds.total)),
+        worker: replacedWorkersCpu + sum(workerExits.map((x) => x.cpuSeconds.total)),
         load: loadExit.cpuSeconds.total,
       },
     };
@@ -103,6 +120,8 @@ function cpuWindow(b, e) {
   if (e.balancer !== undefined) window.balancer = sub(e.balancer, b.balancer);
   Object.assign(window, { worker: sub(e.worker, b.worker), load: sub(e.load, b.load) });
   if (e.postgres !== undefined) window.postgres = sub(e.postgres, b.postgres);
+  window.systemBusy = sub(e.machine.busy, b.machine.busy);
+  window.systemTotal = sub(e.machine.total, b.machine.total);
   return window;
 }
 

@@ -1,7 +1,10 @@
 /**
  * W1 throughput: `workflows` workflows of `activities` sequential no-op activities, a
  * closed loop of `concurrency` started and awaited at a time. Reports workflows/s,
- * activity steps/s and start→result latency percentiles, measured by the load generator.
+ * activity steps/s and start→result latency percentiles, measured by the load generator,
+ * and `cpuMsPerWorkflow`: the machine's busy CPU over the timed window per completed workflow,
+ * as the peers' harness reports it. `warmup` workflows (same kind, same concurrency) run first,
+ * untimed (the peers warm up with 200; 0 here by default, so figures stay comparable).
  */
 import { closedLoop } from '../lib/loop.mjs';
 import { percentiles, round } from '../lib/stats.mjs';
@@ -9,15 +12,17 @@ import { standardRun } from '../lib/run-once.mjs';
 
 export const title = 'W1 throughput';
 export const defaultSdks = ['endure', 'official'];
-export const defaultParams = { workflows: 2000, activities: 3, concurrency: 100 };
-export const keyMetrics = ['workflowsPerSec', 'activityStepsPerSec', 'latencyMs.p50', 'latencyMs.p95', 'latencyMs.p99'];
+export const defaultParams = { workflows: 2000, activities: 3, concurrency: 100, warmup: 0 };
+export const keyMetrics = ['workflowsPerSec', 'activityStepsPerSec', 'latencyMs.p50', 'latencyMs.p95', 'latencyMs.p99', 'cpuMsPerWorkflow'];
 export const ratioMetrics = ['workflowsPerSec', 'latencyMs.p50', 'latencyMs.p99'];
 
-export function orchestrate({ sdk, params }) {
-  return standardRun({ workload: 'w1', sdk, params, timeoutMs: 15 * 60_000 });
+export async function orchestrate({ sdk, params }) {
+  const result = await standardRun({ workload: 'w1', sdk, params, timeoutMs: 15 * 60_000 });
+  return { ...result, cpuMsPerWorkflow: round((result.cpuSeconds.systemBusy / result.completed) * 1000, 3) };
 }
 
-export async function load({ clients, taskQueue, params, emit }) {
+export async function load({ clients, taskQueue, params, emit, warmUp }) {
+  if (params.warmup) await warmUp({ count: params.warmup, concurrency: params.concurrency, activities: params.activities, prefix: 'w1' });
   const latencies = [];
   emit({ event: 'begin' });
   const t0 = performance.now();

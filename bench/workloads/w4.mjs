@@ -17,6 +17,18 @@
  *   acknowledged; losing it would be a durability bug), otherwise as "interrupted and
  *   re-run" (in flight at the kill, or completed while the server was down).
  *
+ * With `killWorker` 1 the worker is killed instead (`kill -9`; the server runs on), as the
+ * peers' harness kills Restate's service and DBOS's worker (issue 16), and a new worker process
+ * with the same options is started at once: "restart" is then its spawn, and
+ * `workerRestartReadyMs` its time to ready. Its predecessor's attempts were all cut short or
+ * finished by the kill, so every later attempt is the new worker's.
+ *
+ * Also reported in the peers' terms: `restartToFirstStepStartMs` (restart → the first attempt
+ * any worker started after it), `stepsRunMoreThanOnce`, and `stepsRerunAfterBodyCompleted`
+ * (steps run again although an attempt had finished its body before the kill, however
+ * shortly before; `rerunAfterCompleted` above is the stricter, acknowledged case).
+ * `warmup` W1-kind workflows (3 no-op activities, 10 at a time) run before the timed part.
+ *
  * With several nodes (`--nodes N`, PostgreSQL) only node-1 is killed and nothing is
  * restarted: the other nodes carry on, and clients and workers whose connection went through
  * node-1 reconnect through the balancer. The figures are the same with "restart" replaced by
@@ -37,10 +49,21 @@ const oneNodeOfMany = benchTopology().nodes > 1;
 
 export const title = 'W4 recovery';
 export const defaultSdks = ['endure', 'official'];
-export const defaultParams = { workflows: 200, activities: 5, activityMs: 200, killAfterMs: 1000, ackWindowMs: 100 };
+export const defaultParams = { workflows: 200, activities: 5, activityMs: 200, killAfterMs: 1000, ackWindowMs: 100, killWorker: 0, warmup: 0 };
 export const keyMetrics = oneNodeOfMany
   ? ['completed', 'killToFirstResumedStepMs', 'killToFirstRetryMs', 'killToLastRetryMs', 'killToLastCompletionMs', 'rerunAfterCompleted', 'interruptedAndRerun', 'attemptsInFlightAtKill']
-  : ['completed', 'restartToFirstResumedStepMs', 'restartToLastCompletionMs', 'rerunAfterCompleted', 'interruptedAndRerun', 'attemptsInFlightAtKill', 'serverRestartReadyMs'];
+  : [
+      'completed',
+      'restartToFirstResumedStepMs',
+      'restartToFirstStepStartMs',
+      'restartToLastCompletionMs',
+      'rerunAfterCompleted',
+      'stepsRerunAfterBodyCompleted',
+      'interruptedAndRerun',
+      'attemptsInFlightAtKill',
+      'serverRestartReadyMs',
+      'workerRestartReadyMs',
+    ];
 export const ratioMetrics = oneNodeOfMany ? ['killToFirstResumedStepMs', 'killToLastCompletionMs'] : ['restartToFirstResumedStepMs', 'restartToLastCompletionMs'];
 const RESULT_DEADLINE_MS = 3 * 60_000;
 
@@ -51,7 +74,7 @@ export function orchestrate({ sdk, params }) {
     params,
     worker: { activityMs: params.activityMs, record: true },
     timeoutMs: RESULT_DEADLINE_MS + 60_000,
-    during: (ctx) => (ctx.cluster ? killOneNode(ctx) : killAndRestart(ctx)),
+    during: (ctx) => (ctx.cluster ? killOneNode(ctx) : params.killWorker ? killWorkerAndRestart(ctx) : killAndRestart(ctx)),
     analyse: (result, ctx) => analyse(result, ctx),
   });
 }
@@ -62,7 +85,14 @@ async function killAndRestart({ server, load, params, recordFile }) {
   await server.kill9();
   const restartAt = Date.now();
   const serverRestartReadyMs = await server.start();
-  return { killAfterMs: killAt - begin.t, serverRestartReadyMs: round(serverRestartReadyMs), killAt, restartAt };
+  return { killed: 'server', killAfterMs: killAt - begin.t, serverRestartReadyMs: round(serverRestartReadyMs), killAt, restartAt };
+}
+
+async function killWorkerAndRestart({ replaceWorker, load, params, recordFile }) {
+  const begin = await waitForKillTime({ load, params, recordFile });
+  const killAt = Date.now();
+  const { spawnedAt, readyAt } = await replaceWorker();
+  return { killed: 'worker', killAfterMs: killAt - begin.t, workerRestartReadyMs: readyAt - spawnedAt, killAt, restartAt: spawnedAt };
 }
 
 async function killOneNode({ cluster, load, params, recordFile }) {
@@ -70,7 +100,7 @@ async function killOneNode({ cluster, load, params, recordFile }) {
   const [victim] = cluster.nodes;
   const killAt = Date.now();
   await victim.kill9();
-  return { killAfterMs: killAt - begin.t, killedNode: victim.nodeId, killAt, restartAt: undefined };
+  return { killed: 'node', killAfterMs: killAt - begin.t, killedNode: victim.nodeId, killAt, restartAt: undefined };
 }
 
 /** `killAfterMs` after the load's begin, and not before the first activity attempt has started. */
@@ -95,8 +125,10 @@ function analyse(result, { recordFile, params, during }) {
   const name = restartAt === undefined ? 'kill' : 'restart';
   const resumed = result.activityCompletedTimes.filter((t) => t >= from);
   const retries = restartAt === undefined ? records.filter((r) => r.kind === 'start' && r.attempt > 1 && r.t >= killAt).map((r) => r.t) : [];
+  const startsAfterRestart = restartAt === undefined ? [] : records.filter((r) => r.kind === 'start' && r.t >= restartAt).map((r) => r.t);
   return {
     [`${name}ToFirstResumedStepMs`]: resumed.length ? round(Math.min(...resumed) - from) : null,
+    ...(restartAt === undefined ? {} : { restartToFirstStepStartMs: startsAfterRestart.length ? Math.min(...startsAfterRestart) - restartAt : null }),
     ...(restartAt === undefined
       ? { killToFirstRetryMs: retries.length ? Math.min(...retries) - killAt : null, killToLastRetryMs: retries.length ? Math.max(...retries) - killAt : null }
       : {}),
@@ -133,19 +165,26 @@ function countReruns(records, killAt, ackWindowMs) {
   let interruptedAndRerun = 0;
   let attemptsInFlightAtKill = 0;
   let attempts = 0;
+  let stepsRunMoreThanOnce = 0;
+  let stepsRerunAfterBodyCompleted = 0;
   for (const steps of bySteps.values()) {
     const ordered = [...steps.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
     attempts += ordered.length;
+    if (ordered.length > 1) {
+      stepsRunMoreThanOnce++;
+      if (ordered.slice(0, -1).some((a) => a.done !== undefined && a.done < killAt)) stepsRerunAfterBodyCompleted++;
+    }
     attemptsInFlightAtKill += ordered.filter((a) => a.start < killAt && !(a.done < killAt)).length;
     for (const earlier of ordered.slice(0, -1)) {
       if (earlier.done !== undefined && earlier.done < killAt - ackWindowMs) rerunAfterCompleted++;
       else interruptedAndRerun++;
     }
   }
-  return { stepsRun: bySteps.size, attempts, attemptsInFlightAtKill, rerunAfterCompleted, interruptedAndRerun };
+  return { stepsRun: bySteps.size, attempts, attemptsInFlightAtKill, rerunAfterCompleted, interruptedAndRerun, stepsRunMoreThanOnce, stepsRerunAfterBodyCompleted };
 }
 
-export async function load({ clients, taskQueue, params, emit }) {
+export async function load({ clients, taskQueue, params, emit, warmUp }) {
+  if (params.warmup) await warmUp({ count: params.warmup, concurrency: 10, activities: 3, prefix: 'w4' });
   emit({ event: 'begin' });
   const t0 = performance.now();
   const handles = [];
