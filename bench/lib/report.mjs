@@ -5,7 +5,7 @@ import { aggregateRuns, round } from './stats.mjs';
 import { repoRoot } from './paths.mjs';
 
 /** The server's documented default (packages/server/src/persistence/sqlite/sqlite-store.ts). */
-export const DURABILITY = 'fsync per commit (SQLite WAL, synchronous=FULL): the documented default of `endure server start-dev`';
+export const DURABILITY = 'every commit fsynced before it is acknowledged (SQLite WAL, fdatasync of the WAL off the event loop: packages/server/src/persistence/sqlite/wal-sync.ts): the default of `endure server start-dev`';
 const POSTGRES_DURABILITY = "PostgreSQL's default synchronous_commit=on (WAL flushed before each commit is acknowledged), `endure server start --db`";
 
 /** The store the servers of this invocation run on (`--store`). */
