@@ -49,4 +49,24 @@ describe('MatchingEngine task queues', () => {
     expect(await waiting).toMatchObject({ type: 'task', task: { id: 7 } });
     matching.close();
   });
+
+  it("drops a sticky queue whose last poll's caller went away, but not one whose poll timed out", async () => {
+    const nowMs = 0;
+    const matching = new MatchingEngine(() => nowMs, EXPIRY_MS);
+    const task = { id: 7, namespaceId: 'ns', taskQueue: 'normal', kind: 'workflow' as const, workflowId: 'w', runId: 'r', scheduledEventId: 2, attempt: 1, createdMs: 0 };
+    const expired: unknown[] = [];
+
+    // A poll that times out: the worker is still there (it polls again), so the queue keeps its tasks.
+    await matching.poll('ns', 'sticky-a', 'workflow', 'worker-a', 1, new AbortController().signal, true);
+    expect(matching.addStickyTask(task, 'sticky-a', 10_000, (t) => expired.push(t))).toBe(true);
+
+    // A poll whose caller went away (a killed worker's connection closes): the next task goes to the normal queue.
+    const caller = new AbortController();
+    const waiting = matching.poll('ns', 'sticky-b', 'workflow', 'worker-b', 60_000, caller.signal, true);
+    caller.abort();
+    await expect(waiting).resolves.toBeNull();
+    expect(matching.addStickyTask({ ...task, id: 8 }, 'sticky-b', 10_000, (t) => expired.push(t))).toBe(false);
+    expect(expired).toEqual([]);
+    matching.close();
+  });
 });

@@ -218,11 +218,18 @@ export class MatchingEngine {
         const i = queue.pollers.indexOf(poller);
         if (i >= 0) queue.pollers.splice(i, 1);
       };
-      const onAbort = () => {
+      const onTimeout = () => {
         remove();
         poller.deliver(null);
       };
-      const timer = setTimeout(onAbort, timeoutMs);
+      // The caller went away (its connection closed: a killed worker's do). A sticky queue left
+      // with no poll has lost its worker: what waits there, and what comes next, goes to the
+      // normal queue now instead of waiting out the sticky timeout (as ShutdownWorker does).
+      const onAbort = () => {
+        onTimeout();
+        if (sticky && queue.pollers.length === 0) this.releaseStickyQueue(namespaceId, taskQueue);
+      };
+      const timer = setTimeout(onTimeout, timeoutMs);
       signal.addEventListener('abort', onAbort, { once: true });
       queue.pollers.push(poller);
     });
