@@ -38,7 +38,6 @@ import { namespaceNotFound } from './common/errors.js';
 import { requireId } from './frontend/validation.js';
 import { TlsReloader, tlsServerOptions } from './frontend/tls.js';
 import { withRequestLimits } from './limits/request-limits.js';
-import { ServerMetrics } from './observability/metrics.js';
 import { instrumentMethods } from './observability/rpc-metrics.js';
 import { instrumentStore } from './observability/store-metrics.js';
 import { HealthEndpoints, healthMethods } from './observability/health.js';
@@ -102,7 +101,7 @@ export class EndureServer {
   private static async startOn(openedStore: Store, config: ResolvedConfig, log: Logger): Promise<EndureServer> {
     const clock = config.clock;
     // With metrics off nothing is wrapped or observed: the hot path is as without them.
-    const metrics = config.metrics ? new ServerMetrics() : null;
+    const metrics = config.metrics ? new (await loadMetrics()).ServerMetrics() : null;
     if (metrics && (openedStore instanceof SqliteStore || openedStore instanceof PostgresStore)) {
       openedStore.onGroupCommit = (commits) => metrics.groupCommitted(commits);
     }
@@ -342,6 +341,11 @@ function describeStore(config: ResolvedConfig): string {
   if (config.store === 'memory') return 'memory store';
   if (config.store === 'postgres') return describeUrl(config.postgresUrl ?? '');
   return config.dbFilename ?? ':memory:';
+}
+
+/** The Prometheus metrics, loaded only with a metrics port: prom-client costs tens of milliseconds of a start. */
+async function loadMetrics(): Promise<typeof import('./observability/metrics.js')> {
+  return import('./observability/metrics.js');
 }
 
 /**
