@@ -8,6 +8,7 @@
  *
  * Each start also records when the first RPC (a fresh connection's GetSystemInfo) is answered,
  * so that work moved from start to first use shows up. Run after `npm run build`.
+ * ENDURE_BENCH_CLI=path/to/bin/endure.js times another build's command line (a before/after).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,7 +36,7 @@ if (opts.help || !Number.isInteger(starts) || starts < 1 || starts > 100 || !Num
   process.exit(2);
 }
 
-const cli = join(repoRoot, 'packages/cli/bin/endure.js');
+const cli = process.env.ENDURE_BENCH_CLI ?? join(repoRoot, 'packages/cli/bin/endure.js');
 const scratch = mkdtempSync(join(tmpdir(), 'endure-bench-startup-'));
 const live = new Set();
 // A signal or a failure ends the run; every server still running is killed by its PID.
