@@ -36,6 +36,12 @@ if (process.argv[2] === 'fuzz') {
   process.argv.splice(2, 1);
   await import('./fuzz/run.mjs');
 }
+// Server start to ready, as a ratio to `node -e 0` (bench/startup.mjs): `npm run bench -- startup [--starts N] [--seed-runs N]`.
+if (process.argv[2] === 'startup') {
+  process.argv.splice(2, 1);
+  await import('./startup.mjs');
+  process.exit(0);
+}
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,

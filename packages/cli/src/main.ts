@@ -6,19 +6,33 @@
  */
 import { createRequire } from 'node:module';
 import { Command, CommanderError } from 'commander';
-import { registerCompletionCommands } from './commands/completion.js';
-import { registerEnvCommands } from './commands/env.js';
-import { registerOperatorCommands } from './commands/operator/index.js';
-import { registerScheduleCommands } from './commands/schedule/index.js';
-import { registerServerCommands } from './commands/server.js';
-import { registerTaskQueueCommands } from './commands/task-queue.js';
-import { registerWorkflowCommands } from './commands/workflow/index.js';
-import { describeError } from './errors.js';
 import { ExitCode } from './exit-codes.js';
 
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Each noun's module, loaded only when needed: the nouns for client commands pull in the
+ * client and gRPC, which `endure server start-dev` never uses and whose loading would delay
+ * the server's start by a third (bench/README.md, Server start).
+ */
+const NOUNS: Record<string, () => Promise<Register>> = {
+  server: async () => (await import('./commands/server.js')).registerServerCommands,
+  workflow: async () => (await import('./commands/workflow/index.js')).registerWorkflowCommands,
+  operator: async () => (await import('./commands/operator/index.js')).registerOperatorCommands,
+  'task-queue': async () => (await import('./commands/task-queue.js')).registerTaskQueueCommands,
+  schedule: async () => (await import('./commands/schedule/index.js')).registerScheduleCommands,
+  env: async () => (await import('./commands/env.js')).registerEnvCommands,
+  completion: async () => (await import('./commands/completion.js')).registerCompletionCommands,
+};
+
+/**
+ * The command tree for `argv`: only the noun it names when it names one as its first word,
+ * every noun otherwise (`endure --help`, a misspelt noun that help should correct, and
+ * `completion`, which walks the whole tree).
+ */
+export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command('endure')
     .description('Endure: a durable execution server that speaks the Temporal API, and its command line')
     .version(version)
@@ -26,25 +40,24 @@ export function buildProgram(): Command {
     .exitOverride()
     .showHelpAfterError('(add --help for usage)')
     .configureHelp({ sortSubcommands: true, showGlobalOptions: false });
-  registerServerCommands(program);
-  registerWorkflowCommands(program);
-  registerOperatorCommands(program);
-  registerTaskQueueCommands(program);
-  registerScheduleCommands(program);
-  registerEnvCommands(program);
-  registerCompletionCommands(program);
+  const noun = argv[2];
+  const names = noun !== undefined && noun !== 'completion' && Object.hasOwn(NOUNS, noun) ? [noun] : Object.keys(NOUNS);
+  const registers = await Promise.all(names.map((name) => NOUNS[name]!()));
+  for (const register of registers) register(program);
   return program;
 }
 
 async function main(argv: string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
       // Commander has already printed the message; only the exit code is left to decide.
       process.exitCode = err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage;
       return;
     }
+    // Loaded here: it knows the client's errors, and the client is not loaded for `server`.
+    const { describeError } = await import('./errors.js');
     const { message, exitCode } = describeError(err, { address: addressOf(argv) });
     process.stderr.write(`endure: ${message}\n`);
     if (debugRequested(argv) && err instanceof Error && err.stack !== undefined) process.stderr.write(`${err.stack}\n`);

@@ -11,7 +11,7 @@ export { LIMIT_BY_TEMPORAL_NAME, limitsFromTemporalNames } from './config.js';
 export type { AdvanceableClock, Clock } from './common/clock.js';
 export { TimeSkippingClock } from './common/time-skipping-clock.js';
 export type { TimeSkipper } from './timers/time-skipper.js';
-export { migratePostgresSchema } from './persistence/postgres/postgres-store.js';
+export { migratePostgresSchema } from './persistence/postgres/migrate-schema.js';
 export { MigrateDataError, migrateData } from './persistence/migrate-data.js';
 export type { MigrateDataOptions, MigrateDataSummary, MigratedTable } from './persistence/migrate-data.js';
 export { SqliteBackupError, backupSqliteDatabase } from './persistence/sqlite/backup.js';

@@ -8,8 +8,7 @@ import { isAdvanceable } from './common/clock.js';
 import type { Store, TaskQueueTask, TimerTask } from './persistence/store.js';
 import { NamespaceRegistry } from './namespaces/namespace-registry.js';
 import { SqliteStore } from './persistence/sqlite/sqlite-store.js';
-import { MemoryStore } from './persistence/memory/memory-store.js';
-import { PostgresStore } from './persistence/postgres/postgres-store.js';
+import type { PostgresStore } from './persistence/postgres/postgres-store.js';
 import { describeUrl } from './persistence/postgres/connection.js';
 import { MatchingEngine } from './matching/matching-engine.js';
 import { ExecutionStore } from './history/engine.js';
@@ -30,15 +29,13 @@ import { workflowServiceHandlers } from './frontend/workflow-service.js';
 import { HttpApi } from './http/http-api.js';
 import { StaticUi, builtUiDirectory } from './http/static-ui.js';
 import { UiServer } from './http/ui-server.js';
-import { ClusterNode } from './cluster/cluster-node.js';
-import { PostgresBus } from './cluster/postgres-bus.js';
+import type { ClusterNode } from './cluster/cluster-node.js';
 import { Scheduler } from './schedules/scheduler.js';
 import { scheduleHandlers } from './frontend/schedule-service.js';
 import { namespaceNotFound } from './common/errors.js';
 import { requireId } from './frontend/validation.js';
 import { TlsReloader, tlsServerOptions } from './frontend/tls.js';
 import { withRequestLimits } from './limits/request-limits.js';
-import { ServerMetrics } from './observability/metrics.js';
 import { instrumentMethods } from './observability/rpc-metrics.js';
 import { instrumentStore } from './observability/store-metrics.js';
 import { HealthEndpoints, healthMethods } from './observability/health.js';
@@ -90,20 +87,22 @@ export class EndureServer {
     const rootLog = createLogger(config.logLevel, config.logFormat, options.logOutput);
     // Nodes of a cluster log which node said it.
     const log = config.store === 'postgres' ? rootLog.child({ node: config.nodeId }) : rootLog;
-    const store = await openStore(config, log);
+    const postgres = config.store === 'postgres' ? await loadPostgres() : null;
+    const store = await openStore(config, log, postgres);
     try {
-      return await EndureServer.startOn(store, config, log);
+      return await EndureServer.startOn(store, config, log, postgres);
     } catch (err) {
       await store.close();
       throw err;
     }
   }
 
-  private static async startOn(openedStore: Store, config: ResolvedConfig, log: Logger): Promise<EndureServer> {
+  private static async startOn(openedStore: Store, config: ResolvedConfig, log: Logger, postgres: PostgresParts | null): Promise<EndureServer> {
     const clock = config.clock;
+    const isPostgres = (s: Store): s is PostgresStore => postgres !== null && s instanceof postgres.PostgresStore;
     // With metrics off nothing is wrapped or observed: the hot path is as without them.
-    const metrics = config.metrics ? new ServerMetrics() : null;
-    if (metrics && (openedStore instanceof SqliteStore || openedStore instanceof PostgresStore)) {
+    const metrics = config.metrics ? new (await loadMetrics()).ServerMetrics() : null;
+    if (metrics && (openedStore instanceof SqliteStore || isPostgres(openedStore))) {
       openedStore.onGroupCommit = (commits) => metrics.groupCommitted(commits);
     }
     const store = metrics ? instrumentStore(openedStore, metrics) : openedStore;
@@ -115,8 +114,9 @@ export class EndureServer {
       config.namespaceRetentionDefaultMs,
       clock.nowMs(),
     );
-    const bus = store instanceof PostgresStore && config.postgresUrl ? await PostgresBus.open(config.nodeId, config.postgresUrl, log) : null;
-    const clusterStore = store instanceof PostgresStore ? store.clusterStore() : null;
+    const bus =
+      postgres && isPostgres(store) && config.postgresUrl ? await postgres.PostgresBus.open(config.nodeId, config.postgresUrl, log) : null;
+    const clusterStore = isPostgres(store) ? store.clusterStore() : null;
     let cluster: ClusterNode | null = null;
     let listening: string | null = null;
     const matching = new MatchingEngine(() => clock.nowMs(), config.pollerExpiryMs);
@@ -199,8 +199,8 @@ export class EndureServer {
       config.queryTimeoutMs,
       bus && clusterStore ? { store: clusterStore, bus } : null,
     );
-    if (bus) {
-      cluster = new ClusterNode(bus, {
+    if (postgres && bus) {
+      cluster = new postgres.ClusterNode(bus, {
         store, matching, executions, watchers, queries, timers, namespaces, clusterStore: clusterStore!,
         address: () => config.advertiseAddress ?? listening ?? hostPort(config.ip, config.port), nowMs: () => clock.nowMs(), log,
       });
@@ -322,12 +322,35 @@ export class EndureServer {
   }
 }
 
-async function openStore(config: ResolvedConfig, log: Logger): Promise<Store> {
-  if (config.store === 'memory') return new MemoryStore();
+/** The PostgreSQL store and the cluster parts that run on it. */
+interface PostgresParts {
+  PostgresStore: typeof PostgresStore;
+  PostgresBus: typeof import('./cluster/postgres-bus.js').PostgresBus;
+  ClusterNode: typeof ClusterNode;
+}
+
+/**
+ * Loaded only for a server on PostgreSQL: the store, the cluster node and the bus are some
+ * fifteen modules (and the driver) that a server on SQLite never runs, and each module loaded
+ * at start costs about a millisecond.
+ */
+async function loadPostgres(): Promise<PostgresParts> {
+  const [{ PostgresStore }, { PostgresBus }, { ClusterNode }] = await Promise.all([
+    import('./persistence/postgres/postgres-store.js'),
+    import('./cluster/postgres-bus.js'),
+    import('./cluster/cluster-node.js'),
+  ]);
+  return { PostgresStore, PostgresBus, ClusterNode };
+}
+
+async function openStore(config: ResolvedConfig, log: Logger, postgres: PostgresParts | null): Promise<Store> {
+  // The memory store (tests, --in-memory) is loaded on use too, for the same reason.
+  if (config.store === 'memory') return new (await import('./persistence/memory/memory-store.js')).MemoryStore();
   if (config.store === 'sqlite') return new SqliteStore(config.dbFilename);
   const url = config.postgresUrl;
   if (url === null) throw new Error('store postgres without a postgresUrl (resolveConfig should have refused it)');
-  return PostgresStore.open({
+  if (postgres === null) throw new Error('store postgres without its modules loaded (start loads them)');
+  return postgres.PostgresStore.open({
     url,
     poolSize: config.postgresPoolSize,
     connectRetry: {
@@ -342,6 +365,11 @@ function describeStore(config: ResolvedConfig): string {
   if (config.store === 'memory') return 'memory store';
   if (config.store === 'postgres') return describeUrl(config.postgresUrl ?? '');
   return config.dbFilename ?? ':memory:';
+}
+
+/** The Prometheus metrics, loaded only with a metrics port: prom-client costs tens of milliseconds of a start. */
+async function loadMetrics(): Promise<typeof import('./observability/metrics.js')> {
+  return import('./observability/metrics.js');
 }
 
 /**

@@ -8,7 +8,7 @@ import { ServiceError } from '../common/errors.js';
 import { Status } from '../common/grpc-status.js';
 import type { Store } from '../persistence/store.js';
 import { API_KEY_PREFIX, ApiKeyAuthenticator } from './api-keys.js';
-import { JwtAuthenticator } from './jwt.js';
+import type { JwtAuthenticator } from './jwt.js';
 import { principalOf, type Principal } from './permissions.js';
 import type { AuthSettings } from './settings.js';
 
@@ -30,7 +30,7 @@ export class Authenticator {
   ) {}
 
   static async create(settings: AuthSettings, store: Store, nowMs: () => number): Promise<Authenticator> {
-    const jwt = settings.jwt ? await JwtAuthenticator.create(settings.jwt, nowMs) : null;
+    const jwt = settings.jwt ? await (await loadJwt()).JwtAuthenticator.create(settings.jwt, nowMs) : null;
     const adminKeyHash = settings.adminApiKey === null ? null : sha256(settings.adminApiKey);
     return new Authenticator(new ApiKeyAuthenticator(store, nowMs), jwt, adminKeyHash);
   }
@@ -63,4 +63,9 @@ function bearerToken(headers: Headers): string {
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/** JWT checks, loaded only when JWTs are accepted: their library (jose) costs tens of milliseconds of a start. */
+async function loadJwt(): Promise<typeof import('./jwt.js')> {
+  return import('./jwt.js');
 }

@@ -7,8 +7,9 @@
  * run once it listens again. A message that cannot be sent is dropped: the receivers'
  * periodic sweeps find what it would have told them.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from '../common/logger.js';
+import { loadPg } from '../persistence/postgres/connection.js';
 import type { ClusterBus, ClusterMessage } from './cluster-bus.js';
 
 const CHANNEL = 'endure';
@@ -41,7 +42,8 @@ export class PostgresBus implements ClusterBus {
     private readonly url: string,
     private readonly log: Logger,
   ) {
-    this.sender = new pg.Pool({ connectionString: url, max: 1 });
+    const { Pool } = loadPg();
+    this.sender = new Pool({ connectionString: url, max: 1 });
     this.sender.on('error', (err) => this.log.warn({ err }, 'cluster bus: sending connection lost'));
   }
 
@@ -114,7 +116,8 @@ export class PostgresBus implements ClusterBus {
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url });
+    const { Client } = loadPg();
+    const client = new Client({ connectionString: this.url });
     client.on('notification', (n) => {
       if (n.channel === CHANNEL && n.payload) this.receive(n.payload);
     });

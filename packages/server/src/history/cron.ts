@@ -4,7 +4,16 @@
  * `@every <duration>`, and an optional `CRON_TZ=<zone>` prefix. Times are UTC
  * unless a zone is named.
  */
-import { CronExpressionParser } from 'cron-parser';
+import { createRequire } from 'node:module';
+import type * as CronParser from 'cron-parser';
+
+/**
+ * cron-parser (and the Luxon under it), loaded by the first cron workflow: most servers have
+ * none, and loading them at start costs about 30 ms. Required so that parsing stays synchronous.
+ */
+function loadCronParser(): typeof CronParser {
+  return createRequire(import.meta.url)('cron-parser') as typeof CronParser;
+}
 
 export interface CronSchedule {
   /** The first fire time strictly after `afterMs`. */
@@ -38,6 +47,7 @@ export function parseCronSchedule(text: string): CronSchedule {
   if (expression.split(/\s+/).length !== 5) {
     throw new Error(`cron schedule "${text}" must have 5 fields (minute hour day-of-month month day-of-week) or be a descriptor such as @daily`);
   }
+  const { CronExpressionParser } = loadCronParser();
   CronExpressionParser.parse(expression, { tz, strict: false }); // validates now, not at first use
   return {
     next(afterMs) {

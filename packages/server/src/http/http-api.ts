@@ -56,15 +56,18 @@ interface MessageType {
 }
 
 export class HttpApi {
-  private readonly routes: HttpRoute[];
+  /**
+   * Read from the protos on the first request, not at start: reading the HTTP options of every
+   * method costs ~12 ms, which every server start would pay for an API most never call.
+   */
+  private routes: HttpRoute[] | null = null;
 
-  constructor(private readonly options: HttpApiOptions) {
-    this.routes = httpRoutes(options.services);
-  }
+  constructor(private readonly options: HttpApiOptions) {}
 
   /** Answers one `/api/v1/...` request; never rejects. */
   async handle(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const pretty = url.searchParams.has('pretty');
+    this.routes ??= httpRoutes(this.options.services);
     const found = matchRoute(this.routes, req.method ?? 'GET', url.pathname);
     if (!found) return sendError(res, Status.NOT_FOUND, `no API route for ${req.method} ${url.pathname}`, [], pretty, 404);
     if ('methodNotAllowed' in found) {

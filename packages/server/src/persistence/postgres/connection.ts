@@ -3,7 +3,17 @@
  * pooled client, and the wait for a database that is not up yet (a server started beside its
  * database, or before it, retries with backoff for a bounded time and says so in its log).
  */
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pg from 'pg';
+
+/**
+ * The PostgreSQL driver, loaded on the first connection: a server on SQLite never needs it,
+ * and loading it costs tens of milliseconds of every start. Required rather than imported so
+ * that pools are still made synchronously (the cluster bus makes one in its constructor).
+ */
+export function loadPg(): typeof pg {
+  return createRequire(import.meta.url)('pg') as typeof pg;
+}
 
 /** Connections one server keeps open at most, unless configured (`postgresPoolSize`). */
 export const POOL_SIZE_DEFAULT = 10;
@@ -17,12 +27,14 @@ const CONNECT_BACKOFF_MAX_MS = 5_000;
  * Every value the store writes is a safe integer; one that is not means another program
  * wrote the row, and reading it as a rounded number would corrupt it silently.
  */
-const typeParsers: pg.CustomTypesConfig = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-    if (oid === pg.types.builtins.INT8) return parseSafeInteger;
-    return pg.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
-  }) as pg.CustomTypesConfig['getTypeParser'],
-};
+function typeParsers(driver: typeof pg): pg.CustomTypesConfig {
+  return {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+      if (oid === driver.types.builtins.INT8) return parseSafeInteger;
+      return driver.types.getTypeParser(oid, format ?? 'text') as (value: string) => unknown;
+    }) as pg.CustomTypesConfig['getTypeParser'],
+  };
+}
 
 function parseSafeInteger(text: string): number {
   const value = Number(text);
@@ -52,7 +64,8 @@ export function addressOf(url: string): string {
 }
 
 export function createPool(url: string, onIdleError: (err: Error) => void, size = POOL_SIZE_DEFAULT): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: size, types: typeParsers });
+  const driver = loadPg();
+  const pool = new driver.Pool({ connectionString: url, max: size, types: typeParsers(driver) });
   // An idle client whose connection dies (a database restart) emits this; without a listener
   // the process would crash. The pool drops the client and opens a new one on demand.
   pool.on('error', onIdleError);
