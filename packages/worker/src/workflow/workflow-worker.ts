@@ -122,6 +122,17 @@ export class WorkflowWorker {
     };
   }
 
+  /**
+   * A slot for `runId`'s next workflow task, asked for with an activity's answer: only for a run
+   * this worker holds in its cache (the server starts the task only if the run is sticky to this
+   * worker's queue), and only when a slot is free. `run` the task the answer brought, else `release`.
+   */
+  reserveNextTaskSlot(runId: string): { stickyQueue: string; run(task: PollResponse): void; release(): void } | null {
+    if (!this.stickyQueue || !this.cache.has(runId)) return null;
+    const slot = this.reserveEagerSlot();
+    return slot && { stickyQueue: this.stickyQueue, run: (task) => slot.run(task), release: () => slot.release() };
+  }
+
   shutdown(): void {
     if (this.abort.signal.aborted) return;
     this.abort.abort();
