@@ -107,17 +107,26 @@ export class WorkflowWorker {
   reserveEagerSlot(): { run(task: PollResponse): void; release(): void } | null {
     if (this.abort.signal.aborted || this.slotsFree <= 0) return null;
     this.slotsFree--;
+    // In flight from now: a shutdown waits for the task this slot may still bring.
+    let settle = (): void => {};
+    const reserved = new Promise<void>((resolve) => (settle = resolve));
+    this.inFlight.add(reserved);
+    const done = () => {
+      this.inFlight.delete(reserved);
+      settle();
+    };
     let used = false;
     return {
       run: (task) => {
         if (used) return;
         used = true;
-        this.dispatch(task);
+        void this.dispatch(task).then(done);
       },
       release: () => {
         if (used) return;
         used = true;
         this.releaseSlot();
+        done();
       },
     };
   }
@@ -177,12 +186,12 @@ export class WorkflowWorker {
         this.releaseSlot();
         continue;
       }
-      this.dispatch(task);
+      void this.dispatch(task);
     }
   }
 
-  /** Answer a task in its slot (already acquired), releasing the slot when done. */
-  private dispatch(task: PollResponse): void {
+  /** Answer a task in its slot (already acquired), releasing the slot when done; resolves then. */
+  private dispatch(task: PollResponse): Promise<void> {
     const work = this.handle(task)
       .catch((err: unknown) => this.options.logger.error('workflow task handling failed', { error: String(err) }))
       .finally(() => {
@@ -190,6 +199,7 @@ export class WorkflowWorker {
         this.releaseSlot();
       });
     this.inFlight.add(work);
+    return work;
   }
 
   private acquireSlot(): Promise<void> {
