@@ -11,6 +11,12 @@ import { compileConnectionOptions, type ConnectionOptions, type ConnectionOption
 import { isGrpcServiceError, ServiceError } from './errors.js';
 import { Http2Channel } from './http2-channel.js';
 import { makeHttp2ServiceRpc, makeServiceRpc, type RpcImpl } from './service-rpc.js';
+import {
+  encodeActivityTaskAnswer,
+  NEXT_WORKFLOW_TASK_HEADER,
+  nextWorkflowTaskOf,
+  type ActivityTaskAnswer,
+} from './next-workflow-task.js';
 import type { CallContext, ConnectionLike, Metadata, OperatorService, WorkflowService } from './types.js';
 
 /** Sent as `client-name`: servers only accept known SDK names, and our wire behaviour is the TypeScript SDK's. */
@@ -69,6 +75,8 @@ export class Connection implements ConnectionLike {
   protected readonly client: grpc.Client | undefined;
   private readonly channel: Http2Channel | undefined;
   private readonly apiKeyRef: { fn: (() => string) | undefined };
+  /** The WorkflowService's raw calls (bytes in, bytes out), for responses read beyond their type. */
+  private readonly workflowRpc: RpcImpl;
   private connectPromise: Promise<void> | undefined;
 
   /**
@@ -113,7 +121,8 @@ export class Connection implements ConnectionLike {
       rpcFor = (serviceName) => makeServiceRpc({ ...common, serviceName, client, interceptors: this.options.interceptors });
     }
     const services = proto.temporal.api;
-    this.workflowService = this.withNamespaceHeader(services.workflowservice.v1.WorkflowService.create(rpcFor(workflowServiceName), false, false));
+    this.workflowRpc = rpcFor(workflowServiceName);
+    this.workflowService = this.withNamespaceHeader(services.workflowservice.v1.WorkflowService.create(this.workflowRpc, false, false));
     this.operatorService = services.operatorservice.v1.OperatorService.create(rpcFor(operatorServiceName), false, false);
     this.apiKeyService = createApiKeyService(rpcFor(API_KEY_SERVICE_NAME));
   }
@@ -224,6 +233,38 @@ export class Connection implements ConnectionLike {
     this.client?.close();
     this.channel?.close();
     this.callContextStorage.disable();
+  }
+
+  /**
+   * Endure extension, for `@endure/worker`: answers an activity task (RespondActivityTaskCompleted
+   * or RespondActivityTaskFailed) and asks an Endure server for the run's next workflow task,
+   * which the worker polls on `stickyQueue`, in the same call. Resolves to that task when the
+   * server started it (the caller must then run it, as if it had polled it), else null: the
+   * task, if any, comes through the worker's poll as usual.
+   *
+   * @example
+   * ```ts
+   * const task = await connection.respondActivityTaskWithNextWorkflowTask({ completed: request }, stickyQueue);
+   * if (task) runWorkflowTask(task);
+   * ```
+   */
+  async respondActivityTaskWithNextWorkflowTask(
+    answer: ActivityTaskAnswer,
+    stickyQueue: string,
+  ): Promise<proto.temporal.api.workflowservice.v1.IPollWorkflowTaskQueueResponse | null> {
+    const { method, namespace, bytes } = encodeActivityTaskAnswer(answer);
+    const metadata: Metadata = { [NEXT_WORKFLOW_TASK_HEADER]: stickyQueue };
+    if (namespace) metadata['temporal-namespace'] = namespace;
+    const response = await this.withMetadata(
+      metadata,
+      () =>
+        new Promise<Uint8Array>((resolve, reject) => {
+          // protobufjs's RPCImpl reads only the method's name.
+          const descriptor = { name: method } as Parameters<RpcImpl>[0];
+          this.workflowRpc(descriptor, bytes, (err, data) => (err ? reject(err) : resolve(data ?? new Uint8Array())));
+        }),
+    );
+    return nextWorkflowTaskOf(response);
   }
 
   /** Wraps each method so a request's `namespace` is also sent as the `temporal-namespace` header. */

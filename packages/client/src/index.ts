@@ -43,6 +43,7 @@ export {
 export { BaseClient, defaultBaseClientOptions, type BaseClientOptions, type LoadedBaseClientOptions } from './base-client.js';
 export { Client, type ClientOptions, type LoadedClientOptions } from './client.js';
 export { Connection } from './connection.js';
+export type { ActivityTaskAnswer } from './next-workflow-task.js';
 export type { ApiKeyInfo, ApiKeyService, CreateApiKeyRequest, CreateApiKeyResponse } from './api-key-service.js';
 export {
   LOCAL_TARGET,

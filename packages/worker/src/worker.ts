@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
+import type { ActivityTaskAnswer } from '@endure/client';
 import { loadDataConverter, msToNumber, type DataConverter, type Duration } from '@endure/common';
 import { ActivityWorker } from './activity/index.js';
 import { LocalActivityExecutor } from './activity/local-activity-executor.js';
@@ -113,6 +114,19 @@ export class Worker {
     const withAbortSignal = <R>(signal: AbortSignal, fn: () => Promise<R>) => connection.withAbortSignal(signal, fn);
     const dataConverter = loadDataConverter(options.dataConverter);
     const activities = Object.entries(options.activities ?? {}).filter(([, fn]) => typeof fn === 'function');
+    // Set once the workflow worker exists: activities answered here may bring its runs' next tasks.
+    const nextTaskSlots: { of?: WorkflowWorker } = {};
+    const answerWithNextWorkflowTask = (answer: ActivityTaskAnswer, runId: string): Promise<void> | null => {
+      const slot = nextTaskSlots.of?.reserveNextTaskSlot(runId);
+      if (!slot) return null;
+      return connection.connection.respondActivityTaskWithNextWorkflowTask(answer, slot.stickyQueue).then(
+        (task) => (task?.taskToken?.length ? slot.run(task) : slot.release()),
+        (err: unknown) => {
+          slot.release();
+          throw err;
+        },
+      );
+    };
     const activityWorker =
       activities.length === 0
         ? undefined
@@ -130,6 +144,7 @@ export class Worker {
             defaultHeartbeatThrottleIntervalMs: options.defaultHeartbeatThrottleInterval ?? 30_000,
             shutdownGraceTimeMs: options.shutdownGraceTime ?? 0,
             logger,
+            answerWithNextWorkflowTask,
           });
     const workflowWorker =
       code === undefined
@@ -158,6 +173,7 @@ export class Worker {
               accept: (reserved, tasks) => activityWorker.acceptEagerTasks(reserved, tasks as Parameters<ActivityWorker['acceptEagerTasks']>[1]),
             },
           });
+    nextTaskSlots.of = workflowWorker;
     if (!workflowWorker && !activityWorker) throw new TypeError('Worker needs workflowsPath, workflowBundle or activities');
     const eagerRegistration = workflowWorker && {
       add: () => connection.eagerWorkflowTaskWorkers.add(namespace, options.taskQueue, workflowWorker),

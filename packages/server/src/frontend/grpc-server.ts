@@ -13,6 +13,7 @@ import { encodeHistoryField, rawHistoryOf } from '../common/raw-history.js';
 import { ConditionFailedError, isStoreUnavailable } from '../persistence/store.js';
 import type { CallContext, GrpcError, UnaryMethod } from './grpc-transport.js';
 import { checkTimeRanges } from './time-ranges.js';
+import { appendFields } from './appended-fields.js';
 
 export type { CallContext } from './grpc-transport.js';
 
@@ -61,7 +62,7 @@ export function serviceMethodTable(
       decode: (bytes) => checkTimeRanges(req.decode(bytes)),
       encode:
         historyField === undefined
-          ? (message) => res.encode(message).finish()
+          ? (message) => appendFields(res.encode(message).finish(), message)
           : (message) => encodeWithHistory(res, historyField, message),
       handle: handler
         ? handler

@@ -22,9 +22,13 @@ import { deleteWorkflow } from '../history/delete.js';
 import { resetWorkflow } from '../history/reset.js';
 import { resetStickyTaskQueue } from '../history/sticky.js';
 import { startWorkflowEagerly } from '../history/eager-start.js';
+import { respondActivityWithNextWorkflowTask } from '../history/next-workflow-task.js';
+import type { ExecutionTx } from '../history/execution-tx.js';
+import type { ActivityState } from '../history/mutable-state.js';
 import { withRawHistory } from '../common/raw-history.js';
 import { decodeTaskToken, encodeTaskToken } from '../history/task-token.js';
 import { activityOperationHandlers } from './activity-operations.js';
+import { answerWithNextWorkflowTask, nextWorkflowTaskRequestOf } from './next-workflow-task.js';
 import { visibilityHandlers } from './visibility-service.js';
 import { checkMessages, updateHandlers } from './update-service.js';
 import type { CallContext, UnaryHandler } from './grpc-server.js';
@@ -293,11 +297,14 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
       return activity.updateActivity(es, token, (tx, a) => activity.recordHeartbeat(tx, a, req.details));
     },
 
-    RespondActivityTaskCompleted: async (req: ws.IRespondActivityTaskCompletedRequest) => {
+    RespondActivityTaskCompleted: async (req: ws.IRespondActivityTaskCompletedRequest, ctx) => {
       const token = decodeTaskToken(req.taskToken, 'at');
       checkTokenNamespace(namespace(req.namespace), token.ns);
       checkPayloads(req.result, 'result', payloadMax, sizeWarning);
-      await activity.updateActivity(es, token, (tx, a) => activity.completeActivity(tx, a, req.result, req.identity ?? ''));
+      const complete = (tx: ExecutionTx, a: ActivityState) => activity.completeActivity(tx, a, req.result, req.identity ?? '');
+      const next = nextWorkflowTaskRequestOf(ctx, req.identity);
+      if (next) return answerWithNextWorkflowTask(es, ctx, await respondActivityWithNextWorkflowTask(es, token, complete, next));
+      await activity.updateActivity(es, token, complete);
       return {};
     },
 
@@ -308,14 +315,16 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
       return {};
     },
 
-    RespondActivityTaskFailed: async (req: ws.IRespondActivityTaskFailedRequest) => {
+    RespondActivityTaskFailed: async (req: ws.IRespondActivityTaskFailedRequest, ctx) => {
       const token = decodeTaskToken(req.taskToken, 'at');
       checkTokenNamespace(namespace(req.namespace), token.ns);
       checkFailure(req.failure, 'failure', payloadMax, sizeWarning);
       checkPayloads(req.lastHeartbeatDetails, 'last_heartbeat_details', payloadMax, sizeWarning);
-      await activity.updateActivity(es, token, (tx, a) =>
-        activity.failActivity(tx, a, req.failure, req.lastHeartbeatDetails, req.identity ?? ''),
-      );
+      const fail = (tx: ExecutionTx, a: ActivityState) =>
+        activity.failActivity(tx, a, req.failure, req.lastHeartbeatDetails, req.identity ?? '');
+      const next = nextWorkflowTaskRequestOf(ctx, req.identity);
+      if (next) return answerWithNextWorkflowTask(es, ctx, await respondActivityWithNextWorkflowTask(es, token, fail, next));
+      await activity.updateActivity(es, token, fail);
       return {};
     },
 

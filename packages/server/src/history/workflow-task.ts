@@ -378,6 +378,12 @@ export function onWorkflowTaskTimeout(tx: ExecutionTx, timerId: number, data: Wo
   const wt = tx.state.workflowTask;
   if (!tx.isRunning || !wt || wt.scheduledEventId !== data.scheduledEventId || wt.attempt !== data.attempt) return;
   if (wt.startedEventId === 0) return;
+  timeOutStartedWorkflowTask(tx, wt);
+}
+
+/** The started task `wt` is over its start-to-close limit (or known lost): time it out and retry. */
+export function timeOutStartedWorkflowTask(tx: ExecutionTx, wt: WorkflowTaskState): void {
+  tx.markDirty();
   tx.noteLog('warn', 'workflow task timed out', { attempt: wt.attempt, timeoutType: 'StartToClose' });
   if (wt.speculativeBaseEventId !== undefined && wt.transient) persistTransientTask(tx, wt);
   if (!wt.transient) {

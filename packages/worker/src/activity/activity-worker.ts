@@ -8,6 +8,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import proto from '@temporalio/proto';
 import type { temporal } from '@temporalio/proto';
 import { ActivityCancellationDetails } from '@endure/activity';
+import type { ActivityTaskAnswer } from '@endure/client';
 import { ApplicationFailure, ensureApplicationFailure, type LoadedDataConverter, type Payload } from '@endure/common';
 import {
   ActivityExecution,
@@ -44,6 +45,12 @@ export interface ActivityWorkerOptions {
   /** After `shutdown()`, in-flight activities get this long to finish before they are cancelled (`WORKER_SHUTDOWN`). */
   shutdownGraceTimeMs: number;
   logger: WorkerLogger;
+  /**
+   * Workflows run in this worker too: sends a completion or failure asking for the run's next
+   * workflow task in the same call (worker.ts). Null when it cannot ask (then the answer is
+   * sent as usual).
+   */
+  answerWithNextWorkflowTask?(answer: ActivityTaskAnswer, runId: string): Promise<void> | null;
 }
 
 type State = 'INITIALIZED' | 'RUNNING' | 'STOPPING' | 'STOPPED';
@@ -337,10 +344,12 @@ export class ActivityWorker {
     switch (outcome.kind) {
       case 'willCompleteAsync':
         return;
-      case 'completed':
+      case 'completed': {
+        const completed = { ...base, result: { payloads: outcome.result } };
         return this.respond('RespondActivityTaskCompleted', () =>
-          service.respondActivityTaskCompleted({ ...base, result: { payloads: outcome.result } }),
+          this.answerWithNextWorkflowTask({ completed }, task) ?? service.respondActivityTaskCompleted(completed),
         );
+      }
       case 'failed':
       case 'cancelled': {
         if (outcome.kind === 'cancelled' && !shutdownCancel) {
@@ -352,15 +361,18 @@ export class ActivityWorker {
         // instead of waiting for the attempt to time out.
         const failure = outcome.kind === 'failed' ? outcome.failure : workerShutdownFailure;
         const lastHeartbeat = await execution.encodedLastHeartbeatDetails();
+        const failed = { ...base, failure, lastHeartbeatDetails: lastHeartbeat === undefined ? undefined : { payloads: lastHeartbeat } };
         return this.respond('RespondActivityTaskFailed', () =>
-          service.respondActivityTaskFailed({
-            ...base,
-            failure,
-            lastHeartbeatDetails: lastHeartbeat === undefined ? undefined : { payloads: lastHeartbeat },
-          }),
+          this.answerWithNextWorkflowTask({ failed }, task) ?? service.respondActivityTaskFailed(failed),
         );
       }
     }
+  }
+
+  /** The answer sent asking for the run's next workflow task; null when it cannot ask. */
+  private answerWithNextWorkflowTask(answer: ActivityTaskAnswer, task: ActivityTask): Promise<void> | null {
+    const runId = task.workflowExecution?.runId;
+    return runId ? (this.options.answerWithNextWorkflowTask?.(answer, runId) ?? null) : null;
   }
 
   private requestBase(task: ActivityTask): { taskToken: Uint8Array; namespace: string; identity: string } {

@@ -107,19 +107,39 @@ export class WorkflowWorker {
   reserveEagerSlot(): { run(task: PollResponse): void; release(): void } | null {
     if (this.abort.signal.aborted || this.slotsFree <= 0) return null;
     this.slotsFree--;
+    // In flight from now: a shutdown waits for the task this slot may still bring.
+    let settle = (): void => {};
+    const reserved = new Promise<void>((resolve) => (settle = resolve));
+    this.inFlight.add(reserved);
+    const done = () => {
+      this.inFlight.delete(reserved);
+      settle();
+    };
     let used = false;
     return {
       run: (task) => {
         if (used) return;
         used = true;
-        this.dispatch(task);
+        void this.dispatch(task).then(done);
       },
       release: () => {
         if (used) return;
         used = true;
         this.releaseSlot();
+        done();
       },
     };
+  }
+
+  /**
+   * A slot for `runId`'s next workflow task, asked for with an activity's answer: only for a run
+   * this worker holds in its cache (the server starts the task only if the run is sticky to this
+   * worker's queue), and only when a slot is free. `run` the task the answer brought, else `release`.
+   */
+  reserveNextTaskSlot(runId: string): { stickyQueue: string; run(task: PollResponse): void; release(): void } | null {
+    if (!this.stickyQueue || !this.cache.has(runId)) return null;
+    const slot = this.reserveEagerSlot();
+    return slot && { stickyQueue: this.stickyQueue, run: (task) => slot.run(task), release: () => slot.release() };
   }
 
   shutdown(): void {
@@ -166,12 +186,12 @@ export class WorkflowWorker {
         this.releaseSlot();
         continue;
       }
-      this.dispatch(task);
+      void this.dispatch(task);
     }
   }
 
-  /** Answer a task in its slot (already acquired), releasing the slot when done. */
-  private dispatch(task: PollResponse): void {
+  /** Answer a task in its slot (already acquired), releasing the slot when done; resolves then. */
+  private dispatch(task: PollResponse): Promise<void> {
     const work = this.handle(task)
       .catch((err: unknown) => this.options.logger.error('workflow task handling failed', { error: String(err) }))
       .finally(() => {
@@ -179,6 +199,7 @@ export class WorkflowWorker {
         this.releaseSlot();
       });
     this.inFlight.add(work);
+    return work;
   }
 
   private acquireSlot(): Promise<void> {
