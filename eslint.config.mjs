@@ -10,7 +10,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  { ignores: ['**/dist/', '**/node_modules/', '**/coverage/', 'bench/results/', '.scratch/'] },
+  { ignores: ['**/dist/', '**/node_modules/', '**/coverage/', 'bench/results/', 'bench/.peers/', '.scratch/'] },
   eslint.configs.recommended,
   tseslint.configs.recommendedTypeChecked,
   {
