@@ -24,6 +24,11 @@ export interface CallContext {
    * lower case: `authorization` carries an API key or a JWT.
    */
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /**
+   * Aborted when the caller's connection closes (gRPC only; a killed worker's does): outlives
+   * the call, shared by every call on the connection.
+   */
+  readonly connectionClosed?: AbortSignal;
 }
 
 export interface UnaryMethod {
@@ -143,6 +148,21 @@ export class GrpcTransport {
   }
 }
 
+/** One per HTTP/2 session that asked (see CallContext.connectionClosed), aborted when it closes. */
+const sessionClosed = new WeakMap<http2.Http2Session, AbortController>();
+
+function closedSignalOf(session: http2.Http2Session): AbortSignal {
+  let controller = sessionClosed.get(session);
+  if (!controller) {
+    const created = new AbortController();
+    controller = created;
+    sessionClosed.set(session, created);
+    if (session.closed || session.destroyed) created.abort();
+    else session.once('close', () => created.abort());
+  }
+  return controller.signal;
+}
+
 class UnaryCall implements CallContext {
   private readonly chunks: Buffer[] = [];
   private received = 0;
@@ -162,6 +182,11 @@ class UnaryCall implements CallContext {
     this.controller ??= new AbortController();
     if (this.stream.closed && !this.answered) this.controller.abort();
     return this.controller.signal;
+  }
+
+  get connectionClosed(): AbortSignal | undefined {
+    const session = this.stream.session;
+    return session ? closedSignalOf(session) : undefined;
   }
 
   start(headers: http2.IncomingHttpHeaders): void {

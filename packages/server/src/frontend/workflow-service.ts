@@ -217,6 +217,8 @@ export function workflowServiceHandlers(deps: FrontendDeps): Record<string, Unar
       const identity = req.identity ?? '';
       const polled = { name: taskQueue, sticky: req.taskQueue?.kind === enums.TaskQueueKind.TASK_QUEUE_KIND_STICKY };
       const deadline = Date.now() + config.pollTimeoutMs;
+      // A sticky queue's worker is gone when the connection it polls on closes (kill -9).
+      if (polled.sticky && ctx.connectionClosed) matching.watchStickyConnection(ns.id, taskQueue, ctx.connectionClosed);
       for (;;) {
         const matched = await matching.poll(ns.id, taskQueue, 'workflow', identity, deadline - Date.now(), ctx.signal, polled.sticky);
         if (!matched) return {};

@@ -69,4 +69,27 @@ describe('MatchingEngine task queues', () => {
     expect(expired).toEqual([]);
     matching.close();
   });
+
+  it('drops a sticky queue when the connection its worker last polled on closes, even with no poll waiting', async () => {
+    const matching = new MatchingEngine(() => 0, EXPIRY_MS);
+    const task = { id: 9, namespaceId: 'ns', taskQueue: 'normal', kind: 'workflow' as const, workflowId: 'w', runId: 'r', scheduledEventId: 2, attempt: 1, createdMs: 0 };
+    const pollOn = async (queue: string, connection: AbortController) => {
+      matching.watchStickyConnection('ns', queue, connection.signal);
+      // Answered (timed out) at once: the worker is busy, no poll waits when it dies.
+      await matching.poll('ns', queue, 'workflow', 'worker', 1, new AbortController().signal, true);
+    };
+
+    const killed = new AbortController();
+    await pollOn('sticky-killed', killed);
+    killed.abort();
+    expect(matching.addStickyTask(task, 'sticky-killed', 10_000, () => undefined)).toBe(false);
+
+    // The worker moved to a new connection: the old one closing says nothing about it.
+    const old = new AbortController();
+    await pollOn('sticky-moved', old);
+    await pollOn('sticky-moved', new AbortController());
+    old.abort();
+    expect(matching.addStickyTask({ ...task, id: 10 }, 'sticky-moved', 10_000, () => undefined)).toBe(true);
+    matching.close();
+  });
 });

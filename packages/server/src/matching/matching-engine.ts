@@ -57,6 +57,8 @@ class TaskQueue {
   readonly stickyTimers = new Map<MatchedTask, NodeJS.Timeout>();
   /** When a poll last began (-Infinity: never, or released by its worker). */
   lastPollMs = Number.NEGATIVE_INFINITY;
+  /** A sticky queue's worker's connection (the one it last polled on), watched for closing. */
+  connection: AbortSignal | null = null;
 
   constructor(readonly sticky: boolean) {}
 
@@ -286,6 +288,27 @@ export class MatchingEngine {
       queue.removeSticky(matched);
       this.offer(namespaceId, matched.task.taskQueue, 'workflow', matched);
     }
+  }
+
+  /**
+   * Releases sticky queue `stickyQueue` when `connectionClosed` (the connection its worker polls
+   * on) aborts, unless the worker has polled on another connection since. A killed worker's
+   * polls may all be answered at that moment (its slots busy), so the end of a poll does not
+   * always tell; the connection's end does. Temporal waits out the sticky timeout instead.
+   */
+  watchStickyConnection(namespaceId: string, stickyQueue: string, connectionClosed: AbortSignal): void {
+    const queue = this.queue(namespaceId, stickyQueue, 'workflow', true);
+    if (queue.connection === connectionClosed) return;
+    queue.connection = connectionClosed;
+    connectionClosed.addEventListener(
+      'abort',
+      () => {
+        if (this.queues.get(key(namespaceId, stickyQueue, 'workflow')) === queue && queue.connection === connectionClosed) {
+          this.releaseStickyQueue(namespaceId, stickyQueue);
+        }
+      },
+      { once: true },
+    );
   }
 
   /**
